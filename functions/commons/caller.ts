@@ -1,0 +1,15 @@
+/** Who is calling: what the TOKEN authorizer put in `requestContext.authorizer`. */
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { unauthorized } from './errors';
+
+export type Role = 'admin' | 'clinician' | 'patient';
+export const ROLES: readonly Role[] = ['admin', 'clinician', 'patient'];
+
+export interface Caller { userId: string; email: string; role: Role }
+
+export function callerOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Caller {
+  const ctx = event.requestContext?.authorizer ?? {};
+  const { userId, email, role } = ctx as Record<string, unknown>;
+  if (typeof userId !== 'string' || typeof email !== 'string' || !ROLES.includes(role as Role)) throw unauthorized();
+  return { userId, email, role: role as Role };
+}

@@ -1,0 +1,82 @@
+/**
+ * The HTTP edge of every API function: JSON and problem+json responses, body parsing with a schema,
+ * and one wrapper that turns thrown errors into the contract's problem shape (never a stack trace).
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { HttpError, problemOf, type FieldError } from './errors';
+import { logger } from './logger';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function noContent(headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode: 204, headers: { 'Cache-Control': 'no-store', ...headers }, body: '' };
+}
+
+export function problem(status: number, detail: string, errors?: FieldError[], headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return {
+    statusCode: status,
+    headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', ...headers },
+    body: JSON.stringify(problemOf(status, detail, errors)),
+  };
+}
+
+/** Header lookup that ignores case, as HTTP does. */
+export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** zod issues → the contract's `errors` list (`field` is the dotted path, e.g. `address.city`). */
+export function fieldErrors(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const parent = issue.path.join('.');
+      return { field: issue.keys.map((k) => (parent ? `${parent}.${k}` : k)).join(', '), message: 'Unknown field' };
+    }
+    return { field: issue.path.join('.') || '(body)', message: issue.message };
+  });
+}
+
+/** Parses and validates a JSON body: malformed JSON, unknown fields or bad values → 400; too large → 413. */
+export function parseBody<S extends z.ZodType>(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>, schema: S): z.infer<S> {
+  const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (raw === null || raw === undefined || raw.trim() === '') throw new HttpError(400, 'A JSON request body is required');
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new HttpError(413, 'The request body is larger than 64 KiB');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'The request body is not valid JSON');
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) throw new HttpError(400, 'The request body is invalid', fieldErrors(result.error));
+  return result.data;
+}
+
+/** Wraps an API handler: HttpErrors become problem+json; anything else is logged (no personal data) and becomes a 500. */
+export function httpHandler(fn: ApiHandler) {
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event, context) => {
+    try {
+      return await fn(event, context);
+    } catch (error) {
+      if (error instanceof HttpError) return problem(error.status, error.detail, error.errors, error.headers);
+      logger.error('Unhandled error', { errorName: (error as Error)?.name, route: event.resource, method: event.httpMethod });
+      return problem(500, 'The server could not complete the request');
+    }
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * The one description of every Lambda function: its code entry, which tables it may touch and how.
+ * The CDK stacks build NodejsFunctions from it; the local runtime loads the same entries in-process.
+ */
+import type { TableName } from './tables';
+
+export type AccessMode = 'RO' | 'RW';
+export type FunctionName =
+  | 'auth'
+  | 'authorizer'
+  | 'patients'
+  | 'platform'
+  | 'analytics-query'
+  | 'analytics-consumer'
+  | 'publisher';
+
+export interface FunctionDefinition {
+  name: FunctionName;
+  /** Path of the handler module, from the project root. */
+  entry: string;
+  /** Exported handler name. */
+  handler: string;
+  description: string;
+  tables: Partial<Record<TableName, AccessMode>>;
+  memorySize?: number;
+  timeoutSeconds?: number;
+}
+
+export const functions: Record<FunctionName, FunctionDefinition> = {
+  auth: {
+    name: 'auth', entry: 'functions/auth/handler.ts', handler: 'handler',
+    description: 'Sign-up, login, refresh, logout, validate and the JWKS',
+    tables: { users: 'RW', sessions: 'RW' },
+  },
+  authorizer: {
+    name: 'authorizer', entry: 'functions/authorizer/handler.ts', handler: 'handler',
+    description: 'API Gateway TOKEN authorizer: verifies access tokens with the public key, checks revocation',
+    tables: { sessions: 'RO' }, memorySize: 256,
+  },
+  patients: {
+    name: 'patients', entry: 'functions/patients/handler.ts', handler: 'handler',
+    description: 'Patient records: list, search, read, create, update, soft delete',
+    tables: { patients: 'RW', audit: 'RW', idempotency: 'RW' },
+  },
+  platform: {
+    name: 'platform', entry: 'functions/platform/handler.ts', handler: 'handler',
+    description: 'Health and the OpenAPI document',
+    tables: { patients: 'RO', users: 'RO' }, memorySize: 256,
+  },
+  'analytics-query': {
+    name: 'analytics-query', entry: 'functions/analytics/query-handler.ts', handler: 'handler',
+    description: 'GET /api/analytics from the aggregates table',
+    tables: { analytics: 'RO' }, memorySize: 256,
+  },
+  'analytics-consumer': {
+    name: 'analytics-consumer', entry: 'functions/analytics/consumer-handler.ts', handler: 'handler',
+    description: 'Consumes topic "patient" (MSK event source) into aggregates and EMF metrics, exactly once per event',
+    tables: { analytics: 'RW' },
+  },
+  publisher: {
+    name: 'publisher', entry: 'functions/publisher/handler.ts', handler: 'handler',
+    description: 'Patients table stream to topic "patient" (transactional outbox); completes PENDING billing',
+    tables: { patients: 'RW' }, timeoutSeconds: 60,
+  },
+};

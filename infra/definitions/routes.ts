@@ -1,0 +1,78 @@
+/**
+ * The one description of the HTTP API: every route, the function that serves it, and whether the
+ * TOKEN authorizer guards it. The CDK API stack, the local gateway and the OpenAPI document all read it.
+ */
+import type { FunctionName } from './functions';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RouteDefinition {
+  method: HttpMethod;
+  /** API Gateway resource path, with `{param}` placeholders. */
+  path: string;
+  function: FunctionName;
+  /** True when the Lambda TOKEN authorizer must allow the request first. */
+  authorized: boolean;
+  summary: string;
+  tag: 'auth' | 'patients' | 'analytics' | 'platform';
+  /** Names of schemas in the OpenAPI registry (functions/platform/openapi.ts). */
+  requestSchema?: string;
+  responseSchema?: string;
+  /** Status codes this route answers besides the success one, for the OpenAPI document. */
+  successStatus: number;
+  errorStatuses: number[];
+}
+
+const route = (r: RouteDefinition): RouteDefinition => r;
+
+export const routes: RouteDefinition[] = [
+  route({ method: 'GET', path: '/health', function: 'platform', authorized: false, tag: 'platform',
+    summary: 'Health of every dependency', responseSchema: 'Health', successStatus: 200, errorStatuses: [503] }),
+  route({ method: 'GET', path: '/api-docs', function: 'platform', authorized: false, tag: 'platform',
+    summary: 'This OpenAPI 3.1 document', successStatus: 200, errorStatuses: [] }),
+  route({ method: 'GET', path: '/.well-known/jwks.json', function: 'auth', authorized: false, tag: 'auth',
+    summary: 'Public keys that verify access tokens', responseSchema: 'Jwks', successStatus: 200, errorStatuses: [] }),
+
+  route({ method: 'POST', path: '/api/auth/signup', function: 'auth', authorized: false, tag: 'auth',
+    summary: 'Create a user (a role other than patient needs an admin token)', requestSchema: 'SignupRequest',
+    responseSchema: 'User', successStatus: 201, errorStatuses: [400, 403, 409, 413] }),
+  route({ method: 'POST', path: '/api/auth/login', function: 'auth', authorized: false, tag: 'auth',
+    summary: 'Exchange email and password for tokens', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',
+    successStatus: 200, errorStatuses: [400, 401, 413, 429] }),
+  route({ method: 'POST', path: '/api/auth/refresh', function: 'auth', authorized: false, tag: 'auth',
+    summary: 'Rotate a refresh token for a new token pair', requestSchema: 'RefreshRequest', responseSchema: 'TokenPair',
+    successStatus: 200, errorStatuses: [400, 401, 413] }),
+  route({ method: 'POST', path: '/api/auth/logout', function: 'auth', authorized: false, tag: 'auth',
+    summary: 'Revoke the presented access token and its refresh token', successStatus: 204, errorStatuses: [401] }),
+  route({ method: 'GET', path: '/api/auth/validate', function: 'auth', authorized: false, tag: 'auth',
+    summary: 'Describe the presented access token', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
+  // The original system's gateway served auth under /auth/; its clients keep working.
+  route({ method: 'POST', path: '/auth/login', function: 'auth', authorized: false, tag: 'auth',
+    summary: 'Alias of POST /api/auth/login', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',
+    successStatus: 200, errorStatuses: [400, 401, 413, 429] }),
+  route({ method: 'GET', path: '/auth/validate', function: 'auth', authorized: false, tag: 'auth',
+    summary: 'Alias of GET /api/auth/validate', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
+
+  route({ method: 'GET', path: '/api/patients', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'List patients (cursor pagination, prefix search, state filter)', responseSchema: 'PatientPage',
+    successStatus: 200, errorStatuses: [400, 401, 403] }),
+  route({ method: 'POST', path: '/api/patients', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'Create a patient and open its billing account', requestSchema: 'PatientInput', responseSchema: 'Patient',
+    successStatus: 201, errorStatuses: [400, 401, 403, 409, 413, 422] }),
+  route({ method: 'GET', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'Read a patient', responseSchema: 'Patient', successStatus: 200, errorStatuses: [401, 403, 404] }),
+  route({ method: 'PUT', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'Replace a patient (optional If-Match)', requestSchema: 'PatientInput', responseSchema: 'Patient',
+    successStatus: 200, errorStatuses: [400, 401, 403, 404, 409, 412, 413] }),
+  route({ method: 'DELETE', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'Soft-delete a patient', successStatus: 204, errorStatuses: [401, 403, 404] }),
+
+  route({ method: 'GET', path: '/api/analytics', function: 'analytics-query', authorized: true, tag: 'analytics',
+    summary: 'Aggregates of patient events', responseSchema: 'Analytics', successStatus: 200, errorStatuses: [401, 403] }),
+];
+
+/**
+ * How long API Gateway caches an authorizer decision. Zero: a logout (revocation) must take effect on
+ * the very next request, so every request is authorized afresh. The local gateway honours the same value.
+ */
+export const AUTHORIZER_CACHE_TTL_SECONDS = 0;

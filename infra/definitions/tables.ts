@@ -1,0 +1,66 @@
+/**
+ * The one description of every DynamoDB table. The CDK stateful stack and the local runtime's
+ * table set-up both read it, so local and deployed tables cannot drift apart.
+ * Plain data only: no aws-cdk-lib import, so the local runtime loads it cheaply.
+ */
+export type AttributeType = 'S' | 'N';
+export interface KeyDefinition { name: string; type: AttributeType }
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+  projection: 'ALL' | 'KEYS_ONLY';
+}
+export interface TableDefinition {
+  /** Short name: the local table name, and the base of its environment variable (`<NAME>_TABLE`). */
+  name: TableName;
+  partitionKey: KeyDefinition;
+  sortKey?: KeyDefinition;
+  globalIndexes?: IndexDefinition[];
+  /** Change stream, for tables whose writes are published (transactional outbox). */
+  stream?: 'NEW_AND_OLD_IMAGES';
+  /** Attribute holding an epoch-seconds expiry; DynamoDB deletes the item after it. */
+  ttlAttribute?: string;
+}
+
+export type TableName =
+  | 'users'
+  | 'sessions'
+  | 'patients'
+  | 'audit'
+  | 'idempotency'
+  | 'billing-accounts'
+  | 'analytics';
+
+const S = (name: string): KeyDefinition => ({ name, type: 'S' });
+
+export const tables: Record<TableName, TableDefinition> = {
+  // Users: `USER#<id>` records and `EMAIL#<lowercased email>` uniqueness items.
+  users: { name: 'users', partitionKey: S('pk') },
+  // Refresh-token families, revoked token ids and failed-login counters; all expire by TTL.
+  sessions: { name: 'sessions', partitionKey: S('pk'), ttlAttribute: 'expiresAt' },
+  // Patients, their email-uniqueness items and search entries; the stream feeds the event publisher.
+  patients: {
+    name: 'patients',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    globalIndexes: [
+      { indexName: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'ALL' },
+      { indexName: 'gsi2', partitionKey: S('gsi2pk'), sortKey: S('gsi2sk'), projection: 'ALL' },
+    ],
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
+  // Append-only audit trail of every patient read and write: who, what, when, outcome; no field values.
+  audit: { name: 'audit', partitionKey: S('pk'), sortKey: S('sk') },
+  // Powertools idempotency records for POST /api/patients (24 h).
+  idempotency: { name: 'idempotency', partitionKey: S('id'), ttlAttribute: 'expiration' },
+  // Billing accounts, one per patient (the billing service's own table).
+  'billing-accounts': { name: 'billing-accounts', partitionKey: S('patientId') },
+  // Analytics aggregates and processed event ids (exactly-once counting).
+  analytics: { name: 'analytics', partitionKey: S('pk'), sortKey: S('sk'), ttlAttribute: 'expiresAt' },
+};
+
+/** The environment variable that carries a table's deployed (or local) name, e.g. `PATIENTS_TABLE`. */
+export function tableEnvVar(name: TableName): string {
+  return `${name.toUpperCase().replace(/-/g, '_')}_TABLE`;
+}

@@ -1,0 +1,31 @@
+// Four Jest projects, one per test level. ESM-only packages (@middy v7, jose 6) are transformed for Jest's CommonJS runtime.
+const shared = {
+  testEnvironment: 'node',
+  moduleNameMapper: {
+    '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
+    '^#commons/(.*)$': '<rootDir>/functions/commons/$1',
+  },
+  transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }] },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/dynamo-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/dynamo-global-teardown.ts',
+    },
+    { ...shared, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/runtime-global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/runtime-global-teardown.ts',
+    },
+  ],
+};

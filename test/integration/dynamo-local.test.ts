@@ -1,0 +1,18 @@
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from '../../local/dynamo';
+import { tables } from '../../infra/definitions/tables';
+import { useLocalTables } from '../support/tables';
+
+describe('DynamoDB Local table set-up', () => {
+  it('creates every defined table with its keys, indexes and stream', async () => {
+    const names = await useLocalTables();
+    const client = localDynamoClient(process.env.DYNAMODB_ENDPOINT!);
+    for (const def of Object.values(tables)) {
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: names[def.name] }));
+      expect(Table?.KeySchema?.[0]).toEqual({ AttributeName: def.partitionKey.name, KeyType: 'HASH' });
+      expect(Table?.GlobalSecondaryIndexes?.length ?? 0).toBe(def.globalIndexes?.length ?? 0);
+      expect(Boolean(Table?.StreamSpecification?.StreamEnabled)).toBe(Boolean(def.stream));
+    }
+    client.destroy();
+  });
+});
