@@ -21,7 +21,14 @@ export interface RouteDefinition {
   /** Status codes this route answers besides the success one, for the OpenAPI document. */
   successStatus: number;
   errorStatuses: number[];
+  /** A Bearer token the function itself checks (routes outside the authorizer that still read one). */
+  bearer?: 'required' | 'optional';
+  /** Query parameters and request headers the route reads, for the OpenAPI document. */
+  query?: ParameterDefinition[];
+  headers?: ParameterDefinition[];
 }
+
+export interface ParameterDefinition { name: string; description: string; schema: { type: 'string' | 'integer'; minimum?: number; maximum?: number } }
 
 const route = (r: RouteDefinition): RouteDefinition => r;
 
@@ -34,7 +41,7 @@ export const routes: RouteDefinition[] = [
     summary: 'Public keys that verify access tokens', responseSchema: 'Jwks', successStatus: 200, errorStatuses: [] }),
 
   route({ method: 'POST', path: '/api/auth/signup', function: 'auth', authorized: false, tag: 'auth',
-    summary: 'Create a user (a role other than patient needs an admin token)', requestSchema: 'SignupRequest',
+    summary: 'Create a user (a role other than patient needs an admin token)', requestSchema: 'SignupRequest', bearer: 'optional',
     responseSchema: 'User', successStatus: 201, errorStatuses: [400, 403, 409, 413] }),
   route({ method: 'POST', path: '/api/auth/login', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Exchange email and password for tokens', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',
@@ -43,26 +50,34 @@ export const routes: RouteDefinition[] = [
     summary: 'Rotate a refresh token for a new token pair', requestSchema: 'RefreshRequest', responseSchema: 'TokenPair',
     successStatus: 200, errorStatuses: [400, 401, 413] }),
   route({ method: 'POST', path: '/api/auth/logout', function: 'auth', authorized: false, tag: 'auth',
-    summary: 'Revoke the presented access token and its refresh token', successStatus: 204, errorStatuses: [401] }),
+    summary: 'Revoke the presented access token and its refresh token', bearer: 'required', successStatus: 204, errorStatuses: [401] }),
   route({ method: 'GET', path: '/api/auth/validate', function: 'auth', authorized: false, tag: 'auth',
-    summary: 'Describe the presented access token', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
+    summary: 'Describe the presented access token', bearer: 'required', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
   // The original system's gateway served auth under /auth/; its clients keep working.
   route({ method: 'POST', path: '/auth/login', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Alias of POST /api/auth/login', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',
     successStatus: 200, errorStatuses: [400, 401, 413, 429] }),
   route({ method: 'GET', path: '/auth/validate', function: 'auth', authorized: false, tag: 'auth',
-    summary: 'Alias of GET /api/auth/validate', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
+    summary: 'Alias of GET /api/auth/validate', bearer: 'required', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
 
   route({ method: 'GET', path: '/api/patients', function: 'patients', authorized: true, tag: 'patients',
     summary: 'List patients (cursor pagination, prefix search, state filter)', responseSchema: 'PatientPage',
+    query: [
+      { name: 'limit', description: 'Page size, 1-100 (default 20)', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+      { name: 'cursor', description: 'Opaque cursor from the previous page (nextCursor)', schema: { type: 'string' } },
+      { name: 'search', description: 'Case-insensitive prefix of first name, last name or email', schema: { type: 'string' } },
+      { name: 'state', description: 'Only patients whose address is in this state', schema: { type: 'string' } },
+    ],
     successStatus: 200, errorStatuses: [400, 401, 403] }),
   route({ method: 'POST', path: '/api/patients', function: 'patients', authorized: true, tag: 'patients',
     summary: 'Create a patient and open its billing account', requestSchema: 'PatientInput', responseSchema: 'Patient',
+    headers: [{ name: 'Idempotency-Key', description: 'Same key and body within 24 h returns the first response; another body → 422', schema: { type: 'string' } }],
     successStatus: 201, errorStatuses: [400, 401, 403, 409, 413, 422] }),
   route({ method: 'GET', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
     summary: 'Read a patient', responseSchema: 'Patient', successStatus: 200, errorStatuses: [401, 403, 404] }),
   route({ method: 'PUT', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
     summary: 'Replace a patient (optional If-Match)', requestSchema: 'PatientInput', responseSchema: 'Patient',
+    headers: [{ name: 'If-Match', description: 'The ETag last read; a stale one → 412', schema: { type: 'string' } }],
     successStatus: 200, errorStatuses: [400, 401, 403, 404, 409, 412, 413] }),
   route({ method: 'DELETE', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
     summary: 'Soft-delete a patient', successStatus: 204, errorStatuses: [401, 403, 404] }),

@@ -1,5 +1,5 @@
-import type { Runtime } from '../../local/runtime';
+import type { RuntimeProcess } from './runtime-process';
 
 export default async function teardown(): Promise<void> {
-  await (globalThis as { __RUNTIME__?: Runtime }).__RUNTIME__?.stop();
+  await (globalThis as { __RUNTIME__?: RuntimeProcess }).__RUNTIME__?.stop();
 }

@@ -1,0 +1,26 @@
+/** GET /health and GET /api-docs. */
+import { routes } from '../../infra/definitions/routes';
+import { httpHandler, json, problem } from '../commons/http';
+import { notFound } from '../commons/errors';
+import { configuredChecks, runChecks } from './health';
+import { buildOpenApi } from './openapi';
+import { schemaRegistry } from './schemas';
+
+const checks = configuredChecks();
+let openApi: Record<string, unknown> | undefined;
+
+export const handler = httpHandler(async (event) => {
+  if (event.resource === '/health') {
+    const { healthy, components } = await runChecks(checks);
+    if (healthy) return json(200, { status: 'ok', components });
+    // A 503 is an error like any other: problem details, plus every component's state.
+    const down = Object.entries(components).filter(([, c]) => c.status === 'down').map(([name]) => name);
+    const response = problem(503, `Unavailable: ${down.join(', ')}`);
+    return { ...response, body: JSON.stringify({ ...JSON.parse(response.body), components }) };
+  }
+  if (event.resource === '/api-docs') {
+    openApi ??= buildOpenApi(routes, schemaRegistry);
+    return json(200, openApi, { 'Cache-Control': 'public, max-age=300' });
+  }
+  throw notFound();
+});

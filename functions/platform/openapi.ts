@@ -1,0 +1,81 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route table and the request/response schemas the
+ * functions validate with: nothing in it is kept by hand, so it cannot drift from the code.
+ */
+import { z } from 'zod';
+import type { RouteDefinition } from '../../infra/definitions/routes';
+import { problemOf } from '../commons/errors';
+
+type JsonObject = Record<string, unknown>;
+
+export const ProblemSchema = z.object({
+  type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+}).meta({ description: 'RFC 9457 problem details' });
+
+function toJsonSchema(schema: z.ZodType): JsonObject {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonObject;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+function operationId(route: RouteDefinition): string {
+  const words = route.path.replace(/[{}.]/g, '').split(/[/-]/).filter(Boolean);
+  return route.method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
+function operation(route: RouteDefinition, schemas: Record<string, z.ZodType>): JsonObject {
+  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+    name: m[1], in: 'path', required: true, schema: { type: 'string', format: 'uuid' },
+  }));
+  const parameters = [
+    ...pathParams,
+    ...(route.query ?? []).map((p) => ({ name: p.name, in: 'query', required: false, description: p.description, schema: p.schema })),
+    ...(route.headers ?? []).map((p) => ({ name: p.name, in: 'header', required: false, description: p.description, schema: p.schema })),
+  ];
+  const success = route.responseSchema && schemas[route.responseSchema]
+    ? { description: 'Success', content: { 'application/json': { schema: ref(route.responseSchema) } } }
+    : { description: 'Success' };
+  const errors = Object.fromEntries([...new Set([...route.errorStatuses, 500])].map((status) => [String(status), {
+    description: problemOf(status, '').title,
+    content: { 'application/problem+json': { schema: ref('Problem') } },
+  }]));
+  const security = route.authorized || route.bearer === 'required'
+    ? [{ bearerAuth: [] }]
+    : route.bearer === 'optional' ? [{}, { bearerAuth: [] }] : [];
+  return {
+    operationId: operationId(route),
+    summary: route.summary,
+    tags: [route.tag],
+    ...(parameters.length ? { parameters } : {}),
+    ...(route.requestSchema && schemas[route.requestSchema]
+      ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.requestSchema) } } } }
+      : {}),
+    responses: { [String(route.successStatus)]: success, ...errors },
+    security,
+  };
+}
+
+export function buildOpenApi(routes: RouteDefinition[], schemas: Record<string, z.ZodType>): JsonObject {
+  const paths: Record<string, JsonObject> = {};
+  for (const route of routes) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route, schemas);
+  const components = Object.fromEntries(
+    Object.entries({ ...schemas, Problem: ProblemSchema }).map(([name, schema]) => [name, toJsonSchema(schema)]),
+  );
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Patient Management API',
+      version: '1.0.0',
+      description: 'Patient records, billing accounts and analytics. Errors are RFC 9457 problem details. Bodies over 64 KiB → 413; unknown fields → 400.',
+    },
+    servers: [{ url: '/' }],
+    tags: [{ name: 'auth' }, { name: 'patients' }, { name: 'analytics' }, { name: 'platform' }],
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+  };
+}

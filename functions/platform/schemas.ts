@@ -1,0 +1,14 @@
+/**
+ * Every named schema of the OpenAPI document: each context exports the zod schemas it validates with,
+ * and this registry names them as infra/definitions/routes.ts refers to them.
+ */
+import { z } from 'zod';
+
+export const Health = z.object({
+  status: z.enum(['ok', 'degraded']),
+  components: z.record(z.string(), z.object({ status: z.enum(['up', 'down']), reason: z.string().optional() })),
+});
+
+export const schemaRegistry: Record<string, z.ZodType> = {
+  Health,
+};

@@ -1,0 +1,200 @@
+/**
+ * The whole system on one machine: DynamoDB Local, the Kafka-protocol broker, the billing server (the
+ * container's own entry point), the functions (the same esbuild bundles CDK deploys), the stream and
+ * Kafka pollers standing in for Lambda event source mappings, and the local API gateway.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tableEnvVar, tables, type TableName } from '../infra/definitions/tables';
+import { ensureTables, localDynamoClient, startDynamoLocal } from './dynamo';
+import { bundleFunctions, loadFunctions } from './functions';
+import { startGateway } from './gateway/server';
+import { assertPortFree, freePort, portOf, type Component } from './ports';
+import { killLeftovers, recordChildren } from './leftovers';
+import { startBroker } from './broker';
+import { startStreamPoller } from './pollers/stream-poller';
+import { startKafkaPoller } from './pollers/kafka-poller';
+import { dashboardPage } from './dashboard';
+import { ANALYTICS_EVENT_SOURCE } from '../functions/analytics/event-source';
+
+const ROOT = resolve(__dirname, '..');
+
+export interface RuntimeOptions {
+  dataDir?: string;
+  /** Start empty: delete the data folder first. */
+  fresh?: boolean;
+  /** Bind every component to a free port instead of the configured ones (tests). */
+  ephemeralPorts?: boolean;
+  quiet?: boolean;
+  /** Seed the demo admin and demo patients (local only, never deployed). */
+  seed?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface Runtime {
+  urls: { api: string; dashboard: string; dynamodb: string; kafka: string; billing: string };
+  ports: Record<Component, number>;
+  stop(): Promise<void>;
+}
+
+type Stopper = { name: string; stop: () => Promise<void> };
+
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? join(ROOT, '.data'));
+  const stoppers: Stopper[] = [];
+  const stopAll = async () => {
+    for (const { stop } of stoppers.reverse()) await stop().catch(() => undefined);
+    stoppers.length = 0;
+  };
+  const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const result = await work();
+    log(`  ✓ ${name.padEnd(34)} ${String(Date.now() - started).padStart(5)} ms`);
+    return result;
+  };
+
+  try {
+    await killLeftovers(dataDir);
+    if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dataDir, { recursive: true });
+
+    const ports = {} as Record<Component, number>;
+    for (const component of ['api', 'billing', 'kafka', 'dynamodb'] as Component[]) {
+      ports[component] = options.ephemeralPorts ? await freePort() : portOf(component);
+      await assertPortFree(component, ports[component]);
+    }
+
+    const dynamo = await step(`DynamoDB Local on :${ports.dynamodb}`, () =>
+      startDynamoLocal({ port: ports.dynamodb, dataDir: join(dataDir, 'dynamodb') }));
+    stoppers.push({ name: 'dynamodb', stop: dynamo.stop });
+
+    const tableNames = await step('tables from infra/definitions', async () => {
+      const client = localDynamoClient(dynamo.endpoint);
+      try { return await ensureTables(client); } finally { client.destroy(); }
+    });
+
+    const { ensureLocalSigningKeys } = await import('../functions/auth/local-keys');
+    const keys = await step('signing keys', () => ensureLocalSigningKeys(join(dataDir, 'keys')));
+
+    const broker = await step(`Kafka broker on :${ports.kafka}`, () =>
+      startBroker({ port: ports.kafka, dataDir: join(dataDir, 'kafka') }));
+    stoppers.push({ name: 'kafka', stop: broker.stop });
+
+    const env = functionEnvironment({ dynamoEndpoint: dynamo.endpoint, tableNames, ports, keys, dataDir });
+    Object.assign(process.env, env);
+
+    const billing = await step(`billing gRPC on :${ports.billing}`, () => startBilling(ports.billing, env, options.quiet ?? false));
+    stoppers.push({ name: 'billing', stop: billing.stop });
+    recordChildren(dataDir, [dynamo.process, billing.process]);
+
+    const functionSet = await step('functions (esbuild bundles)', async () =>
+      loadFunctions(await bundleFunctions(join(dataDir, 'build'))));
+
+    if (options.seed ?? true) {
+      await step('demo admin and patients', async () => {
+        const { seedDemoAdmin } = await import('../functions/auth/seed');
+        const { seedDemoPatients } = await import('../functions/patients/seed');
+        await seedDemoAdmin();
+        await seedDemoPatients();
+      });
+    }
+
+    const streamPoller = await step('patients stream → publisher', async () => startStreamPoller({
+      endpoint: dynamo.endpoint, tableName: tableNames.patients, handler: functionSet.publisher as never,
+      dataDir: join(dataDir, 'pollers'),
+    }));
+    stoppers.push({ name: 'stream-poller', stop: streamPoller.stop });
+
+    const kafkaPoller = await step('topic patient → analytics', async () => startKafkaPoller({
+      brokers: [`127.0.0.1:${broker.port}`], topic: ANALYTICS_EVENT_SOURCE.topic, groupId: ANALYTICS_EVENT_SOURCE.groupId,
+      handler: functionSet['analytics-consumer'] as never,
+      batchSize: ANALYTICS_EVENT_SOURCE.batchSize, batchWindowMs: ANALYTICS_EVENT_SOURCE.batchWindowMs,
+    }));
+    stoppers.push({ name: 'kafka-poller', stop: kafkaPoller.stop });
+
+    const gateway = await step(`API gateway on :${ports.api}`, () => startGateway({
+      port: ports.api, functions: functionSet,
+      pages: { '/dashboard': (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end(dashboardPage()); } },
+      accessLog: options.quiet ? undefined : (line) => console.log(JSON.stringify({ source: 'gateway', ...line })),
+    }));
+    stoppers.push({ name: 'gateway', stop: gateway.stop });
+
+    const api = `http://127.0.0.1:${gateway.port}`;
+    return {
+      urls: {
+        api, dashboard: `${api}/dashboard`, dynamodb: dynamo.endpoint,
+        kafka: `127.0.0.1:${broker.port}`, billing: `127.0.0.1:${ports.billing}`,
+      },
+      ports,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+interface EnvironmentInput {
+  dynamoEndpoint: string;
+  tableNames: Record<TableName, string>;
+  ports: Record<Component, number>;
+  keys: { signingKeysFile: string; publicJwksFile: string };
+  dataDir: string;
+}
+
+/** What Lambda's environment holds on AWS, pointed at the local stand-ins. */
+function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys }: EnvironmentInput): Record<string, string> {
+  const env: Record<string, string> = {
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    AWS_REGION: process.env.AWS_REGION ?? 'local',
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    SIGNING_KEYS_FILE: keys.signingKeysFile,
+    PUBLIC_JWKS_FILE: keys.publicJwksFile,
+    BILLING_ADDRESS: `127.0.0.1:${ports.billing}`,
+    KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
+    KAFKA_AUTH: 'none',
+    KAFKA_TOPIC: 'patient',
+    CURSOR_KEY: process.env.CURSOR_KEY ?? 'local-cursor-key-not-for-production',
+    POWERTOOLS_METRICS_NAMESPACE: 'PatientManagement',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
+    BILLING_PORT: String(ports.billing),
+    BILLING_HOST: '127.0.0.1',
+  };
+  for (const def of Object.values(tables)) env[tableEnvVar(def.name)] = tableNames[def.name];
+  return env;
+}
+
+/** The billing server as its own process, started from the very entry point the container runs. */
+async function startBilling(port: number, env: Record<string, string>, quiet: boolean): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], {
+    cwd: ROOT, env: { ...process.env, ...env, BILLING_PORT: String(port) }, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); if (!quiet) process.stderr.write(chunk); });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const { billingCheck } = await import('../functions/platform/health');
+  const check = billingCheck(`127.0.0.1:${port}`);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`billing server exited: ${stderr.trim().split('\n').slice(-2).join(' ')}`);
+    try { await check(); break; } catch {
+      if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error('billing server did not become healthy'); }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    process: child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

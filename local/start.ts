@@ -1,0 +1,62 @@
+/**
+ * `npm start`: the whole Patient Management System on this machine, no AWS account, no Docker.
+ *   npm start                  keep the data of the last run (in .data/)
+ *   npm start -- --fresh       start empty
+ *   npm start -- --data-dir X  keep the data somewhere else
+ */
+import { startRuntime, type Runtime } from './runtime';
+
+function parseArgs(argv: string[]): { fresh: boolean; dataDir?: string; quiet: boolean } {
+  const args = { fresh: false, dataDir: undefined as string | undefined, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--fresh') args.fresh = true;
+    else if (arg === '--quiet') args.quiet = true;
+    else if (arg === '--data-dir') args.dataDir = argv[++i];
+    else if (arg?.startsWith('--data-dir=')) args.dataDir = arg.slice('--data-dir='.length);
+    else { console.error(`Unknown option ${arg}. Options: --fresh, --data-dir <dir>, --quiet`); process.exit(2); }
+  }
+  return args;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  console.log(`Starting the Patient Management System${args.fresh ? ' (fresh data)' : ''}…`);
+  let runtime: Runtime | undefined;
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping…`);
+    await runtime?.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  try {
+    runtime = await startRuntime({ fresh: args.fresh, dataDir: args.dataDir, quiet: args.quiet });
+  } catch (error) {
+    console.error(`\nCould not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  if (stopping) return;
+  const { urls } = runtime;
+  console.log(`
+Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
+  API          ${urls.api}          (health: ${urls.api}/health, OpenAPI: ${urls.api}/api-docs)
+  Dashboard    ${urls.dashboard}
+  DynamoDB     ${urls.dynamodb}
+  Kafka        ${urls.kafka}  (topic "patient")
+  Billing gRPC ${urls.billing}
+Demo login (local only): testuser@test.com / password123 (admin)
+  curl -s -X POST ${urls.api}/api/auth/login -H 'Content-Type: application/json' \\
+    -d '{"email":"testuser@test.com","password":"password123"}'
+Press Ctrl-C to stop.`);
+}
+
+// A fault inside one invocation must not take the whole runtime down, as it would not on Lambda.
+process.on('unhandledRejection', (reason) => console.error(JSON.stringify({ level: 'ERROR', message: 'Unhandled rejection', errorName: (reason as Error)?.name })));
+
+void main();
