@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import { routes } from '../../../infra/definitions/routes';
+import { buildOpenApi } from '../../../functions/platform/openapi';
+import { schemaRegistry } from '../../../functions/platform/schemas';
+
+describe('OpenAPI document', () => {
+  const document = buildOpenApi(routes, schemaRegistry);
+
+  it('is a valid OpenAPI 3.1 document', () => {
+    // The validator is ESM-only; run it in plain Node rather than in Jest's CommonJS runtime.
+    const script = `import { Validator } from '@seriousme/openapi-schema-validator';
+      let input = ''; for await (const chunk of process.stdin) input += chunk;
+      const v = new Validator(); const r = await v.validate(JSON.parse(input));
+      console.log(JSON.stringify({ valid: r.valid, errors: r.errors ?? [], version: v.version }));`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: JSON.stringify(document), cwd: process.cwd() });
+    const result = JSON.parse(output.toString());
+    expect(result.errors).toEqual([]);
+    expect(result).toEqual(expect.objectContaining({ valid: true, version: '3.1' }));
+  });
+
+  it('describes every route of the route table, with its schemas', () => {
+    const paths = document.paths as Record<string, Record<string, { requestBody?: unknown; security: unknown[] }>>;
+    for (const route of routes) {
+      const op = paths[route.path]?.[route.method.toLowerCase()];
+      expect(op).toBeDefined();
+      if (route.requestSchema) expect(op!.requestBody).toBeDefined();
+      if (route.authorized) expect(op!.security).toEqual([{ bearerAuth: [] }]);
+    }
+    const names = Object.keys((document.components as { schemas: object }).schemas);
+    const referenced = routes.flatMap((r) => [r.requestSchema, r.responseSchema]).filter((n): n is string => Boolean(n));
+    for (const name of referenced) expect(names).toContain(name);
+  });
+});
