@@ -3,6 +3,7 @@
  * and loads the bundles in-process: locally the same artefacts run that Lambda would run.
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { BUNDLING } from '../infra/definitions/bundling';
@@ -10,6 +11,8 @@ import { functions, type FunctionName } from '../infra/definitions/functions';
 import type { FunctionSet, LambdaHandler } from './gateway/server';
 
 const ROOT = resolve(__dirname, '..');
+// Bundles are CommonJS files built at start-up; they are loaded as Lambda loads them, by path.
+const loadBundle = createRequire(__filename);
 
 export async function bundleFunctions(outDir: string): Promise<Record<FunctionName, string>> {
   mkdirSync(outDir, { recursive: true });
@@ -37,7 +40,7 @@ export function loadFunctions(bundles: Record<FunctionName, string>): FunctionSe
   for (const def of Object.values(functions)) {
     const file = bundles[def.name];
     if (!existsSync(file)) throw new Error(`No bundle for function ${def.name}`);
-    const handler = (require(file) as Record<string, unknown>)[def.handler];
+    const handler = (loadBundle(file) as Record<string, unknown>)[def.handler];
     if (typeof handler !== 'function') throw new Error(`${def.entry} exports no function "${def.handler}"`);
     loaded[def.name] = handler as LambdaHandler;
   }
