@@ -1,0 +1,34 @@
+/** What can go wrong in a patient use case, in domain words; the handler maps each kind to an HTTP status. */
+import type { FieldError } from '../../commons/errors';
+
+export type PatientErrorKind =
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'EMAIL_TAKEN'
+  | 'VERSION_MISMATCH'
+  | 'INVALID_QUERY'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'IDEMPOTENCY_IN_PROGRESS';
+
+/** How the audit trail records an error outcome. */
+export type AuditOutcome = 'SUCCESS' | 'REPLAYED' | 'DENIED' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'INVALID' | 'ERROR';
+
+export class PatientError extends Error {
+  constructor(
+    readonly kind: PatientErrorKind,
+    message: string,
+    readonly errors?: FieldError[],
+    /** Overrides the audited outcome, e.g. a patient asking for another's record is answered 404 but audited DENIED. */
+    readonly auditOutcome?: AuditOutcome,
+  ) {
+    super(message);
+    this.name = 'PatientError';
+  }
+}
+
+export const forbidden = () => new PatientError('FORBIDDEN', 'Your role does not allow this action');
+export const notFound = (auditOutcome?: AuditOutcome) => new PatientError('NOT_FOUND', 'No such patient', undefined, auditOutcome);
+export const emailTaken = () => new PatientError('EMAIL_TAKEN', 'Another patient already has this email address');
+export const versionMismatch = () => new PatientError('VERSION_MISMATCH', 'The patient has changed since the ETag given in If-Match');
+export const invalidQuery = (field: string, message: string) =>
+  new PatientError('INVALID_QUERY', `Invalid query parameter "${field}"`, [{ field, message }]);

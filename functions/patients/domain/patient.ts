@@ -1,0 +1,97 @@
+/** The patient entity's rules that are not field validation: identity keys, search terms, versions, ETags. */
+import { createHash } from 'node:crypto';
+import type { Patient, PatientInput } from '../schemas';
+
+/** A stored patient: the public record plus the soft-delete mark. */
+export interface PatientRecord extends Patient {
+  deletedAt?: string;
+}
+
+export type SearchField = 'first' | 'last' | 'email';
+export const SEARCH_FIELDS: readonly SearchField[] = ['first', 'last', 'email'];
+
+/** Emails are unique and searched case-insensitively. */
+export const emailKey = (email: string): string => email.trim().toLowerCase();
+
+/** States are filtered case- and space-insensitively ("ca" finds "CA"). */
+export const stateKey = (state: string): string => state.trim().toUpperCase();
+
+/** The lowercased values a prefix search matches, per field. */
+export function searchTerms(patient: Pick<Patient, 'firstName' | 'lastName' | 'email'>): Record<SearchField, string> {
+  return { first: patient.firstName.toLowerCase(), last: patient.lastName.toLowerCase(), email: emailKey(patient.email) };
+}
+
+export function matchesSearch(patient: PatientRecord, prefix: string): boolean {
+  return Object.values(searchTerms(patient)).some((term) => term.startsWith(prefix));
+}
+
+export const isDeleted = (patient: PatientRecord): boolean => patient.deletedAt !== undefined;
+
+export const etagOf = (version: number): string => `"${version}"`;
+
+/**
+ * The version an If-Match header asks for: undefined when absent or `*` (any current version),
+ * a number for `"3"` (weak `W/"3"` and a bare `3` are accepted too), and NaN for anything else,
+ * which can match no version and so ends in 412.
+ */
+export function expectedVersion(ifMatch: string | undefined): number | undefined {
+  if (ifMatch === undefined) return undefined;
+  const value = ifMatch.trim();
+  if (value === '*' || value === '') return undefined;
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** The public record: what the API returns (no soft-delete mark, no storage keys). */
+export function toPublic(record: PatientRecord): Patient {
+  const { deletedAt: _deleted, ...patient } = record;
+  return patient;
+}
+
+/** A new patient from validated input: version 1, billing PENDING until the account is opened. */
+export function newPatient(input: PatientInput, id: string, now: Date): PatientRecord {
+  const at = now.toISOString();
+  return {
+    ...input,
+    id,
+    registeredDate: input.registeredDate ?? at.slice(0, 10),
+    billingAccountId: null,
+    billingStatus: 'PENDING',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** PUT replaces every client field; registeredDate is kept when omitted; billing fields are the server's. */
+export function replacedPatient(current: PatientRecord, input: PatientInput, now: Date): PatientRecord {
+  return {
+    id: current.id,
+    ...input,
+    registeredDate: input.registeredDate ?? current.registeredDate,
+    billingAccountId: current.billingAccountId,
+    billingStatus: current.billingStatus,
+    version: current.version + 1,
+    createdAt: current.createdAt,
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** A stable fingerprint of a request body, for Idempotency-Key reuse checks (key order does not matter). */
+export function fingerprintOf(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isPatientId = (value: string | undefined): value is string => value !== undefined && UUID.test(value);

@@ -1,0 +1,77 @@
+/**
+ * The patients function: API Gateway REST proxy events for /api/patients and /api/patients/{id}.
+ * Thin: turns the event into a use-case call and the result into an HTTP response.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { callerOf } from '../commons/caller';
+import { HttpError } from '../commons/errors';
+import { header, httpHandler, json, noContent, parseBody } from '../commons/http';
+import { PatientError, type PatientErrorKind } from './domain/errors';
+import { etagOf } from './domain/patient';
+import { patientPorts } from './ports-from-env';
+import type { PatientPorts, RequestContext } from './ports';
+import { PatientInput } from './schemas';
+import { createPatient, deletePatient, getPatient, listPatients, updatePatient } from './use-cases';
+
+const STATUS_OF: Record<PatientErrorKind, number> = {
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  EMAIL_TAKEN: 409,
+  VERSION_MISMATCH: 412,
+  INVALID_QUERY: 400,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_IN_PROGRESS: 409,
+};
+
+const MAX_IDEMPOTENCY_KEY = 255;
+
+export async function route(ports: PatientPorts, event: APIGatewayProxyEvent, context: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyResult> {
+  const ctx: RequestContext = {
+    caller: callerOf(event),
+    requestId: event.requestContext?.requestId ?? context.awsRequestId,
+  };
+  const id = event.pathParameters?.id;
+  const input = () => parseBody(event, PatientInput);
+  const key = `${event.httpMethod} ${event.resource}`;
+  try {
+    switch (key) {
+      case 'GET /api/patients':
+        return json(200, await listPatients(ports, ctx, event.queryStringParameters ?? {}));
+      case 'POST /api/patients': {
+        const { patient, replayed } = await createPatient(ports, ctx, { input, idempotencyKey: idempotencyKeyOf(event) });
+        const headers: Record<string, string> = { Location: `/api/patients/${patient.id}`, ETag: etagOf(patient.version) };
+        if (replayed) headers['Idempotent-Replayed'] = 'true';
+        return json(201, patient, headers);
+      }
+      case 'GET /api/patients/{id}': {
+        const patient = await getPatient(ports, ctx, id);
+        return json(200, patient, { ETag: etagOf(patient.version) });
+      }
+      case 'PUT /api/patients/{id}': {
+        const patient = await updatePatient(ports, ctx, { id, input, ifMatch: header(event, 'If-Match') });
+        return json(200, patient, { ETag: etagOf(patient.version) });
+      }
+      case 'DELETE /api/patients/{id}':
+        await deletePatient(ports, ctx, id);
+        return noContent();
+      default:
+        throw new HttpError(405, 'This method is not allowed on this resource');
+    }
+  } catch (error) {
+    if (error instanceof PatientError) throw new HttpError(STATUS_OF[error.kind], error.message, error.errors);
+    throw error;
+  }
+}
+
+/** The Idempotency-Key header, checked for shape (the use case scopes it to the caller). */
+function idempotencyKeyOf(event: APIGatewayProxyEvent): string | undefined {
+  const raw = header(event, 'Idempotency-Key');
+  if (raw === undefined) return undefined;
+  const value = raw.trim();
+  if (value.length === 0 || value.length > MAX_IDEMPOTENCY_KEY || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new HttpError(400, 'Invalid Idempotency-Key header', [{ field: 'Idempotency-Key', message: `Must be 1-${MAX_IDEMPOTENCY_KEY} visible ASCII characters` }]);
+  }
+  return value;
+}
+
+export const handler = httpHandler((event, context) => route(patientPorts(), event, context));

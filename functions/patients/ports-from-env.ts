@@ -1,0 +1,36 @@
+/** The composition root: concrete adapters for the ports, from the environment. One set per container. */
+import { randomUUID } from 'node:crypto';
+import { dynamoClient, tableName } from '../commons/clients/dynamo';
+import { GrpcBillingPort } from './adapters/billing-port';
+import { cursorKeyMaterial } from './adapters/cursor-key';
+import { DynamoAuditLog } from './adapters/dynamo-audit-log';
+import { DynamoIdempotencyStore } from './adapters/dynamo-idempotency-store';
+import { DynamoPatientRepository } from './adapters/dynamo-patient-repository';
+import { EncryptedCursorCodec } from './adapters/encrypted-cursor-codec';
+import { interimBillingClient } from './adapters/grpc-billing-client';
+import type { Clock, PatientPorts } from './ports';
+
+let ports: PatientPorts | undefined;
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export function patientPorts(): PatientPorts {
+  if (!ports) {
+    const db = dynamoClient();
+    ports = {
+      patients: new DynamoPatientRepository(db, tableName('patients')),
+      audit: new DynamoAuditLog(db, tableName('audit')),
+      idempotency: new DynamoIdempotencyStore(db, tableName('idempotency'), systemClock),
+      billing: new GrpcBillingPort(interimBillingClient),
+      cursors: new EncryptedCursorCodec(() => cursorKeyMaterial()),
+      clock: systemClock,
+      newId: randomUUID,
+    };
+  }
+  return ports;
+}
+
+/** Forgets the cached ports (tests that switch tables or environment between files). */
+export function resetPatientPorts(): void {
+  ports = undefined;
+}

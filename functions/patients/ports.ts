@@ -1,0 +1,110 @@
+/**
+ * The ports of the patient use cases: small interfaces the adapters (DynamoDB, gRPC, crypto) implement.
+ * Use cases receive them as arguments and never import an adapter.
+ */
+import type { Caller } from '../commons/caller';
+import type { AuditOutcome } from './domain/errors';
+import type { PatientAction } from './domain/access';
+import type { PatientRecord } from './domain/patient';
+
+/** A storage position to resume a listing from; opaque to the use cases. */
+export type PageKey = Record<string, string>;
+
+export interface PageRequest {
+  limit: number;
+  startKey?: PageKey;
+  /** Lowercased prefix of first name, last name or email. */
+  search?: string;
+  /** Normalised state (stateKey). */
+  state?: string;
+}
+
+export interface Page {
+  patients: PatientRecord[];
+  /** Where the next page starts, or null on the last page. */
+  nextKey: PageKey | null;
+}
+
+export interface PatientRepository {
+  /** The stored record, deleted or not; undefined when there never was one. */
+  get(id: string): Promise<PatientRecord | undefined>;
+  /** The non-deleted patient with this email (case-insensitive). */
+  getByEmail(email: string): Promise<PatientRecord | undefined>;
+  /** One page of non-deleted patients, in a stable order. */
+  page(request: PageRequest): Promise<Page>;
+  /** Stores a new patient with its email claim atomically; throws EMAIL_TAKEN. */
+  create(patient: PatientRecord): Promise<void>;
+  /**
+   * Replaces the client fields when the stored version still equals `expectedVersion` (a conditional
+   * write), swapping the email claim when the email changed; throws VERSION_MISMATCH, NOT_FOUND or EMAIL_TAKEN.
+   */
+  replace(next: PatientRecord, expectedVersion: number, previousEmail: string): Promise<void>;
+  /** Marks the patient deleted and frees its email and search entries atomically; throws VERSION_MISMATCH or NOT_FOUND. */
+  softDelete(current: PatientRecord, at: Date): Promise<void>;
+  /** PENDING → ACTIVE with the account id; false when the patient is not PENDING (any more). Leaves `version` alone. */
+  activateBilling(id: string, accountId: string): Promise<boolean>;
+}
+
+export interface AuditEntry {
+  action: PatientAction;
+  outcome: AuditOutcome;
+  userId: string;
+  role: string;
+  /** The patient acted on (reads and writes); absent for lists. */
+  patientId?: string;
+  /** For lists: which patients were returned (ids only, never field values). */
+  patientIds?: string[];
+  requestId: string;
+  at: string;
+}
+
+export interface AuditLog {
+  append(entry: AuditEntry): Promise<void>;
+}
+
+export interface BillingPort {
+  /** Opens (or returns the existing, idempotently per patient) billing account; rejects on any failure or deadline. */
+  openAccount(request: { patientId: string; name: string; email: string }): Promise<{ accountId: string }>;
+}
+
+export interface CursorCodec {
+  /** An opaque, tamper-proof cursor for a position, bound to the query it came from. */
+  encode(key: PageKey, scope: string): Promise<string>;
+  /** The position, or undefined when the cursor is forged, garbled or from another query. */
+  decode(cursor: string, scope: string): Promise<PageKey | undefined>;
+}
+
+export type IdempotencyBegin =
+  | { kind: 'new' }
+  | { kind: 'replay'; patient: PatientRecord }
+  | { kind: 'mismatch' }
+  | { kind: 'in-progress' };
+
+export interface IdempotencyStore {
+  /** Claims a key for a request fingerprint, or tells what an earlier request with the key did. */
+  begin(key: string, fingerprint: string): Promise<IdempotencyBegin>;
+  /** Stores the result the key must replay. */
+  complete(key: string, patient: PatientRecord): Promise<void>;
+  /** Frees a claimed key after a failure, so the client may retry. */
+  release(key: string): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface PatientPorts {
+  patients: PatientRepository;
+  audit: AuditLog;
+  billing: BillingPort;
+  cursors: CursorCodec;
+  idempotency: IdempotencyStore;
+  clock: Clock;
+  newId: () => string;
+}
+
+/** Who asks, and the request id every audit record carries. */
+export interface RequestContext {
+  caller: Caller;
+  requestId: string;
+}

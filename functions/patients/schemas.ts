@@ -1,0 +1,82 @@
+/**
+ * The patient payloads: one zod schema per payload. The handler validates with them and the OpenAPI
+ * registry publishes them under these names (PatientInput, Patient, PatientPage).
+ */
+import { z } from 'zod';
+
+export const GENDERS = ['male', 'female', 'other', 'unknown'] as const;
+export const BILLING_STATUSES = ['ACTIVE', 'PENDING'] as const;
+export const EARLIEST_DATE = '1900-01-01';
+
+/** Today's date (UTC) as YYYY-MM-DD. */
+export const todayUtc = (): string => new Date().toISOString().slice(0, 10);
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const PHONE_PATTERN = /^[0-9 +\-()]{7,20}$/;
+
+/** True for a real calendar date written YYYY-MM-DD (no 2023-02-30, no 2023-13-01). */
+export function isCalendarDate(value: string): boolean {
+  const match = DATE_PATTERN.exec(value);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const text = (min: number, max: number) =>
+  z.string().trim().min(min, `Must be at least ${min} character${min === 1 ? '' : 's'}`).max(max, `Must be at most ${max} characters`);
+
+/** A YYYY-MM-DD date that exists, is not before 1900-01-01 and not after today (UTC; `today` is injectable for tests). */
+const pastDate = (today: () => string) =>
+  z.string()
+    .refine(isCalendarDate, 'Must be a real calendar date (YYYY-MM-DD)')
+    .refine((v) => !isCalendarDate(v) || v >= EARLIEST_DATE, `Must not be before ${EARLIEST_DATE}`)
+    .refine((v) => !isCalendarDate(v) || v <= today(), 'Must not be in the future');
+
+export const Address = z.strictObject({
+  street: text(1, 200),
+  city: text(1, 100),
+  state: text(1, 50),
+  zipCode: text(1, 20),
+});
+
+/** PatientInput with an injectable "today", so the date rules can be tested at their boundaries. */
+export function patientInputSchema(today: () => string = todayUtc) {
+  return z.strictObject({
+    firstName: text(1, 100),
+    lastName: text(1, 100),
+    email: z.string().trim().max(254, 'Must be at most 254 characters').pipe(z.email('Must be a valid email address')),
+    dateOfBirth: pastDate(today),
+    address: Address,
+    phoneNumber: z.string().regex(PHONE_PATTERN, 'Must be 7-20 characters of digits, spaces and + - ( )').optional(),
+    gender: z.enum(GENDERS, `Must be one of ${GENDERS.join(', ')}`).optional(),
+    registeredDate: pastDate(today).optional(),
+  }).meta({ description: 'A patient as a client writes it (POST and PUT). registeredDate defaults to today (UTC).' });
+}
+
+export const PatientInput = patientInputSchema();
+export type PatientInput = z.infer<typeof PatientInput>;
+
+export const Patient = z.strictObject({
+  id: z.uuid(),
+  firstName: z.string(),
+  lastName: z.string(),
+  email: z.string(),
+  dateOfBirth: z.string(),
+  address: Address,
+  phoneNumber: z.string().optional(),
+  gender: z.enum(GENDERS).optional(),
+  registeredDate: z.string(),
+  billingAccountId: z.string().nullable(),
+  billingStatus: z.enum(BILLING_STATUSES),
+  version: z.number().int().min(1),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}).meta({ description: 'A patient record; its ETag is "<version>".' });
+export type Patient = z.infer<typeof Patient>;
+
+export const PatientPage = z.strictObject({
+  patients: z.array(Patient),
+  nextCursor: z.string().nullable(),
+}).meta({ description: 'One page of patients; pass nextCursor back as `cursor` for the next page (null on the last page).' });
+export type PatientPage = z.infer<typeof PatientPage>;

@@ -1,0 +1,44 @@
+/**
+ * PUT /api/patients/{id}: replaces the client fields. The write is conditional on the stored version
+ * (If-Match's, or the one just read), so of N racing PUTs with one If-Match exactly one succeeds and the
+ * others get 412. Without If-Match a lost race is retried on a fresh read (last writer wins).
+ */
+import { mayPerform } from '../domain/access';
+import { forbidden, notFound, PatientError, versionMismatch } from '../domain/errors';
+import { expectedVersion, isDeleted, isPatientId, replacedPatient, toPublic } from '../domain/patient';
+import type { PatientPorts, RequestContext } from '../ports';
+import type { Patient, PatientInput } from '../schemas';
+import { audited } from './audited';
+
+const ATTEMPTS_WITHOUT_IF_MATCH = 5;
+
+export interface UpdateRequest {
+  id: string | undefined;
+  input: () => PatientInput;
+  ifMatch?: string;
+}
+
+export async function updatePatient(ports: PatientPorts, ctx: RequestContext, request: UpdateRequest): Promise<Patient> {
+  return audited(ports, ctx, 'UPDATE', request.id, async () => {
+    if (!mayPerform(ctx.caller.role, 'UPDATE')) throw forbidden();
+    const input = request.input();
+    if (!isPatientId(request.id)) throw notFound();
+    const wanted = expectedVersion(request.ifMatch);
+
+    for (let attempt = 1; ; attempt++) {
+      const current = await ports.patients.get(request.id);
+      if (!current || isDeleted(current)) throw notFound();
+      // A consistent read already newer than If-Match: stale. The conditional write below decides the races.
+      if (wanted !== undefined && wanted !== current.version) throw versionMismatch();
+      const next = replacedPatient(current, input, ports.clock.now());
+      try {
+        await ports.patients.replace(next, current.version, current.email);
+        return { result: toPublic(next) };
+      } catch (error) {
+        const retry = wanted === undefined && attempt < ATTEMPTS_WITHOUT_IF_MATCH
+          && error instanceof PatientError && error.kind === 'VERSION_MISMATCH';
+        if (!retry) throw error;
+      }
+    }
+  });
+}
