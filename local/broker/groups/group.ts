@@ -16,6 +16,7 @@ export interface ProtocolOffer {
 export interface JoinRequest {
   memberId: string;
   clientId: string;
+  clientHost: string;
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
   protocolType: string;
@@ -36,8 +37,17 @@ export interface SyncResult {
   assignment: Buffer;
 }
 
+export interface GroupDescription {
+  state: string;
+  protocolType: string;
+  protocol: string;
+  members: { memberId: string; clientId: string; clientHost: string; metadata: Buffer; assignment: Buffer }[];
+}
+
 interface Member {
   id: string;
+  clientId: string;
+  clientHost: string;
   sessionTimeoutMs: number;
   rebalanceTimeoutMs: number;
   protocols: ProtocolOffer[];
@@ -68,7 +78,7 @@ export class Group {
     if (request.sessionTimeoutMs <= 0) return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, request.memberId));
     if (request.memberId !== '' && !this.members.has(request.memberId)) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, request.memberId));
     const id = request.memberId || `${request.clientId || 'member'}-${randomUUID()}`;
-    const member: Member = this.members.get(id) ?? { id, sessionTimeoutMs: 0, rebalanceTimeoutMs: 0, protocols: [], assignment: EMPTY };
+    const member: Member = this.members.get(id) ?? { id, clientId: request.clientId, clientHost: request.clientHost, sessionTimeoutMs: 0, rebalanceTimeoutMs: 0, protocols: [], assignment: EMPTY };
     Object.assign(member, { sessionTimeoutMs: request.sessionTimeoutMs, rebalanceTimeoutMs: request.rebalanceTimeoutMs, protocols: request.protocols });
     this.members.set(id, member);
     this.protocolType = request.protocolType;
@@ -129,6 +139,22 @@ export class Group {
     this.touch(member);
     if (this.state === 'PreparingRebalance' || this.state === 'AwaitingSync') return ErrorCode.REBALANCE_IN_PROGRESS;
     return ErrorCode.NONE;
+  }
+
+  /** For DescribeGroups; Kafka calls AwaitingSync "CompletingRebalance". */
+  describe(): GroupDescription {
+    return {
+      state: this.state === 'AwaitingSync' ? 'CompletingRebalance' : this.state,
+      protocolType: this.protocolType ?? '',
+      protocol: this.protocol,
+      members: [...this.members.values()].map((member) => ({
+        memberId: member.id,
+        clientId: member.clientId,
+        clientHost: member.clientHost,
+        metadata: member.protocols.find((offer) => offer.name === this.protocol)?.metadata ?? EMPTY,
+        assignment: member.assignment,
+      })),
+    };
   }
 
   /** Releases every waiting request and timer (broker shutdown). */

@@ -10,6 +10,8 @@ export interface RequestHeader {
   apiVersion: number;
   correlationId: number;
   clientId: string | null;
+  /** The client's address, as DescribeGroups reports it. */
+  clientHost: string;
 }
 
 export interface BrokerState {

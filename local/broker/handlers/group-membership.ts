@@ -1,4 +1,4 @@
-/** JoinGroup (11, v0–2), SyncGroup (14, v0–1), Heartbeat (12, v0–1), LeaveGroup (13, v0–1). */
+/** JoinGroup (11, v0–2), SyncGroup (14, v0–1), Heartbeat (12, v0–1), LeaveGroup (13, v0–1), DescribeGroups (15, v0–1). */
 import type { JoinResult } from '../groups/group';
 import { joinError } from '../groups/group';
 import { ErrorCode } from '../protocol/errors';
@@ -28,6 +28,7 @@ export const joinGroup: Handler = async (body, header, broker) => {
   const result = await broker.groups.group(groupId).join({
     memberId,
     clientId: header.clientId ?? '',
+    clientHost: header.clientHost,
     sessionTimeoutMs,
     rebalanceTimeoutMs,
     protocolType,
@@ -59,4 +60,15 @@ export const leaveGroup: Handler = (body, header, broker) => {
   const memberId = body.string();
   const error = broker.groups.existing(groupId)?.leave(memberId) ?? ErrorCode.UNKNOWN_MEMBER_ID;
   return withThrottle(new Writer(), header.apiVersion >= 1).int16(error);
+};
+
+export const describeGroups: Handler = (body, header, broker) => {
+  const groupIds = body.array((r) => r.string());
+  return withThrottle(new Writer(), header.apiVersion >= 1).array(groupIds, (w, groupId) => {
+    // Kafka describes a group it does not know as "Dead" with no error.
+    const description = broker.groups.existing(groupId)?.describe() ?? { state: 'Dead', protocolType: '', protocol: '', members: [] };
+    w.int16(ErrorCode.NONE).string(groupId).string(description.state).string(description.protocolType).string(description.protocol);
+    w.array(description.members, (mw, member) =>
+      mw.string(member.memberId).string(member.clientId).string(member.clientHost).bytes(member.metadata).bytes(member.assignment));
+  });
 };

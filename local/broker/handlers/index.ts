@@ -5,7 +5,7 @@ import type { Handler } from './context';
 import { createTopics } from './create-topics';
 import { fetch } from './fetch';
 import { findCoordinator } from './find-coordinator';
-import { heartbeat, joinGroup, leaveGroup, syncGroup } from './group-membership';
+import { describeGroups, heartbeat, joinGroup, leaveGroup, syncGroup } from './group-membership';
 import { initProducerId } from './init-producer-id';
 import { listOffsets } from './list-offsets';
 import { metadata } from './metadata';
@@ -25,6 +25,7 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [ApiKey.SyncGroup, syncGroup],
   [ApiKey.Heartbeat, heartbeat],
   [ApiKey.LeaveGroup, leaveGroup],
+  [ApiKey.DescribeGroups, describeGroups],
   [ApiKey.OffsetCommit, offsetCommit],
   [ApiKey.OffsetFetch, offsetFetch],
 ]);
