@@ -1,0 +1,84 @@
+/** Debian's kcat (librdkafka 2.0) against the local broker: a real client no one here wrote. Fails if kcat is missing. */
+import type { Broker } from '../../../local/broker';
+import { kafkaFor, kcat, startTestBroker, tempDataDir, waitFor } from './support';
+
+jest.setTimeout(90_000);
+
+let broker: Broker;
+let bootstrap: string;
+const dataDir = tempDataDir();
+
+beforeAll(async () => {
+  broker = await startTestBroker(dataDir.path);
+  bootstrap = `${broker.host}:${broker.port}`;
+});
+
+afterAll(async () => {
+  await broker.stop();
+  dataDir.remove();
+});
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((line) => line !== '');
+}
+
+it('kcat is installed (the other kcat tests are meaningless without it)', async () => {
+  const result = await kcat(['-V']);
+  expect(result.code).toBe(0);
+  expect(result.stdout + result.stderr).toMatch(/librdkafka/);
+});
+
+it('kcat -L lists the broker as controller and the topics with their partitions', async () => {
+  const admin = kafkaFor(broker).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'listed', numPartitions: 2 }] });
+  await admin.disconnect();
+  const result = await kcat(['-b', bootstrap, '-L']);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain(`broker 1 at ${bootstrap} (controller)`);
+  expect(result.stdout).toMatch(/topic "listed" with 2 partitions/);
+});
+
+it('kcat -P then kcat -C -e reads back every message', async () => {
+  const produced = await kcat(['-b', bootstrap, '-P', '-t', 'kcat-plain', '-K', ':'], 'k1:one\nk2:two\nk3:three\n');
+  expect(produced.code).toBe(0);
+  const consumed = await kcat(['-b', bootstrap, '-C', '-t', 'kcat-plain', '-e', '-q', '-f', '%k=%s\\n']);
+  expect(consumed.code).toBe(0);
+  expect(lines(consumed.stdout).sort()).toEqual(['k1=one', 'k2=two', 'k3=three']);
+});
+
+it('kcat -P -z gzip with enable.idempotence=true stores messages that kafkajs reads', async () => {
+  const values = Array.from({ length: 50 }, (_, i) => `gz-${i}`);
+  const produced = await kcat(['-b', bootstrap, '-P', '-t', 'kcat-gzip', '-z', 'gzip', '-X', 'enable.idempotence=true'], `${values.join('\n')}\n`);
+  expect(produced.stderr).not.toMatch(/error/i);
+  expect(produced.code).toBe(0);
+
+  const consumer = kafkaFor(broker).consumer({ groupId: 'gzip-reader', maxWaitTimeInMs: 200 });
+  const seen: string[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'kcat-gzip', fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value?.toString() ?? '') });
+  await waitFor(() => seen.length >= 50, '50 gzip messages');
+  await consumer.disconnect();
+  expect(seen.sort()).toEqual([...values].sort());
+});
+
+it('kcat -G consumes as a group, commits, and a second run of the group reads only newer messages', async () => {
+  await kcat(['-b', bootstrap, '-P', '-t', 'kcat-group'], 'g1\ng2\ng3\ng4\n');
+  const group = ['-b', bootstrap, '-G', 'kcat-consumers', '-X', 'auto.offset.reset=earliest', '-e', '-q', '-f', '%s\\n', 'kcat-group'];
+  const first = await kcat(group);
+  expect(first.code).toBe(0);
+  expect(lines(first.stdout).sort()).toEqual(['g1', 'g2', 'g3', 'g4']);
+
+  const admin = kafkaFor(broker).admin();
+  await admin.connect();
+  const [committed] = await admin.fetchOffsets({ groupId: 'kcat-consumers', topics: ['kcat-group'] });
+  await admin.disconnect();
+  const total = committed!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+  expect(total).toBe(4);
+
+  await kcat(['-b', bootstrap, '-P', '-t', 'kcat-group'], 'g5\n');
+  const second = await kcat(group);
+  expect(second.code).toBe(0);
+  expect(lines(second.stdout)).toEqual(['g5']);
+});
