@@ -70,7 +70,7 @@ describe('connections the broker closes', () => {
 describe('requests answered with an error code', () => {
   it('a produce whose batch CRC is wrong gets CORRUPT_MESSAGE and stores nothing', async () => {
     const batch = recordBatch(['tampered']);
-    batch[batch.length - 2] ^= 0xff; // a byte inside the CRC-covered records
+    batch.writeUInt8(batch.readUInt8(batch.length - 2) ^ 0xff, batch.length - 2); // a byte inside the CRC-covered records
     const response = await exchange(broker.port, requestFrame(0, 3, 42, produceBody('raw', 0, batch)));
     expect(response).not.toBe('closed');
     expect((response as Buffer).readInt32BE(0)).toBe(42);
