@@ -2,7 +2,7 @@
  * Interim gRPC client for CreateBillingAccount (BILLING_ADDRESS, 2 s deadline), until the shared
  * functions/commons/clients/billing.ts lands; it offers the same interface.
  */
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { credentials, Metadata, status } from '@grpc/grpc-js';
 import { BillingServiceClient } from '../../../proto/gen/billing_service';
 import type { BillingAccountClient } from './billing-port';
 
@@ -17,7 +17,11 @@ export function interimBillingClient(): BillingAccountClient {
       client ??= new BillingServiceClient(address, credentials.createInsecure());
       return new Promise((resolve, reject) => {
         client!.createBillingAccount(request, new Metadata(), { deadline: Date.now() + DEADLINE_MS }, (error, response) => {
-          if (error) reject(error);
+          if (error) {
+            // A channel that saw the server down backs off before reconnecting; start afresh next time instead.
+            if (error.code === status.UNAVAILABLE) { client?.close(); client = undefined; }
+            reject(error);
+          }
           else resolve({ accountId: response.accountId, status: response.status });
         });
       });
