@@ -23,7 +23,7 @@ async function startBilling(): Promise<void> {
       calls.push(patientId);
       if (!patientId) return done({ code: status.INVALID_ARGUMENT, message: 'patientId is required' });
       if (!accounts.has(patientId)) accounts.set(patientId, `acct-${accounts.size + 1}`);
-      done(null, { accountId: accounts.get(patientId)!, status: 'ACTIVE' });
+      done(null, { accountId: accounts.get(patientId)!, status: 'ACTIVE', patientId, createdAt: new Date().toISOString() });
     },
     getBillingAccount(_c: unknown, done: sendUnaryData<BillingResponse>) { done({ code: status.UNIMPLEMENTED }); },
   });
