@@ -20,7 +20,7 @@ export interface BrokerOptions {
   defaultPartitions?: number;
   /** Create unknown topics when a client asks for their metadata; default true. */
   autoCreateTopics?: boolean;
-  /** Receives connection-level events (closed connections, failed requests); silent by default. */
+  /** Receives connection-level events (closed connections, failed requests). By default only failed requests (broker bugs) reach stderr. */
   log?: BrokerLog;
 }
 
@@ -42,7 +42,11 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   const stopping = new AbortController();
   // Ids after a restart must not repeat ids already in the logs, or retried-send detection would misfire.
   let producerId = Math.max(topics.highestProducerId() + 1, 1000);
-  const log: BrokerLog = options.log ?? (() => undefined);
+  const log: BrokerLog =
+    options.log ??
+    ((event, details) => {
+      if (event === 'request failed') console.error(JSON.stringify({ level: 'ERROR', service: 'kafka-broker', message: event, ...details }));
+    });
 
   const state: BrokerState = {
     nodeId: NODE_ID,

@@ -13,6 +13,8 @@ interface StoredBatch {
 }
 
 interface SequenceEntry {
+  /** A producer whose epoch was bumped starts its sequences again at 0, so the epoch is part of the key. */
+  epoch: number;
   baseSequence: number;
   baseOffset: number;
 }
@@ -101,8 +103,9 @@ export class PartitionLog {
   private duplicateOf(batch: Buffer): number | undefined {
     const producerId = batchHeader.producerId(batch);
     if (producerId < 0) return undefined;
+    const epoch = batchHeader.producerEpoch(batch);
     const sequence = batchHeader.baseSequence(batch);
-    return this.sequences.get(producerId)?.find((entry) => entry.baseSequence === sequence)?.baseOffset;
+    return this.sequences.get(producerId)?.find((entry) => entry.epoch === epoch && entry.baseSequence === sequence)?.baseOffset;
   }
 
   private index(data: Buffer, baseOffset: number, lastOffset: number): void {
@@ -111,7 +114,7 @@ export class PartitionLog {
     const producerId = batchHeader.producerId(data);
     if (producerId >= 0) {
       const entries = this.sequences.get(producerId) ?? [];
-      entries.push({ baseSequence: batchHeader.baseSequence(data), baseOffset });
+      entries.push({ epoch: batchHeader.producerEpoch(data), baseSequence: batchHeader.baseSequence(data), baseOffset });
       if (entries.length > SEQUENCES_KEPT) entries.shift();
       this.sequences.set(producerId, entries);
     }

@@ -43,5 +43,6 @@ export const batchHeader = {
   lastOffsetDelta: (batch: Buffer): number => batch.readInt32BE(23),
   maxTimestamp: (batch: Buffer): number => Number(batch.readBigInt64BE(35)),
   producerId: (batch: Buffer): number => Number(batch.readBigInt64BE(43)),
+  producerEpoch: (batch: Buffer): number => batch.readInt16BE(51),
   baseSequence: (batch: Buffer): number => batch.readInt32BE(53),
 };

@@ -31,6 +31,8 @@ it('answers a repeated (producerId, baseSequence) with the original offset and s
   expect(log.append([recordBatch(['p2'], { ...producer, baseSequence: 2 })])).toBe(3);
   expect(log.highWatermark).toBe(4);
   expect(log.highestProducerId).toBe(5);
+  // After an epoch bump the producer's sequences restart at 0: new data, not a retry.
+  expect(log.append([recordBatch(['p3'], { ...producer, epoch: 1 })])).toBe(4);
 });
 
 it('finds its batches again after a restart and cuts off a torn write at the end', () => {
