@@ -1,0 +1,48 @@
+/** A small HTTP client for the patients e2e tests: real tokens from POST /api/auth/login. */
+import { randomUUID } from 'node:crypto';
+
+export const base = (): string => {
+  const url = process.env.E2E_BASE_URL;
+  if (!url) throw new Error('E2E_BASE_URL is not set: run in the e2e project');
+  return url;
+};
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+}
+
+export async function request(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined || options.raw !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(`${base()}${path}`, {
+    method, headers, body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+export async function login(email: string, password: string): Promise<string> {
+  const response = await request('POST', '/api/auth/login', { body: { email, password } });
+  if (response.status !== 200) throw new Error(`login failed with ${response.status}`);
+  return response.body.accessToken;
+}
+
+/** Signs up a user (a non-patient role needs the admin token) and logs in; returns the user's email and token. */
+export async function userWithRole(role: 'clinician' | 'patient', adminToken: string, email = `${role}.${randomUUID().slice(0, 8)}@e2e.test`) {
+  const password = 'e2e-password-123';
+  const signup = await request('POST', '/api/auth/signup', { body: { email, password, role }, token: role === 'patient' ? undefined : adminToken });
+  if (signup.status !== 201) throw new Error(`signup failed with ${signup.status}`);
+  return { email, token: await login(email, password) };
+}
+
+export function patientInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    firstName: 'Edie', lastName: 'Tester', email: `edie.${randomUUID().slice(0, 12)}@e2e.test`, dateOfBirth: '1980-05-17',
+    address: { street: '10 Test Rd', city: 'Portland', state: 'OR', zipCode: '97201' }, phoneNumber: '503-555-0100', gender: 'female',
+    ...overrides,
+  };
+}
