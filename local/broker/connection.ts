@@ -20,7 +20,7 @@ const MAX_QUEUED = 64;
 
 class ProtocolViolation extends Error {}
 
-async function answer(frame: Buffer, broker: BrokerState, clientHost: string): Promise<{ correlationId: number; body: Writer | null }> {
+async function answer(frame: Buffer, broker: BrokerState, clientHost: string, cancelled: AbortSignal): Promise<{ correlationId: number; body: Writer | null }> {
   if (frame.length < 8) throw new ProtocolViolation(`request header too short (${frame.length} bytes)`);
   const apiKey = frame.readInt16BE(0);
   const apiVersion = frame.readInt16BE(2);
@@ -30,7 +30,7 @@ async function answer(frame: Buffer, broker: BrokerState, clientHost: string): P
   if (!isKnownApi(apiKey)) throw new ProtocolViolation(`unknown api key ${apiKey}`);
   if (!isSupported(apiKey, apiVersion)) throw new ProtocolViolation(`api key ${apiKey} version ${apiVersion} not supported`);
   const reader = new Reader(frame, 8);
-  const header: RequestHeader = { apiKey, apiVersion, correlationId, clientId: reader.nullableString(), clientHost };
+  const header: RequestHeader = { apiKey, apiVersion, correlationId, clientId: reader.nullableString(), clientHost, cancelled };
   const handler = HANDLERS.get(apiKey)!;
   return { correlationId, body: await handler(reader, header, broker) };
 }
@@ -41,6 +41,7 @@ export function serveConnection(socket: Socket, broker: BrokerState, log: Broker
   let busy = false;
   const remote = `${socket.remoteAddress}:${socket.remotePort}`;
   const clientHost = `/${socket.remoteAddress ?? ''}`;
+  const closed = new AbortController();
 
   const close = (reason: string, error?: unknown) => {
     if (socket.destroyed) return;
@@ -67,7 +68,7 @@ export function serveConnection(socket: Socket, broker: BrokerState, log: Broker
         if (queue.length < MAX_QUEUED / 2) socket.resume();
         const frame = queue.shift()!;
         try {
-          const { correlationId, body } = await answer(frame, broker, clientHost);
+          const { correlationId, body } = await answer(frame, broker, clientHost, closed.signal);
           if (body !== null && !socket.destroyed) send(correlationId, body);
         } catch (error) {
           const expected = error instanceof ProtocolViolation || error instanceof MalformedRequest || error instanceof RangeError;
@@ -81,6 +82,7 @@ export function serveConnection(socket: Socket, broker: BrokerState, log: Broker
   };
 
   socket.setNoDelay(true);
+  socket.on('close', () => closed.abort());
   socket.on('error', (error) => log('connection error', { remote, error: error.message }));
   socket.on('data', (chunk: Buffer) => {
     try {

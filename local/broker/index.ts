@@ -39,7 +39,6 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   const topics = new TopicStore(dataDir);
   const offsets = new OffsetStore(dataDir);
   const groups = new GroupCoordinator();
-  const stopping = new AbortController();
   // Ids after a restart must not repeat ids already in the logs, or retried-send detection would misfire.
   let producerId = Math.max(topics.highestProducerId() + 1, 1000);
   const log: BrokerLog =
@@ -58,7 +57,6 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     autoCreateTopics: options.autoCreateTopics ?? true,
     defaultPartitions: options.defaultPartitions ?? 3,
     nextProducerId: () => producerId++,
-    stopping: stopping.signal,
   };
 
   const sockets = new Set<Socket>();
@@ -83,7 +81,6 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
     host,
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
-        stopping.abort();
         groups.close();
         for (const socket of sockets) socket.destroy();
         server.close(() => {

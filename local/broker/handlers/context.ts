@@ -12,6 +12,8 @@ export interface RequestHeader {
   clientId: string | null;
   /** The client's address, as DescribeGroups reports it. */
   clientHost: string;
+  /** Aborted when the connection closes (or the broker stops), so a long-poll for a gone client ends. */
+  cancelled: AbortSignal;
 }
 
 export interface BrokerState {
@@ -25,8 +27,6 @@ export interface BrokerState {
   autoCreateTopics: boolean;
   defaultPartitions: number;
   nextProducerId(): number;
-  /** Aborted when the broker stops, so long-polls and waits end at once. */
-  stopping: AbortSignal;
 }
 
 /** The response body, or null when the request gets no response (Produce with acks=0). */

@@ -1,7 +1,7 @@
 /**
  * Fetch (key 1), v4 only (v7+ would need fetch sessions). Returns whole stored batches from the one
  * holding the fetch offset; clients drop the records below it. Long-polls until min_bytes are there,
- * an append arrives, max_wait_ms passes or the broker stops.
+ * an append arrives, max_wait_ms passes or the connection closes.
  */
 import { ErrorCode } from '../protocol/errors';
 import { Writer } from '../protocol/writer';
@@ -46,23 +46,23 @@ function collect(topics: TopicRequest[], maxBytes: number, broker: BrokerState):
   return { answers, size };
 }
 
-/** Resolves on the first append to any of `logs`, after `ms`, or when the broker stops. */
-function waitForAppend(logs: PartitionLog[], ms: number, stopping: AbortSignal): Promise<void> {
+/** Resolves on the first append to any of `logs`, after `ms`, or when `cancelled` is aborted. */
+function waitForAppend(logs: PartitionLog[], ms: number, cancelled: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const unsubscribes: (() => void)[] = [];
     const done = () => {
       clearTimeout(timer);
-      stopping.removeEventListener('abort', done);
+      cancelled.removeEventListener('abort', done);
       for (const unsubscribe of unsubscribes) unsubscribe();
       resolve();
     };
     const timer = setTimeout(done, ms);
-    stopping.addEventListener('abort', done);
+    cancelled.addEventListener('abort', done);
     for (const log of logs) unsubscribes.push(log.onAppend(done));
   });
 }
 
-export const fetch: Handler = async (body, _header, broker) => {
+export const fetch: Handler = async (body, header, broker) => {
   body.int32(); // replica_id
   const maxWaitMs = body.int32();
   const minBytes = body.int32();
@@ -74,9 +74,9 @@ export const fetch: Handler = async (body, _header, broker) => {
   }));
 
   let result = collect(topics, maxBytes, broker);
-  if (result.size < minBytes && maxWaitMs > 0 && !broker.stopping.aborted) {
+  if (result.size < minBytes && maxWaitMs > 0 && !header.cancelled.aborted) {
     const logs = topics.flatMap((topic) => topic.partitions.map((p) => broker.topics.partition(topic.name, p.index))).filter((log) => log !== undefined);
-    await waitForAppend(logs, maxWaitMs, broker.stopping);
+    await waitForAppend(logs, maxWaitMs, header.cancelled);
     result = collect(topics, maxBytes, broker);
   }
 
