@@ -30,6 +30,15 @@ export function patientPorts(): PatientPorts {
   return ports;
 }
 
+/**
+ * What completePendingBilling needs, for the stream-driven publisher:
+ * `completePendingBilling(patientId, billingCompletionPorts())`.
+ */
+export function billingCompletionPorts(): Pick<PatientPorts, 'patients' | 'billing'> {
+  const { patients, billing } = patientPorts();
+  return { patients, billing };
+}
+
 /** Forgets the cached ports (tests that switch tables or environment between files). */
 export function resetPatientPorts(): void {
   ports = undefined;

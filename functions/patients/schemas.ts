@@ -31,7 +31,8 @@ const pastDate = (today: () => string) =>
   z.string()
     .refine(isCalendarDate, 'Must be a real calendar date (YYYY-MM-DD)')
     .refine((v) => !isCalendarDate(v) || v >= EARLIEST_DATE, `Must not be before ${EARLIEST_DATE}`)
-    .refine((v) => !isCalendarDate(v) || v <= today(), 'Must not be in the future');
+    .refine((v) => !isCalendarDate(v) || v <= today(), 'Must not be in the future')
+    .meta({ format: 'date', description: `YYYY-MM-DD: a real calendar date, from ${EARLIEST_DATE} to today (UTC)` });
 
 export const Address = z.strictObject({
   street: text(1, 200),
@@ -45,7 +46,8 @@ export function patientInputSchema(today: () => string = todayUtc) {
   return z.strictObject({
     firstName: text(1, 100),
     lastName: text(1, 100),
-    email: z.string().trim().max(254, 'Must be at most 254 characters').pipe(z.email('Must be a valid email address')),
+    email: z.string().trim().max(254, 'Must be at most 254 characters').pipe(z.email('Must be a valid email address'))
+      .meta({ format: 'email', description: 'Unique among patients not deleted, case-insensitively' }),
     dateOfBirth: pastDate(today),
     address: Address,
     phoneNumber: z.string().regex(PHONE_PATTERN, 'Must be 7-20 characters of digits, spaces and + - ( )').optional(),
@@ -61,17 +63,17 @@ export const Patient = z.strictObject({
   id: z.uuid(),
   firstName: z.string(),
   lastName: z.string(),
-  email: z.string(),
-  dateOfBirth: z.string(),
+  email: z.email(),
+  dateOfBirth: z.iso.date(),
   address: Address,
   phoneNumber: z.string().optional(),
   gender: z.enum(GENDERS).optional(),
-  registeredDate: z.string(),
+  registeredDate: z.iso.date(),
   billingAccountId: z.string().nullable(),
   billingStatus: z.enum(BILLING_STATUSES),
   version: z.number().int().min(1),
-  createdAt: z.string(),
-  updatedAt: z.string(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
 }).meta({ description: 'A patient record; its ETag is "<version>".' });
 export type Patient = z.infer<typeof Patient>;
 

@@ -5,6 +5,7 @@
 import { createServer } from 'node:net';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTables } from '../../support/tables';
+import { Patient, PatientPage } from '../../../functions/patients/schemas';
 import { admin, clinician, client, patientUser, validInput, type TestResponse } from './api-events';
 
 let call: ReturnType<typeof client>;
@@ -58,6 +59,7 @@ describe('create and read', () => {
     expect(created.headers.location).toBe(`/api/patients/${patient.id}`);
     expect(created.headers.etag).toBe('"1"');
     expect(Object.keys(patient).some((k) => /^(pk|sk|gsi|entity|emailLower|deletedAt)/.test(k))).toBe(false);
+    expect(Patient.safeParse(patient).success).toBe(true);
 
     const read = await call({ method: 'GET', id: patient.id, caller: clinician });
     expect(read.status).toBe(200);
@@ -214,6 +216,7 @@ describe('list, pagination, search and state filter', () => {
   it('defaults to 20 per page and refuses a bad limit with 400', async () => {
     const page = await call({ method: 'GET' });
     expect(page.body.patients).toHaveLength(20);
+    expect(PatientPage.safeParse(page.body).success).toBe(true);
     expect(typeof page.body.nextCursor).toBe('string');
     for (const limit of ['0', '101', 'abc', '-1', '1.5', '']) {
       const response = await call({ method: 'GET', query: { limit } });
