@@ -4,7 +4,7 @@ describe('platform routes of npm start', () => {
   it('GET /health answers 200 with every component up', async () => {
     const response = await fetch(`${base()}/health`);
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as { status: string; components: Record<string, unknown> };
     expect(body.status).toBe('ok');
     for (const name of ['dynamodb', 'billing', 'kafka']) expect(body.components[name]).toEqual({ status: 'up' });
   });
@@ -12,7 +12,7 @@ describe('platform routes of npm start', () => {
   it('GET /api-docs answers an OpenAPI 3.1 document describing the contract routes', async () => {
     const response = await fetch(`${base()}/api-docs`);
     expect(response.status).toBe(200);
-    const doc = await response.json();
+    const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
     for (const path of ['/api/auth/login', '/api/patients', '/api/patients/{id}', '/api/analytics', '/health', '/.well-known/jwks.json']) {
       expect(Object.keys(doc.paths)).toContain(path);
