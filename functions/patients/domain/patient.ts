@@ -42,10 +42,20 @@ export function expectedVersion(ifMatch: string | undefined): number | undefined
   return match ? Number(match[1]) : Number.NaN;
 }
 
-/** The public record: what the API returns (no soft-delete mark, no storage keys). */
-export function toPublic(record: PatientRecord): Patient {
-  const { deletedAt: _deleted, ...patient } = record;
-  return patient;
+/**
+ * The public record: exactly the contract's fields, in a fixed order (an allow-list, so no storage key or
+ * soft-delete mark can leak, whatever the stored item holds).
+ */
+export function toPublic(r: PatientRecord): Patient {
+  const { street, city, state, zipCode } = r.address;
+  return {
+    id: r.id, firstName: r.firstName, lastName: r.lastName, email: r.email, dateOfBirth: r.dateOfBirth,
+    address: { street, city, state, zipCode },
+    ...(r.phoneNumber !== undefined ? { phoneNumber: r.phoneNumber } : {}),
+    ...(r.gender !== undefined ? { gender: r.gender } : {}),
+    registeredDate: r.registeredDate, billingAccountId: r.billingAccountId ?? null, billingStatus: r.billingStatus,
+    version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt,
+  };
 }
 
 /** A new patient from validated input: version 1, billing PENDING until the account is opened. */
