@@ -1,0 +1,64 @@
+/**
+ * What the modules share in one run: one `npm start` runtime (started on first use, on free ports, with a
+ * fresh data folder) and the demo admin's token. Stopped once at the end of the run.
+ */
+import { startRuntimeProcess, type RuntimeProcess } from '../../test/support/runtime-process';
+import { requireFiles, RUNTIME_FILES } from './components';
+
+export interface BenchContext {
+  /** Rounds per figure; each figure is the median of the rounds. */
+  rounds: number;
+  /** Seconds of each load round. */
+  seconds: number;
+  runtime(): Promise<RuntimeProcess>;
+  adminToken(): Promise<string>;
+  log(line: string): void;
+  close(): Promise<void>;
+}
+
+export const DEMO_ADMIN = { email: 'testuser@test.com', password: 'password123' };
+
+export async function login(baseUrl: string, credentials = DEMO_ADMIN): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials),
+  });
+  if (response.status !== 200) throw new Error(`login answered ${response.status}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+export function createContext(options: { rounds: number; seconds: number }): BenchContext {
+  let runtime: Promise<RuntimeProcess> | undefined;
+  let token: Promise<string> | undefined;
+  return {
+    ...options,
+    runtime() {
+      requireFiles(RUNTIME_FILES);
+      runtime ??= startRuntimeProcess({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+      return runtime;
+    },
+    async adminToken() {
+      const { baseUrl } = await this.runtime();
+      token ??= login(baseUrl);
+      return token;
+    },
+    log: (line) => console.log(`    ${line}`),
+    async close() {
+      if (runtime) await (await runtime.catch(() => undefined))?.stop();
+    },
+  };
+}
+
+let counter = 0;
+/** A valid PatientInput with a unique email. */
+export function patientInput(tag = 'bench'): Record<string, unknown> {
+  counter++;
+  const states = ['CA', 'NY', 'TX', 'WA', 'FL'];
+  return {
+    firstName: `Bench${counter}`,
+    lastName: 'Patient',
+    email: `${tag}-${process.pid}-${Date.now()}-${counter}@example.test`,
+    dateOfBirth: `${1940 + (counter % 70)}-0${1 + (counter % 9)}-1${counter % 10}`,
+    address: { street: '1 Bench Way', city: 'Springfield', state: states[counter % states.length], zipCode: '12345' },
+    gender: ['male', 'female', 'other', 'unknown'][counter % 4],
+  };
+}
