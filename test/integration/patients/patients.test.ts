@@ -272,6 +272,10 @@ describe('list, pagination, search and state filter', () => {
     expect(new Set(withState)).toEqual(new Set(mine.filter((p) => p.address.state === 'OR').map((p) => p.id)));
 
     expect((await call({ method: 'GET', query: { search: `${tag}zzz` } })).body).toEqual({ patients: [], nextCursor: null });
+    for (const odd of ['#', 'a#first', '%', '\u00e9', '😀', ' ', 'x'.repeat(254)]) {
+      expect((await call({ method: 'GET', query: { search: odd } })).status).toBe(200);
+    }
+    expect((await call({ method: 'GET', query: { search: 'x'.repeat(255) } })).status).toBe(400);
   });
 });
 
@@ -348,6 +352,17 @@ describe('Idempotency-Key', () => {
     const headers = { 'Idempotency-Key': `retry-${Date.now()}` };
     expect((await call({ method: 'POST', body: validInput({ email: taken.email }), headers })).status).toBe(409);
     expect((await call({ method: 'POST', body: validInput(), headers })).status).toBe(201);
+  });
+
+  it('of 5 parallel requests with one key and body, one creates; the rest replay it or answer 409 (in progress)', async () => {
+    const body = validInput();
+    const headers = { 'Idempotency-Key': `parallel-${Date.now()}` };
+    const responses = await Promise.all(Array.from({ length: 5 }, () => call({ method: 'POST', body, headers })));
+    const ok = responses.filter((r) => r.status === 201);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    expect(responses.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    expect(new Set(ok.map((r) => r.body.id)).size).toBe(1);
+    expect(await allIds({ search: String(body.email).toLowerCase() }, 10)).toEqual([ok[0]!.body.id]);
   });
 
   it('refuses a malformed key with 400', async () => {
