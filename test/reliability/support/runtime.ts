@@ -1,0 +1,85 @@
+/** Helpers around a runtime started with test/support/runtime-process.ts. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const DEMO_ADMIN = { email: 'testuser@test.com', password: 'password123' };
+
+export async function login(baseUrl: string, credentials = DEMO_ADMIN): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials),
+  });
+  if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+/** [dynamoPid, billingPid] as the runtime records them (local/leftovers.ts). */
+export function childPids(dataDir: string): { dynamo: number; billing: number } {
+  const { pids } = JSON.parse(readFileSync(join(dataDir, 'children.pid'), 'utf8')) as { pids: number[] };
+  if (pids.length < 2) throw new Error(`children.pid names ${pids.length} processes, expected DynamoDB and billing`);
+  return { dynamo: pids[0]!, billing: pids[1]! };
+}
+
+let counter = 0;
+export function patientInput(tag: string): Record<string, unknown> {
+  counter++;
+  const states = ['CA', 'NY', 'TX', 'WA', 'FL'];
+  return {
+    firstName: `Rel${counter}`, lastName: tag, email: `${tag}-${process.pid}-${Date.now()}-${counter}@example.test`,
+    dateOfBirth: `${1940 + (counter % 70)}-0${1 + (counter % 9)}-1${counter % 10}`,
+    address: { street: '1 Reliability Rd', city: 'Springfield', state: states[counter % states.length], zipCode: '12345' },
+    gender: ['male', 'female', 'other', 'unknown'][counter % 4],
+  };
+}
+
+export function api(baseUrl: string, token: string) {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  return {
+    async create(input: Record<string, unknown>) {
+      const response = await fetch(`${baseUrl}/api/patients`, { method: 'POST', headers, body: JSON.stringify(input) });
+      return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+    },
+    async get(id: string) {
+      const response = await fetch(`${baseUrl}/api/patients/${id}`, { headers });
+      return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
+    },
+    async analytics() {
+      const response = await fetch(`${baseUrl}/api/analytics`, { headers });
+      if (response.status !== 200) throw new Error(`GET /api/analytics answered ${response.status}`);
+      return (await response.json()) as { totalPatients: number; eventsProcessed: number; byState: Record<string, number> };
+    },
+    /** Every listed (non-deleted) patient, following cursors. */
+    async listAll() {
+      const all: Record<string, unknown>[] = [];
+      let cursor: string | null = null;
+      do {
+        const query: string = `limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const response = await fetch(`${baseUrl}/api/patients?${query}`, { headers });
+        if (response.status !== 200) throw new Error(`GET /api/patients answered ${response.status}`);
+        const page = (await response.json()) as { patients: Record<string, unknown>[]; nextCursor: string | null };
+        all.push(...page.patients);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return all;
+    },
+  };
+}
+
+export async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** One line per scenario: what it did and what it counted. */
+export function tally(scenario: string, counts: { sent: number; acknowledged: number; found: number; lost: number; [k: string]: number }): void {
+  console.log(`[reliability] ${scenario}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+}
