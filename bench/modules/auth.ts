@@ -4,9 +4,9 @@
  * the gateway vs the bare password hash at the cost the auth function uses.
  */
 import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BenchModule } from '../run';
 import type { BenchContext } from '../lib/context';
 import { DEMO_ADMIN } from '../lib/context';
@@ -23,30 +23,24 @@ const LOGINS = Number(process.env.BENCH_LOGINS ?? 20);
 
 interface ScryptCost { N: number; r: number; p: number; keylen: number; source: string }
 
-/** The scrypt parameters, read from the auth function's code (the one place they are chosen). */
-export function scryptCost(): ScryptCost {
-  const dir = join(ROOT, 'functions/auth');
-  const files = listTs(dir);
-  for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    if (!/scrypt/i.test(text)) continue;
-    const num = (pattern: RegExp) => { const m = pattern.exec(text); return m ? Number(m[1]!.replace(/_/g, '')) : undefined; };
-    const N = num(/\b(?:N|cost)\s*[:=]\s*([\d_]+)/) ?? (num(/\b(?:N|cost)\s*[:=]\s*2\s*\*\*\s*(\d+)/) ? 2 ** num(/\b(?:N|cost)\s*[:=]\s*2\s*\*\*\s*(\d+)/)! : undefined);
-    const r = num(/\b(?:r|blockSize)\s*[:=]\s*(\d+)/);
-    const p = num(/\b(?:p|parallelization)\s*[:=]\s*(\d+)/);
-    const keylen = num(/\b(?:keylen|keyLength|KEY_LENGTH|HASH_BYTES|KEY_BYTES)\s*[:=]\s*(\d+)/) ?? 64;
-    if (N && r && p) return { N, r, p, keylen, source: file.slice(ROOT.length + 1) };
-  }
-  throw new Error('no scrypt parameters found in functions/auth');
-}
-
-function listTs(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listTs(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+/**
+ * The cost the login actually pays: the parameters inside the demo admin's stored hash
+ * (`scrypt$<logN>$<r>$<p>$<salt>$<hash>`, functions/auth/domain/password.ts), and the key length from that code.
+ */
+async function scryptCost(doc: DynamoDBDocumentClient): Promise<ScryptCost> {
+  const code = readFileSync(join(ROOT, 'functions/auth/domain/password.ts'), 'utf8');
+  const keylen = Number(/KEY_LENGTH\s*=\s*(\d+)/.exec(code)?.[1] ?? 64);
+  const claim = await doc.send(new GetCommand({ TableName: 'users', Key: { pk: `EMAIL#${DEMO_ADMIN.email}` }, ConsistentRead: true }));
+  const user = await doc.send(new GetCommand({ TableName: 'users', Key: { pk: `USER#${String(claim.Item?.userId)}` }, ConsistentRead: true }));
+  const stored = String(user.Item?.passwordHash ?? '');
+  const [scheme, logN, r, p] = stored.split('$');
+  if (scheme === 'scrypt') return { N: 2 ** Number(logN), r: Number(r), p: Number(p), keylen, source: "the demo admin's stored hash" };
+  const { OWASP_COST } = await import('../../functions/auth/domain/password');
+  return { N: 2 ** OWASP_COST.logN, r: OWASP_COST.r, p: OWASP_COST.p, keylen, source: 'functions/auth/domain/password.ts (OWASP_COST)' };
 }
 
 function hash(cost: ScryptCost): Promise<Buffer> {
-  const options: ScryptOptions = { N: cost.N, r: cost.r, p: cost.p, maxmem: 256 * cost.N * cost.r + 1024 * 1024 };
+  const options: ScryptOptions = { N: cost.N, r: cost.r, p: cost.p, maxmem: 256 * cost.N * cost.r };
   return new Promise((resolve, reject) => scrypt('password123', randomBytes(16), cost.keylen, options, (e, key) => e ? reject(e) : resolve(key)));
 }
 
@@ -80,15 +74,13 @@ async function run(ctx: BenchContext) {
     decisionP99.push(percentile(decisions, 99));
     decisionP50.push(percentile(decisions, 50));
   }
-  client.destroy();
   rows.push(comparison('authorizer decision p99', median(decisionP99), median(getP99), 'ms', '<=', 1.5, 'bare revocation GetItem p99'));
   rows.push(figure('authorizer decision p50', median(decisionP50), 'ms'));
   notes.push(`Authorizer: the bundled handler called in-process with a TOKEN event, ${DECISIONS} sequential decisions per round, against the runtime's DynamoDB Local; baseline: ConsistentRead GetItem of the token's revocation key (${JSON.stringify(revocationKey('<jti>'))}) on the sessions table.`);
 
   // Login vs the bare hash.
-  let cost: ScryptCost | undefined;
-  try { cost = scryptCost(); } catch (error) { notes.push(`Login comparison skipped: ${(error as Error).message}`); }
-  if (cost) {
+  const cost = await scryptCost(doc);
+  {
     const body = JSON.stringify(DEMO_ADMIN);
     const loginOnce = async () => {
       const response = await fetch(`${runtime.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -106,6 +98,7 @@ async function run(ctx: BenchContext) {
     rows.push(comparison('login p50 (through the gateway)', median(loginP50), median(hashP50), 'ms', '<=', 1.3, `bare scrypt N=${cost.N} r=${cost.r} p=${cost.p}`));
     notes.push(`Password hash: scrypt N=${cost.N}, r=${cost.r}, p=${cost.p}, ${cost.keylen}-byte key (read from ${cost.source}); ${LOGINS} sequential logins per round.`);
   }
+  client.destroy();
   return { rows, notes };
 }
 
