@@ -1,0 +1,75 @@
+/**
+ * Access tokens: ES256-signed JWTs with a `kid`, 15 minutes. The verification rules live here once and
+ * are shared by the TOKEN authorizer and the auth function, so both refuse exactly the same tokens.
+ * Imports jose only: the authorizer bundles this file and must stay small.
+ */
+import { jwtVerify, SignJWT, type CryptoKey, type JWTVerifyGetKey } from 'jose';
+
+export const ALGORITHM = 'ES256';
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+/** Small: clocks of Lambda hosts are NTP-synchronised; this only absorbs sub-second skew between hosts. */
+export const CLOCK_TOLERANCE_SECONDS = 5;
+export const ROLES = ['admin', 'clinician', 'patient'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface TokenSettings { issuer: string; audience: string }
+
+export function tokenSettings(env: NodeJS.ProcessEnv = process.env): TokenSettings {
+  return { issuer: env.JWT_ISSUER || 'patient-management', audience: env.JWT_AUDIENCE || 'patient-management-api' };
+}
+
+export interface AccessClaims {
+  userId: string;
+  email: string;
+  role: Role;
+  jti: string;
+  /** Seconds since the epoch. */
+  exp: number;
+  /** The login (refresh-token family) the token belongs to; absent on tokens minted outside a login. */
+  sid?: string;
+}
+
+export interface SigningKey { kid: string; key: CryptoKey }
+
+export interface MintInput { userId: string; email: string; role: Role; jti: string; sid: string; now: number }
+
+export async function mintAccessToken(signing: SigningKey, settings: TokenSettings, input: MintInput): Promise<{ token: string; exp: number }> {
+  const iat = Math.floor(input.now / 1000);
+  const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
+  const token = await new SignJWT({ email: input.email, role: input.role, sid: input.sid })
+    .setProtectedHeader({ alg: ALGORITHM, kid: signing.kid, typ: 'JWT' })
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setSubject(input.userId)
+    .setJti(input.jti)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(signing.key);
+  return { token, exp };
+}
+
+/** The token part of an `Authorization: Bearer <jwt>` header, or undefined when it is not one. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization?.trim() ?? '');
+  return match?.[1];
+}
+
+/**
+ * Verifies signature (ES256 only: `none` and HMAC are refused before any key is looked at), issuer,
+ * audience, expiry and not-before, and the claims the API relies on. Throws on any failure.
+ */
+export async function verifyAccessToken(token: string, keys: JWTVerifyGetKey, settings: TokenSettings): Promise<AccessClaims> {
+  const { payload } = await jwtVerify(token, keys, {
+    algorithms: [ALGORITHM],
+    issuer: settings.issuer,
+    audience: settings.audience,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+  });
+  const { sub, jti, exp, email, role, sid } = payload as Record<string, unknown>;
+  if (typeof sub !== 'string' || typeof jti !== 'string' || typeof exp !== 'number' || typeof email !== 'string'
+    || !ROLES.includes(role as Role) || (sid !== undefined && typeof sid !== 'string')) {
+    throw new Error('Access token claims are incomplete');
+  }
+  return { userId: sub, email, role: role as Role, jti, exp, ...(typeof sid === 'string' ? { sid } : {}) };
+}

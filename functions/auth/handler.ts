@@ -1,0 +1,59 @@
+/**
+ * The auth function: API Gateway REST proxy events for /api/auth/* (and the original /auth/ aliases)
+ * and the JWKS. Thin: parses the request, calls a use case, maps domain errors to HTTP.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { HttpError } from '../commons/errors';
+import { header, httpHandler, json, noContent, parseBody } from '../commons/http';
+import { bearerToken } from './domain/access-token';
+import { AuthError, type AuthErrorKind } from './domain/errors';
+import { authPorts } from './ports-from-env';
+import type { AuthPorts } from './ports';
+import { LoginRequest, RefreshRequest, SignupRequest } from './schemas';
+import { login, logout, publicJwks, refresh, signup, validate } from './use-cases';
+
+const PROBLEM_OF: Record<AuthErrorKind, [number, string]> = {
+  // One message for unknown email and wrong password alike: nothing tells which emails exist.
+  INVALID_CREDENTIALS: [401, 'The email or password is incorrect'],
+  UNAUTHORIZED: [401, 'A valid access token is required'],
+  THROTTLED: [429, 'Too many failed logins for this account; try again later'],
+  EMAIL_TAKEN: [409, 'This email is already registered'],
+  FORBIDDEN: [403, 'Only an admin may create users with this role'],
+};
+
+/** Aliases of the original gateway answer exactly like their /api/auth/ twins. */
+const ALIASES: Record<string, string> = { '/auth/login': '/api/auth/login', '/auth/validate': '/api/auth/validate' };
+
+export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const resource = ALIASES[event.resource] ?? event.resource;
+  const authorization = header(event, 'Authorization');
+  const bearer = bearerToken(authorization);
+  try {
+    switch (`${event.httpMethod} ${resource}`) {
+      case 'POST /api/auth/signup':
+        return json(201, await signup(ports, parseBody(event, SignupRequest), bearer, authorization !== undefined));
+      case 'POST /api/auth/login':
+        return json(200, await login(ports, parseBody(event, LoginRequest)));
+      case 'POST /api/auth/refresh':
+        return json(200, await refresh(ports, parseBody(event, RefreshRequest).refreshToken));
+      case 'POST /api/auth/logout':
+        await logout(ports, bearer);
+        return noContent();
+      case 'GET /api/auth/validate':
+        return json(200, await validate(ports, bearer));
+      case 'GET /.well-known/jwks.json':
+        // Public keys may be cached briefly; a rotation keeps the previous key listed for longer than this.
+        return json(200, await publicJwks(ports), { 'Cache-Control': 'public, max-age=300' });
+      default:
+        throw new HttpError(405, 'This method is not allowed on this resource');
+    }
+  } catch (error) {
+    if (!(error instanceof AuthError)) throw error;
+    const [status, detail] = PROBLEM_OF[error.kind];
+    const headers: Record<string, string> = error.retryAfterSeconds ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+    if (status === 401) headers['WWW-Authenticate'] = 'Bearer';
+    throw new HttpError(status, detail, undefined, headers);
+  }
+}
+
+export const handler = httpHandler((event) => route(authPorts(), event));

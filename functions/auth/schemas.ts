@@ -1,0 +1,55 @@
+/**
+ * The auth context's request and response schemas: what the handler validates with, and what the
+ * OpenAPI registry (functions/platform/schemas.ts) publishes under these names.
+ */
+import { z } from 'zod';
+
+const Role = z.enum(['admin', 'clinician', 'patient']);
+
+/** Trimmed and lower-cased, so uniqueness ignores case and stray spaces. */
+const Email = z.string().trim().max(254).pipe(z.email({ message: 'Must be a valid email address' })).transform((e) => e.toLowerCase());
+
+export const SignupRequest = z.strictObject({
+  email: Email,
+  password: z.string().min(8, 'Must be at least 8 characters').max(128, 'Must be at most 128 characters'),
+  role: Role.optional(),
+}).meta({ description: 'A new user; a role other than patient needs an admin token' });
+
+export const LoginRequest = z.strictObject({
+  email: Email,
+  // No minimum length here: a short wrong password is a wrong password (401), not a malformed request.
+  password: z.string().min(1, 'Required').max(128, 'Must be at most 128 characters'),
+});
+
+export const RefreshRequest = z.strictObject({
+  refreshToken: z.string().min(1, 'Required').max(512),
+});
+
+export const User = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  role: Role,
+  createdAt: z.iso.datetime(),
+});
+
+export const TokenPair = z.object({
+  accessToken: z.string(),
+  token: z.string().meta({ description: 'Same as accessToken, for clients of the original API' }),
+  refreshToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int().meta({ description: 'Seconds until the access token expires (900)' }),
+});
+
+export const TokenInfo = z.object({
+  userId: z.uuid(),
+  email: z.string(),
+  role: Role,
+  expiresAt: z.iso.datetime(),
+});
+
+export const Jwks = z.object({
+  keys: z.array(z.object({ kty: z.string(), kid: z.string(), alg: z.string(), use: z.string().optional() }).loose()),
+});
+
+export type SignupRequest = z.infer<typeof SignupRequest>;
+export type LoginRequest = z.infer<typeof LoginRequest>;

@@ -1,0 +1,31 @@
+/**
+ * Refresh: each refresh token works once and is replaced by a new one. Presenting one that was already
+ * used means it leaked (or raced): the whole login is revoked, its live access tokens included.
+ */
+import { AuthError } from '../domain/errors';
+import { refreshTokenHash } from '../domain/refresh-token';
+import type { AuthPorts } from '../ports';
+import { mintPair, type TokenPair } from './tokens';
+
+export async function refresh(ports: AuthPorts, refreshToken: string): Promise<TokenPair> {
+  const hash = refreshTokenHash(refreshToken);
+  const nowSeconds = Math.floor(ports.now() / 1000);
+  const record = await ports.sessions.findRefresh(hash);
+  if (!record || record.expiresAt <= nowSeconds) throw new AuthError('UNAUTHORIZED');
+
+  const family = await ports.sessions.findFamily(record.familyId);
+  if (record.used || !family || family.revoked) {
+    await ports.sessions.revokeFamily(record.familyId, nowSeconds);
+    throw new AuthError('UNAUTHORIZED');
+  }
+  const user = await ports.users.findById(record.userId);
+  if (!user) throw new AuthError('UNAUTHORIZED');
+
+  const { pair, issued } = await mintPair(ports, user, family.id);
+  if (!(await ports.sessions.rotate(hash, family.id, issued))) {
+    // Someone exchanged the same token a moment ago: treat it as reuse.
+    await ports.sessions.revokeFamily(family.id, nowSeconds);
+    throw new AuthError('UNAUTHORIZED');
+  }
+  return pair;
+}

@@ -1,0 +1,51 @@
+/**
+ * The public JWKS the authorizer verifies with: a file locally (PUBLIC_JWKS_FILE), the SSM parameter
+ * on AWS (PUBLIC_JWKS_PARAMETER). Cached per container; reloaded after 5 minutes, or at once (at most
+ * every 30 s) when a token names a key the cache does not know, which is how a rotation arrives.
+ */
+import { readFile } from 'node:fs/promises';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { awsJsonCall, region } from './aws-json';
+
+const MAX_AGE_MS = 5 * 60 * 1000;
+const MIN_RELOAD_MS = 30 * 1000;
+
+async function loadJwks(env: NodeJS.ProcessEnv): Promise<JSONWebKeySet> {
+  if (env.PUBLIC_JWKS_FILE) return JSON.parse(await readFile(env.PUBLIC_JWKS_FILE, 'utf8')) as JSONWebKeySet;
+  if (!env.PUBLIC_JWKS_PARAMETER) throw new Error('Set PUBLIC_JWKS_FILE (local) or PUBLIC_JWKS_PARAMETER (AWS)');
+  const { Parameter } = await awsJsonCall<{ Parameter?: { Value?: string } }>({
+    endpoint: `https://ssm.${region(env)}.amazonaws.com`, service: 'ssm', target: 'AmazonSSM.GetParameter', jsonVersion: '1.1',
+    body: { Name: env.PUBLIC_JWKS_PARAMETER },
+  });
+  return JSON.parse(Parameter?.Value ?? '{}') as JSONWebKeySet;
+}
+
+let cache: { keys: Promise<ReturnType<typeof createLocalJWKSet>>; at: number } | undefined;
+
+function cached(env: NodeJS.ProcessEnv, reload: boolean) {
+  const age = cache ? Date.now() - cache.at : Infinity;
+  if (age > MAX_AGE_MS || (reload && age > MIN_RELOAD_MS)) {
+    const keys = loadJwks(env).then((jwks) => createLocalJWKSet(jwks));
+    const entry = { keys, at: Date.now() };
+    cache = entry;
+    keys.catch(() => { if (cache === entry) cache = undefined; });
+  }
+  return cache!.keys;
+}
+
+/** A jose key resolver over the cached JWKS that reloads once when the token's `kid` is unknown. */
+export function publicKeys(env: NodeJS.ProcessEnv = process.env): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await (await cached(env, false))(header, token);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
+      return (await cached(env, true))(header, token);
+    }
+  };
+}
+
+/** For tests: forget the cached keys. */
+export function resetPublicKeyCache(): void {
+  cache = undefined;
+}
