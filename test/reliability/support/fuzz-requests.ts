@@ -145,7 +145,7 @@ function authorization(random: Random, tokens: Tokens, route: RouteDefinition, v
   const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${payload}.`;
   const hmac = `${Buffer.from('{"alg":"HS256","typ":"JWT"}').toString('base64url')}.${payload}.${random.bytes(32).toString('base64url')}`;
   return random.pick([
-    undefined, '', 'Bearer', 'Bearer ', `bearer ${fuzzString(random).replace(/[\r\n\u0000-\u001f\u007f-\uffff]/g, '')}`,
+    undefined, '', 'Bearer', 'Bearer ', `bearer ${fuzzString(random).replace(/[^\x20-\x7e]/g, '')}`,
     `Basic ${Buffer.from('a:b').toString('base64')}`, `Bearer ${none}`, `Bearer ${hmac}`, `Bearer ${header}.${payload}.AAAA`,
     `Bearer ${tokens.valid.slice(0, -3)}`, `Bearer ${'a'.repeat(4000)}`, [`Bearer ${tokens.valid}`, 'Bearer garbage'], `Token ${tokens.valid}`,
   ]);
