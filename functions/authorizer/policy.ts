@@ -3,8 +3,9 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 
 /** `arn:aws:execute-api:region:account:apiId/stage/METHOD/path` → `arn:aws:execute-api:region:account:apiId/stage/*\/*` */
 export function apiWildcardArn(methodArn: string): string {
-  const [prefix, apiId, stage] = methodArn.split('/') as [string, string?, string?];
-  if (!prefix.startsWith('arn:') || !apiId || !stage) throw new Error('Unexpected methodArn');
+  // The API id ends the colon-separated part; stage and method follow as path segments.
+  const [prefix, stage, method] = methodArn.split('/') as [string, string?, string?];
+  if (!prefix.startsWith('arn:') || !stage || !method) throw new Error('Unexpected methodArn');
   const parts = prefix.split(':');
   if (parts.length !== 6) throw new Error('Unexpected methodArn');
   return `${prefix}/${stage}/*/*`;
