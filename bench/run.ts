@@ -6,6 +6,7 @@
  *   BENCH_SECONDS (default 5)  seconds per load round
  *   BENCH_ONLY=a,b             run only these modules
  */
+import './lib/env';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';

@@ -38,17 +38,17 @@ async function run(ctx: BenchContext) {
   const repository = new DynamoPatientRepository(doc, 'patients');
   const audit = new DynamoAuditLog(doc, 'audit');
   const billing = billingCaller(runtime.billing);
-  const revocation = new GetCommand({ TableName: 'sessions', Key: revocationKey(jtiOf(token)), ConsistentRead: true });
+  const revocationInput = { TableName: 'sessions', Key: revocationKey(jtiOf(token)), ConsistentRead: true };
   const caller = { userId: 'bench', role: 'admin', requestId: 'bench' };
   const rows: Row[] = [];
   try {
     const rawRead = async () => {
-      await doc.send(revocation);
+      await doc.send(new GetCommand(revocationInput));
       await repository.get(id);
       await audit.append({ ...caller, action: 'READ', outcome: 'SUCCESS', patientId: id, at: new Date().toISOString() });
     };
     const rawCreate = async () => {
-      await doc.send(revocation);
+      await doc.send(new GetCommand(revocationInput));
       const patient = newPatient(patientInput('raw') as unknown as PatientInput, randomUUID(), new Date());
       await repository.create(patient);
       const { accountId } = await billing.create({ patientId: patient.id, name: `${patient.firstName} ${patient.lastName}`, email: patient.email });
