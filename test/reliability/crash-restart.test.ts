@@ -23,6 +23,7 @@ describe('fault: runtime killed (SIGKILL) mid write load, then restarted', () =>
     const acknowledged = new Map<string, Record<string, unknown>>();
     const inFlight = new Map<string, Record<string, unknown>>();
     let sent = 0;
+    const unexpected: string[] = [];
     let killed = false;
     const writer = async () => {
       while (!killed) {
@@ -33,15 +34,19 @@ describe('fault: runtime killed (SIGKILL) mid write load, then restarted', () =>
         try {
           const response = await client.create(input);
           if (response.status === 201) acknowledged.set(String(response.body.id), input);
-          else if (!killed) throw new Error(`create answered ${response.status}`);
+          else if (!killed) unexpected.push(`create answered ${response.status}`);
         } catch (error) {
-          if (!killed) throw error;
+          if (!killed) unexpected.push(`create failed: ${(error as Error).message}`);
         }
+        if (unexpected.length) return;
       }
     };
     const writers = Array.from({ length: 4 }, writer);
     // Kill once a good number of writes is acknowledged, mid-stream.
-    await eventually('enough acknowledged writes', 120_000, async () => acknowledged.size >= config.faultCreates ? true : undefined);
+    await eventually('enough acknowledged writes', 120_000, async () => {
+      if (unexpected.length) throw new Error(unexpected[0]);
+      return acknowledged.size >= config.faultCreates ? true : undefined;
+    });
     killed = true;
     runtime.child.kill('SIGKILL');
     await Promise.allSettled(writers);
@@ -84,6 +89,7 @@ describe('fault: runtime killed (SIGKILL) mid write load, then restarted', () =>
       sent, acknowledged: acknowledged.size, found, lost: acknowledged.size - found, halfWritten: halfWritten.length,
       inFlightStored: inFlightStored - acknowledged.size, listed: listed.length, analyticsTotal: analytics.totalPatients,
     });
+    expect(unexpected).toEqual([]);
     expect(broken).toEqual([]);
     expect(halfWritten).toEqual([]);
     const countedByState = new Map<string, number>();
