@@ -1,0 +1,52 @@
+/**
+ * The billing account of a patient and the rules for a request to open one.
+ * Plain TypeScript: no gRPC, no AWS SDK, so the rules are testable on their own.
+ */
+export const ACCOUNT_STATUS = 'ACTIVE';
+
+export interface BillingAccount {
+  accountId: string;
+  patientId: string;
+  status: typeof ACCOUNT_STATUS;
+  createdAt: string;
+}
+
+/** Whom to bill; stored with the account, never logged. */
+export interface BillingContact {
+  name: string;
+  email: string;
+}
+
+export interface OpenAccountRequest extends BillingContact {
+  patientId: string;
+}
+
+/** Upper bounds well above any real value, so an abusive request is refused rather than stored. */
+export const LIMITS = { patientId: 128, name: 200, email: 320 } as const;
+
+/** A request the service refuses; the message names the field and the rule, never its value. */
+export class InvalidBillingRequest extends Error {
+  override readonly name = 'InvalidBillingRequest';
+}
+
+// Control characters never belong in an id, a name or an address, and would corrupt logs and exports.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+function checkField(field: keyof typeof LIMITS, value: string): void {
+  if (value.length > LIMITS[field]) throw new InvalidBillingRequest(`${field} is longer than ${LIMITS[field]} characters`);
+  if (CONTROL_CHARACTERS.test(value)) throw new InvalidBillingRequest(`${field} contains control characters`);
+}
+
+export function validatePatientId(patientId: string): string {
+  if (patientId.trim() === '') throw new InvalidBillingRequest('patientId is required');
+  checkField('patientId', patientId);
+  return patientId;
+}
+
+export function validateOpenAccountRequest(request: OpenAccountRequest): OpenAccountRequest {
+  validatePatientId(request.patientId);
+  checkField('name', request.name);
+  checkField('email', request.email);
+  return request;
+}

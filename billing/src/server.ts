@@ -1,0 +1,79 @@
+/**
+ * The billing gRPC server: BillingService and grpc.health.v1.Health on one port, accounts in DynamoDB.
+ * stop() drains: health turns NOT_SERVING, listeners close (new connections are refused), in-flight calls
+ * finish, and only calls still running at the drain deadline are cut off.
+ */
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { BillingServiceService } from '../../proto/gen/billing_service';
+import { HealthService } from '../../proto/gen/grpc/health/v1/health';
+import { billingDynamoClient, DynamoAccountRepository } from './adapters/dynamo-account-repository';
+import { billingService } from './adapters/grpc-billing-service';
+import { HealthStatus } from './adapters/health-service';
+import type { AccountRepository } from './domain/account-repository';
+import { logger } from './logger';
+
+export interface BillingServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Defaults to 127.0.0.1; the container listens on 0.0.0.0 (see main.ts). */
+  host?: string;
+  tableName: string;
+  /** DynamoDB Local's URL; unset on AWS. */
+  dynamoEndpoint?: string;
+  /** How long stop() lets in-flight calls finish before cutting them off. Default 10 s (ECS waits 30 s before SIGKILL). */
+  drainTimeoutMs?: number;
+  /** Replaces the DynamoDB repository (tests wrap the real one to hold a call in flight). */
+  accounts?: (real: AccountRepository) => AccountRepository;
+}
+
+export interface BillingServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+// Requests are three short strings; anything near this size is abuse, refused by grpc-js with RESOURCE_EXHAUSTED.
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+function bindAddress(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+export async function startBillingServer(options: BillingServerOptions): Promise<BillingServer> {
+  const host = options.host ?? '127.0.0.1';
+  const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
+  const dynamo = billingDynamoClient(options.dynamoEndpoint);
+  const real = new DynamoAccountRepository(dynamo, options.tableName);
+  const accounts = options.accounts ? options.accounts(real) : real;
+  const health = new HealthStatus([BillingServiceService.createBillingAccount.path.split('/')[1]!]);
+
+  const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
+  server.addService(BillingServiceService, billingService(accounts));
+  server.addService(HealthService, health.service());
+
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      server.bindAsync(bindAddress(host, options.port), ServerCredentials.createInsecure(), (error, bound) => error ? reject(error) : resolve(bound));
+    });
+  } catch (error) {
+    server.forceShutdown();
+    dynamo.destroy();
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      health.shutdown();
+      const drained = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => { server.forceShutdown(); resolve(false); }, drainTimeoutMs);
+        server.tryShutdown(() => { clearTimeout(timer); resolve(true); });
+      });
+      logger.info(drained ? 'billing server drained' : 'billing server drain deadline passed, remaining calls cut off', { port, drainTimeoutMs });
+      dynamo.destroy();
+    })();
+    return stopping;
+  };
+
+  return { port, stop };
+}

@@ -1,0 +1,92 @@
+/**
+ * The billing service's gRPC client, for the patients and publisher functions.
+ * One channel per process, reused across invocations; a 2 s deadline per attempt; retries with
+ * exponential backoff on UNAVAILABLE only (at most 3 attempts), since CreateBillingAccount is idempotent
+ * per patient and UNAVAILABLE means the call did not reach a server able to answer it.
+ */
+import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { BillingServiceClient } from '../../../proto/gen/billing_service';
+
+export interface BillingAccountRequest { patientId: string; name: string; email: string }
+export interface BillingAccountReply { accountId: string; status: string }
+
+export interface BillingClient {
+  createBillingAccount(request: BillingAccountRequest): Promise<BillingAccountReply>;
+  /** Closes the shared channel (tests, shutdown); the next call opens a new one. */
+  close(): void;
+}
+
+export interface BillingClientOptions {
+  /** host:port; defaults to BILLING_ADDRESS. */
+  address?: string;
+  deadlineMs?: number;
+  maxAttempts?: number;
+  /** First backoff; doubled for each further attempt, with jitter. */
+  backoffMs?: number;
+  /** How to wait between attempts (tests replace it to act between attempts deterministically). */
+  wait?: (ms: number, failedAttempt: number) => Promise<void>;
+}
+
+const DEFAULTS = { deadlineMs: 2000, maxAttempts: 3, backoffMs: 100 } as const;
+
+let shared: { address: string; client: BillingServiceClient } | undefined;
+
+function channelFor(address: string): BillingServiceClient {
+  if (shared?.address !== address) {
+    shared?.client.close();
+    shared = { address, client: new BillingServiceClient(address, credentials.createInsecure()) };
+  }
+  return shared.client;
+}
+
+/**
+ * After UNAVAILABLE a grpc-js channel backs off before reconnecting and fails calls fast meanwhile,
+ * so a retry on it would fail too: drop it (only if no other call replaced it already) and retry on a fresh one.
+ */
+function discardChannel(client: BillingServiceClient): void {
+  if (shared?.client === client) {
+    shared = undefined;
+    client.close();
+  }
+}
+
+function callOnce(client: BillingServiceClient, request: BillingAccountRequest, deadlineMs: number): Promise<BillingAccountReply> {
+  return new Promise((resolve, reject) => {
+    client.createBillingAccount(request, new Metadata(), { deadline: Date.now() + deadlineMs }, (error, response) => {
+      if (error) reject(error);
+      else resolve({ accountId: response.accountId, status: response.status });
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export function billingClient(options: BillingClientOptions = {}): BillingClient {
+  const deadlineMs = options.deadlineMs ?? DEFAULTS.deadlineMs;
+  const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULTS.maxAttempts);
+  const backoffMs = options.backoffMs ?? DEFAULTS.backoffMs;
+  const wait = options.wait ?? sleep;
+
+  return {
+    async createBillingAccount(request) {
+      const address = options.address ?? process.env.BILLING_ADDRESS;
+      if (!address) throw new Error('BILLING_ADDRESS is not set');
+      for (let attempt = 1; ; attempt++) {
+        const client = channelFor(address);
+        try {
+          return await callOnce(client, request, deadlineMs);
+        } catch (error) {
+          if ((error as ServiceError).code !== status.UNAVAILABLE) throw error;
+          discardChannel(client);
+          if (attempt >= maxAttempts) throw error;
+          // Exponential backoff with jitter (100, 200, ... ms, each +0-50 %) so callers do not retry in lockstep.
+          const delay = backoffMs * 2 ** (attempt - 1);
+          await wait(Math.round(delay + Math.random() * delay * 0.5), attempt);
+        }
+      }
+    },
+    close() {
+      if (shared) discardChannel(shared.client);
+    },
+  };
+}
