@@ -18,7 +18,7 @@ import { comparison, figure, limit, type Row } from '../lib/report';
 import { missing, ROOT } from '../lib/components';
 import { median } from '../lib/stats';
 
-const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 15);
+const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 21);
 
 /** What a handler may read at load time; no network is touched by loading. */
 function loadEnvironment(): NodeJS.ProcessEnv {
