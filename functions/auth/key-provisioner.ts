@@ -38,14 +38,19 @@ function result(props: Properties, keys: KeySet): ProvisionerResult {
   return { PhysicalResourceId: `signing-keys:${props.ParameterName}`, Data: { CurrentKid: keys.keys[0]!.kid!, KeyCount: keys.keys.length } };
 }
 
+/** Which key set the secret should hold after this event: rotate on Create, on a new RotationId, or when the secret holds no keys. */
+export async function plannedKeys(event: CloudFormationCustomResourceEvent, existing: KeySet | undefined): Promise<{ keys: KeySet; rotated: boolean }> {
+  const props = event.ResourceProperties as unknown as Properties;
+  const previousRotation = event.RequestType === 'Update' ? (event.OldResourceProperties as unknown as Properties).RotationId : undefined;
+  const mustRotate = !existing || event.RequestType === 'Create' || previousRotation !== props.RotationId;
+  if (!mustRotate) return { keys: existing, rotated: false };
+  return { keys: rotate(event.RequestType === 'Create' ? undefined : existing, await generateSigningJwk()), rotated: true };
+}
+
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<ProvisionerResult | { PhysicalResourceId: string }> {
   const props = event.ResourceProperties as unknown as Properties;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
-
-  const existing = await readKeys(props.SecretId);
-  const previousRotation = event.RequestType === 'Update' ? (event.OldResourceProperties as unknown as Properties).RotationId : undefined;
-  const mustRotate = !existing || event.RequestType === 'Create' || previousRotation !== props.RotationId;
-  const keys = mustRotate ? rotate(event.RequestType === 'Create' ? undefined : existing, await generateSigningJwk()) : existing;
+  const { keys } = await plannedKeys(event, await readKeys(props.SecretId));
   await publish(props, keys);
   return result(props, keys);
 }

@@ -9,6 +9,7 @@ import type { UserRecord, UserRepository } from '../ports';
 
 const userKey = (id: string) => ({ pk: `USER#${id}` });
 const emailKey = (email: string) => ({ pk: `EMAIL#${email}` });
+const NO_USER = '00000000-0000-0000-0000-000000000000';
 
 export function dynamoUserRepository(db: DynamoDBDocumentClient, table: string): UserRepository {
   const findById = async (id: string): Promise<UserRecord | undefined> => {
@@ -33,7 +34,8 @@ export function dynamoUserRepository(db: DynamoDBDocumentClient, table: string):
     },
     async findByEmail(email) {
       const { Item } = await db.send(new GetCommand({ TableName: table, Key: emailKey(email), ConsistentRead: true }));
-      return typeof Item?.userId === 'string' ? findById(Item.userId) : undefined;
+      // Always a second read, even for an unknown email, so the number of round trips reveals nothing.
+      return findById(typeof Item?.userId === 'string' ? Item.userId : NO_USER);
     },
     findById,
   };
