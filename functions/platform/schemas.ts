@@ -3,6 +3,8 @@
  * and this registry names them as infra/definitions/routes.ts refers to them.
  */
 import { z } from 'zod';
+import { Jwks, LoginRequest, RefreshRequest, SignupRequest, TokenInfo, TokenPair, User } from '../auth/schemas';
+import { Patient, PatientInput, PatientPage } from '../patients/schemas';
 
 export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -11,4 +13,6 @@ export const Health = z.object({
 
 export const schemaRegistry: Record<string, z.ZodType> = {
   Health,
+  SignupRequest, LoginRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks,
+  PatientInput, Patient, PatientPage,
 };
