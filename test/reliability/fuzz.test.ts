@@ -3,18 +3,17 @@
  * malformed requests across every route, half with a valid token. Zero 5xx, every error in
  * problem+json, and the system healthy afterwards. Replay a run with RELIABILITY_SEED=<printed seed>.
  */
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { config } from './support/config';
 import { fuzzCase, type Tokens } from './support/fuzz-requests';
 import { contractBreach, pool, send } from './support/http';
 import { Random } from './support/prng';
-import { login, tally } from './support/runtime';
+import { login, runtimeUnderTest, tally } from './support/runtime';
 
 const EXPENDABLE_TOKENS = 8;
 
 describe('bad input', () => {
-  let runtime: RuntimeProcess;
-  beforeAll(async () => { runtime = await startRuntimeProcess(); });
+  let runtime: Awaited<ReturnType<typeof runtimeUnderTest>>;
+  beforeAll(async () => { runtime = await runtimeUnderTest(); });
   afterAll(async () => { await runtime?.stop(); });
 
   it(`answers ${config.fuzzRequests} malformed requests with 4xx problem+json, never a 5xx, and stays healthy`, async () => {

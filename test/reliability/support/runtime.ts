@@ -83,3 +83,15 @@ export async function eventually<T>(what: string, timeoutMs: number, probe: () =
 export function tally(scenario: string, counts: { sent: number; acknowledged: number; found: number; lost: number; [k: string]: number }): void {
   console.log(`[reliability] ${scenario}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
 }
+
+/**
+ * The runtime a scenario runs against: its own `npm start` (the default), or an already running system
+ * at RELIABILITY_BASE_URL (bad input and load only; the fault scenarios need processes of their own).
+ */
+export async function runtimeUnderTest(): Promise<{ baseUrl: string; pid?: number; stop(): Promise<unknown> }> {
+  const external = process.env.RELIABILITY_BASE_URL;
+  if (external) return { baseUrl: external.replace(/\/$/, ''), stop: async () => undefined };
+  const { startRuntimeProcess } = await import('../../support/runtime-process');
+  const runtime = await startRuntimeProcess();
+  return { baseUrl: runtime.baseUrl, pid: runtime.child.pid, stop: () => runtime.stop() };
+}
