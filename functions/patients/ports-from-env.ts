@@ -1,5 +1,6 @@
 /** The composition root: concrete adapters for the ports, from the environment. One set per container. */
 import { randomUUID } from 'node:crypto';
+import { billingClient } from '../commons/clients/billing';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
 import { GrpcBillingPort } from './adapters/billing-port';
 import { cursorKeyMaterial } from './adapters/cursor-key';
@@ -7,7 +8,6 @@ import { DynamoAuditLog } from './adapters/dynamo-audit-log';
 import { DynamoIdempotencyStore } from './adapters/dynamo-idempotency-store';
 import { DynamoPatientRepository } from './adapters/dynamo-patient-repository';
 import { EncryptedCursorCodec } from './adapters/encrypted-cursor-codec';
-import { interimBillingClient } from './adapters/grpc-billing-client';
 import type { Clock, PatientPorts } from './ports';
 
 let ports: PatientPorts | undefined;
@@ -17,11 +17,13 @@ export const systemClock: Clock = { now: () => new Date() };
 export function patientPorts(): PatientPorts {
   if (!ports) {
     const db = dynamoClient();
+    // 2 s deadline per attempt; only UNAVAILABLE (fast, nothing reached billing) is retried.
+    const billing = billingClient();
     ports = {
       patients: new DynamoPatientRepository(db, tableName('patients')),
       audit: new DynamoAuditLog(db, tableName('audit')),
       idempotency: new DynamoIdempotencyStore(db, tableName('idempotency'), systemClock),
-      billing: new GrpcBillingPort(interimBillingClient),
+      billing: new GrpcBillingPort(billing),
       cursors: new EncryptedCursorCodec(() => cursorKeyMaterial()),
       clock: systemClock,
       newId: randomUUID,

@@ -1,46 +1,40 @@
 /**
- * Billing on create over gRPC: a reachable billing service makes the patient ACTIVE at once; an
- * unreachable one leaves it PENDING, and completePendingBilling opens the account later, exactly once,
- * without changing the patient's version. The gRPC server here speaks the contract's BillingService
- * (idempotent per patientId) on a free port, and can be switched off and on.
+ * Billing on create over gRPC, against the real billing server (billing/src/server.ts) on a free port:
+ * reachable → the patient is ACTIVE at once; unreachable → PENDING, and completePendingBilling opens the
+ * account later, exactly once, without changing the patient's version.
  */
-import { Server, ServerCredentials, status, type ServerUnaryCall, type sendUnaryData } from '@grpc/grpc-js';
-import { BillingServiceService, type BillingRequest, type BillingResponse } from '../../../proto/gen/billing_service';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { startBillingServer, type BillingServer } from '../../../billing/src/server';
+import { freePort } from '../../../local/ports';
 import { useLocalTables } from '../../support/tables';
 import { admin, client, validInput } from './api-events';
 
 let call: ReturnType<typeof client>;
-let server: Server | undefined;
+let billing: BillingServer | undefined;
 let port = 0;
-const accounts = new Map<string, string>();
-const calls: string[] = [];
+let tables: Awaited<ReturnType<typeof useLocalTables>>;
 
 async function startBilling(): Promise<void> {
-  server = new Server();
-  server.addService(BillingServiceService, {
-    createBillingAccount(callObj: ServerUnaryCall<BillingRequest, BillingResponse>, done: sendUnaryData<BillingResponse>) {
-      const { patientId } = callObj.request;
-      calls.push(patientId);
-      if (!patientId) return done({ code: status.INVALID_ARGUMENT, message: 'patientId is required' });
-      if (!accounts.has(patientId)) accounts.set(patientId, `acct-${accounts.size + 1}`);
-      done(null, { accountId: accounts.get(patientId)!, status: 'ACTIVE', patientId, createdAt: new Date().toISOString() });
-    },
-    getBillingAccount(_c: unknown, done: sendUnaryData<BillingResponse>) { done({ code: status.UNIMPLEMENTED }); },
-  });
-  port = await new Promise<number>((resolve, reject) =>
-    server!.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+  billing = await startBillingServer({ port, tableName: tables['billing-accounts'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT, drainTimeoutMs: 1000 });
 }
 
 async function stopBilling(): Promise<void> {
-  await new Promise<void>((resolve) => server!.tryShutdown(() => resolve()));
-  server!.forceShutdown();
-  server = undefined;
+  await billing?.stop();
+  billing = undefined;
+}
+
+/** The account the billing service holds for a patient, if any. */
+async function accountOf(patientId: string): Promise<string | undefined> {
+  const { dynamoClient } = await import('../../../functions/commons/clients/dynamo');
+  const { Item } = await dynamoClient().send(new GetCommand({ TableName: tables['billing-accounts'], Key: { patientId }, ConsistentRead: true }));
+  return Item?.accountId as string | undefined;
 }
 
 beforeAll(async () => {
-  await useLocalTables();
+  tables = await useLocalTables();
   process.env.CURSOR_KEY = 'integration-test-cursor-key';
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+  port = await freePort();
   await startBilling();
   process.env.BILLING_ADDRESS = `127.0.0.1:${port}`;
   const { handler } = await import('../../../functions/patients/handler');
@@ -48,19 +42,23 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (server) await stopBilling();
+  await stopBilling();
+  const { billingClient } = await import('../../../functions/commons/clients/billing');
+  billingClient().close();
 });
 
-async function pendingPorts() {
-  const { patientPorts } = await import('../../../functions/patients/ports-from-env');
-  return patientPorts();
+async function completion() {
+  const { completePendingBilling } = await import('../../../functions/patients');
+  const { billingCompletionPorts } = await import('../../../functions/patients/ports-from-env');
+  return (id: string) => completePendingBilling(id, billingCompletionPorts());
 }
 
 it('opens the billing account on create: 201 with billingStatus ACTIVE and its account id', async () => {
   const created = await call({ method: 'POST', body: validInput(), caller: admin });
   expect(created.status).toBe(201);
   expect(created.body.billingStatus).toBe('ACTIVE');
-  expect(created.body.billingAccountId).toBe(accounts.get(created.body.id));
+  expect(created.body.billingAccountId).toEqual(expect.any(String));
+  expect(created.body.billingAccountId).toBe(await accountOf(created.body.id));
   expect((await call({ method: 'GET', id: created.body.id })).body).toEqual(created.body);
 });
 
@@ -70,23 +68,34 @@ it('creates the patient PENDING when billing is down; completePendingBilling ope
   expect(created.status).toBe(201);
   expect(created.body).toMatchObject({ billingStatus: 'PENDING', billingAccountId: null, version: 1 });
   const id: string = created.body.id;
-
-  const { completePendingBilling } = await import('../../../functions/patients/use-cases');
-  const ports = await pendingPorts();
-  await expect(completePendingBilling(id, ports)).rejects.toBeDefined();
+  const complete = await completion();
+  await expect(complete(id)).rejects.toBeDefined();
 
   await startBilling();
-  expect(await completePendingBilling(id, ports)).toBe('ACTIVATED');
-  expect(await completePendingBilling(id, ports)).toBe('ALREADY_ACTIVE');
+  expect(await complete(id)).toBe('ACTIVATED');
+  expect(await complete(id)).toBe('ALREADY_ACTIVE');
   const read = await call({ method: 'GET', id });
-  expect(read.body).toMatchObject({ billingStatus: 'ACTIVE', billingAccountId: accounts.get(id), version: 1 });
+  const account = await accountOf(id);
+  expect(account).toEqual(expect.any(String));
+  expect(read.body).toMatchObject({ billingStatus: 'ACTIVE', billingAccountId: account, version: 1 });
   expect(read.headers.etag).toBe('"1"');
-  expect(calls.filter((c) => c === id)).toHaveLength(1);
 
-  // An If-Match taken before the account opened still matches.
+  // An If-Match taken before the account opened still matches, and PUT keeps the billing fields.
   const updated = await call({ method: 'PUT', id, body: validInput({ email: created.body.email }), headers: { 'If-Match': created.headers.etag! } });
   expect(updated.status).toBe(200);
-  expect(updated.body).toMatchObject({ billingStatus: 'ACTIVE', billingAccountId: accounts.get(id), version: 2 });
+  expect(updated.body).toMatchObject({ billingStatus: 'ACTIVE', billingAccountId: account, version: 2 });
+});
+
+it('racing completions open one account and record it once', async () => {
+  await stopBilling();
+  const created = await call({ method: 'POST', body: validInput() });
+  expect(created.body.billingStatus).toBe('PENDING');
+  await startBilling();
+  const complete = await completion();
+  const outcomes = await Promise.all(Array.from({ length: 5 }, () => complete(created.body.id)));
+  expect(outcomes.filter((o) => o === 'ACTIVATED')).toHaveLength(1);
+  expect(outcomes.filter((o) => o === 'ALREADY_ACTIVE')).toHaveLength(4);
+  expect((await call({ method: 'GET', id: created.body.id })).body.billingAccountId).toBe(await accountOf(created.body.id));
 });
 
 it('opens no account for a deleted or unknown patient', async () => {
@@ -94,9 +103,8 @@ it('opens no account for a deleted or unknown patient', async () => {
   const created = await call({ method: 'POST', body: validInput() });
   await startBilling();
   expect((await call({ method: 'DELETE', id: created.body.id })).status).toBe(204);
-  const { completePendingBilling } = await import('../../../functions/patients/use-cases');
-  const ports = await pendingPorts();
-  expect(await completePendingBilling(created.body.id, ports)).toBe('DELETED');
-  expect(await completePendingBilling('00000000-0000-4000-8000-000000000000', ports)).toBe('NOT_FOUND');
-  expect(calls).not.toContain(created.body.id);
+  const complete = await completion();
+  expect(await complete(created.body.id)).toBe('DELETED');
+  expect(await complete('00000000-0000-4000-8000-000000000000')).toBe('NOT_FOUND');
+  expect(await accountOf(created.body.id)).toBeUndefined();
 });

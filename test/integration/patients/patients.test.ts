@@ -1,8 +1,10 @@
 /**
  * The patients function against DynamoDB Local, through its real handler with API Gateway events:
- * the whole Patients part of the contract. Billing points at a closed port, so creates take the PENDING path.
+ * the whole Patients part of the contract, with the real billing server on a free port
+ * (the PENDING path, billing down, is in billing.test.ts).
  */
-import { createServer } from 'node:net';
+import { startBillingServer, type BillingServer } from '../../../billing/src/server';
+import { freePort } from '../../../local/ports';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { useLocalTables } from '../../support/tables';
 import { Patient, PatientPage } from '../../../functions/patients/schemas';
@@ -11,21 +13,22 @@ import { admin, clinician, client, patientUser, validInput, type TestResponse } 
 let call: ReturnType<typeof client>;
 let tables: Awaited<ReturnType<typeof useLocalTables>>;
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+let billing: BillingServer;
 
 beforeAll(async () => {
   tables = await useLocalTables();
   process.env.CURSOR_KEY = 'integration-test-cursor-key';
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  process.env.BILLING_ADDRESS = `127.0.0.1:${await closedPort()}`;
+  billing = await startBillingServer({ port: await freePort(), tableName: tables['billing-accounts'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT });
+  process.env.BILLING_ADDRESS = `127.0.0.1:${billing.port}`;
   const { handler } = await import('../../../functions/patients/handler');
   call = client(handler);
+});
+
+afterAll(async () => {
+  const { billingClient } = await import('../../../functions/commons/clients/billing');
+  billingClient().close();
+  await billing.stop();
 });
 
 const create = async (overrides: Record<string, unknown> = {}, caller = admin): Promise<TestResponse> =>
@@ -53,7 +56,7 @@ describe('create and read', () => {
     const patient = created.body;
     expect(patient).toEqual({
       ...input, firstName: 'Grace', id: expect.stringMatching(/^[0-9a-f-]{36}$/), registeredDate: '2024-05-01',
-      billingAccountId: null, billingStatus: 'PENDING', version: 1,
+      billingAccountId: expect.any(String), billingStatus: 'ACTIVE', version: 1,
       createdAt: expect.any(String), updatedAt: patient.createdAt,
     });
     expect(created.headers.location).toBe(`/api/patients/${patient.id}`);
