@@ -8,6 +8,9 @@ import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { forgedTokens, malformedHeaders } from '../../unit/auth/token-fixtures';
 
+// Each login costs a full scrypt (about 0.3 s, more on a busy machine): generous per-test limits, no timing assertions.
+jest.setTimeout(60_000);
+
 const base = () => {
   const url = process.env.E2E_BASE_URL;
   if (!url) throw new Error('E2E_BASE_URL is not set: run in the e2e project');

@@ -8,6 +8,9 @@ import { handler as authHandler } from '../../../functions/auth/handler';
 import { DEMO_ADMIN, seedDemoAdmin } from '../../../functions/auth/seed';
 import { apiEvent, lambdaContext, parse, uniqueEmail, useAuthEnvironment, type EventInput } from './helpers';
 
+// Each login costs a full scrypt (about 0.3 s, more on a busy machine): generous per-test limits, no timing assertions.
+jest.setTimeout(60_000);
+
 const call = async (method: string, resource: string, input: EventInput = {}) =>
   parse((await authHandler(apiEvent(method, resource, input), lambdaContext('auth'))) as APIGatewayProxyResult);
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });

@@ -12,6 +12,9 @@ import { resetPublicKeyCache } from '../../../functions/authorizer/public-keys';
 import { forgedTokens, malformedHeaders } from '../../unit/auth/token-fixtures';
 import { apiEvent, lambdaContext, parse, tokenEvent, uniqueEmail, useAuthEnvironment, type EventInput } from './helpers';
 
+// Each login costs a full scrypt (about 0.3 s, more on a busy machine): generous per-test limits, no timing assertions.
+jest.setTimeout(60_000);
+
 const call = async (method: string, resource: string, input: EventInput = {}) =>
   parse((await authHandler(apiEvent(method, resource, input), lambdaContext('auth'))) as APIGatewayProxyResult);
 
