@@ -7,7 +7,7 @@
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { bearerToken, tokenSettings, verifyAccessToken, type AccessClaims } from '../auth/domain/access-token';
 import { allow } from './policy';
-import { publicKeys } from './public-keys';
+import { KeySourceError, publicKeys } from './public-keys';
 import { isRevoked } from './revocations';
 
 const settings = tokenSettings();
@@ -19,8 +19,9 @@ export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<AP
   let claims: AccessClaims;
   try {
     claims = await verifyAccessToken(token, keys, settings);
-  } catch {
-    throw new Error('Unauthorized');
+  } catch (error) {
+    if (error instanceof KeySourceError) throw error; // an outage: 500, visible in metrics, not a silent 401
+    throw new Error('Unauthorized', { cause: error }); // API Gateway matches the message exactly
   }
   // A failing lookup is not a refusal: it propagates, and API Gateway answers 500 (fail closed, but visible).
   if (await isRevoked(claims.jti)) throw new Error('Unauthorized');

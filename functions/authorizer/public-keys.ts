@@ -20,12 +20,20 @@ async function loadJwks(env: NodeJS.ProcessEnv): Promise<JSONWebKeySet> {
   return JSON.parse(Parameter?.Value ?? '{}') as JSONWebKeySet;
 }
 
+/** The key source could not be read: an outage, not a bad token (the authorizer answers 500, not 401). */
+export class KeySourceError extends Error {
+  constructor(cause: unknown) {
+    super('The public keys could not be loaded', { cause });
+    this.name = 'KeySourceError';
+  }
+}
+
 let cache: { keys: Promise<ReturnType<typeof createLocalJWKSet>>; at: number } | undefined;
 
 function cached(env: NodeJS.ProcessEnv, reload: boolean) {
   const age = cache ? Date.now() - cache.at : Infinity;
   if (age > MAX_AGE_MS || (reload && age > MIN_RELOAD_MS)) {
-    const keys = loadJwks(env).then((jwks) => createLocalJWKSet(jwks));
+    const keys = loadJwks(env).then((jwks) => createLocalJWKSet(jwks), (error: unknown) => { throw new KeySourceError(error); });
     const entry = { keys, at: Date.now() };
     cache = entry;
     keys.catch(() => { if (cache === entry) cache = undefined; });

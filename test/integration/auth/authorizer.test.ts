@@ -113,3 +113,17 @@ it('after a key rotation, accepts tokens of the new key and still those of the p
   await expect(authorizer(tokenEvent(`Bearer ${fresh.body.accessToken}`))).resolves.toBeDefined();
   await expect(authorizer(tokenEvent(`Bearer ${before.accessToken}`))).resolves.toBeDefined();
 });
+
+it('fails (not "Unauthorized") when its public keys cannot be read, and recovers when they can', async () => {
+  const user = await newLogin();
+  const file = process.env.PUBLIC_JWKS_FILE!;
+  try {
+    process.env.PUBLIC_JWKS_FILE = `${file}.missing`;
+    resetPublicKeyCache();
+    await expect(authorizer(tokenEvent(`Bearer ${user.accessToken}`))).rejects.toThrow('The public keys could not be loaded');
+  } finally {
+    process.env.PUBLIC_JWKS_FILE = file;
+  }
+  resetPublicKeyCache();
+  await expect(authorizer(tokenEvent(`Bearer ${user.accessToken}`))).resolves.toBeDefined();
+});
