@@ -7,7 +7,8 @@ import { z } from 'zod';
 const Role = z.enum(['admin', 'clinician', 'patient']);
 
 /** Trimmed and lower-cased, so uniqueness ignores case and stray spaces. */
-const Email = z.string().trim().max(254).pipe(z.email({ message: 'Must be a valid email address' })).transform((e) => e.toLowerCase());
+const Email = z.string().trim().max(254).pipe(z.email({ message: 'Must be a valid email address' })).transform((e) => e.toLowerCase())
+  .meta({ format: 'email', description: 'Compared case-insensitively; stored trimmed and lower-cased' });
 
 export const SignupRequest = z.strictObject({
   email: Email,
