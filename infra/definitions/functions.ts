@@ -41,6 +41,8 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     name: 'patients', entry: 'functions/patients/handler.ts', handler: 'handler',
     description: 'Patient records: list, search, read, create, update, soft delete',
     tables: { patients: 'RW', audit: 'RW', idempotency: 'RW' },
+    // A create waits up to 2 s for billing (plus retries) inside a DynamoDB transaction round trip.
+    memorySize: 512, timeoutSeconds: 10,
   },
   platform: {
     name: 'platform', entry: 'functions/platform/handler.ts', handler: 'handler',

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { problemOf } from '../../functions/commons/errors';
-import { MAX_BODY_BYTES } from '../../functions/commons/http';
+import { MAX_BODY_BYTES } from '../../functions/commons/limits';
 import type { FunctionName } from '../../infra/definitions/functions';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../infra/definitions/routes';
 import { lambdaContext, methodArn, proxyEvent, tokenEvent } from './events';
