@@ -9,9 +9,6 @@ import { HttpError, problemOf, type FieldError } from './errors';
 import { MAX_BODY_BYTES } from './limits';
 import { logger } from './logger';
 
-export { MAX_BODY_BYTES };
-
-
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
