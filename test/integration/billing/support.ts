@@ -24,7 +24,7 @@ type Callback<T> = (error: ServiceError | null, response: T) => void;
 export function originalClient(address: string) {
   const definition = loadSync(join(__dirname, 'fixtures/original-billing.proto'), { keepCase: true, defaults: true });
   const BillingService = loadPackageDefinition(definition).BillingService as ServiceClientConstructor;
-  const client = new BillingService(address, credentials.createInsecure()) as Client & {
+  const client = new BillingService(address, credentials.createInsecure()) as unknown as Client & {
     CreateBillingAccount(request: object, metadata: Metadata, options: object, callback: Callback<{ accountId: string; status: string }>): void;
   };
   return {
