@@ -2,57 +2,63 @@
  * Billing accounts in DynamoDB, one item per patient (partition key patientId). Opening is a single
  * conditional PutItem: concurrent requests for one patient race on the condition, exactly one wins,
  * and the losers get the winner's item back from the failed condition itself (no second read).
+ * The plain client with explicit attribute values, not the document client: every call is on the hot path.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AccountRepository } from '../domain/account-repository';
 import { ACCOUNT_STATUS, type BillingAccount, type BillingContact } from '../domain/billing-account';
 
-export function billingDynamoClient(endpoint?: string): DynamoDBDocumentClient {
-  const base = new DynamoDBClient({
-    // Bounded waits: a slow table must surface as an error well inside the caller's 2 s deadline budget.
+export function billingDynamoClient(endpoint?: string): DynamoDBClient {
+  return new DynamoDBClient({
+    // Bounded waits: a slow table surfaces as an error instead of holding calls until the caller's deadline.
     requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
     ...(endpoint
       ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local' } }
       : {}),
   });
-  return DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-function toAccount(item: Record<string, unknown>): BillingAccount {
+type Item = Record<string, AttributeValue>;
+
+function toAccount(item: Item): BillingAccount {
   return {
-    accountId: String(item.accountId),
-    patientId: String(item.patientId),
+    accountId: item.accountId?.S ?? '',
+    patientId: item.patientId?.S ?? '',
     status: ACCOUNT_STATUS,
-    createdAt: String(item.createdAt ?? ''),
+    createdAt: item.createdAt?.S ?? '',
   };
 }
 
 export class DynamoAccountRepository implements AccountRepository {
-  constructor(private readonly doc: DynamoDBDocumentClient, private readonly tableName: string) {}
+  constructor(private readonly dynamo: DynamoDBClient, private readonly tableName: string) {}
 
   async openOnce(account: BillingAccount, contact: BillingContact): Promise<{ account: BillingAccount; created: boolean }> {
     try {
-      await this.doc.send(new PutCommand({
+      await this.dynamo.send(new PutItemCommand({
         TableName: this.tableName,
-        Item: { ...account, name: contact.name, email: contact.email },
+        Item: {
+          patientId: { S: account.patientId },
+          accountId: { S: account.accountId },
+          status: { S: account.status },
+          createdAt: { S: account.createdAt },
+          name: { S: contact.name },
+          email: { S: contact.email },
+        },
         ConditionExpression: 'attribute_not_exists(patientId)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }));
       return { account, created: true };
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      // The document client does not unmarshall the item carried by the exception.
-      const old = (error as { Item?: Parameters<typeof unmarshall>[0] }).Item;
-      const existing = old ? toAccount(unmarshall(old)) : await this.findByPatientId(account.patientId);
+      const old = (error as { Item?: Item }).Item;
+      const existing = old ? toAccount(old) : await this.findByPatientId(account.patientId);
       if (!existing) throw new Error('Billing account vanished after a failed create condition', { cause: error });
       return { account: existing, created: false };
     }
   }
 
   async findByPatientId(patientId: string): Promise<BillingAccount | undefined> {
-    const { Item } = await this.doc.send(new GetCommand({ TableName: this.tableName, Key: { patientId }, ConsistentRead: true }));
+    const { Item } = await this.dynamo.send(new GetItemCommand({ TableName: this.tableName, Key: { patientId: { S: patientId } }, ConsistentRead: true }));
     return Item ? toAccount(Item) : undefined;
   }
 }
