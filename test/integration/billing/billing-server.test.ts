@@ -142,6 +142,12 @@ describe('GetBillingAccount', () => {
   });
 });
 
+describe('start-up', () => {
+  it('rejects when the port is taken, instead of serving nothing', async () => {
+    await expect(startTestServer({ port: server.port })).rejects.toThrow();
+  });
+});
+
 describe('grpc.health.v1.Health', () => {
   it('reports the server and BillingService SERVING', async () => {
     expect((await typed.check('')).status).toBe(HealthCheckResponse_ServingStatus.SERVING);
