@@ -30,9 +30,13 @@ export interface SessionStore {
   revokeFamily(familyId: string, nowSeconds: number): Promise<void>;
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
   isRevoked(jti: string): Promise<boolean>;
-  /** Failed-login times (epoch ms) recorded under an opaque per-email key. */
+  /** Login attempts (epoch ms) counted against an opaque per-email key; a success clears them. */
   loginFailures(key: string): Promise<number[]>;
-  recordLoginFailure(key: string, at: number, startNewWindow: boolean): Promise<void>;
+  /**
+   * Counts an attempt before its password is checked, so parallel guesses cannot slip past the limit:
+   * writes `keep` + `at` only if the stored list still has `seenLength` entries; false if it changed meanwhile.
+   */
+  reserveLoginAttempt(key: string, seenLength: number, keep: number[], at: number): Promise<boolean>;
   clearLoginFailures(key: string): Promise<void>;
 }
 

@@ -3,7 +3,7 @@
  * - `REFRESH#<sha256>`  one refresh token: family, user, used flag
  * - `FAMILY#<id>`       one login: revoked flag and the access tokens it issued (jti → exp)
  * - `REVOKED#<jti>`     a revoked access token, kept until the token would have expired anyway
- * - `LOGIN#<key>`       recent failed-login times for one email (the key is a hash, not the email)
+ * - `LOGIN#<key>`       recent login attempts for one email, cleared by a success (the key is a hash, not the email)
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
@@ -104,19 +104,21 @@ export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): S
       return Array.isArray(Item?.failures) ? (Item.failures as number[]) : [];
     },
 
-    async recordLoginFailure(key, at, startNewWindow) {
-      const expiresAt = Math.ceil((at + WINDOW_MS) / 1000);
-      if (startNewWindow) {
-        await db.send(new PutCommand({ TableName: table, Item: { ...loginKey(key), type: 'LOGIN', failures: [at], expiresAt } }));
-        return;
+    async reserveLoginAttempt(key, seenLength, keep, at) {
+      // A conditional rewrite (not an append): stale times are pruned, and two writers that read the
+      // same list cannot both succeed, so at most MAX_FAILURES attempts are ever counted in the window.
+      try {
+        await db.send(new PutCommand({
+          TableName: table,
+          Item: { ...loginKey(key), type: 'LOGIN', failures: [...keep, at], expiresAt: Math.ceil((at + WINDOW_MS) / 1000) },
+          ConditionExpression: seenLength === 0 ? 'attribute_not_exists(pk)' : 'size(failures) = :seen',
+          ...(seenLength === 0 ? {} : { ExpressionAttributeValues: { ':seen': seenLength } }),
+        }));
+        return true;
+      } catch (error) {
+        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        throw error;
       }
-      // Appended atomically, so concurrent failures are all counted.
-      await db.send(new UpdateCommand({
-        TableName: table, Key: loginKey(key),
-        UpdateExpression: 'SET failures = list_append(if_not_exists(failures, :empty), :at), expiresAt = :exp, #type = :type',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':empty': [], ':at': [at], ':exp': expiresAt, ':type': 'LOGIN' },
-      }));
     },
 
     async clearLoginFailures(key) {

@@ -13,20 +13,30 @@ import { mintPair, type TokenPair } from './tokens';
 /** The throttle key: a hash, so the sessions table holds no email addresses. */
 const throttleKey = (email: string) => createHash('sha256').update(`login:${email}`).digest('base64url');
 
+const MAX_RESERVE_TRIES = 5;
+
+/** Counts this attempt, or says how long to wait when the window is full. */
+async function countAttempt(ports: AuthPorts, key: string): Promise<void> {
+  for (let tries = 0; tries < MAX_RESERVE_TRIES; tries++) {
+    const failures = await ports.sessions.loginFailures(key);
+    const now = ports.now();
+    const wait = retryAfterSeconds(failures, now);
+    if (wait > 0) throw new AuthError('THROTTLED', wait);
+    if (await ports.sessions.reserveLoginAttempt(key, failures.length, recentFailures(failures, now), now)) return;
+  }
+  // Heavy contention on one email: refuse briefly rather than let guesses through uncounted.
+  throw new AuthError('THROTTLED', 1);
+}
+
 export async function login(ports: AuthPorts, input: LoginRequest): Promise<TokenPair> {
   const key = throttleKey(input.email);
-  const failures = await ports.sessions.loginFailures(key);
-  const wait = retryAfterSeconds(failures, ports.now());
-  if (wait > 0) throw new AuthError('THROTTLED', wait);
+  // Counted before the password is checked, so parallel guesses cannot exceed the limit; a success clears it.
+  await countAttempt(ports, key);
 
   const user = await ports.users.findByEmail(input.email);
   const valid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !valid) {
-    const now = ports.now();
-    await ports.sessions.recordLoginFailure(key, now, recentFailures(failures, now).length === 0);
-    throw new AuthError('INVALID_CREDENTIALS');
-  }
-  if (failures.length > 0) await ports.sessions.clearLoginFailures(key);
+  if (!user || !valid) throw new AuthError('INVALID_CREDENTIALS');
+  await ports.sessions.clearLoginFailures(key);
 
   const familyId = randomUUID();
   const { pair, issued } = await mintPair(ports, user, familyId);

@@ -161,6 +161,16 @@ describe('POST /api/auth/login (and the /auth/login alias)', () => {
     expect(other.accessToken).toBeDefined();
   });
 
+  it('parallel guesses cannot exceed the limit: of 8 concurrent wrong passwords, at most 5 are checked', async () => {
+    const { email } = await signupAndLogin();
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => call('POST', '/api/auth/login', { body: { email, password: `guess ${i}` } })));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(3);
+    expect((await call('POST', '/api/auth/login', { body: { email, password: 'a good password' } })).status).toBe(429);
+  });
+
   it('the throttle also applies to unknown emails (same behaviour as known ones)', async () => {
     const email = uniqueEmail('ghost');
     for (let i = 0; i < 5; i++) expect((await call('POST', '/api/auth/login', { body: { email, password: 'guess' } })).status).toBe(401);
