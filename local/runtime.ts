@@ -151,7 +151,7 @@ function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys }: Enviro
     AWS_REGION: process.env.AWS_REGION ?? 'local',
     AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     SIGNING_KEYS_FILE: keys.signingKeysFile,
     PUBLIC_JWKS_FILE: keys.publicJwksFile,
     BILLING_ADDRESS: `127.0.0.1:${ports.billing}`,
@@ -173,6 +173,7 @@ function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys }: Enviro
 async function startBilling(port: number, env: Record<string, string>, quiet: boolean): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], {
     cwd: ROOT, env: { ...process.env, ...env, BILLING_PORT: String(port) }, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'],
+    detached: true, // its own process group: Ctrl-C reaches the runtime, which stops billing in order
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); if (!quiet) process.stderr.write(chunk); });

@@ -3,7 +3,7 @@
 # Prints its own closing line `N passed, M failed` (checks count as tests); exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE=1 CDK_DISABLE_CLI_TELEMETRY=true
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true CDK_DISABLE_CLI_TELEMETRY=true
 mkdir -p .data
 results=.data/jest-results.json
 rm -f "$results"
