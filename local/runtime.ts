@@ -17,6 +17,7 @@ import { startStreamPoller } from './pollers/stream-poller';
 import { startKafkaPoller } from './pollers/kafka-poller';
 import { dashboardPage } from './dashboard';
 import { ANALYTICS_EVENT_SOURCE } from '../functions/analytics/event-source';
+import { Kafka, logLevel } from 'kafkajs';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -81,6 +82,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const broker = await step(`Kafka broker on :${ports.kafka}`, () =>
       startBroker({ port: ports.kafka, dataDir: join(dataDir, 'kafka') }));
     stoppers.push({ name: 'kafka', stop: broker.stop });
+    await step(`topic ${ANALYTICS_EVENT_SOURCE.topic}`, () => ensureTopic(`127.0.0.1:${broker.port}`));
 
     const env = functionEnvironment({ dynamoEndpoint: dynamo.endpoint, tableNames, ports, keys, dataDir });
     Object.assign(process.env, env);
@@ -167,6 +169,17 @@ function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys }: Enviro
   };
   for (const def of Object.values(tables)) env[tableEnvVar(def.name)] = tableNames[def.name];
   return env;
+}
+
+/** Creates topic "patient" as the deployment does (CDK custom resource), rather than relying on auto-creation. */
+async function ensureTopic(broker: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'local-runtime', brokers: [broker], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic: ANALYTICS_EVENT_SOURCE.topic, numPartitions: ANALYTICS_EVENT_SOURCE.partitions }] });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** The billing server as its own process, started from the very entry point the container runs. */

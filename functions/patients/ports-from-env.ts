@@ -11,6 +11,7 @@ import { EncryptedCursorCodec } from './adapters/encrypted-cursor-codec';
 import type { Clock, PatientPorts } from './ports';
 
 let ports: PatientPorts | undefined;
+let completionPorts: Pick<PatientPorts, 'patients' | 'billing'> | undefined;
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -37,11 +38,16 @@ export function patientPorts(): PatientPorts {
  * `completePendingBilling(patientId, billingCompletionPorts())`.
  */
 export function billingCompletionPorts(): Pick<PatientPorts, 'patients' | 'billing'> {
-  const { patients, billing } = patientPorts();
-  return { patients, billing };
+  // Only what completion needs: the publisher has the patients table and billing, nothing else.
+  completionPorts ??= {
+    patients: new DynamoPatientRepository(dynamoClient(), tableName('patients')),
+    billing: new GrpcBillingPort(billingClient()),
+  };
+  return completionPorts;
 }
 
 /** Forgets the cached ports (tests that switch tables or environment between files). */
 export function resetPatientPorts(): void {
   ports = undefined;
+  completionPorts = undefined;
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { Jwks, LoginRequest, RefreshRequest, SignupRequest, TokenInfo, TokenPair, User } from '../auth/schemas';
 import { Patient, PatientInput, PatientPage } from '../patients/schemas';
+import { Analytics } from '../analytics/schemas';
 
 export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -15,4 +16,5 @@ export const schemaRegistry: Record<string, z.ZodType> = {
   Health,
   SignupRequest, LoginRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks,
   PatientInput, Patient, PatientPage,
+  Analytics,
 };

@@ -1,0 +1,16 @@
+/** GET /api/analytics: the aggregates, for admins and clinicians. */
+import { callerOf } from '../commons/caller';
+import { dynamoClient, tableName } from '../commons/clients/dynamo';
+import { forbidden } from '../commons/errors';
+import { httpHandler, json } from '../commons/http';
+import { figuresOf } from './aggregates';
+import { AggregateStore } from './aggregate-store';
+
+let store: AggregateStore | undefined;
+
+export const handler = httpHandler(async (event) => {
+  const caller = callerOf(event);
+  if (caller.role !== 'admin' && caller.role !== 'clinician') throw forbidden('Analytics are for admins and clinicians');
+  store ??= new AggregateStore(dynamoClient(), tableName('analytics'));
+  return json(200, figuresOf(await store.read(), new Date()));
+});

@@ -1,0 +1,80 @@
+/**
+ * Turns a change of a patient record (old and new image from the table's stream) into the PatientEvent
+ * published on topic "patient", or into nothing when the change is not one clients made (billing completion).
+ * Pure: no SDK, no Kafka.
+ */
+import type { PatientEvent } from '../../proto/gen/patient_event';
+
+export const SCHEMA_VERSION = 2;
+
+/** The stored patient fields this mapping reads (see functions/patients/adapters/patient-items.ts). */
+export interface StoredPatient {
+  entity?: string;
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  dateOfBirth: string;
+  address?: { state?: string };
+  gender?: string;
+  registeredDate: string;
+  version: number;
+  billingStatus?: string;
+  updatedAt?: string;
+  deletedAt?: string;
+}
+
+export type EventType = 'PATIENT_CREATED' | 'PATIENT_UPDATED' | 'PATIENT_DELETED';
+
+export interface PatientChange {
+  /** The stream record's id: stable across redeliveries, so it makes a stable event id. */
+  changeId: string;
+  oldImage?: StoredPatient;
+  newImage?: StoredPatient;
+  /** When the change happened (the stream record's approximate creation time). */
+  occurredAt: string;
+}
+
+export const isPatient = (image: { entity?: unknown } | undefined): boolean => image?.entity === 'PATIENT';
+
+export function eventTypeOf({ oldImage, newImage }: PatientChange): EventType | null {
+  if (!newImage) return null; // items are soft-deleted; a hard delete is housekeeping, not a client action
+  if (!oldImage) return newImage.deletedAt ? null : 'PATIENT_CREATED';
+  if (newImage.deletedAt && !oldImage.deletedAt) return 'PATIENT_DELETED';
+  if (newImage.deletedAt) return null;
+  if (newImage.version > oldImage.version) return 'PATIENT_UPDATED';
+  return null; // billing completion leaves version alone: not an event for consumers
+}
+
+const birthYear = (p?: StoredPatient) => (p?.dateOfBirth ? Number(p.dateOfBirth.slice(0, 4)) : 0);
+
+export function toPatientEvent(change: PatientChange): PatientEvent | null {
+  const type = eventTypeOf(change);
+  if (!type) return null;
+  const current = change.newImage!;
+  const before = type === 'PATIENT_CREATED' ? undefined : change.oldImage;
+  return {
+    patientId: current.id,
+    name: `${current.firstName} ${current.lastName}`,
+    email: current.email,
+    eventType: type,
+    eventId: change.changeId,
+    occurredAt: change.occurredAt,
+    schemaVersion: SCHEMA_VERSION,
+    state: current.address?.state ?? '',
+    birthYear: birthYear(current),
+    gender: current.gender ?? '',
+    registeredDate: current.registeredDate ?? '',
+    beforeState: before?.address?.state ?? '',
+    beforeBirthYear: birthYear(before),
+    beforeGender: before?.gender ?? '',
+    beforeRegisteredDate: before?.registeredDate ?? '',
+    version: current.version,
+  };
+}
+
+/** A patient whose billing account is still to be opened (create could not reach billing). */
+export function needsBilling(change: PatientChange): boolean {
+  const image = change.newImage;
+  return Boolean(image && image.billingStatus === 'PENDING' && !image.deletedAt);
+}
