@@ -1,4 +1,5 @@
 // Four Jest projects, one per test level. ESM-only packages (@middy v7, jose 6) are transformed for Jest's CommonJS runtime.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const shared = {
   testEnvironment: 'node',
   moduleNameMapper: {
@@ -10,6 +11,8 @@ const shared = {
 };
 
 module.exports = {
+  // Integration and e2e tests start real servers on a shared 2-core machine; this is a hang guard, not a speed goal.
+  testTimeout: 120_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

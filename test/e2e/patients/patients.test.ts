@@ -2,7 +2,7 @@
  * The Patients part of the contract over HTTP, through the local gateway and authorizer with real tokens:
  * statuses, headers, role matrix, races, pagination, search, idempotency, billing.
  */
-import { login, patientInput, request, userWithRole } from './http';
+import { login, patientInput, request, userWithRole } from '../../support/http';
 
 let adminToken: string;
 let clinician: { email: string; token: string };
