@@ -113,7 +113,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
   async function pollShard(shard: Shard): Promise<boolean> {
     const id = shard.ShardId!;
     currentShard = id;
-    let iterator = iterators.get(id) ?? (await iteratorFor(shard));
+    const iterator = iterators.get(id) ?? (await iteratorFor(shard));
     if (!iterator) return false;
     const { Records = [], NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
     if (Records.length > 0) {
@@ -128,7 +128,6 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
       checkpoints[id] = 'FINISHED';
       save();
     }
-    iterator = NextShardIterator;
     return Records.length > 0;
   }
 
