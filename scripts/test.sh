@@ -1,28 +1,35 @@
 #!/usr/bin/env bash
-# The one test command: type check, lint, then every Jest project (unit, integration, infra, e2e).
-# Prints its own closing line `N passed, M failed` (checks count as tests); exits non-zero on any failure.
+# The one test command: type check, lint, every Jest project (unit, integration, infra, e2e), then the
+# reliability suite in its short form. Prints its own closing line `N passed, M failed` (each check counts
+# as a test); exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true CDK_DISABLE_CLI_TELEMETRY=true
 mkdir -p .data
-results=.data/jest-results.json
-rm -f "$results"
-checks_passed=0; checks_failed=0
+rm -f .data/jest-results.json .data/reliability-results.json
+checks_passed=0; checks_failed=0; status=0
 run_check() {
   echo "== $1"
-  if "${@:2}"; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); fi
+  if "${@:2}"; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); status=1; fi
 }
 run_check typecheck npx tsc --noEmit -p tsconfig.json
 run_check lint npx eslint .
-echo "== jest"
-npx jest --ci --json --outputFile="$results" "$@"
-jest_status=$?
+echo "== jest: unit, integration, infra, e2e"
+npx jest --ci --json --outputFile=.data/jest-results.json "$@" || status=1
+if [ $# -eq 0 ]; then
+  echo "== reliability (short)"
+  RELIABILITY_SHORT=1 npx jest --ci -c test/reliability/jest.config.js --json --outputFile=.data/reliability-results.json || status=1
+fi
 read -r passed failed < <(node -e '
-  const fs = require("fs"); const f = process.argv[1];
-  if (!fs.existsSync(f)) { console.log("0 1"); process.exit(0); }
-  const r = JSON.parse(fs.readFileSync(f, "utf8"));
-  const suiteErrors = r.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0).length;
-  console.log(r.numPassedTests, r.numFailedTests + suiteErrors);' "$results")
-passed=$((passed + checks_passed)); failed=$((failed + checks_failed))
-echo "${passed} passed, ${failed} failed"
-[ "$jest_status" -eq 0 ] && [ "$checks_failed" -eq 0 ]
+  const fs = require("fs");
+  let passed = 0, failed = 0;
+  for (const f of process.argv.slice(1)) {
+    if (!fs.existsSync(f)) continue;
+    const r = JSON.parse(fs.readFileSync(f, "utf8"));
+    const suiteErrors = r.testResults.filter((s) => s.status === "failed" && s.assertionResults.length === 0).length;
+    passed += r.numPassedTests; failed += r.numFailedTests + suiteErrors;
+  }
+  console.log(passed, failed);' .data/jest-results.json .data/reliability-results.json)
+[ -f .data/jest-results.json ] || failed=$((failed + 1))
+echo "$((passed + checks_passed)) passed, $((failed + checks_failed)) failed"
+exit $status
