@@ -17,27 +17,30 @@ export function tokenEvent(token: string, arn: string): APIGatewayTokenAuthorize
   return { type: 'TOKEN', authorizationToken: token, methodArn: arn };
 }
 
+/**
+ * Name → values, kept in a Map and turned into plain objects with own properties only: a client-chosen
+ * name such as `__proto__` must become a key like any other, never the object's prototype.
+ */
+function maps(pairs: Iterable<[string, string]>) {
+  const grouped = new Map<string, string[]>();
+  for (const [name, value] of pairs) grouped.set(name, [...(grouped.get(name) ?? []), value]);
+  return {
+    single: Object.fromEntries([...grouped].map(([name, values]) => [name, values.at(-1)!])), // the last value wins, as in API Gateway
+    multi: Object.fromEntries(grouped),
+    empty: grouped.size === 0,
+  };
+}
+
 function headerMaps(req: IncomingMessage) {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!;
-    const value = req.rawHeaders[i + 1]!;
-    headers[name] = value; // like API Gateway: the last value wins in `headers`
-    (multiValueHeaders[name] ??= []).push(value);
-  }
-  return { headers, multiValueHeaders };
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+  const { single, multi } = maps(pairs);
+  return { headers: single, multiValueHeaders: multi };
 }
 
 function queryMaps(url: URL) {
-  if ([...url.searchParams.keys()].length === 0) return { single: null, multi: null };
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [key, value] of url.searchParams) {
-    single[key] = value;
-    (multi[key] ??= []).push(value);
-  }
-  return { single, multi };
+  const { single, multi, empty } = maps(url.searchParams);
+  return empty ? { single: null, multi: null } : { single, multi };
 }
 
 export interface ProxyEventInput {

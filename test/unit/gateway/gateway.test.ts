@@ -105,3 +105,23 @@ describe('local API gateway', () => {
     expect(seen.length).toBe(before);
   });
 });
+
+describe('local API gateway with hostile names', () => {
+  it('keeps a __proto__ query parameter or header as plain data', async () => {
+    const seen: APIGatewayProxyEvent[] = [];
+    const echo = async (event: APIGatewayProxyEvent) => { seen.push(event); return { statusCode: 200, body: '{}' }; };
+    const functions = new Proxy({}, { get: () => echo }) as unknown as FunctionSet;
+    const gateway = await startGateway({ port: 0, functions });
+    try {
+      const response = await fetch(`http://127.0.0.1:${gateway.port}/health?__proto__=x&__proto__=y&constructor=1`, { headers: { __proto__: 'h' } as Record<string, string> });
+      expect(response.status).toBe(200);
+      const event = seen[0]!;
+      expect(Object.getPrototypeOf(event.queryStringParameters)).toBe(Object.prototype);
+      expect(Object.getOwnPropertyDescriptor(event.queryStringParameters, '__proto__')?.value).toBe('y');
+      expect(Object.getOwnPropertyDescriptor(event.multiValueQueryStringParameters, '__proto__')?.value).toEqual(['x', 'y']);
+      expect(event.queryStringParameters?.constructor).toBe('1');
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
