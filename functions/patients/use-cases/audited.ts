@@ -5,6 +5,7 @@
  */
 import { PatientError, type AuditOutcome, type PatientErrorKind } from '../domain/errors';
 import type { PatientAction } from '../domain/access';
+import { isPatientId } from '../domain/patient';
 import type { AuditLog, Clock, RequestContext } from '../ports';
 
 const OUTCOME_OF: Record<PatientErrorKind, AuditOutcome> = {
@@ -43,7 +44,9 @@ export async function audited<T>(
   try {
     done = await work();
   } catch (error) {
-    await ports.audit.append({ ...base, outcome: outcomeOf(error), patientId, at: ports.clock.now().toISOString() });
+    // An id that is no patient id (any string a client put in the path) names no patient: audit without it.
+    const named = isPatientId(patientId) ? patientId : undefined;
+    await ports.audit.append({ ...base, outcome: outcomeOf(error), patientId: named, at: ports.clock.now().toISOString() });
     throw error;
   }
   await ports.audit.append({
