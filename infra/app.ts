@@ -1,0 +1,66 @@
+/**
+ * Builds the whole deployment: stacks split by lifecycle, cdk-nag's AwsSolutions and HIPAA Security
+ * packs on every synth. Shared by infra/bin/app.ts and the CDK tests.
+ */
+import { App, CfnOutput, Validations, type StackProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
+import { loadConfig, type DeploymentConfig } from './config';
+import { acknowledgeFindings } from './nag-acknowledgements';
+import { ApiStack } from './stacks/api-stack';
+import { BillingStack } from './stacks/billing-stack';
+import { MessagingStack } from './stacks/messaging-stack';
+import { NetworkStack } from './stacks/network-stack';
+import { ObservabilityStack } from './stacks/observability-stack';
+import { StatefulStack } from './stacks/stateful-stack';
+import { ANALYTICS_EVENT_SOURCE } from '../functions/analytics/event-source';
+
+export interface Deployment {
+  config: DeploymentConfig;
+  network: NetworkStack;
+  stateful: StatefulStack;
+  messaging: MessagingStack;
+  billing: BillingStack;
+  api: ApiStack;
+  observability: ObservabilityStack;
+}
+
+export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
+  const config = loadConfig(app);
+  const prefix = `Pms-${config.stage}`;
+  const props = { ...stackProps, config };
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
+
+  const network = new NetworkStack(app, `${prefix}-Network`, props);
+  const stateful = new StatefulStack(app, `${prefix}-Stateful`, props);
+  const messaging = new MessagingStack(app, `${prefix}-Messaging`, {
+    ...props, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup, key: stateful.key,
+  });
+  const billing = new BillingStack(app, `${prefix}-Billing`, {
+    ...props, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup,
+    table: stateful.tables['billing-accounts'], key: stateful.key,
+  });
+  const api = new ApiStack(app, `${prefix}-Api`, {
+    ...props, key: stateful.key, tables: stateful.tables, signingKeys: stateful.signingKeys, publicJwks: stateful.publicJwks,
+    cursorKey: stateful.cursorKey, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup,
+    billingAddress: config.externalBillingAddress ?? billing.address,
+    kafka: {
+      clusterArn: messaging.cluster.attrArn, bootstrapBrokers: messaging.bootstrapBrokers,
+      topicArn: messaging.clusterResourceArn('topic', ANALYTICS_EVENT_SOURCE.topic),
+      groupArn: messaging.clusterResourceArn('group', ANALYTICS_EVENT_SOURCE.groupId),
+    },
+  });
+  const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
+    ...props, key: stateful.key, api: api.api, functions: api.functions,
+    billing: { service: billing.service, clusterName: billing.cluster.clusterName },
+  });
+
+  new CfnOutput(api, 'ApiUrl', { value: api.api.url, description: 'Base URL of the API (stage prod)' });
+  new CfnOutput(observability, 'DashboardUrl', {
+    value: `https://console.aws.amazon.com/cloudwatch/home#dashboards:name=${observability.dashboard.dashboardName}`,
+  });
+  new CfnOutput(billing, 'BillingServiceName', { value: billing.service.serviceName });
+
+  const deployment = { config, network, stateful, messaging, billing, api, observability };
+  acknowledgeFindings(deployment);
+  return deployment;
+}

@@ -1,0 +1,84 @@
+/**
+ * The one way this app builds a Lambda function: Node 22 on ARM64, the shared esbuild options, active
+ * tracing, a KMS-encrypted log group with retention, and grant helpers driven by the definitions.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import { BUNDLING } from '../definitions/bundling';
+import type { AccessMode, FunctionDefinition } from '../definitions/functions';
+import { tableEnvVar, type TableName } from '../definitions/tables';
+
+const ROOT = join(__dirname, '..', '..');
+
+export interface ServiceFunctionProps {
+  definition: FunctionDefinition;
+  key: IKey;
+  logRetention: RetentionDays;
+  environment?: Record<string, string>;
+  vpc?: ec2.IVpc;
+  securityGroups?: ec2.ISecurityGroup[];
+  memorySize?: number;
+  timeout?: Duration;
+}
+
+export class ServiceFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly definition: FunctionDefinition;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const { definition } = props;
+    this.definition = definition;
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, encryptionKey: props.key });
+    this.fn = new NodejsFunction(this, 'Function', {
+      entry: join(ROOT, definition.entry),
+      handler: definition.handler,
+      description: definition.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? definition.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(definition.timeoutSeconds ?? 10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      vpc: props.vpc,
+      securityGroups: props.securityGroups,
+      vpcSubnets: props.vpc ? { subnets: props.vpc.isolatedSubnets } : undefined,
+      environmentEncryption: props.key,
+      projectRoot: ROOT,
+      depsLockFilePath: join(ROOT, 'package-lock.json'),
+      bundling: {
+        minify: BUNDLING.minify,
+        sourceMap: BUNDLING.sourcemap,
+        target: BUNDLING.target,
+        format: OutputFormat.CJS,
+        mainFields: [...BUNDLING.mainFields],
+        externalModules: [...BUNDLING.external],
+      },
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: definition.name,
+        POWERTOOLS_METRICS_NAMESPACE: 'PatientManagement',
+        ...props.environment,
+      },
+    });
+    props.key.grantEncryptDecrypt(this.fn);
+  }
+
+  /** Grants exactly the access the function's definition names, and passes the table's name in. */
+  bindTable(name: TableName, table: ITable, accessMode: AccessMode): void {
+    this.fn.addEnvironment(tableEnvVar(name), table.tableName);
+    if (accessMode === 'RW') table.grantReadWriteData(this.fn);
+    else table.grantReadData(this.fn);
+  }
+
+  bindTables(tables: Record<TableName, ITable>): void {
+    for (const [name, mode] of Object.entries(this.definition.tables) as [TableName, AccessMode][]) this.bindTable(name, tables[name], mode);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The functions of infra/definitions/functions.ts and the REST API of infra/definitions/routes.ts:
+ * stage "prod", a TOKEN authorizer on authorized routes, problem+json gateway responses, JSON access
+ * logs without bodies, stage throttling; the publisher on the patients stream and the analytics
+ * consumer on topic "patient".
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from '../config';
+import { ServiceFunction } from '../constructs/service-function';
+import { functions, type FunctionName } from '../definitions/functions';
+import { AUTHORIZER_CACHE_TTL_SECONDS, routes } from '../definitions/routes';
+import type { TableName } from '../definitions/tables';
+import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
+import { problemOf } from '../../functions/commons/errors';
+
+export interface ApiStackProps extends StackProps {
+  config: DeploymentConfig;
+  key: kms.IKey;
+  tables: Record<TableName, dynamodb.ITable>;
+  signingKeys: secretsmanager.ISecret;
+  publicJwks: ssm.IStringParameter;
+  cursorKey: secretsmanager.ISecret;
+  vpc: ec2.IVpc;
+  functionsSecurityGroup: ec2.ISecurityGroup;
+  billingAddress: string;
+  kafka: { clusterArn: string; bootstrapBrokers: string; topicArn: string; groupArn: string };
+}
+
+const JWT = { JWT_ISSUER: 'patient-management', JWT_AUDIENCE: 'patient-management-api' };
+const GATEWAY_ERRORS: [apigw.ResponseType, number][] = [
+  [apigw.ResponseType.UNAUTHORIZED, 401], [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, 404],
+  [apigw.ResponseType.ACCESS_DENIED, 403], [apigw.ResponseType.AUTHORIZER_FAILURE, 500],
+  [apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, 500], [apigw.ResponseType.REQUEST_TOO_LARGE, 413],
+  [apigw.ResponseType.THROTTLED, 429], [apigw.ResponseType.DEFAULT_4XX, 400], [apigw.ResponseType.DEFAULT_5XX, 500],
+];
+
+function grantSecretRead(fn: lambda.IFunction, secret: secretsmanager.ISecret): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secret.secretArn] }));
+}
+
+export class ApiStack extends Stack {
+  readonly api: apigw.RestApi;
+  readonly functions = {} as Record<FunctionName, lambda.IFunction>;
+  readonly accessLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const environment: Partial<Record<FunctionName, Record<string, string>>> = {
+      auth: { ...JWT, SIGNING_KEYS_SECRET_ARN: props.signingKeys.secretArn },
+      authorizer: { ...JWT, PUBLIC_JWKS_PARAMETER: props.publicJwks.parameterName },
+      patients: { BILLING_ADDRESS: props.billingAddress, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
+      platform: { BILLING_ADDRESS: props.billingAddress, KAFKA_BROKERS: props.kafka.bootstrapBrokers },
+      publisher: { BILLING_ADDRESS: props.billingAddress, KAFKA_BROKERS: props.kafka.bootstrapBrokers, KAFKA_AUTH: 'iam', KAFKA_TOPIC: ANALYTICS_EVENT_SOURCE.topic },
+    };
+    const built = {} as Record<FunctionName, ServiceFunction>;
+    for (const definition of Object.values(functions)) {
+      const service = new ServiceFunction(this, `Fn-${definition.name}`, {
+        definition, key: props.key, logRetention: config.logRetention, environment: environment[definition.name],
+        vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
+        memorySize: definition.name === 'auth' ? 1024 : undefined, // scrypt: CPU scales with memory
+      });
+      service.bindTables(props.tables);
+      built[definition.name] = service;
+      this.functions[definition.name] = service.fn;
+    }
+    // Secrets are read through the functions' own policies (their key grant is there too); a
+    // Secret.grantRead would write the role into the Stateful stack's key policy and tie the stacks in a cycle.
+    grantSecretRead(built.auth.fn, props.signingKeys);
+    grantSecretRead(built.patients.fn, props.cursorKey);
+    props.publicJwks.grantRead(built.authorizer.fn);
+    this.grantKafka(built.publisher.fn, props.kafka, ['kafka-cluster:WriteData', 'kafka-cluster:WriteDataIdempotently']);
+    this.grantKafka(built['analytics-consumer'].fn, props.kafka, ['kafka-cluster:ReadData', 'kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup']);
+
+    const failures = new sqs.Queue(this, 'EventFailures', {
+      encryptionMasterKey: props.key, enforceSSL: true, retentionPeriod: Duration.days(14),
+    });
+    built.publisher.fn.addEventSource(new sources.DynamoEventSource(props.tables.patients, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: 100,
+      bisectBatchOnError: true, reportBatchItemFailures: true, retryAttempts: 10_000, onFailure: new sources.SqsDlq(failures),
+    }));
+    built['analytics-consumer'].fn.addEventSource(new sources.ManagedKafkaEventSource({
+      clusterArn: props.kafka.clusterArn, topic: ANALYTICS_EVENT_SOURCE.topic, consumerGroupId: ANALYTICS_EVENT_SOURCE.groupId,
+      // No maxBatchingWindow: it takes whole seconds, and left unset Lambda batches Kafka for 500 ms
+      // (ANALYTICS_EVENT_SOURCE.batchWindowMs, which the local poller uses).
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: ANALYTICS_EVENT_SOURCE.batchSize,
+      onFailure: new sources.SqsDlq(failures),
+    }));
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetention, encryptionKey: props.key, removalPolicy: config.removalPolicy });
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: `patient-management-${config.stage}`,
+      description: 'Patient Management API (contract v1)',
+      cloudWatchRole: false,
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      deployOptions: {
+        stageName: 'prod',
+        tracingEnabled: true,
+        metricsEnabled: true,
+        throttlingRateLimit: 200,
+        throttlingBurstLimit: 400,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        // Who, what, outcome and timing; never bodies, query strings or headers (personal data).
+        accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify({
+          requestId: '$context.requestId', ip: '$context.identity.sourceIp', method: '$context.httpMethod',
+          resource: '$context.resourcePath', status: '$context.status', latencyMs: '$context.responseLatency',
+          integrationLatencyMs: '$context.integration.latency', principal: '$context.authorizer.principalId',
+          requestTime: '$context.requestTimeEpoch', responseLength: '$context.responseLength',
+        })),
+      },
+    });
+    const validator = this.api.addRequestValidator('Validator', { validateRequestParameters: true });
+    const authorizer = new apigw.TokenAuthorizer(this, 'TokenAuthorizer', {
+      handler: built.authorizer.fn, identitySource: apigw.IdentitySource.header('Authorization'),
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
+    });
+    const integrations = new Map<FunctionName, apigw.LambdaIntegration>();
+    for (const route of routes) {
+      if (!integrations.has(route.function)) integrations.set(route.function, new apigw.LambdaIntegration(built[route.function].fn));
+      this.api.root.resourceForPath(route.path).addMethod(route.method, integrations.get(route.function), {
+        authorizer: route.authorized ? authorizer : undefined,
+        authorizationType: route.authorized ? apigw.AuthorizationType.CUSTOM : apigw.AuthorizationType.NONE,
+        requestValidator: validator,
+      });
+    }
+    for (const [type, status] of GATEWAY_ERRORS) {
+      const problem = problemOf(status, '');
+      this.api.addGatewayResponse(`Gateway${type.responseType}`, {
+        type,
+        // The two defaults keep the status API Gateway chose; the others have one status each.
+        statusCode: type === apigw.ResponseType.DEFAULT_4XX || type === apigw.ResponseType.DEFAULT_5XX ? undefined : String(status),
+        responseHeaders: { 'Content-Type': "'application/problem+json'" },
+        templates: { 'application/json': JSON.stringify({ ...problem, detail: '$context.error.message' }) },
+      });
+    }
+  }
+
+  private grantKafka(fn: lambda.IFunction, kafka: ApiStackProps['kafka'], actions: string[]): void {
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeTopic', ...actions],
+      resources: [kafka.clusterArn, kafka.topicArn, kafka.groupArn],
+    }));
+  }
+}

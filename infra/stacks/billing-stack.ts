@@ -1,0 +1,76 @@
+/**
+ * The billing gRPC server on ECS Fargate in the isolated subnets, found by the functions through Cloud
+ * Map (billing.<namespace>:9001), reachable on 9001 from the functions' security group only.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
+import type { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { DeploymentConfig } from '../config';
+
+export interface BillingStackProps extends StackProps {
+  config: DeploymentConfig;
+  vpc: ec2.IVpc;
+  functionsSecurityGroup: ec2.ISecurityGroup;
+  table: ITable;
+  key: kms.IKey;
+}
+
+export const BILLING_PORT = 9001;
+
+export class BillingStack extends Stack {
+  readonly address: string;
+  readonly service: ecs.FargateService;
+  readonly cluster: ecs.Cluster;
+
+  constructor(scope: Construct, id: string, props: BillingStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    const namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', { name: `patient-${config.stage}.internal`, vpc: props.vpc });
+
+    const task = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: 512, memoryLimitMiB: 1024,
+      runtimePlatform: { cpuArchitecture: ecs.CpuArchitecture.ARM64, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
+    });
+    props.table.grant(task.taskRole, 'dynamodb:PutItem', 'dynamodb:GetItem');
+    props.key.grantEncryptDecrypt(task.taskRole);
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: config.logRetention, encryptionKey: props.key, removalPolicy: config.removalPolicy });
+    task.addContainer('billing', {
+      image: ecs.ContainerImage.fromAsset(join(__dirname, '..', '..'), {
+        file: 'billing/Dockerfile',
+        exclude: ['node_modules', 'cdk.out', '.data', '.git', 'test', 'bench', 'local', 'functions', 'billing/dist'],
+      }),
+      portMappings: [{ containerPort: BILLING_PORT, name: 'grpc' }],
+      environment: {
+        BILLING_ACCOUNTS_TABLE: props.table.tableName, BILLING_PORT: String(BILLING_PORT), BILLING_HOST: '0.0.0.0',
+        BILLING_DRAIN_TIMEOUT_MS: '10000', POWERTOOLS_SERVICE_NAME: 'billing', POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'billing', logGroup }),
+      healthCheck: {
+        command: ['CMD', 'node', '/app/healthcheck.js'],
+        interval: Duration.seconds(15), timeout: Duration.seconds(5), retries: 3, startPeriod: Duration.seconds(10),
+      },
+      readonlyRootFilesystem: true,
+      stopTimeout: Duration.seconds(30),
+    });
+
+    const securityGroup = new ec2.SecurityGroup(this, 'ServiceSg', { vpc: props.vpc, description: 'Billing tasks: gRPC 9001 from the functions only' });
+    securityGroup.addIngressRule(props.functionsSecurityGroup, ec2.Port.tcp(BILLING_PORT), 'gRPC from the patients and publisher functions');
+
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster, taskDefinition: task, desiredCount: config.billingMinTasks,
+      vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroups: [securityGroup],
+      cloudMapOptions: { name: 'billing', cloudMapNamespace: namespace, dnsRecordType: servicediscovery.DnsRecordType.A },
+      circuitBreaker: { rollback: true }, minHealthyPercent: 100,
+    });
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: config.billingMinTasks, maxCapacity: config.billingMaxTasks });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+    this.address = `billing.${namespace.namespaceName}:${BILLING_PORT}`;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * The CloudWatch dashboard (the deployed twin of the local GET /dashboard) and alarms to an SNS topic:
+ * registrations over time and by state / age band / gender (EMF metrics of the analytics consumer),
+ * API latency and errors, every function's errors, duration and throttles, the Kafka consumer's offset
+ * lag, and the billing service's CPU, memory and task count.
+ */
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from '../config';
+import type { FunctionName } from '../definitions/functions';
+
+export interface ObservabilityStackProps extends StackProps {
+  config: DeploymentConfig;
+  key: kms.IKey;
+  api: apigw.RestApi;
+  functions: Record<FunctionName, lambda.IFunction>;
+  billing?: { service: ecs.FargateService; clusterName: string };
+}
+
+const NAMESPACE = 'PatientManagement';
+
+export class ObservabilityStack extends Stack {
+  readonly dashboard: cloudwatch.Dashboard;
+  readonly alarms: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
+    super(scope, id, props);
+    this.alarms = new sns.Topic(this, 'Alarms', { masterKey: props.key, enforceSSL: true, displayName: 'Patient Management alarms' });
+    if (props.config.alarmEmail) this.alarms.addSubscription(new subscriptions.EmailSubscription(props.config.alarmEmail));
+    const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) => new cloudwatch.Alarm(this, id, {
+      metric, threshold, evaluationPeriods: 1, alarmDescription: description,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new actions.SnsAction(this.alarms));
+
+    const registered = (dimension?: string) => new cloudwatch.MathExpression({
+      label: dimension ? `by ${dimension}` : 'registrations',
+      expression: dimension
+        ? `SEARCH('{${NAMESPACE},${dimension},service} MetricName="PatientRegistered"', 'Sum', 300)`
+        : `SEARCH('{${NAMESPACE},service} MetricName="PatientRegistered"', 'Sum', 300)`,
+      period: Duration.minutes(5),
+    });
+    const fnWidgets = (Object.entries(props.functions) as [FunctionName, lambda.IFunction][]).map(([name, fn]) => {
+      alarm(`Errors-${name}`, fn.metricErrors({ period: Duration.minutes(5) }), 1, `${name} function errors`);
+      return new cloudwatch.GraphWidget({
+        title: `λ ${name}`, width: 8,
+        left: [fn.metricErrors(), fn.metricThrottles()],
+        right: [fn.metricDuration({ statistic: 'p99' })],
+      });
+    });
+    const offsetLag = new cloudwatch.Metric({
+      namespace: 'AWS/Lambda', metricName: 'OffsetLag', statistic: 'Maximum',
+      dimensionsMap: { FunctionName: props.functions['analytics-consumer'].functionName }, period: Duration.minutes(1),
+    });
+    alarm('KafkaLag', offsetLag, 1000, 'analytics consumer falls behind topic patient');
+    alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5) }), 5, 'API answers 5xx');
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `patient-management-${props.config.stage}`,
+      widgets: [
+        [
+          new cloudwatch.GraphWidget({ title: 'Registrations over time', width: 12, left: [registered()] }),
+          new cloudwatch.GraphWidget({ title: 'Deletions', width: 12, left: [new cloudwatch.Metric({ namespace: NAMESPACE, metricName: 'PatientDeleted', dimensionsMap: { service: 'analytics' }, statistic: 'Sum' })] }),
+        ],
+        [
+          new cloudwatch.GraphWidget({ title: 'Registrations by state', width: 8, left: [registered('State')] }),
+          new cloudwatch.GraphWidget({ title: 'Registrations by age band', width: 8, left: [registered('AgeBand')] }),
+          new cloudwatch.GraphWidget({ title: 'Registrations by gender', width: 8, left: [registered('Gender')] }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'API latency', width: 12,
+            left: [props.api.metricLatency({ statistic: 'p50' }), props.api.metricLatency({ statistic: 'p99' })],
+          }),
+          new cloudwatch.GraphWidget({ title: 'API errors', width: 12, left: [props.api.metricClientError(), props.api.metricServerError()] }),
+        ],
+        fnWidgets,
+        [
+          new cloudwatch.GraphWidget({ title: 'Kafka consumer offset lag', width: 12, left: [offsetLag] }),
+          ...(props.billing ? [new cloudwatch.GraphWidget({
+            title: 'Billing service', width: 12,
+            left: [props.billing.service.metricCpuUtilization(), props.billing.service.metricMemoryUtilization()],
+            right: [new cloudwatch.Metric({ namespace: 'ECS/ContainerInsights', metricName: 'RunningTaskCount',
+              dimensionsMap: { ClusterName: props.billing.clusterName, ServiceName: props.billing.service.serviceName }, statistic: 'Average' })],
+          })] : []),
+        ],
+      ],
+    });
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Data that outlives deployments: the KMS key, every table of infra/definitions/tables.ts, and the
+ * secrets (token signing keys, cursor key) with the custom resource that creates the signing keys.
+ */
+import { CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Provider } from 'aws-cdk-lib/custom-resources';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig } from '../config';
+import { ServiceFunction } from '../constructs/service-function';
+import { tables as tableDefinitions, type TableDefinition, type TableName } from '../definitions/tables';
+
+export interface StatefulStackProps extends StackProps { config: DeploymentConfig }
+
+const attributeType = (t: 'S' | 'N') => (t === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER);
+
+export class StatefulStack extends Stack {
+  readonly key: kms.Key;
+  readonly tables = {} as Record<TableName, dynamodb.Table>;
+  readonly signingKeys: secretsmanager.Secret;
+  readonly publicJwks: ssm.StringParameter;
+  readonly cursorKey: secretsmanager.Secret;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.key = new kms.Key(this, 'DataKey', {
+      description: 'Encrypts patient data at rest: tables, logs, secrets, queues, topics',
+      enableKeyRotation: true,
+      removalPolicy: config.removalPolicy,
+    });
+    this.key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`));
+
+    for (const def of Object.values(tableDefinitions)) this.tables[def.name] = this.table(def, config);
+
+    this.signingKeys = new secretsmanager.Secret(this, 'SigningKeys', {
+      description: 'Private JWKs that sign access tokens (current and previous); written by the key provisioner',
+      encryptionKey: this.key,
+      removalPolicy: config.removalPolicy,
+    });
+    this.publicJwks = new ssm.StringParameter(this, 'PublicJwks', {
+      description: 'Public JWKS that verifies access tokens; written by the key provisioner',
+      stringValue: '{"keys":[]}',
+    });
+    this.cursorKey = new secretsmanager.Secret(this, 'CursorKey', {
+      description: 'Key that seals list cursors (AES-256-GCM)',
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: config.removalPolicy,
+    });
+
+    const provisioner = new ServiceFunction(this, 'KeyProvisioner', {
+      definition: { name: 'key-provisioner' as never, entry: 'functions/auth/key-provisioner.ts', handler: 'handler',
+        description: 'Creates and rotates the token signing keys (CloudFormation custom resource)', tables: {} },
+      key: this.key, logRetention: config.logRetention, memorySize: 256, timeout: Duration.seconds(30),
+    });
+    this.signingKeys.grantRead(provisioner.fn);
+    this.signingKeys.grantWrite(provisioner.fn);
+    this.publicJwks.grantWrite(provisioner.fn);
+    const provider = new Provider(this, 'KeyProvisionerProvider', { onEventHandler: provisioner.fn });
+    const resource = new CustomResource(this, 'SigningKeyPair', {
+      serviceToken: provider.serviceToken,
+      properties: { SecretId: this.signingKeys.secretArn, ParameterName: this.publicJwks.parameterName, RotationId: config.signingKeyRotationId },
+    });
+    resource.node.addDependency(this.signingKeys, this.publicJwks);
+  }
+
+  private table(def: TableDefinition, config: DeploymentConfig): dynamodb.Table {
+    const table = new dynamodb.Table(this, `Table-${def.name}`, {
+      partitionKey: { name: def.partitionKey.name, type: attributeType(def.partitionKey.type) },
+      sortKey: def.sortKey ? { name: def.sortKey.name, type: attributeType(def.sortKey.type) } : undefined,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      stream: def.stream ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES : undefined,
+      timeToLiveAttribute: def.ttlAttribute,
+      deletionProtection: config.stage === 'prod',
+      removalPolicy: config.removalPolicy,
+    });
+    for (const index of def.globalIndexes ?? []) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey.name, type: attributeType(index.partitionKey.type) },
+        sortKey: index.sortKey ? { name: index.sortKey.name, type: attributeType(index.sortKey.type) } : undefined,
+        projectionType: index.projection === 'ALL' ? dynamodb.ProjectionType.ALL : dynamodb.ProjectionType.KEYS_ONLY,
+      });
+    }
+    return table;
+  }
+}
