@@ -2,10 +2,9 @@
  * Builds the whole deployment: stacks split by lifecycle, cdk-nag's AwsSolutions and HIPAA Security
  * packs on every synth. Shared by infra/bin/app.ts and the CDK tests.
  */
-import { App, CfnOutput, Validations, type StackProps } from 'aws-cdk-lib';
-import { AwsSolutionsChecks, HIPAASecurityChecks } from 'cdk-nag';
+import { App, CfnOutput, type StackProps } from 'aws-cdk-lib';
 import { loadConfig, type DeploymentConfig } from './config';
-import { acknowledgeFindings } from './nag-acknowledgements';
+import { acknowledgeFindings, addNagPacks } from './nag-acknowledgements';
 import { ApiStack } from './stacks/api-stack';
 import { BillingStack } from './stacks/billing-stack';
 import { MessagingStack } from './stacks/messaging-stack';
@@ -28,7 +27,7 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   const config = loadConfig(app);
   const prefix = `Pms-${config.stage}`;
   const props = { ...stackProps, config };
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new HIPAASecurityChecks(app));
+  addNagPacks(app);
 
   const network = new NetworkStack(app, `${prefix}-Network`, props);
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, props);
