@@ -24,6 +24,10 @@ export interface Deployment {
 }
 
 export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
+  // Cross-stack references stay strong: a producer stack cannot drop an output a consumer still uses.
+  if (app.node.tryGetContext('@aws-cdk/core:defaultCrossStackReferences') === undefined) {
+    app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
+  }
   const config = loadConfig(app);
   const prefix = `Pms-${config.stage}`;
   const props = { ...stackProps, config };

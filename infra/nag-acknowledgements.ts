@@ -13,12 +13,12 @@ import type { Deployment } from './app';
  * resolved tokens; so an acknowledged rule covers exactly the findings listed here, no others.
  */
 const ACKNOWLEDGED_FINDINGS: Record<string, RegExp[]> = {
-  'AwsSolutions-IAM4': [/^Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSLambda(BasicExecutionRole|VPCAccessExecutionRole|MSKExecutionRole)$/],
+  'AwsSolutions-IAM4': [/^Policy::arn:(<AWS::Partition>|aws[\w-]*):iam::aws:policy\/service-role\/AWSLambda(BasicExecutionRole|VPCAccessExecutionRole|MSKExecutionRole)$/],
   'AwsSolutions-IAM5': [
     /^Action::kms:(ReEncrypt|GenerateDataKey)\*$/,
     /^Resource::\*$/,
     /^Resource::[^*]*\/index\/\*$/,
-    /^Resource::arn:<AWS::Partition>:kafka:<AWS::Region>:<AWS::AccountId>:topic\/.*\/\*$/,
+    /^Resource::arn:(<AWS::Partition>|aws[\w-]*):kafka:(<AWS::Region>|[\w-]+):(<AWS::AccountId>|\d+):topic\/patient-events-[^/]+\/.*\/\*$/,
     /^Resource::<[A-Za-z0-9]+Function[A-Za-z0-9]*\.Arn>:\*$/,
   ],
 };
