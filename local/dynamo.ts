@@ -10,6 +10,7 @@ import {
   UpdateTimeToLiveCommand, type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { tables, type TableDefinition, type TableName } from '../infra/definitions/tables';
+import { stopChild } from './child-process';
 
 export interface DynamoLocal {
   endpoint: string;
@@ -66,13 +67,7 @@ export async function startDynamoLocal(options: { port: number; dataDir?: string
   }
   return {
     endpoint, port: options.port, process: child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, exited),
   };
 }
 

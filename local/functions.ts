@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 import { BUNDLING } from '../infra/definitions/bundling';
 import { functions, type FunctionName } from '../infra/definitions/functions';
 import type { FunctionSet, LambdaHandler } from './gateway/server';
@@ -30,6 +30,8 @@ export async function bundleFunctions(outDir: string): Promise<Record<FunctionNa
     external: [...BUNDLING.external],
     logLevel: 'error',
   });
+  await stopEsbuild(); // the esbuild service process holds ~300 MB; the runtime needs it only at start
+
   return Object.fromEntries(Object.values(functions).map((f) => [f.name, join(outDir, `${f.name}.js`)])) as Record<FunctionName, string>;
 }
 

@@ -18,6 +18,7 @@ import { startKafkaPoller } from './pollers/kafka-poller';
 import { dashboardPage } from './dashboard';
 import { ANALYTICS_EVENT_SOURCE } from '../functions/analytics/event-source';
 import { Kafka, logLevel } from 'kafkajs';
+import { stopChild } from './child-process';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -203,12 +204,6 @@ async function startBilling(port: number, env: Record<string, string>, quiet: bo
   }
   return {
     process: child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, exited),
   };
 }

@@ -69,35 +69,49 @@ export async function startKafkaPoller(options: KafkaPollerOptions): Promise<{ s
   const batchSize = options.batchSize ?? 100;
   const log = options.log ?? (() => undefined);
   const kafka = new Kafka({ clientId: 'local-event-source-mapping', brokers: options.brokers, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
-  // The broker holds each fetch until it has a full batch's worth or the window has passed: Lambda's batching window.
-  const consumer: Consumer = kafka.consumer({
-    groupId: options.groupId,
-    minBytes: MAX_PAYLOAD_BYTES,
-    maxWaitTimeInMs: options.batchWindowMs ?? 500,
-    sessionTimeout: 30_000,
-    heartbeatInterval: 3000,
-    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
-  });
   let running = true;
-  await consumer.connect();
-  await consumer.subscribe({ topic: options.topic, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      for (const chunk of chunks(batch.messages, batchSize)) {
-        if (!isRunning() || isStale()) return;
-        const event = mskEvent(options.brokers, chunk.map((m) => toMskRecord(batch.topic, batch.partition, m)));
-        await retryUntilDone(async () => { await options.handler(event); }, () => running && isRunning() && !isStale(),
-          (error, attempt) => { log('analytics consumer failed; retrying the batch', { attempt, errorName: (error as Error)?.name }); void heartbeat().catch(() => undefined); });
-        if (!running || !isRunning() || isStale()) return;
-        const last = chunk.at(-1)!.offset;
-        resolveOffset(last);
-        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) }]);
-        await heartbeat();
-      }
-    },
-  });
+  let consumer: Consumer;
+
+  async function start(): Promise<void> {
+    // The broker holds each fetch until it has a full batch's worth or the window has passed: Lambda's batching window.
+    consumer = kafka.consumer({
+      groupId: options.groupId,
+      minBytes: MAX_PAYLOAD_BYTES,
+      maxWaitTimeInMs: options.batchWindowMs ?? 500,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3000,
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 5000 },
+    });
+    // Like the managed event source mapping, never give up: a consumer that crashed for good (the broker was
+    // gone longer than its retries) is replaced, and resumes from the last committed offset.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || !running) return;
+      log('consumer stopped after an error; starting a new one', { errorName: payload.error?.name });
+      const crashed = consumer;
+      setTimeout(() => void crashed.disconnect().catch(() => undefined).then(() => (running ? start() : undefined)).catch(() => undefined), 1000);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (const chunk of chunks(batch.messages, batchSize)) {
+          if (!isRunning() || isStale()) return;
+          const event = mskEvent(options.brokers, chunk.map((m) => toMskRecord(batch.topic, batch.partition, m)));
+          await retryUntilDone(async () => { await options.handler(event); }, () => running && isRunning() && !isStale(),
+            (error, attempt) => { log('analytics consumer failed; retrying the batch', { attempt, errorName: (error as Error)?.name }); void heartbeat().catch(() => undefined); });
+          if (!running || !isRunning() || isStale()) return;
+          const last = chunk.at(-1)!.offset;
+          resolveOffset(last);
+          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) }]);
+          await heartbeat();
+        }
+      },
+    });
+  }
+
+  await start();
   return {
     async stop() {
       running = false;

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { tableEnvVar, tables } from '../../../infra/definitions/tables';
 import { BillingServiceClient } from '../../../proto/gen/billing_service';
+import { stopChild } from '../../../local/child-process';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -42,13 +43,7 @@ export async function startBillingProcess(address: string, dynamoEndpoint: strin
   }
   return {
     process: child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, exited),
   };
 }
 
