@@ -7,7 +7,7 @@ export const ROOT = resolve(__dirname, '../..');
 
 /** Every file the local runtime imports or starts (local/runtime.ts); `npm start` needs all of them. */
 export const RUNTIME_FILES = [
-  'local/runtime.ts', 'local/start.ts', 'local/broker/index.ts', 'local/dashboard.ts',
+  'local/runtime.ts', 'local/start.ts', 'local/broker/index.ts', 'local/dashboard/index.ts',
   'local/pollers/stream-poller.ts', 'local/pollers/kafka-poller.ts',
   'functions/auth/local-keys.ts', 'functions/auth/seed.ts', 'functions/patients/seed.ts',
   'functions/analytics/event-source.ts', 'billing/src/main.ts',
