@@ -75,6 +75,7 @@ export class ServiceFunction extends Construct {
   bindTable(name: TableName, table: ITable, accessMode: AccessMode): void {
     this.fn.addEnvironment(tableEnvVar(name), table.tableName);
     if (accessMode === 'RW') table.grantReadWriteData(this.fn);
+    else if (accessMode === 'APPEND') table.grant(this.fn, 'dynamodb:PutItem', 'dynamodb:DescribeTable');
     else table.grantReadData(this.fn);
   }
 

@@ -4,7 +4,8 @@
  */
 import type { TableName } from './tables';
 
-export type AccessMode = 'RO' | 'RW';
+/** RO read, RW read and write, APPEND put new items only (the audit trail cannot be changed or read back). */
+export type AccessMode = 'RO' | 'RW' | 'APPEND';
 export type FunctionName =
   | 'auth'
   | 'authorizer'
@@ -40,7 +41,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
   patients: {
     name: 'patients', entry: 'functions/patients/handler.ts', handler: 'handler',
     description: 'Patient records: list, search, read, create, update, soft delete',
-    tables: { patients: 'RW', audit: 'RW', idempotency: 'RW' },
+    tables: { patients: 'RW', audit: 'APPEND', idempotency: 'RW' },
     // A create waits up to 2 s for billing (plus retries) inside a DynamoDB transaction round trip.
     memorySize: 512, timeoutSeconds: 10,
   },

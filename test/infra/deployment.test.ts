@@ -161,3 +161,17 @@ describe('deployment', () => {
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
   });
 });
+
+describe('audit trail', () => {
+  it('is append-only for the patients function: PutItem, no read, update or delete', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const deployment = buildApp(app);
+    const policies = Object.values(Template.fromStack(deployment.api).findResources('AWS::IAM::Policy')) as { Properties: { Roles: unknown; PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }[];
+    const patients = policies.filter((p) => JSON.stringify(p.Properties.Roles).includes('FnpatientsFunction'));
+    const auditStatements = patients.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s) => JSON.stringify(s.Resource).includes('Tableaudit'));
+    expect(auditStatements.length).toBeGreaterThan(0);
+    const actions = auditStatements.flatMap((s) => ([] as string[]).concat(s.Action));
+    expect(actions).toContain('dynamodb:PutItem');
+    for (const action of actions) expect(action).not.toMatch(/dynamodb:(GetItem|Query|Scan|UpdateItem|DeleteItem|BatchWriteItem)/);
+  });
+});
