@@ -4,7 +4,7 @@
  * logs without bodies, stage throttling; the publisher on the patients stream and the analytics
  * consumer on topic "patient".
  */
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -14,7 +14,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Provider } from 'aws-cdk-lib/custom-resources';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
@@ -99,6 +100,8 @@ export class ApiStack extends Stack {
       onFailure: new sources.SqsDlq(failures),
     }));
 
+    this.bootstrapFirstAdmin(props);
+
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: config.logRetention, encryptionKey: props.key, removalPolicy: config.removalPolicy });
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: `patient-management-${config.stage}`,
@@ -145,6 +148,35 @@ export class ApiStack extends Stack {
         templates: { 'application/json': JSON.stringify({ ...problem, detail: '$context.error.message' }) },
       });
     }
+  }
+
+  /**
+   * The first admin on AWS: a generated secret {email, password}, and a custom resource that creates that
+   * user if absent (functions/auth/bootstrap-admin.ts). The operator reads the secret once and rotates it.
+   */
+  private bootstrapFirstAdmin(props: ApiStackProps): void {
+    const secret = new secretsmanager.Secret(this, 'FirstAdmin', {
+      description: 'First admin login; read it once, log in, change the password',
+      encryptionKey: props.key,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ email: props.config.firstAdminEmail ?? 'admin@example.com' }),
+        generateStringKey: 'password', passwordLength: 32, excludePunctuation: true,
+      },
+      removalPolicy: props.config.removalPolicy,
+    });
+    const bootstrap = new ServiceFunction(this, 'FirstAdminBootstrap', {
+      definition: { name: 'bootstrap-admin' as FunctionName, entry: 'functions/auth/bootstrap-admin.ts', handler: 'handler',
+        description: 'Creates the first admin from its secret (CloudFormation custom resource)', tables: { users: 'RW' } },
+      key: props.key, logRetention: props.config.logRetention, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
+      memorySize: 1024, timeout: Duration.seconds(60),
+    });
+    bootstrap.bindTables(props.tables);
+    grantSecretRead(bootstrap.fn, secret);
+    new CustomResource(this, 'FirstAdminUser', {
+      serviceToken: new Provider(this, 'FirstAdminProvider', { onEventHandler: bootstrap.fn }).serviceToken,
+      properties: { SecretId: secret.secretArn },
+    });
+    new CfnOutput(this, 'FirstAdminSecretArn', { value: secret.secretArn, description: 'Secret holding the first admin login' });
   }
 
   private grantKafka(fn: lambda.IFunction, kafka: ApiStackProps['kafka'], actions: string[]): void {
