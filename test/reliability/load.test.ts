@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { config } from './support/config';
 import { login, patientInput, runtimeUnderTest, tally } from './support/runtime';
+import { slope } from '../../bench/lib/stats';
 
 function tree(root: number): number[] {
   const children = new Map<number, number[]>();
@@ -44,15 +45,8 @@ function nameOf(pid: number): string {
   }
 }
 
-function slopePerMinute(points: { t: number; mb: number }[]): number {
-  const n = points.length;
-  if (n < 2) return 0;
-  const mt = points.reduce((s, p) => s + p.t, 0) / n;
-  const mm = points.reduce((s, p) => s + p.mb, 0) / n;
-  const num = points.reduce((s, p) => s + (p.t - mt) * (p.mb - mm), 0);
-  const den = points.reduce((s, p) => s + (p.t - mt) ** 2, 0);
-  return den === 0 ? 0 : (num / den) * 60;
-}
+/** MB per minute, from samples taken `t` seconds into the run. */
+const slopePerMinute = (points: { t: number; mb: number }[]): number => slope(points.map((p) => ({ x: p.t, y: p.mb }))) * 60;
 
 describe('load', () => {
   let runtime: Awaited<ReturnType<typeof runtimeUnderTest>>;
