@@ -17,6 +17,7 @@ import { startStreamPoller } from './pollers/stream-poller';
 import { startKafkaPoller } from './pollers/kafka-poller';
 import { dashboardPage } from './dashboard';
 import { ANALYTICS_EVENT_SOURCE } from '../functions/analytics/event-source';
+import { TOKEN_CHECK_VARIABLE } from '../infra/definitions/routes';
 import { Kafka, logLevel } from 'kafkajs';
 import { stopChild } from './child-process';
 
@@ -117,8 +118,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     }));
     stoppers.push({ name: 'kafka-poller', stop: kafkaPoller.stop });
 
-    const gateway = await step(`API gateway on :${ports.api}`, () => startGateway({
-      port: ports.api, functions: functionSet,
+    // REQUIRE_TOKEN_IN_FUNCTION=true: the LocalStack community shape, no authorizer in the gateway.
+    const tokenInFunctions = process.env[TOKEN_CHECK_VARIABLE] === 'true';
+    const gateway = await step(`API gateway on :${ports.api}${tokenInFunctions ? ' (token checks in the functions)' : ''}`, () => startGateway({
+      port: ports.api, functions: functionSet, authorizer: !tokenInFunctions,
       pages: { '/dashboard': (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end(dashboardPage()); } },
       accessLog: options.quiet ? undefined : (line) => console.log(JSON.stringify({ source: 'gateway', ...line })),
     }));

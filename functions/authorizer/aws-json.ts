@@ -3,9 +3,14 @@
  * on node:https alone. The authorizer uses it instead of the AWS SDK to keep its bundle a few KB and
  * its cold start close to an empty Node process. Credentials come from the Lambda environment.
  */
-import { createHash, createHmac } from 'node:crypto';
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent } from 'node:http';
+
+/*
+ * Node's crypto, http and https modules load on the first call, not with this module: loading TLS alone
+ * costs a fifth of an empty Node process's start-up. A cold authorizer pays that on its first lookup
+ * instead (a token refused by verification never does).
+ */
+const crypto = () => process.getBuiltinModule('node:crypto');
 
 export interface Credentials { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
 
@@ -20,8 +25,8 @@ export interface SignInput {
   date: Date;
 }
 
-const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
-const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
+const sha256Hex = (data: string) => crypto().createHash('sha256').update(data, 'utf8').digest('hex');
+const hmac = (key: Buffer | string, data: string) => crypto().createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** Adds `x-amz-date`, `x-amz-security-token` and `authorization` (AWS Signature Version 4) to the headers. */
 export function signRequest(input: SignInput): Record<string, string> {
@@ -39,7 +44,7 @@ export function signRequest(input: SignInput): Record<string, string> {
   const scope = `${day}/${input.region}/${input.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n');
   const key = hmac(hmac(hmac(hmac(`AWS4${input.credentials.secretAccessKey}`, day), input.region), input.service), 'aws4_request');
-  const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  const signature = crypto().createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
   return {
     ...headers,
     authorization: `AWS4-HMAC-SHA256 Credential=${input.credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`,
@@ -54,8 +59,15 @@ export class AwsCallError extends Error {
 }
 
 // Keep-alive: a warm authorizer reuses its TLS connection, which is most of a GetItem's latency.
-const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 50 });
-const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 50 });
+const agents = new Map<'http' | 'https', HttpAgent>();
+
+function transport(secure: boolean) {
+  const protocol = secure ? 'https' : 'http';
+  const module = process.getBuiltinModule(`node:${protocol}`);
+  let agent = agents.get(protocol);
+  if (!agent) agents.set(protocol, agent = new module.Agent({ keepAlive: true, maxSockets: 50 }));
+  return { request: module.request, agent };
+}
 
 export interface JsonCall { endpoint: string; service: string; target: string; jsonVersion: '1.0' | '1.1'; body: unknown; timeoutMs?: number }
 
@@ -69,6 +81,14 @@ export function region(env: NodeJS.ProcessEnv = process.env): string {
   return env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
 }
 
+/**
+ * Where a service answers: the SDK's own overrides (AWS_ENDPOINT_URL_<SERVICE>, then AWS_ENDPOINT_URL,
+ * which LocalStack sets inside its Lambda containers), else the regional endpoint.
+ */
+export function serviceEndpoint(service: 'dynamodb' | 'ssm', env: NodeJS.ProcessEnv = process.env): string {
+  return env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`] || env.AWS_ENDPOINT_URL || `https://${service}.${region(env)}.amazonaws.com`;
+}
+
 export function awsJsonCall<T>(call: JsonCall): Promise<T> {
   const url = new URL(call.endpoint);
   const body = JSON.stringify(call.body);
@@ -76,10 +96,10 @@ export function awsJsonCall<T>(call: JsonCall): Promise<T> {
     method: 'POST', url, body, service: call.service, region: region(), credentials: credentialsFromEnv(), date: new Date(),
     headers: { 'content-type': `application/x-amz-json-${call.jsonVersion}`, 'x-amz-target': call.target },
   });
-  const secure = url.protocol === 'https:';
+  const { request, agent } = transport(url.protocol === 'https:');
   return new Promise<T>((resolve, reject) => {
-    const req = (secure ? httpsRequest : httpRequest)(url, {
-      method: 'POST', agent: secure ? httpsAgent : httpAgent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    const req = request(url, {
+      method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       timeout: call.timeoutMs ?? 3000,
     }, (res) => {
       const chunks: Buffer[] = [];

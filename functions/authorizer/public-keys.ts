@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
-import { awsJsonCall, region } from './aws-json';
+import { awsJsonCall, serviceEndpoint } from './aws-json';
 
 const MAX_AGE_MS = 5 * 60 * 1000;
 const MIN_RELOAD_MS = 30 * 1000;
@@ -14,7 +14,7 @@ async function loadJwks(env: NodeJS.ProcessEnv): Promise<JSONWebKeySet> {
   if (env.PUBLIC_JWKS_FILE) return JSON.parse(await readFile(env.PUBLIC_JWKS_FILE, 'utf8')) as JSONWebKeySet;
   if (!env.PUBLIC_JWKS_PARAMETER) throw new Error('Set PUBLIC_JWKS_FILE (local) or PUBLIC_JWKS_PARAMETER (AWS)');
   const { Parameter } = await awsJsonCall<{ Parameter?: { Value?: string } }>({
-    endpoint: `https://ssm.${region(env)}.amazonaws.com`, service: 'ssm', target: 'AmazonSSM.GetParameter', jsonVersion: '1.1',
+    endpoint: serviceEndpoint('ssm', env), service: 'ssm', target: 'AmazonSSM.GetParameter', jsonVersion: '1.1',
     body: { Name: env.PUBLIC_JWKS_PARAMETER },
   });
   return JSON.parse(Parameter?.Value ?? '{}') as JSONWebKeySet;

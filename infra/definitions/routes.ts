@@ -91,3 +91,19 @@ export const routes: RouteDefinition[] = [
  * the very next request, so every request is authorized afresh. The local gateway honours the same value.
  */
 export const AUTHORIZER_CACHE_TTL_SECONDS = 0;
+
+/**
+ * Set to "true" on the functions behind authorized routes where a deployment has no Lambda authorizer
+ * (LocalStack community profile): they then make the authorizer's decision themselves
+ * (functions/authorizer/in-function.ts). `REQUIRE_TOKEN_IN_FUNCTION=true npm start` runs that shape locally.
+ */
+export const TOKEN_CHECK_VARIABLE = 'REQUIRE_TOKEN_IN_FUNCTION';
+
+/** The functions that serve authorized routes (all of their routes must be authorized). */
+export function guardedFunctions(): FunctionName[] {
+  const guarded = new Set(routes.filter((r) => r.authorized).map((r) => r.function));
+  for (const r of routes) {
+    if (guarded.has(r.function) && !r.authorized) throw new Error(`${r.function} serves both guarded and public routes; an in-function token check could not tell them apart`);
+  }
+  return [...guarded];
+}

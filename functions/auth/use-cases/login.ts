@@ -30,16 +30,21 @@ async function countAttempt(ports: AuthPorts, key: string): Promise<void> {
 
 export async function login(ports: AuthPorts, input: LoginRequest): Promise<TokenPair> {
   const key = throttleKey(input.email);
+  // The user is looked up while the attempt is counted; both finish before any hashing.
+  const lookup = ports.users.findByEmail(input.email);
+  lookup.catch(() => undefined); // a throttled login never awaits it
   // Counted before the password is checked, so parallel guesses cannot exceed the limit; a success clears it.
   await countAttempt(ports, key);
 
-  const user = await ports.users.findByEmail(input.email);
+  const user = await lookup;
   const valid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !valid) throw new AuthError('INVALID_CREDENTIALS');
-  await ports.sessions.clearLoginFailures(key);
 
   const familyId = randomUUID();
   const { pair, issued } = await mintPair(ports, user, familyId);
-  await ports.sessions.startFamily({ id: familyId, userId: user.id }, issued);
+  await Promise.all([
+    ports.sessions.clearLoginFailures(key),
+    ports.sessions.startFamily({ id: familyId, userId: user.id }, issued),
+  ]);
   return pair;
 }

@@ -1,6 +1,6 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { signRequest } from '../../../functions/authorizer/aws-json';
+import { serviceEndpoint, signRequest } from '../../../functions/authorizer/aws-json';
 import { allow, apiWildcardArn } from '../../../functions/authorizer/policy';
 
 describe('authorizer policy', () => {
@@ -37,5 +37,13 @@ describe('Signature V4 of the authorizer\'s tiny AWS client', () => {
     }, { signingDate: date });
     expect(mine.authorization).toBe(theirs.headers.authorization);
     expect(mine['x-amz-date']).toBe(theirs.headers['x-amz-date']);
+  });
+});
+
+describe('endpoints of the authorizer\'s tiny AWS client', () => {
+  it('takes the regional endpoint unless the SDK\'s endpoint overrides say otherwise (as LocalStack sets them)', () => {
+    expect(serviceEndpoint('ssm', { AWS_REGION: 'eu-west-1' })).toBe('https://ssm.eu-west-1.amazonaws.com');
+    expect(serviceEndpoint('dynamodb', { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: 'http://localhost.localstack.cloud:4566' })).toBe('http://localhost.localstack.cloud:4566');
+    expect(serviceEndpoint('dynamodb', { AWS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_DYNAMODB: 'http://b:2' })).toBe('http://b:2');
   });
 });
