@@ -11,14 +11,14 @@ import { MessagingStack } from './stacks/messaging-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ObservabilityStack } from './stacks/observability-stack';
 import { StatefulStack } from './stacks/stateful-stack';
-import { ANALYTICS_EVENT_SOURCE } from '../functions/analytics/event-source';
 
 export interface Deployment {
   config: DeploymentConfig;
   network: NetworkStack;
   stateful: StatefulStack;
   messaging: MessagingStack;
-  billing: BillingStack;
+  /** Absent when billing runs elsewhere (LocalStack community profile). */
+  billing?: BillingStack;
   api: ApiStack;
   observability: ObservabilityStack;
 }
@@ -38,30 +38,30 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   const messaging = new MessagingStack(app, `${prefix}-Messaging`, {
     ...props, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup, key: stateful.key,
   });
-  const billing = new BillingStack(app, `${prefix}-Billing`, {
+  // Billing on Fargate, unless the profile names a billing server running elsewhere.
+  const billing = config.externalBillingAddress ? undefined : new BillingStack(app, `${prefix}-Billing`, {
     ...props, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup,
     table: stateful.tables['billing-accounts'], key: stateful.key,
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
     ...props, key: stateful.key, tables: stateful.tables, signingKeys: stateful.signingKeys, publicJwks: stateful.publicJwks,
     cursorKey: stateful.cursorKey, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup,
-    billingAddress: config.externalBillingAddress ?? billing.address,
-    kafka: {
-      clusterArn: messaging.cluster.attrArn, bootstrapBrokers: messaging.bootstrapBrokers,
-      topicArn: messaging.clusterResourceArn('topic', ANALYTICS_EVENT_SOURCE.topic),
-      groupArn: messaging.clusterResourceArn('group', ANALYTICS_EVENT_SOURCE.groupId),
-    },
+    billingAddress: billing?.address ?? config.externalBillingAddress!, kafka: messaging.kafka,
   });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
     ...props, key: stateful.key, api: api.api, functions: api.functions,
-    billing: { service: billing.service, clusterName: billing.cluster.clusterName },
+    billing: billing && { service: billing.service, clusterName: billing.cluster.clusterName },
   });
 
   new CfnOutput(api, 'ApiUrl', { value: api.api.url, description: 'Base URL of the API (stage prod)' });
   new CfnOutput(observability, 'DashboardUrl', {
     value: `https://console.aws.amazon.com/cloudwatch/home#dashboards:name=${observability.dashboard.dashboardName}`,
   });
-  new CfnOutput(billing, 'BillingServiceName', { value: billing.service.serviceName });
+  if (billing) new CfnOutput(billing, 'BillingServiceName', { value: billing.service.serviceName });
+  else {
+    new CfnOutput(api, 'BillingAddress', { value: config.externalBillingAddress!, description: 'The billing server the functions call (runs outside this deployment)' });
+    new CfnOutput(stateful, 'BillingAccountsTable', { value: stateful.tables['billing-accounts'].tableName, description: 'Table for the billing server run outside (BILLING_ACCOUNTS_TABLE)' });
+  }
 
   const deployment = { config, network, stateful, messaging, billing, api, observability };
   acknowledgeFindings(deployment);

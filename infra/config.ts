@@ -1,6 +1,12 @@
 /**
  * Deployment settings from CDK context (`-c key=value`) or the environment, with safe defaults.
  * `stage=prod` keeps data when a stack is deleted; any other stage may destroy it.
+ *
+ * Profiles: `aws` and `localstack-full` (LocalStack's paid editions) deploy everything: the Lambda
+ * authorizer, MSK Serverless, billing on ECS Fargate behind Cloud Map. `localstack-community` degrades
+ * knowingly, because LocalStack's free edition lacks those services: the guarded functions check tokens
+ * themselves, the analytics consumer reads a self-managed Kafka broker (SelfManagedKafkaEventSource),
+ * and billing is reached at a given address. Each degradation can also be chosen alone by its setting.
  */
 import { RemovalPolicy, type App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -15,9 +21,12 @@ export interface DeploymentConfig {
   alarmEmail?: string;
   billingMinTasks: number;
   billingMaxTasks: number;
-  /** Community LocalStack: the Kafka broker and billing server run outside (no MSK, no ECS there). */
+  /** A self-managed Kafka (plaintext) instead of MSK Serverless: `host:port,…`. */
   selfManagedKafkaBrokers?: string;
+  /** A billing server running elsewhere (`host:port`) instead of the Fargate service. */
   externalBillingAddress?: string;
+  /** No Lambda authorizer: the functions behind guarded routes check the token themselves. */
+  tokenCheckInFunctions: boolean;
   signingKeyRotationId: string;
   firstAdminEmail?: string;
 }
@@ -29,6 +38,7 @@ export function loadConfig(app: App): DeploymentConfig {
   const profile = (get('profile', 'DEPLOY_PROFILE') ?? 'aws') as Profile;
   if (!['aws', 'localstack-full', 'localstack-community'].includes(profile)) throw new Error(`Unknown profile ${profile}`);
   const production = stage === 'prod';
+  const community = profile === 'localstack-community';
   return {
     stage,
     profile,
@@ -37,8 +47,9 @@ export function loadConfig(app: App): DeploymentConfig {
     alarmEmail: get('alarmEmail', 'ALARM_EMAIL'),
     billingMinTasks: Number(get('billingMinTasks', 'BILLING_MIN_TASKS') ?? 1),
     billingMaxTasks: Number(get('billingMaxTasks', 'BILLING_MAX_TASKS') ?? 4),
-    selfManagedKafkaBrokers: get('kafkaBrokers', 'KAFKA_BROKERS') ?? (profile === 'localstack-community' ? 'host.docker.internal:9092' : undefined),
-    externalBillingAddress: get('billingAddress', 'BILLING_ADDRESS') ?? (profile === 'localstack-community' ? 'host.docker.internal:9001' : undefined),
+    selfManagedKafkaBrokers: get('kafkaBrokers', 'PMS_KAFKA_BROKERS') ?? (community ? 'host.docker.internal:9092' : undefined),
+    externalBillingAddress: get('billingAddress', 'PMS_BILLING_ADDRESS') ?? (community ? 'host.docker.internal:9001' : undefined),
+    tokenCheckInFunctions: (get('tokenCheckInFunctions', 'TOKEN_CHECK_IN_FUNCTIONS') ?? String(community)) === 'true',
     signingKeyRotationId: get('signingKeyRotationId', 'SIGNING_KEY_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
   };

@@ -187,7 +187,7 @@ async function ensureTopic(broker: string): Promise<void> {
 }
 
 /** The billing server as its own process, started from the very entry point the container runs. */
-async function startBilling(port: number, env: Record<string, string>, quiet: boolean): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
+export async function startBilling(port: number, env: Record<string, string>, quiet: boolean): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], {
     cwd: ROOT, env: { ...process.env, ...env, BILLING_PORT: String(port) }, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'],
     detached: true, // its own process group: Ctrl-C reaches the runtime, which stops billing in order

@@ -2,36 +2,21 @@
  * One idempotent kafkajs producer per container, reused across invocations. On MSK it authenticates
  * with IAM (SASL OAUTHBEARER over TLS); locally it speaks plaintext to the project's broker.
  */
-import { Kafka, logLevel, type Producer, type SASLOptions } from 'kafkajs';
-import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
+import type { Producer } from 'kafkajs';
+import { brokerList, kafkaAuthOf, kafkaClient } from '../commons/clients/kafka';
 
 export interface OutgoingMessage { key: string; value: Buffer; headers?: Record<string, string> }
 
 let producer: Producer | undefined;
 let connecting: Promise<Producer> | undefined;
 
-function kafka(): Kafka {
-  const brokers = (process.env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+function kafka() {
+  const brokers = brokerList(process.env.KAFKA_BROKERS);
   if (brokers.length === 0) throw new Error('KAFKA_BROKERS is not set');
-  const iam = process.env.KAFKA_AUTH === 'iam';
-  const sasl: SASLOptions | undefined = iam
-    ? {
-        mechanism: 'oauthbearer',
-        oauthBearerProvider: async () => {
-          const { token } = await generateAuthToken({ region: process.env.AWS_REGION ?? 'us-east-1' });
-          return { value: token };
-        },
-      }
-    : undefined;
-  return new Kafka({
-    clientId: 'patient-publisher',
-    brokers,
-    ssl: iam,
-    sasl,
+  return kafkaClient('patient-publisher', brokers, kafkaAuthOf(process.env.KAFKA_AUTH), {
     connectionTimeout: 3000,
     requestTimeout: 10_000,
     retry: { retries: 3, initialRetryTime: 200 },
-    logLevel: logLevel.NOTHING,
   });
 }
 

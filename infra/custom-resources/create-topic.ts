@@ -1,22 +1,17 @@
 /**
- * CloudFormation custom resource (Provider framework): creates a Kafka topic on MSK Serverless with the
- * kafkajs admin client over IAM auth. Topics are kept on delete: their events are the system's history.
+ * CloudFormation custom resource (Provider framework): creates a Kafka topic with the kafkajs admin
+ * client, on MSK Serverless over IAM auth or on a self-managed broker in plaintext (LocalStack community
+ * profile). Topics are kept on delete: their events are the system's history.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { Kafka, logLevel } from 'kafkajs';
-import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
+import { brokerList, kafkaAuthOf, kafkaClient } from '../../functions/commons/clients/kafka';
+
+interface TopicProperties { Brokers: string; Topic: string; Partitions: string; Auth?: string }
 
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string }> {
-  const { Brokers, Topic, Partitions } = event.ResourceProperties as unknown as { Brokers: string; Topic: string; Partitions: string };
+  const { Brokers, Topic, Partitions, Auth } = event.ResourceProperties as unknown as TopicProperties;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
-  const kafka = new Kafka({
-    clientId: 'topic-creator', brokers: Brokers.split(','), ssl: true, logLevel: logLevel.WARN,
-    sasl: {
-      mechanism: 'oauthbearer',
-      oauthBearerProvider: async () => ({ value: (await generateAuthToken({ region: process.env.AWS_REGION ?? 'us-east-1' })).token }),
-    },
-  });
-  const admin = kafka.admin();
+  const admin = kafkaClient('topic-creator', brokerList(Brokers), kafkaAuthOf(Auth)).admin();
   await admin.connect();
   try {
     const existing = await admin.listTopics();

@@ -20,8 +20,9 @@ import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import { ServiceFunction } from '../constructs/service-function';
+import type { KafkaTarget } from './messaging-stack';
 import { functions, type FunctionName } from '../definitions/functions';
-import { AUTHORIZER_CACHE_TTL_SECONDS, routes } from '../definitions/routes';
+import { AUTHORIZER_CACHE_TTL_SECONDS, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
 import type { TableName } from '../definitions/tables';
 import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
 import { problemOf } from '../../functions/commons/errors';
@@ -36,7 +37,7 @@ export interface ApiStackProps extends StackProps {
   vpc: ec2.IVpc;
   functionsSecurityGroup: ec2.ISecurityGroup;
   billingAddress: string;
-  kafka: { clusterArn: string; bootstrapBrokers: string; topicArn: string; groupArn: string };
+  kafka: KafkaTarget;
 }
 
 const JWT = { JWT_ISSUER: 'patient-management', JWT_AUDIENCE: 'patient-management-api' };
@@ -53,7 +54,8 @@ function grantSecretRead(fn: lambda.IFunction, secret: secretsmanager.ISecret): 
 
 export class ApiStack extends Stack {
   readonly api: apigw.RestApi;
-  readonly functions = {} as Record<FunctionName, lambda.IFunction>;
+  /** Every function built here (no authorizer where the functions check tokens themselves). */
+  readonly functions: Partial<Record<FunctionName, lambda.IFunction>> = {};
   readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -64,10 +66,14 @@ export class ApiStack extends Stack {
       authorizer: { ...JWT, PUBLIC_JWKS_PARAMETER: props.publicJwks.parameterName },
       patients: { BILLING_ADDRESS: props.billingAddress, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
       platform: { BILLING_ADDRESS: props.billingAddress, KAFKA_BROKERS: props.kafka.bootstrapBrokers },
-      publisher: { BILLING_ADDRESS: props.billingAddress, KAFKA_BROKERS: props.kafka.bootstrapBrokers, KAFKA_AUTH: 'iam', KAFKA_TOPIC: ANALYTICS_EVENT_SOURCE.topic },
+      publisher: { BILLING_ADDRESS: props.billingAddress, KAFKA_BROKERS: props.kafka.bootstrapBrokers, KAFKA_AUTH: props.kafka.auth, KAFKA_TOPIC: ANALYTICS_EVENT_SOURCE.topic },
     };
+    // Without a Lambda authorizer, the functions behind guarded routes make its decision themselves.
+    const guarded = config.tokenCheckInFunctions ? guardedFunctions() : [];
+    for (const name of guarded) environment[name] = { ...environment[name], ...environment.authorizer, [TOKEN_CHECK_VARIABLE]: 'true' };
     const built = {} as Record<FunctionName, ServiceFunction>;
     for (const definition of Object.values(functions)) {
+      if (definition.name === 'authorizer' && config.tokenCheckInFunctions) continue;
       const service = new ServiceFunction(this, `Fn-${definition.name}`, {
         definition, key: props.key, logRetention: config.logRetention, environment: environment[definition.name],
         vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
@@ -81,9 +87,16 @@ export class ApiStack extends Stack {
     // Secret.grantRead would write the role into the Stateful stack's key policy and tie the stacks in a cycle.
     grantSecretRead(built.auth.fn, props.signingKeys);
     grantSecretRead(built.patients.fn, props.cursorKey);
-    props.publicJwks.grantRead(built.authorizer.fn);
-    this.grantKafka(built.publisher.fn, props.kafka, ['kafka-cluster:WriteData', 'kafka-cluster:WriteDataIdempotently']);
-    this.grantKafka(built['analytics-consumer'].fn, props.kafka, ['kafka-cluster:ReadData', 'kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup']);
+    if (!config.tokenCheckInFunctions) props.publicJwks.grantRead(built.authorizer.fn);
+    // Where the guarded functions decide themselves, they get the authorizer's access: public keys, revocations.
+    for (const name of guarded) {
+      props.publicJwks.grantRead(built[name].fn);
+      built[name].bindTable('sessions', props.tables.sessions, functions.authorizer.tables.sessions!);
+    }
+    if (props.kafka.msk) {
+      this.grantKafka(built.publisher.fn, props.kafka.msk, ['kafka-cluster:WriteData', 'kafka-cluster:WriteDataIdempotently']);
+      this.grantKafka(built['analytics-consumer'].fn, props.kafka.msk, ['kafka-cluster:ReadData', 'kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup']);
+    }
 
     const failures = new sqs.Queue(this, 'EventFailures', {
       encryptionMasterKey: props.key, enforceSSL: true, retentionPeriod: Duration.days(14),
@@ -92,13 +105,19 @@ export class ApiStack extends Stack {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: 100,
       bisectBatchOnError: true, reportBatchItemFailures: true, retryAttempts: 10_000, onFailure: new sources.SqsDlq(failures),
     }));
-    built['analytics-consumer'].fn.addEventSource(new sources.ManagedKafkaEventSource({
-      clusterArn: props.kafka.clusterArn, topic: ANALYTICS_EVENT_SOURCE.topic, consumerGroupId: ANALYTICS_EVENT_SOURCE.groupId,
+    const kafkaSource = {
+      topic: ANALYTICS_EVENT_SOURCE.topic, consumerGroupId: ANALYTICS_EVENT_SOURCE.groupId,
       // No maxBatchingWindow: it takes whole seconds, and left unset Lambda batches Kafka for 500 ms
       // (ANALYTICS_EVENT_SOURCE.batchWindowMs, which the local poller uses).
       startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: ANALYTICS_EVENT_SOURCE.batchSize,
       onFailure: new sources.SqsDlq(failures),
-    }));
+    };
+    built['analytics-consumer'].fn.addEventSource(props.kafka.msk
+      ? new sources.ManagedKafkaEventSource({ ...kafkaSource, clusterArn: props.kafka.msk.clusterArn })
+      : new sources.SelfManagedKafkaEventSource({
+          ...kafkaSource, bootstrapServers: props.kafka.bootstrapBrokers.split(','),
+          vpc: props.vpc, vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroup: props.functionsSecurityGroup,
+        }));
 
     this.bootstrapFirstAdmin(props);
 
@@ -125,7 +144,7 @@ export class ApiStack extends Stack {
       },
     });
     const validator = this.api.addRequestValidator('Validator', { validateRequestParameters: true });
-    const authorizer = new apigw.TokenAuthorizer(this, 'TokenAuthorizer', {
+    const authorizer = config.tokenCheckInFunctions ? undefined : new apigw.TokenAuthorizer(this, 'TokenAuthorizer', {
       handler: built.authorizer.fn, identitySource: apigw.IdentitySource.header('Authorization'),
       resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
     });
@@ -134,7 +153,7 @@ export class ApiStack extends Stack {
       if (!integrations.has(route.function)) integrations.set(route.function, new apigw.LambdaIntegration(built[route.function].fn));
       this.api.root.resourceForPath(route.path).addMethod(route.method, integrations.get(route.function), {
         authorizer: route.authorized ? authorizer : undefined,
-        authorizationType: route.authorized ? apigw.AuthorizationType.CUSTOM : apigw.AuthorizationType.NONE,
+        authorizationType: route.authorized && authorizer ? apigw.AuthorizationType.CUSTOM : apigw.AuthorizationType.NONE,
         requestValidator: validator,
       });
     }
@@ -179,10 +198,10 @@ export class ApiStack extends Stack {
     new CfnOutput(this, 'FirstAdminSecretArn', { value: secret.secretArn, description: 'Secret holding the first admin login' });
   }
 
-  private grantKafka(fn: lambda.IFunction, kafka: ApiStackProps['kafka'], actions: string[]): void {
+  private grantKafka(fn: lambda.IFunction, msk: NonNullable<KafkaTarget['msk']>, actions: string[]): void {
     fn.addToRolePolicy(new iam.PolicyStatement({
       actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeTopic', ...actions],
-      resources: [kafka.clusterArn, kafka.topicArn, kafka.groupArn],
+      resources: [msk.clusterArn, msk.topicArn, msk.groupArn],
     }));
   }
 }

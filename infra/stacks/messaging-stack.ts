@@ -1,6 +1,8 @@
 /**
  * Amazon MSK Serverless (IAM auth, TLS) in the VPC, and topic "patient" created at deploy time by a
  * custom resource using the kafkajs admin client. Its bootstrap address is read back for the publisher.
+ * With `selfManagedKafkaBrokers` (LocalStack community profile) there is no cluster: the same custom
+ * resource creates the topic on that broker, in plaintext.
  */
 import { CustomResource, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -12,6 +14,7 @@ import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import { ServiceFunction } from '../constructs/service-function';
 import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
+import type { KafkaAuth } from '../../functions/commons/clients/kafka';
 
 export interface MessagingStackProps extends StackProps {
   config: DeploymentConfig;
@@ -22,52 +25,75 @@ export interface MessagingStackProps extends StackProps {
 
 export const MSK_IAM_PORT = 9098;
 
+/** Where the functions find Kafka: MSK (IAM auth, with the ARNs to grant on) or a self-managed broker. */
+export interface KafkaTarget {
+  bootstrapBrokers: string;
+  auth: KafkaAuth;
+  msk?: { clusterArn: string; topicArn: string; groupArn: string };
+}
+
 export class MessagingStack extends Stack {
-  readonly cluster: msk.CfnServerlessCluster;
-  readonly bootstrapBrokers: string;
-  readonly clusterSecurityGroup: ec2.SecurityGroup;
+  readonly kafka: KafkaTarget;
+  private readonly clusterName: string;
 
   constructor(scope: Construct, id: string, props: MessagingStackProps) {
     super(scope, id, props);
-    this.clusterSecurityGroup = new ec2.SecurityGroup(this, 'ClusterSg', { vpc: props.vpc, description: 'MSK Serverless: IAM/TLS from the functions only', allowAllOutbound: false });
-    this.clusterSecurityGroup.addIngressRule(props.functionsSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Kafka IAM/TLS from the functions');
-    this.clusterSecurityGroup.addIngressRule(this.clusterSecurityGroup, ec2.Port.allTcp(), 'Event source mapping pollers share the cluster SG');
-
-    this.cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
-      clusterName: `patient-events-${props.config.stage}`,
-      clientAuthentication: { sasl: { iam: { enabled: true } } },
-      vpcConfigs: [{ subnetIds: props.vpc.isolatedSubnets.map((s) => s.subnetId), securityGroups: [this.clusterSecurityGroup.securityGroupId] }],
-    });
-
-    const brokers = new AwsCustomResource(this, 'BootstrapBrokers', {
-      onUpdate: {
-        service: 'Kafka', action: 'getBootstrapBrokers', parameters: { ClusterArn: this.cluster.attrArn },
-        physicalResourceId: PhysicalResourceId.of(this.cluster.attrArn),
-      },
-      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [this.cluster.attrArn] }),
-      installLatestAwsSdk: false,
-    });
-    this.bootstrapBrokers = brokers.getResponseField('BootstrapBrokerStringSaslIam');
+    this.clusterName = `patient-events-${props.config.stage}`;
+    const cluster = props.config.selfManagedKafkaBrokers ? undefined : this.serverlessCluster(props);
+    this.kafka = cluster
+      ? {
+          bootstrapBrokers: cluster.bootstrapBrokers, auth: 'iam',
+          msk: {
+            clusterArn: cluster.arn,
+            topicArn: this.clusterResourceArn(cluster.arn, 'topic', ANALYTICS_EVENT_SOURCE.topic),
+            groupArn: this.clusterResourceArn(cluster.arn, 'group', ANALYTICS_EVENT_SOURCE.groupId),
+          },
+        }
+      : { bootstrapBrokers: props.config.selfManagedKafkaBrokers!, auth: 'none' };
 
     const topicCreator = new ServiceFunction(this, 'TopicCreator', {
       definition: { name: 'topic-creator' as never, entry: 'infra/custom-resources/create-topic.ts', handler: 'handler',
-        description: 'Creates Kafka topics on the MSK cluster (CloudFormation custom resource)', tables: {} },
+        description: 'Creates the Kafka topic on MSK or the self-managed broker (CloudFormation custom resource)', tables: {} },
       key: props.key, logRetention: props.config.logRetention, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
       timeout: Duration.minutes(2), memorySize: 256,
     });
-    topicCreator.fn.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
-      resources: [this.cluster.attrArn, this.clusterResourceArn('topic', '*')],
-    }));
+    if (cluster) {
+      topicCreator.fn.addToRolePolicy(new iam.PolicyStatement({
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
+        resources: [cluster.arn, this.clusterResourceArn(cluster.arn, 'topic', '*')],
+      }));
+    }
     new CustomResource(this, 'PatientTopic', {
       serviceToken: new Provider(this, 'TopicProvider', { onEventHandler: topicCreator.fn }).serviceToken,
-      properties: { Brokers: this.bootstrapBrokers, Topic: ANALYTICS_EVENT_SOURCE.topic, Partitions: ANALYTICS_EVENT_SOURCE.partitions },
+      properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: ANALYTICS_EVENT_SOURCE.topic, Partitions: ANALYTICS_EVENT_SOURCE.partitions },
     });
   }
 
-  /** ARN of a topic or consumer group of this cluster, for kafka-cluster:* permissions. */
-  clusterResourceArn(kind: 'topic' | 'group', name: string): string {
-    const uuid = Fn.select(2, Fn.split('/', this.cluster.attrArn));
-    return `arn:${this.partition}:kafka:${this.region}:${this.account}:${kind}/${this.cluster.clusterName}/${uuid}/${name}`;
+  /** MSK Serverless with IAM auth in the isolated subnets, reachable from the functions only; its bootstrap address read back. */
+  private serverlessCluster(props: MessagingStackProps): { arn: string; bootstrapBrokers: string } {
+    const securityGroup = new ec2.SecurityGroup(this, 'ClusterSg', { vpc: props.vpc, description: 'MSK Serverless: IAM/TLS from the functions only', allowAllOutbound: false });
+    securityGroup.addIngressRule(props.functionsSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Kafka IAM/TLS from the functions');
+    securityGroup.addIngressRule(securityGroup, ec2.Port.allTcp(), 'Event source mapping pollers share the cluster SG');
+
+    const cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
+      clusterName: this.clusterName,
+      clientAuthentication: { sasl: { iam: { enabled: true } } },
+      vpcConfigs: [{ subnetIds: props.vpc.isolatedSubnets.map((s) => s.subnetId), securityGroups: [securityGroup.securityGroupId] }],
+    });
+    const brokers = new AwsCustomResource(this, 'BootstrapBrokers', {
+      onUpdate: {
+        service: 'Kafka', action: 'getBootstrapBrokers', parameters: { ClusterArn: cluster.attrArn },
+        physicalResourceId: PhysicalResourceId.of(cluster.attrArn),
+      },
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [cluster.attrArn] }),
+      installLatestAwsSdk: false,
+    });
+    return { arn: cluster.attrArn, bootstrapBrokers: brokers.getResponseField('BootstrapBrokerStringSaslIam') };
+  }
+
+  /** ARN of a topic or consumer group of the cluster, for kafka-cluster:* permissions. */
+  private clusterResourceArn(clusterArn: string, kind: 'topic' | 'group', name: string): string {
+    const uuid = Fn.select(2, Fn.split('/', clusterArn));
+    return `arn:${this.partition}:kafka:${this.region}:${this.account}:${kind}/${this.clusterName}/${uuid}/${name}`;
   }
 }

@@ -21,7 +21,7 @@ export interface ObservabilityStackProps extends StackProps {
   config: DeploymentConfig;
   key: kms.IKey;
   api: apigw.RestApi;
-  functions: Record<FunctionName, lambda.IFunction>;
+  functions: Partial<Record<FunctionName, lambda.IFunction>>;
   billing?: { service: ecs.FargateService; clusterName: string };
 }
 
@@ -58,7 +58,7 @@ export class ObservabilityStack extends Stack {
     });
     const offsetLag = new cloudwatch.Metric({
       namespace: 'AWS/Lambda', metricName: 'OffsetLag', statistic: 'Maximum',
-      dimensionsMap: { FunctionName: props.functions['analytics-consumer'].functionName }, period: Duration.minutes(1),
+      dimensionsMap: { FunctionName: props.functions['analytics-consumer']!.functionName }, period: Duration.minutes(1),
     });
     alarm('KafkaLag', offsetLag, 1000, 'analytics consumer falls behind topic patient');
     alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5) }), 5, 'API answers 5xx');

@@ -14,6 +14,11 @@ export interface BrokerOptions {
   port: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /**
+   * The host clients are told to connect to (metadata); default the bound host, or 127.0.0.1 when bound
+   * to every interface. Containers reaching a broker on their host need e.g. `host.docker.internal`.
+   */
+  advertisedHost?: string;
   /** Logs and committed offsets are kept here; in memory only when absent. */
   dataDir?: string;
   /** Partitions of auto-created topics; default 3. */
@@ -49,7 +54,7 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
 
   const state: BrokerState = {
     nodeId: NODE_ID,
-    advertisedHost: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host,
+    advertisedHost: options.advertisedHost ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host),
     port: options.port,
     topics,
     offsets,

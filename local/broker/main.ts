@@ -1,7 +1,8 @@
 /**
  * The broker as its own process: `tsx local/broker/main.ts`.
- * KAFKA_PORT (default 9092), KAFKA_HOST (default 127.0.0.1), KAFKA_DATA_DIR (in memory if unset),
- * KAFKA_DEFAULT_PARTITIONS (default 3).
+ * KAFKA_PORT (default 9092), KAFKA_HOST (default 127.0.0.1), KAFKA_ADVERTISED_HOST (what clients are
+ * told to connect to; default KAFKA_HOST, or 127.0.0.1 when bound to 0.0.0.0), KAFKA_DATA_DIR (in memory
+ * if unset), KAFKA_DEFAULT_PARTITIONS (default 3).
  */
 import { portOf } from '../ports';
 import { startBroker } from './index';
@@ -11,6 +12,7 @@ async function main(): Promise<void> {
   const broker = await startBroker({
     port: portOf('kafka'),
     host: process.env.KAFKA_HOST || undefined,
+    advertisedHost: process.env.KAFKA_ADVERTISED_HOST || undefined,
     dataDir: process.env.KAFKA_DATA_DIR || undefined,
     defaultPartitions: partitions,
     log: (event, details) => console.error(JSON.stringify({ level: 'WARN', service: 'kafka-broker', message: event, ...details })),

@@ -1,68 +1,100 @@
 /**
- * CDK assertions on the whole deployment, synthesized once (bundling skipped): security settings a
- * healthcare deployment must have, least privilege per function, the API from the route table, and
- * cdk-nag (AwsSolutions + HIPAA Security) with no unacknowledged finding.
+ * CDK assertions on the whole deployment, synthesized once per profile (bundling skipped): security
+ * settings a healthcare deployment must have, least privilege per function, the API from the route
+ * table, and cdk-nag (AwsSolutions + HIPAA Security) with no unacknowledged finding (and a new finding fails the
+ * synth). Then what each
+ * profile must have: the full AWS shape (aws, localstack-full), and the knowing degradations of
+ * localstack-community.
  */
-import { App } from 'aws-cdk-lib';
+import { App, type Stack } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp, type Deployment } from '../../infra/app';
-import { functions } from '../../infra/definitions/functions';
-import { routes } from '../../infra/definitions/routes';
-import { tables } from '../../infra/definitions/tables';
+import type { Profile } from '../../infra/config';
+import { functions, type FunctionDefinition } from '../../infra/definitions/functions';
+import { guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../../infra/definitions/routes';
+import { tableEnvVar, tables, type TableName } from '../../infra/definitions/tables';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+type StackKey = keyof Omit<Deployment, 'config'>;
+interface Synthesized { deployment: Deployment; templates: Partial<Record<StackKey, Template>> }
 
-describe('deployment', () => {
-  let deployment: Deployment;
-  const templates = {} as Record<keyof Omit<Deployment, 'config'>, Template>;
+const PROFILES: Profile[] = ['aws', 'localstack-full', 'localstack-community'];
+const STACKS: StackKey[] = ['network', 'stateful', 'messaging', 'billing', 'api', 'observability'];
+const cache = new Map<string, Synthesized>();
 
-  beforeAll(() => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    deployment = buildApp(app);
-    app.synth(); // throws on any cdk-nag finding that is not acknowledged with a reason
-    for (const key of ['network', 'stateful', 'messaging', 'billing', 'api', 'observability'] as const) {
-      templates[key] = Template.fromStack(deployment[key]);
-    }
-  });
+/** Synthesizes the app for a profile (and extra context); app.synth() throws on any unacknowledged cdk-nag finding. */
+function synthesize(profile: Profile, context: Record<string, string> = {}): Synthesized {
+  const key = JSON.stringify([profile, context]);
+  if (!cache.has(key)) {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], profile, ...context } });
+    const deployment = buildApp(app);
+    app.synth();
+    const templates: Synthesized['templates'] = {};
+    for (const stack of STACKS) if (deployment[stack]) templates[stack] = Template.fromStack(deployment[stack] as Stack);
+    cache.set(key, { deployment, templates });
+  }
+  return cache.get(key)!;
+}
 
-  const all = () => Object.values(templates);
-  const resourcesOf = (t: Template, type: string) => t.findResources(type) as Resources;
+const resourcesOf = (t: Template | undefined, type: string) => (t?.findResources(type) ?? {}) as Resources;
+const allResources = (s: Synthesized, type: string) => Object.values(s.templates).flatMap((t) => Object.values(resourcesOf(t, type)));
+const logicalId = (name: string) => `Fn${name.replace(/-/g, '')}Function`;
+/** The deployed functions of the definitions, by name, from the API stack. */
+function deployedFunctions(s: Synthesized): Record<string, Resources[string]> {
+  const found = resourcesOf(s.templates.api, 'AWS::Lambda::Function');
+  const byName: Record<string, Resources[string]> = {};
+  for (const def of Object.values(functions)) {
+    const entry = Object.entries(found).find(([id]) => id.startsWith(logicalId(def.name)));
+    if (entry) byName[def.name] = entry[1];
+  }
+  return byName;
+}
+const environmentOf = (fn: Resources[string]) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
-  it('synthesizes every stack with cdk-nag clean or acknowledged', () => {
-    expect(Object.keys(templates)).toHaveLength(6);
+/** The tables a function may reach: its definition's, plus the revocations where it makes the authorizer's decision itself. */
+function expectedTables(def: FunctionDefinition, s: Synthesized): TableName[] {
+  const own = Object.keys(def.tables) as TableName[];
+  const decides = s.deployment.config.tokenCheckInFunctions && guardedFunctions().includes(def.name);
+  return decides ? [...new Set<TableName>([...own, 'sessions'])] : own;
+}
+
+describe.each(PROFILES)('profile %s', (profile) => {
+  const s = () => synthesize(profile);
+  const present = () => Object.values(s().templates);
+
+  it('synthesizes with cdk-nag (AwsSolutions, HIPAA Security) clean or acknowledged with a reason', () => {
+    expect(Object.keys(s().templates).length).toBeGreaterThanOrEqual(5);
   });
 
   it('creates every table of the definitions, KMS-encrypted with point-in-time recovery', () => {
-    const found = resourcesOf(templates.stateful, 'AWS::DynamoDB::Table');
+    const found = resourcesOf(s().templates.stateful, 'AWS::DynamoDB::Table');
     expect(Object.keys(found)).toHaveLength(Object.keys(tables).length);
     for (const table of Object.values(found)) {
       expect(table.Properties.SSESpecification).toEqual(expect.objectContaining({ SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: expect.anything() }));
       expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     }
-    templates.stateful.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } });
+    s().templates.stateful!.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' } });
   });
 
-  it('encrypts every log group, secret, queue and topic with KMS', () => {
-    for (const t of [templates.stateful, templates.messaging, templates.billing, templates.api]) {
+  it('encrypts every function log group, secret, queue and topic with KMS', () => {
+    const { stateful, messaging, billing, api, observability } = s().templates;
+    for (const t of [stateful, messaging, billing, api]) {
       for (const group of Object.values(resourcesOf(t, 'AWS::Logs::LogGroup'))) expect(group.Properties.KmsKeyId).toBeDefined();
     }
-    for (const secret of Object.values(resourcesOf(templates.stateful, 'AWS::SecretsManager::Secret'))) expect(secret.Properties.KmsKeyId).toBeDefined();
-    for (const queue of Object.values(resourcesOf(templates.api, 'AWS::SQS::Queue'))) expect(queue.Properties.KmsMasterKeyId).toBeDefined();
-    for (const topic of Object.values(resourcesOf(templates.observability, 'AWS::SNS::Topic'))) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    for (const secret of allResources(s(), 'AWS::SecretsManager::Secret')) expect(secret.Properties.KmsKeyId).toBeDefined();
+    for (const queue of Object.values(resourcesOf(api, 'AWS::SQS::Queue'))) expect(queue.Properties.KmsMasterKeyId).toBeDefined();
+    for (const topic of Object.values(resourcesOf(observability, 'AWS::SNS::Topic'))) expect(topic.Properties.KmsMasterKeyId).toBeDefined();
   });
 
-  it('admits only TLS to queues and topics, and MSK only with IAM auth', () => {
-    templates.api.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
-    });
-    templates.observability.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
-    });
-    templates.messaging.hasResourceProperties('AWS::MSK::ServerlessCluster', { ClientAuthentication: { Sasl: { Iam: { Enabled: true } } } });
+  it('admits only TLS to queues and topics', () => {
+    const denyPlainText = { PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) } };
+    s().templates.api!.hasResourceProperties('AWS::SQS::QueuePolicy', denyPlainText);
+    s().templates.observability!.hasResourceProperties('AWS::SNS::TopicPolicy', denyPlainText);
   });
 
   it('grants no wildcard action on data resources', () => {
-    for (const t of all()) {
+    for (const t of present()) {
       for (const policy of Object.values(resourcesOf(t, 'AWS::IAM::Policy'))) {
         const statements = (policy.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement;
         for (const { Action } of statements) {
@@ -72,46 +104,42 @@ describe('deployment', () => {
     }
   });
 
-  it('lets each function reach only the tables its definition names', () => {
-    const policies = Object.values(resourcesOf(templates.api, 'AWS::IAM::Policy'));
-    const tableIds = Object.fromEntries(Object.keys(tables).map((name) => [name, `Table${name.replace(/-/g, '')}`]));
-    for (const def of Object.values(functions)) {
-      const fnPolicies = policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(`Fn${def.name.replace(/-/g, '')}Function`));
-      expect(fnPolicies.length).toBeGreaterThan(0);
-      const text = JSON.stringify(fnPolicies);
-      for (const [name, id] of Object.entries(tableIds)) {
-        if (name in def.tables) expect(text).toContain(id);
-        else expect(text).not.toContain(id);
+  it('lets each function reach only the tables it needs', () => {
+    const policies = Object.values(resourcesOf(s().templates.api, 'AWS::IAM::Policy'));
+    const deployed = deployedFunctions(s());
+    for (const def of Object.values(functions).filter((d) => deployed[d.name])) {
+      const text = JSON.stringify(policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(logicalId(def.name))));
+      const expected = expectedTables(def, s());
+      for (const name of Object.keys(tables) as TableName[]) {
+        expect([def.name, name, text.includes(`Table${name.replace(/-/g, '')}`)]).toEqual([def.name, name, expected.includes(name)]);
       }
     }
   });
 
-  it('keeps the signing secret from every function but auth, the authorizer included', () => {
-    const policies = Object.values(resourcesOf(templates.api, 'AWS::IAM::Policy'));
+  it('keeps the signing secret from every function but auth, wherever tokens are verified', () => {
+    const policies = Object.values(resourcesOf(s().templates.api, 'AWS::IAM::Policy'));
     const readers = policies.filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('SigningKeys'));
     expect(readers.length).toBeGreaterThan(0);
-    for (const policy of readers) expect(JSON.stringify(policy.Properties.Roles)).toContain('FnauthFunction');
-    const authorizerPolicies = policies.filter((p) => JSON.stringify(p.Properties.Roles).includes('FnauthorizerFunction'));
+    for (const policy of readers) expect(JSON.stringify(policy.Properties.Roles)).toContain(logicalId('auth'));
+    const authorizerPolicies = policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(logicalId('authorizer')));
     expect(JSON.stringify(authorizerPolicies)).not.toContain('secretsmanager:');
   });
 
-  it('serves every route of the route table, with the TOKEN authorizer (no cache) where a route needs it', () => {
-    const methods = Object.values(resourcesOf(templates.api, 'AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
+  it('serves every route of the route table', () => {
+    const methods = Object.values(resourcesOf(s().templates.api, 'AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod !== 'OPTIONS');
     expect(methods).toHaveLength(routes.length);
-    expect(methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM')).toHaveLength(routes.filter((r) => r.authorized).length);
-    templates.api.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'TOKEN', AuthorizerResultTtlInSeconds: 0, IdentitySource: 'method.request.header.Authorization' });
   });
 
   it('answers gateway errors in problem+json', () => {
     for (const type of ['UNAUTHORIZED', 'ACCESS_DENIED', 'REQUEST_TOO_LARGE', 'THROTTLED', 'DEFAULT_4XX', 'DEFAULT_5XX']) {
-      templates.api.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      s().templates.api!.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: type, ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/problem+json'" },
       });
     }
   });
 
   it('logs access in JSON without bodies, and throttles the stage', () => {
-    const [stage] = Object.values(resourcesOf(templates.api, 'AWS::ApiGateway::Stage'));
+    const [stage] = Object.values(resourcesOf(s().templates.api, 'AWS::ApiGateway::Stage'));
     const settings = stage!.Properties as { StageName: string; AccessLogSetting: { Format: string }; MethodSettings: { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }[] };
     expect(settings.StageName).toBe('prod');
     const format = JSON.parse(settings.AccessLogSetting.Format) as Record<string, string>;
@@ -120,34 +148,17 @@ describe('deployment', () => {
     expect(settings.MethodSettings[0]).toEqual(expect.objectContaining({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) }));
   });
 
-  it('runs billing on Fargate on port 9001, reachable only from the functions', () => {
-    templates.billing.hasResourceProperties('AWS::ECS::TaskDefinition', {
-      ContainerDefinitions: [Match.objectLike({
-        PortMappings: [Match.objectLike({ ContainerPort: 9001 })],
-        HealthCheck: Match.objectLike({ Command: ['CMD', 'node', '/app/healthcheck.js'] }),
-        ReadonlyRootFilesystem: true,
-      })],
-      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
-    });
-    templates.billing.hasResourceProperties('AWS::ECS::Service', { LaunchType: 'FARGATE', ServiceRegistries: Match.anyValue() });
-    templates.billing.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 9001, ToPort: 9001, IpProtocol: 'tcp', SourceSecurityGroupId: Match.anyValue() });
-    templates.billing.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 1);
-  });
-
-  it('drives the publisher from the patients stream and the analytics consumer from topic patient', () => {
-    templates.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+  it('drives the publisher from the patients stream, with partial failures and an on-failure queue', () => {
+    s().templates.api!.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: 100, BisectBatchOnFunctionError: true, FunctionResponseTypes: ['ReportBatchItemFailures'], StartingPosition: 'TRIM_HORIZON',
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
-    });
-    templates.api.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 100, Topics: ['patient'], AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'analytics-consumer' },
     });
   });
 
   it('runs every function on Node 22, ARM64, traced, in the VPC', () => {
-    const fns = Object.entries(resourcesOf(templates.api, 'AWS::Lambda::Function'))
+    const fns = Object.entries(resourcesOf(s().templates.api, 'AWS::Lambda::Function'))
       .filter(([id]) => id.startsWith('Fn') || id.startsWith('FirstAdminBootstrap')).map(([, fn]) => fn);
-    expect(fns).toHaveLength(Object.keys(functions).length + 1); // + the first-admin bootstrap
+    expect(fns).toHaveLength(Object.keys(deployedFunctions(s())).length + 1); // + the first-admin bootstrap
     for (const fn of fns) {
       expect(fn.Properties).toEqual(expect.objectContaining({
         Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' }, VpcConfig: expect.anything(),
@@ -155,31 +166,134 @@ describe('deployment', () => {
     }
   });
 
-  it('creates the first admin on AWS from a generated secret, not from code', () => {
-    templates.api.hasResourceProperties('AWS::SecretsManager::Secret', {
+  it('creates the first admin from a generated secret, not from code', () => {
+    s().templates.api!.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password', SecretStringTemplate: Match.stringLikeRegexp('"email"') }),
     });
-    templates.api.hasResourceProperties('AWS::CloudFormation::CustomResource', { SecretId: Match.anyValue() });
+    s().templates.api!.hasResourceProperties('AWS::CloudFormation::CustomResource', { SecretId: Match.anyValue() });
   });
 
   it('has a dashboard and alarms to an SNS topic', () => {
-    templates.observability.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    const alarms = Object.values(resourcesOf(templates.observability, 'AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBeGreaterThanOrEqual(Object.keys(functions).length + 2);
+    s().templates.observability!.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const alarms = Object.values(resourcesOf(s().templates.observability, 'AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThanOrEqual(Object.keys(deployedFunctions(s())).length + 2);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
+  });
+
+  it('keeps the audit trail append-only for the patients function: PutItem, no read, update or delete', () => {
+    const policies = Object.values(resourcesOf(s().templates.api, 'AWS::IAM::Policy')) as unknown as { Properties: { Roles: unknown; PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }[];
+    const patients = policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(logicalId('patients')));
+    const auditStatements = patients.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Resource).includes('Tableaudit'));
+    expect(auditStatements.length).toBeGreaterThan(0);
+    const actions = auditStatements.flatMap((st) => ([] as string[]).concat(st.Action));
+    expect(actions).toContain('dynamodb:PutItem');
+    for (const action of actions) expect(action).not.toMatch(/dynamodb:(GetItem|Query|Scan|UpdateItem|DeleteItem|BatchWriteItem)/);
   });
 });
 
-describe('audit trail', () => {
-  it('is append-only for the patients function: PutItem, no read, update or delete', () => {
+describe.each(['aws', 'localstack-full'] as Profile[])('profile %s: the whole AWS shape', (profile) => {
+  const s = () => synthesize(profile);
+
+  it('guards routes with the TOKEN authorizer, its result never cached', () => {
+    const methods = Object.values(resourcesOf(s().templates.api, 'AWS::ApiGateway::Method'));
+    expect(methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM')).toHaveLength(routes.filter((r) => r.authorized).length);
+    s().templates.api!.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'TOKEN', AuthorizerResultTtlInSeconds: 0, IdentitySource: 'method.request.header.Authorization' });
+    for (const fn of Object.values(deployedFunctions(s()))) expect(environmentOf(fn)[TOKEN_CHECK_VARIABLE]).toBeUndefined();
+  });
+
+  it('runs MSK Serverless with IAM auth only, and the analytics consumer on its topic patient', () => {
+    s().templates.messaging!.hasResourceProperties('AWS::MSK::ServerlessCluster', { ClientAuthentication: { Sasl: { Iam: { Enabled: true } } } });
+    s().templates.api!.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 100, Topics: ['patient'], AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'analytics-consumer' },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    expect(environmentOf(deployedFunctions(s()).publisher!).KAFKA_AUTH).toBe('iam');
+  });
+
+  it('runs billing on Fargate on port 9001 behind Cloud Map, reachable only from the functions', () => {
+    const billing = s().templates.billing!;
+    billing.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({
+        PortMappings: [Match.objectLike({ ContainerPort: 9001 })],
+        HealthCheck: Match.objectLike({ Command: ['CMD', 'node', '/app/healthcheck.js'] }),
+        ReadonlyRootFilesystem: true,
+      })],
+      RuntimePlatform: { CpuArchitecture: 'ARM64', OperatingSystemFamily: 'LINUX' },
+    });
+    billing.hasResourceProperties('AWS::ECS::Service', { LaunchType: 'FARGATE', ServiceRegistries: Match.anyValue() });
+    billing.resourceCountIs('AWS::ServiceDiscovery::PrivateDnsNamespace', 1);
+    billing.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 9001, ToPort: 9001, IpProtocol: 'tcp', SourceSecurityGroupId: Match.anyValue() });
+    billing.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 1);
+    billing.hasOutput('BillingServiceName', {});
+  });
+});
+
+describe('profile localstack-community: degrades knowingly', () => {
+  const s = () => synthesize('localstack-community');
+
+  it('has no Lambda authorizer, MSK, ECS or Cloud Map (LocalStack\'s free edition lacks them)', () => {
+    expect(s().deployment.billing).toBeUndefined();
+    for (const type of ['AWS::ApiGateway::Authorizer', 'AWS::MSK::ServerlessCluster', 'AWS::ECS::Service', 'AWS::ECS::Cluster', 'AWS::ServiceDiscovery::PrivateDnsNamespace']) {
+      expect([type, allResources(s(), type).length]).toEqual([type, 0]);
+    }
+    const methods = Object.values(resourcesOf(s().templates.api, 'AWS::ApiGateway::Method'));
+    expect(methods.filter((m) => m.Properties.AuthorizationType !== 'NONE')).toEqual([]);
+    expect(deployedFunctions(s()).authorizer).toBeUndefined();
+  });
+
+  it('checks tokens inside exactly the functions behind guarded routes, with the public keys and revocations they need', () => {
+    const deployed = deployedFunctions(s());
+    for (const [name, fn] of Object.entries(deployed)) {
+      const env = environmentOf(fn);
+      if (guardedFunctions().includes(name as never)) {
+        expect([name, env[TOKEN_CHECK_VARIABLE], env.PUBLIC_JWKS_PARAMETER, env[tableEnvVar('sessions')]])
+          .toEqual([name, 'true', expect.anything(), expect.anything()]);
+      } else {
+        expect([name, env[TOKEN_CHECK_VARIABLE]]).toEqual([name, undefined]);
+      }
+    }
+    const policies = Object.values(resourcesOf(s().templates.api, 'AWS::IAM::Policy'));
+    for (const name of guardedFunctions()) {
+      const text = JSON.stringify(policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(logicalId(name))));
+      expect(text).toContain('ssm:GetParameter');
+    }
+  });
+
+  it('reads topic patient from the self-managed broker with a SelfManagedKafkaEventSource, in plaintext', () => {
+    s().templates.api!.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 100, Topics: ['patient'], StartingPosition: 'TRIM_HORIZON',
+      SelfManagedEventSource: { Endpoints: { KafkaBootstrapServers: ['host.docker.internal:9092'] } },
+      SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: 'analytics-consumer' },
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+    expect(environmentOf(deployedFunctions(s()).publisher!)).toEqual(expect.objectContaining({ KAFKA_BROKERS: 'host.docker.internal:9092', KAFKA_AUTH: 'none' }));
+    s().templates.messaging!.hasResourceProperties('AWS::CloudFormation::CustomResource', { Brokers: 'host.docker.internal:9092', Auth: 'none', Topic: 'patient' });
+    const policies = JSON.stringify(allResources(s(), 'AWS::IAM::Policy'));
+    expect(policies).not.toContain('kafka-cluster:');
+  });
+
+  it('calls billing at the given address, and says where its table is', () => {
+    for (const name of ['patients', 'publisher', 'platform']) {
+      expect([name, environmentOf(deployedFunctions(s())[name]!).BILLING_ADDRESS]).toEqual([name, 'host.docker.internal:9001']);
+    }
+    s().templates.api!.hasOutput('BillingAddress', { Value: 'host.docker.internal:9001' });
+    s().templates.stateful!.hasOutput('BillingAccountsTable', {});
+  });
+
+  it('takes the broker and billing addresses from context', () => {
+    const custom = synthesize('localstack-community', { kafkaBrokers: '10.0.0.5:9092,10.0.0.6:9092', billingAddress: 'billing.lan:7001' });
+    custom.templates.api!.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      SelfManagedEventSource: { Endpoints: { KafkaBootstrapServers: ['10.0.0.5:9092', '10.0.0.6:9092'] } },
+    });
+    expect(environmentOf(deployedFunctions(custom).patients!).BILLING_ADDRESS).toBe('billing.lan:7001');
+  });
+});
+
+describe('cdk-nag gate', () => {
+  it('fails the synth when a new finding is not acknowledged', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const deployment = buildApp(app);
-    const policies = Object.values(Template.fromStack(deployment.api).findResources('AWS::IAM::Policy')) as { Properties: { Roles: unknown; PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }[];
-    const patients = policies.filter((p) => JSON.stringify(p.Properties.Roles).includes('FnpatientsFunction'));
-    const auditStatements = patients.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((s) => JSON.stringify(s.Resource).includes('Tableaudit'));
-    expect(auditStatements.length).toBeGreaterThan(0);
-    const actions = auditStatements.flatMap((s) => ([] as string[]).concat(s.Action));
-    expect(actions).toContain('dynamodb:PutItem');
-    for (const action of actions) expect(action).not.toMatch(/dynamodb:(GetItem|Query|Scan|UpdateItem|DeleteItem|BatchWriteItem)/);
+    new sqs.Queue(deployment.api, 'UnencryptedQueue', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS|HIPAA\.Security-SQS/);
   });
 });
