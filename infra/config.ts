@@ -12,6 +12,7 @@ import { RemovalPolicy, type App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 export type Profile = 'aws' | 'localstack-full' | 'localstack-community';
+export type MskFlavour = 'serverless' | 'provisioned';
 
 export interface DeploymentConfig {
   stage: string;
@@ -21,7 +22,9 @@ export interface DeploymentConfig {
   alarmEmail?: string;
   billingMinTasks: number;
   billingMaxTasks: number;
-  /** A self-managed Kafka (plaintext) instead of MSK Serverless: `host:port,…`. */
+  /** MSK Serverless (pay per partition and traffic) or a provisioned 2-broker cluster (cheaper at low volume). */
+  mskFlavour: MskFlavour;
+  /** A self-managed Kafka (plaintext) instead of MSK: `host:port,…`. */
   selfManagedKafkaBrokers?: string;
   /** A billing server running elsewhere (`host:port`) instead of the Fargate service. */
   externalBillingAddress?: string;
@@ -32,21 +35,38 @@ export interface DeploymentConfig {
 }
 
 export function loadConfig(app: App): DeploymentConfig {
-  const get = (key: string, env: string): string | undefined =>
-    (app.node.tryGetContext(key) as string | undefined) ?? process.env[env] ?? undefined;
+  const get = (key: string, env: string): string | undefined => {
+    const value = (app.node.tryGetContext(key) as unknown) ?? process.env[env];
+    return value === undefined || value === '' ? undefined : String(value);
+  };
+  const oneOf = <T extends string>(key: string, env: string, allowed: readonly T[], fallback: T): T => {
+    const value = get(key, env) ?? fallback;
+    if (!allowed.includes(value as T)) throw new Error(`${key} must be one of ${allowed.join(', ')}, not "${value}"`);
+    return value as T;
+  };
+  const whole = (key: string, env: string, fallback: number, allowed: (n: number) => boolean = (n) => n >= 0): number => {
+    const raw = get(key, env);
+    const value = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(value) || !allowed(value)) throw new Error(`${key} is not a valid value: "${raw}"`);
+    return value;
+  };
   const stage = get('stage', 'STAGE') ?? 'dev';
-  const profile = (get('profile', 'DEPLOY_PROFILE') ?? 'aws') as Profile;
-  if (!['aws', 'localstack-full', 'localstack-community'].includes(profile)) throw new Error(`Unknown profile ${profile}`);
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) throw new Error(`stage must be 1-20 lower-case letters, digits or dashes, not "${stage}"`);
+  const profile = oneOf<Profile>('profile', 'DEPLOY_PROFILE', ['aws', 'localstack-full', 'localstack-community'], 'aws');
   const production = stage === 'prod';
   const community = profile === 'localstack-community';
+  const billingMinTasks = whole('billingMinTasks', 'BILLING_MIN_TASKS', 1);
   return {
     stage,
     profile,
     removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    logRetention: production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+    // CloudWatch accepts only its own list of retention periods (1, 3, 5, 7, 14, 30, … days).
+    logRetention: whole('logRetentionDays', 'LOG_RETENTION_DAYS', production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+      (n) => Object.values(RetentionDays).includes(n)) as RetentionDays,
     alarmEmail: get('alarmEmail', 'ALARM_EMAIL'),
-    billingMinTasks: Number(get('billingMinTasks', 'BILLING_MIN_TASKS') ?? 1),
-    billingMaxTasks: Number(get('billingMaxTasks', 'BILLING_MAX_TASKS') ?? 4),
+    billingMinTasks,
+    billingMaxTasks: whole('billingMaxTasks', 'BILLING_MAX_TASKS', Math.max(4, billingMinTasks), (n) => n >= Math.max(1, billingMinTasks)),
+    mskFlavour: oneOf<MskFlavour>('msk', 'MSK_FLAVOUR', ['serverless', 'provisioned'], 'serverless'),
     selfManagedKafkaBrokers: get('kafkaBrokers', 'PMS_KAFKA_BROKERS') ?? (community ? 'host.docker.internal:9092' : undefined),
     externalBillingAddress: get('billingAddress', 'PMS_BILLING_ADDRESS') ?? (community ? 'host.docker.internal:9001' : undefined),
     tokenCheckInFunctions: (get('tokenCheckInFunctions', 'TOKEN_CHECK_IN_FUNCTIONS') ?? String(community)) === 'true',

@@ -8,6 +8,7 @@ import { CustomResource, Duration, Fn, Stack, type StackProps } from 'aws-cdk-li
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId, Provider } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
@@ -39,7 +40,7 @@ export class MessagingStack extends Stack {
   constructor(scope: Construct, id: string, props: MessagingStackProps) {
     super(scope, id, props);
     this.clusterName = `patient-events-${props.config.stage}`;
-    const cluster = props.config.selfManagedKafkaBrokers ? undefined : this.serverlessCluster(props);
+    const cluster = props.config.selfManagedKafkaBrokers ? undefined : this.mskCluster(props);
     this.kafka = cluster
       ? {
           bootstrapBrokers: cluster.bootstrapBrokers, auth: 'iam',
@@ -69,26 +70,49 @@ export class MessagingStack extends Stack {
     });
   }
 
-  /** MSK Serverless with IAM auth in the isolated subnets, reachable from the functions only; its bootstrap address read back. */
-  private serverlessCluster(props: MessagingStackProps): { arn: string; bootstrapBrokers: string } {
-    const securityGroup = new ec2.SecurityGroup(this, 'ClusterSg', { vpc: props.vpc, description: 'MSK Serverless: IAM/TLS from the functions only', allowAllOutbound: false });
+  /**
+   * MSK with IAM auth over TLS in the isolated subnets, reachable from the functions only, its bootstrap
+   * address read back. Serverless by default; `-c msk=provisioned`: two kafka.t3.small brokers, KMS at
+   * rest, TLS in the cluster, broker logs to CloudWatch.
+   */
+  private mskCluster(props: MessagingStackProps): { arn: string; bootstrapBrokers: string } {
+    const securityGroup = new ec2.SecurityGroup(this, 'ClusterSg', { vpc: props.vpc, description: 'MSK: IAM/TLS from the functions only', allowAllOutbound: false });
     securityGroup.addIngressRule(props.functionsSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Kafka IAM/TLS from the functions');
     securityGroup.addIngressRule(securityGroup, ec2.Port.allTcp(), 'Event source mapping pollers share the cluster SG');
+    const subnetIds = props.vpc.isolatedSubnets.map((s) => s.subnetId);
+    const iamOnly = { sasl: { iam: { enabled: true } } };
 
-    const cluster = new msk.CfnServerlessCluster(this, 'Cluster', {
-      clusterName: this.clusterName,
-      clientAuthentication: { sasl: { iam: { enabled: true } } },
-      vpcConfigs: [{ subnetIds: props.vpc.isolatedSubnets.map((s) => s.subnetId), securityGroups: [securityGroup.securityGroupId] }],
-    });
+    const arn = props.config.mskFlavour === 'provisioned'
+      ? new msk.CfnCluster(this, 'ProvisionedCluster', {
+          clusterName: this.clusterName, kafkaVersion: '3.6.0', numberOfBrokerNodes: subnetIds.length,
+          brokerNodeGroupInfo: {
+            instanceType: 'kafka.t3.small', clientSubnets: subnetIds, securityGroups: [securityGroup.securityGroupId],
+            storageInfo: { ebsStorageInfo: { volumeSize: 20 } },
+          },
+          clientAuthentication: { ...iamOnly, unauthenticated: { enabled: false } },
+          encryptionInfo: {
+            encryptionAtRest: { dataVolumeKmsKeyId: props.key.keyArn },
+            encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
+          },
+          loggingInfo: {
+            brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: new logs.LogGroup(this, 'BrokerLogs', {
+              retention: props.config.logRetention, encryptionKey: props.key, removalPolicy: props.config.removalPolicy,
+            }).logGroupName } },
+          },
+        }).attrArn
+      : new msk.CfnServerlessCluster(this, 'Cluster', {
+          clusterName: this.clusterName, clientAuthentication: iamOnly,
+          vpcConfigs: [{ subnetIds, securityGroups: [securityGroup.securityGroupId] }],
+        }).attrArn;
     const brokers = new AwsCustomResource(this, 'BootstrapBrokers', {
       onUpdate: {
-        service: 'Kafka', action: 'getBootstrapBrokers', parameters: { ClusterArn: cluster.attrArn },
-        physicalResourceId: PhysicalResourceId.of(cluster.attrArn),
+        service: 'Kafka', action: 'getBootstrapBrokers', parameters: { ClusterArn: arn },
+        physicalResourceId: PhysicalResourceId.of(arn),
       },
-      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [cluster.attrArn] }),
+      policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [arn] }),
       installLatestAwsSdk: false,
     });
-    return { arn: cluster.attrArn, bootstrapBrokers: brokers.getResponseField('BootstrapBrokerStringSaslIam') };
+    return { arn, bootstrapBrokers: brokers.getResponseField('BootstrapBrokerStringSaslIam') };
   }
 
   /** ARN of a topic or consumer group of the cluster, for kafka-cluster:* permissions. */

@@ -297,3 +297,43 @@ describe('cdk-nag gate', () => {
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS|HIPAA\.Security-SQS/);
   });
 });
+
+describe('settings', () => {
+  it('-c msk=provisioned: two brokers with IAM auth only, KMS at rest, TLS everywhere, broker logs', () => {
+    const { templates } = synthesize('aws', { msk: 'provisioned' });
+    templates.messaging!.resourceCountIs('AWS::MSK::ServerlessCluster', 0);
+    templates.messaging!.hasResourceProperties('AWS::MSK::Cluster', {
+      NumberOfBrokerNodes: 2,
+      ClientAuthentication: { Sasl: { Iam: { Enabled: true } }, Unauthenticated: { Enabled: false } },
+      EncryptionInfo: { EncryptionAtRest: { DataVolumeKMSKeyId: Match.anyValue() }, EncryptionInTransit: { ClientBroker: 'TLS', InCluster: true } },
+      LoggingInfo: { BrokerLogs: { CloudWatchLogs: { Enabled: true, LogGroup: Match.anyValue() } } },
+    });
+    templates.api!.hasResourceProperties('AWS::Lambda::EventSourceMapping', { Topics: ['patient'], AmazonManagedKafkaEventSourceConfig: Match.anyValue() });
+  });
+
+  it('stage=prod retains data and keeps logs a year; other stages may destroy it', () => {
+    const prod = synthesize('aws', { stage: 'prod' });
+    const dev = synthesize('aws');
+    const policies = (s: Synthesized) => Object.values(s.templates.stateful!.findResources('AWS::DynamoDB::Table')).map((t) => (t as { DeletionPolicy?: string }).DeletionPolicy);
+    expect(new Set(policies(prod))).toEqual(new Set(['Retain']));
+    expect(new Set(policies(dev))).toEqual(new Set(['Delete']));
+    prod.templates.api!.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it('-c logRetentionDays=7 sets every function log group', () => {
+    const groups = Object.values(synthesize('aws', { logRetentionDays: '7' }).templates.api!.findResources('AWS::Logs::LogGroup'));
+    expect(groups.length).toBeGreaterThan(0);
+    for (const group of groups) expect((group as { Properties: { RetentionInDays: number } }).Properties.RetentionInDays).toBe(7);
+  });
+
+  it.each([
+    [{ msk: 'huge' }, /msk must be one of serverless, provisioned/],
+    [{ profile: 'gcp' }, /profile must be one of/],
+    [{ logRetentionDays: '8' }, /logRetentionDays is not a valid value/],
+    [{ billingMinTasks: '3', billingMaxTasks: '2' }, /billingMaxTasks is not a valid value/],
+    [{ stage: 'Prod Env' }, /stage must be/],
+  ])('refuses %j with a clear message', (context, message) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    expect(() => buildApp(app)).toThrow(message);
+  });
+});
