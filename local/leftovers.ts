@@ -3,8 +3,9 @@
  * after a hard kill (SIGKILL cannot be trapped) ends the orphans of the previous run first.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../functions/commons/atomic-file';
 
 const FILE = 'children.pid';
 
@@ -24,7 +25,7 @@ function ours(pid: number): boolean {
 
 export function recordChildren(dataDir: string, children: ChildProcess[]): void {
   const pids = children.map((c) => c.pid).filter((pid): pid is number => typeof pid === 'number');
-  writeFileSync(join(dataDir, FILE), JSON.stringify({ owner: process.pid, pids }));
+  writeFileAtomic(join(dataDir, FILE), JSON.stringify({ owner: process.pid, pids }));
 }
 
 export async function killLeftovers(dataDir: string): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * Consumes topic "patient" (MSK event source mapping; locally the Kafka poller) into the aggregates,
+ * Consumes topic "patient" (an MSK or self-managed Kafka event source mapping; locally the Kafka poller) into the aggregates,
  * exactly once per event id, and emits CloudWatch metrics in Embedded Metric Format.
  * A thrown error fails the batch, which the event source retries whole (at-least-once in, exactly-once counted).
  */

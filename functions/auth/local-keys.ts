@@ -2,8 +2,9 @@
  * Local signing keys for `npm start`: created on the first start (mode 0600, in a git-ignored data
  * folder), reused afterwards so tokens survive restarts. Never used on AWS (see key-provisioner.ts).
  */
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../commons/atomic-file';
 import { generateSigningJwk, parseKeySet, publicKeySet, rotate, type KeySet } from './domain/keys';
 
 export interface LocalKeyFiles { signingKeysFile: string; publicJwksFile: string }
@@ -17,9 +18,9 @@ async function readKeySet(path: string): Promise<KeySet | undefined> {
   }
 }
 
-async function writeSecretFile(path: string, value: unknown): Promise<void> {
-  await writeFile(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
-  await chmod(path, 0o600); // writeFile's mode only applies when it creates the file
+/** Readable by the owner only: the temporary file is created with that mode and renamed into place. */
+function writeSecretFile(path: string, value: unknown): void {
+  writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
 }
 
 export async function ensureLocalSigningKeys(dir: string): Promise<LocalKeyFiles> {
@@ -28,10 +29,10 @@ export async function ensureLocalSigningKeys(dir: string): Promise<LocalKeyFiles
   let privateKeys = await readKeySet(files.signingKeysFile);
   if (!privateKeys) {
     privateKeys = rotate(undefined, await generateSigningJwk());
-    await writeSecretFile(files.signingKeysFile, privateKeys);
+    writeSecretFile(files.signingKeysFile, privateKeys);
   }
   // Always rewritten from the private set, so the two files cannot disagree.
-  await writeSecretFile(files.publicJwksFile, publicKeySet(privateKeys));
+  writeSecretFile(files.publicJwksFile, publicKeySet(privateKeys));
   return files;
 }
 
@@ -39,7 +40,7 @@ export async function ensureLocalSigningKeys(dir: string): Promise<LocalKeyFiles
 export async function rotateLocalSigningKeys(dir: string): Promise<LocalKeyFiles> {
   const files = await ensureLocalSigningKeys(dir);
   const rotated = rotate(await readKeySet(files.signingKeysFile), await generateSigningJwk());
-  await writeSecretFile(files.signingKeysFile, rotated);
-  await writeSecretFile(files.publicJwksFile, publicKeySet(rotated));
+  writeSecretFile(files.signingKeysFile, rotated);
+  writeSecretFile(files.publicJwksFile, publicKeySet(rotated));
   return files;
 }

@@ -57,7 +57,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
   },
   'analytics-consumer': {
     name: 'analytics-consumer', entry: 'functions/analytics/consumer-handler.ts', handler: 'handler',
-    description: 'Consumes topic "patient" (MSK event source) into aggregates and EMF metrics, exactly once per event',
+    description: 'Consumes topic "patient" (Kafka event source) into aggregates and EMF metrics, exactly once per event',
     tables: { analytics: 'RW' },
   },
   publisher: {

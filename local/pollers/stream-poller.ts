@@ -4,7 +4,7 @@
  * (checkpointing the sequence number on disk) when the batch succeeded. A failed batch is retried;
  * a reported batch item failure resumes from that record, as Lambda does with ReportBatchItemFailures.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { retryUntilDone, sleep } from './retry';
+import { writeFileAtomic } from '../../functions/commons/atomic-file';
 
 export interface StreamPollerOptions {
   endpoint: string;
@@ -65,7 +66,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
   const saved = existsSync(checkpointFile) ? JSON.parse(readFileSync(checkpointFile, 'utf8')) as { streamArn: string; shards: Record<string, string> } : undefined;
   const checkpoints: Record<string, string> = saved?.streamArn === streamArn ? saved.shards : {};
   const finished = new Set<string>(Object.entries(checkpoints).filter(([, v]) => v === 'FINISHED').map(([k]) => k));
-  const save = () => writeFileSync(checkpointFile, JSON.stringify({ streamArn, shards: checkpoints }));
+  const save = () => writeFileAtomic(checkpointFile, JSON.stringify({ streamArn, shards: checkpoints }));
 
   let running = true;
   const iterators = new Map<string, string>();

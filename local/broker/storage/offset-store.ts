@@ -2,8 +2,9 @@
  * Committed consumer-group offsets. On disk: <dataDir>/offsets.jsonl, one commit per line, replayed
  * and compacted on start.
  */
-import { closeSync, existsSync, openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../../functions/commons/atomic-file';
 
 export interface CommittedOffset {
   offset: number;
@@ -71,8 +72,7 @@ export class OffsetStore {
     for (const [group, topics] of this.groups)
       for (const [topic, partitions] of topics)
         for (const [partition, committed] of partitions) compacted.push(`${JSON.stringify(lineOf(group, topic, partition, committed))}\n`);
-    writeFileSync(`${file}.tmp`, compacted.join(''));
-    renameSync(`${file}.tmp`, file);
+    writeFileAtomic(file, compacted.join(''));
     this.fd = openSync(file, 'a');
   }
 }

@@ -2,8 +2,9 @@
  * Topics and their partition logs. On disk: <dataDir>/topics/<topic>/topic.json ({"partitions": n})
  * and one <partition>.log per partition; everything is found again on start.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../../functions/commons/atomic-file';
 import { ErrorCode } from '../protocol/errors';
 import { PartitionLog } from './partition-log';
 
@@ -49,7 +50,7 @@ export class TopicStore {
     if (this.directory !== null) {
       folder = join(this.directory, name);
       mkdirSync(folder, { recursive: true });
-      writeFileSync(join(folder, 'topic.json'), JSON.stringify({ partitions }));
+      writeFileAtomic(join(folder, 'topic.json'), JSON.stringify({ partitions }));
     }
     this.topics.set(name, Array.from({ length: partitions }, (_, index) => new PartitionLog(folder && join(folder, `${index}.log`))));
     return ErrorCode.NONE;
