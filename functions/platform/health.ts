@@ -6,17 +6,26 @@ import { connect } from 'node:net';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { credentials, makeGenericClientConstructor, type Client } from '@grpc/grpc-js';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
+import { logger } from '../commons/logger';
 
-export type ComponentState = { status: 'up' } | { status: 'down'; reason: string };
+/** What a caller of /health learns of a failure: a category, never an address or an error text. */
+export type DownReason = 'timed out' | 'unreachable' | 'not serving';
+export type ComponentState = { status: 'up' } | { status: 'down'; reason: DownReason };
 export type Check = () => Promise<void>;
 
 const CHECK_TIMEOUT_MS = 1500;
+
+class CheckFailed extends Error {
+  constructor(readonly reason: DownReason, detail: string = reason) {
+    super(detail);
+  }
+}
 
 function withDeadline(check: Check, ms = CHECK_TIMEOUT_MS): Promise<void> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     check(),
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error('timed out')), ms); }),
+    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new CheckFailed('timed out')), ms); }),
   ]).finally(() => clearTimeout(timer));
 }
 
@@ -26,7 +35,9 @@ export async function runChecks(checks: Record<string, Check>): Promise<{ health
       await withDeadline(check);
       return [name, { status: 'up' }];
     } catch (error) {
-      return [name, { status: 'down', reason: (error as Error).message.slice(0, 120) }];
+      // The detail (addresses, error codes) goes to the operator's log only.
+      logger.warn('Health check failed', { component: name, detail: (error as Error).message.slice(0, 200) });
+      return [name, { status: 'down', reason: error instanceof CheckFailed ? error.reason : 'unreachable' }];
     }
   }));
   const components = Object.fromEntries(entries);
@@ -55,7 +66,7 @@ export function billingCheck(address: string): Check {
       if (error) return reject(new Error(`billing: ${error.message}`));
       // Field 1 (status), varint: 1 = SERVING.
       if (response && response[0] === 0x08 && response[1] === 1) return resolve();
-      reject(new Error('billing is not serving'));
+      reject(new CheckFailed('not serving', 'billing is not serving'));
     });
   });
 }
@@ -66,7 +77,7 @@ export function kafkaCheck(brokers: string): Check {
     const socket = connect({ host, port: Number(port) });
     socket.setTimeout(CHECK_TIMEOUT_MS);
     socket.once('connect', () => { socket.destroy(); resolve(); });
-    socket.once('timeout', () => { socket.destroy(); reject(new Error('kafka: timed out')); });
+    socket.once('timeout', () => { socket.destroy(); reject(new CheckFailed('timed out', 'kafka: timed out')); });
     socket.once('error', (error) => reject(new Error(`kafka: ${error.message}`)));
   });
 }

@@ -47,6 +47,13 @@ describe('fault: billing down during creates', () => {
     const ids = results.filter((r) => !r.startsWith('status'));
     const pendingAtCreate = (await Promise.all(ids.map((id) => client.get(id)))).filter((r) => r.body.billingStatus === 'PENDING').length;
 
+    // Health tells the outage as problem details naming the component, without addresses or error texts.
+    const health = await fetch(`${runtime.baseUrl}/health`);
+    const healthBody = await health.text();
+    expect([health.status, health.headers.get('content-type')]).toEqual([503, 'application/problem+json']);
+    expect(JSON.parse(healthBody).components.billing).toEqual({ status: 'down', reason: 'unreachable' });
+    expect(healthBody).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:\d{4,5}/);
+
     replacement = await startBillingProcess(runtime.billing, runtime.dynamodb);
 
     // Every patient ends ACTIVE, without anyone asking.
