@@ -8,6 +8,7 @@ import { recentFailures, retryAfterSeconds } from '../domain/login-throttle';
 import { DUMMY_HASH, verifyPassword } from '../domain/password';
 import type { AuthPorts } from '../ports';
 import type { LoginRequest } from '../schemas';
+import { securityEvent } from '../security-log';
 import { mintPair, type TokenPair } from './tokens';
 
 /** The throttle key: a hash, so the sessions table holds no email addresses. */
@@ -21,7 +22,10 @@ async function countAttempt(ports: AuthPorts, key: string): Promise<void> {
     const failures = await ports.sessions.loginFailures(key);
     const now = ports.now();
     const wait = retryAfterSeconds(failures, now);
-    if (wait > 0) throw new AuthError('THROTTLED', wait);
+    if (wait > 0) {
+      securityEvent('LOGIN_THROTTLED', { retryAfterSeconds: wait });
+      throw new AuthError('THROTTLED', wait);
+    }
     if (await ports.sessions.reserveLoginAttempt(key, failures.length, recentFailures(failures, now), now)) return;
   }
   // Heavy contention on one email: refuse briefly rather than let guesses through uncounted.
@@ -38,7 +42,11 @@ export async function login(ports: AuthPorts, input: LoginRequest): Promise<Toke
 
   const user = await lookup;
   const valid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_HASH);
-  if (!user || !valid) throw new AuthError('INVALID_CREDENTIALS');
+  if (!user || !valid) {
+    // The log may tell the two apart (the answer never does): a known account under attack has an id.
+    securityEvent('LOGIN_FAILED', { reason: user ? 'wrong password' : 'unknown email', userId: user?.id });
+    throw new AuthError('INVALID_CREDENTIALS');
+  }
 
   const familyId = randomUUID();
   const { pair, issued } = await mintPair(ports, user, familyId);
@@ -46,5 +54,6 @@ export async function login(ports: AuthPorts, input: LoginRequest): Promise<Toke
     ports.sessions.clearLoginFailures(key),
     ports.sessions.startFamily({ id: familyId, userId: user.id }, issued),
   ]);
+  securityEvent('LOGIN_SUCCEEDED', { userId: user.id, role: user.role, familyId });
   return pair;
 }

@@ -5,6 +5,7 @@
 import { AuthError } from '../domain/errors';
 import { refreshTokenHash } from '../domain/refresh-token';
 import type { AuthPorts } from '../ports';
+import { securityEvent } from '../security-log';
 import { mintPair, type TokenPair } from './tokens';
 
 export async function refresh(ports: AuthPorts, refreshToken: string): Promise<TokenPair> {
@@ -16,6 +17,7 @@ export async function refresh(ports: AuthPorts, refreshToken: string): Promise<T
   const family = await ports.sessions.findFamily(record.familyId);
   if (record.used || !family || family.revoked) {
     await ports.sessions.revokeFamily(record.familyId, nowSeconds);
+    securityEvent('REFRESH_TOKEN_REUSED', { userId: record.userId, familyId: record.familyId, familyRevokedBefore: family?.revoked ?? true });
     throw new AuthError('UNAUTHORIZED');
   }
   const user = await ports.users.findById(record.userId);
@@ -25,6 +27,7 @@ export async function refresh(ports: AuthPorts, refreshToken: string): Promise<T
   if (!(await ports.sessions.rotate(hash, family.id, issued))) {
     // Someone exchanged the same token a moment ago: treat it as reuse.
     await ports.sessions.revokeFamily(family.id, nowSeconds);
+    securityEvent('REFRESH_TOKEN_REUSED', { userId: record.userId, familyId: family.id, concurrent: true });
     throw new AuthError('UNAUTHORIZED');
   }
   return pair;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { handler as authHandler } from '../../../functions/auth/handler';
 import { DEMO_ADMIN, seedDemoAdmin } from '../../../functions/auth/seed';
+import { logger } from '../../../functions/commons/logger';
 import { apiEvent, lambdaContext, parse, uniqueEmail, useAuthEnvironment, type EventInput } from './helpers';
 
 // Each login costs a full scrypt (about 0.3 s, more on a busy machine): generous per-test limits, no timing assertions.
@@ -292,5 +293,37 @@ describe('GET /.well-known/jwks.json', () => {
     }
     const header = JSON.parse(Buffer.from(adminToken.split('.')[0]!, 'base64url').toString());
     expect(keys.map((k) => k.kid)).toContain(header.kid);
+  });
+});
+
+describe('security events', () => {
+  it('logs sign-ups, logins, failures, throttling, refresh-token reuse and logout, by id only: no email, password or token', async () => {
+    const logged: unknown[][] = [];
+    const spies = (['info', 'warn'] as const).map((level) => jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => { logged.push([level, ...args]); }));
+    try {
+      const clinician = await signupAndLogin('clinician', adminToken);
+      await call('POST', '/api/auth/login', { body: { email: clinician.email, password: 'wrong password' } });
+      const stranger = uniqueEmail('stranger');
+      await call('POST', '/api/auth/login', { body: { email: stranger, password: 'a guess of 8+' } });
+      const rotated = await call('POST', '/api/auth/refresh', { body: { refreshToken: clinician.refreshToken } });
+      await call('POST', '/api/auth/refresh', { body: { refreshToken: clinician.refreshToken } });
+      const again = await call('POST', '/api/auth/login', { body: { email: clinician.email, password: clinician.password } });
+      await call('POST', '/api/auth/logout', { headers: bearer(again.body.accessToken as string) });
+      for (let i = 0; i < 6; i++) await call('POST', '/api/auth/login', { body: { email: stranger, password: 'a guess of 8+' } });
+
+      const events = logged.map(([level, , fields]) => [level, (fields as { securityEvent?: string })?.securityEvent]);
+      expect(events).toEqual(expect.arrayContaining([
+        ['info', 'USER_CREATED'], ['info', 'LOGIN_SUCCEEDED'], ['warn', 'LOGIN_FAILED'], ['warn', 'REFRESH_TOKEN_REUSED'],
+        ['info', 'LOGGED_OUT'], ['warn', 'LOGIN_THROTTLED'],
+      ]));
+      const created = logged.find(([, , f]) => (f as { securityEvent?: string }).securityEvent === 'USER_CREATED')![2];
+      expect(created).toMatchObject({ userId: clinician.id, role: 'clinician', grantedBy: expect.any(String) });
+      const text = JSON.stringify(logged).toLowerCase();
+      for (const secret of [clinician.email, stranger.toLowerCase(), clinician.password, 'a guess of 8+', clinician.refreshToken, clinician.accessToken, rotated.body.refreshToken as string]) {
+        expect(text).not.toContain(secret.toLowerCase());
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });

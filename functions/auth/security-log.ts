@@ -1,0 +1,17 @@
+/**
+ * Security events of the auth function, one structured log line each (`securityEvent` names it), so an
+ * operator can alarm on brute force, token theft and privilege grants. Ids only: never an email
+ * address, a password or a token.
+ */
+import { logger } from '../commons/logger';
+
+export type SecurityEvent =
+  | 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'LOGIN_THROTTLED'
+  | 'REFRESH_TOKEN_REUSED' | 'LOGGED_OUT' | 'USER_CREATED';
+
+/** Failures and suspected attacks at WARN (on by default everywhere); routine outcomes at INFO. */
+const WARN: ReadonlySet<SecurityEvent> = new Set(['LOGIN_FAILED', 'LOGIN_THROTTLED', 'REFRESH_TOKEN_REUSED']);
+
+export function securityEvent(event: SecurityEvent, fields: Record<string, string | number | boolean | undefined>): void {
+  (WARN.has(event) ? logger.warn : logger.info).call(logger, `security: ${event}`, { securityEvent: event, ...fields });
+}
