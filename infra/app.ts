@@ -49,7 +49,7 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
     billingAddress: billing?.address ?? config.externalBillingAddress!, kafka: messaging.kafka,
   });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
-    ...props, key: stateful.key, api: api.api, functions: api.functions,
+    ...props, key: stateful.key, api: api.api, functions: api.functions, securityLog: api.authLogGroup,
     billing: billing && { service: billing.service, clusterName: billing.cluster.clusterName },
   });
 

@@ -56,6 +56,8 @@ export class ApiStack extends Stack {
   readonly api: apigw.RestApi;
   /** Every function built here (no authorizer where the functions check tokens themselves). */
   readonly functions: Partial<Record<FunctionName, lambda.IFunction>> = {};
+  /** Where the auth function writes its security events. */
+  readonly authLogGroup: logs.ILogGroup;
   readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
@@ -85,6 +87,7 @@ export class ApiStack extends Stack {
     }
     // Secrets are read through the functions' own policies (their key grant is there too); a
     // Secret.grantRead would write the role into the Stateful stack's key policy and tie the stacks in a cycle.
+    this.authLogGroup = built.auth.fn.logGroup;
     grantSecretRead(built.auth.fn, props.signingKeys);
     grantSecretRead(built.patients.fn, props.cursorKey);
     if (!config.tokenCheckInFunctions) props.publicJwks.grantRead(built.authorizer.fn);

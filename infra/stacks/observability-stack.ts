@@ -2,7 +2,8 @@
  * The CloudWatch dashboard (the deployed twin of the local GET /dashboard) and alarms to an SNS topic:
  * registrations over time and by state / age band / gender (EMF metrics of the analytics consumer),
  * API latency and errors, every function's errors, duration and throttles, the Kafka consumer's offset
- * lag, and the billing service's CPU, memory and task count.
+ * lag, the billing service's CPU, memory and task count, and the auth function's security events
+ * (functions/auth/security-log.ts) as metrics from its log group.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -11,6 +12,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -22,10 +24,19 @@ export interface ObservabilityStackProps extends StackProps {
   key: kms.IKey;
   api: apigw.RestApi;
   functions: Partial<Record<FunctionName, lambda.IFunction>>;
+  /** The auth function's log group, where its security events are written. */
+  securityLog: logs.ILogGroup;
   billing?: { service: ecs.FargateService; clusterName: string };
 }
 
 const NAMESPACE = 'PatientManagement';
+
+/** Security events that page someone, and how many within 5 minutes do. */
+const SECURITY_ALARMS = [
+  { event: 'REFRESH_TOKEN_REUSED', threshold: 1, description: 'a used refresh token was presented again (token theft or a broken client); its login was revoked' },
+  { event: 'LOGIN_THROTTLED', threshold: 20, description: 'many logins refused by the failed-login throttle (password guessing)' },
+  { event: 'LOGIN_FAILED', threshold: 100, description: 'many failed logins (password guessing or credential stuffing)' },
+] as const;
 
 export class ObservabilityStack extends Stack {
   readonly dashboard: cloudwatch.Dashboard;
@@ -62,6 +73,14 @@ export class ObservabilityStack extends Stack {
     });
     alarm('KafkaLag', offsetLag, 1000, 'analytics consumer falls behind topic patient');
     alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5) }), 5, 'API answers 5xx');
+    const securityMetrics = SECURITY_ALARMS.map(({ event, threshold, description }) => {
+      const metric = new logs.MetricFilter(this, `SecurityEvents-${event}`, {
+        logGroup: props.securityLog, metricNamespace: NAMESPACE, metricName: event, metricValue: '1',
+        filterPattern: logs.FilterPattern.stringValue('$.securityEvent', '=', event),
+      }).metric({ statistic: 'Sum', period: Duration.minutes(5) });
+      alarm(`Security-${event}`, metric, threshold, description);
+      return metric;
+    });
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `patient-management-${props.config.stage}`,
@@ -84,6 +103,7 @@ export class ObservabilityStack extends Stack {
         ],
         fnWidgets,
         [
+          new cloudwatch.GraphWidget({ title: 'Security events', width: 12, left: securityMetrics }),
           new cloudwatch.GraphWidget({ title: 'Kafka consumer offset lag', width: 12, left: [offsetLag] }),
           ...(props.billing ? [new cloudwatch.GraphWidget({
             title: 'Billing service', width: 12,

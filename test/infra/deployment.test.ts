@@ -180,6 +180,17 @@ describe.each(PROFILES)('profile %s', (profile) => {
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
   });
 
+  it('turns the auth function\'s security events into metrics with alarms', () => {
+    const filters = Object.values(resourcesOf(s().templates.observability, 'AWS::Logs::MetricFilter'));
+    const patterns = filters.map((f) => f.Properties.FilterPattern);
+    for (const event of ['REFRESH_TOKEN_REUSED', 'LOGIN_THROTTLED', 'LOGIN_FAILED']) {
+      expect(patterns).toContain(`{ $.securityEvent = "${event}" }`);
+      s().templates.observability!.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: event, Namespace: 'PatientManagement', AlarmActions: [Match.anyValue()] });
+    }
+    const authLogs = JSON.stringify(filters.map((f) => f.Properties.LogGroupName));
+    expect(authLogs).toContain('Fnauth');
+  });
+
   it('keeps the audit trail append-only for the patients function: PutItem, no read, update or delete', () => {
     const policies = Object.values(resourcesOf(s().templates.api, 'AWS::IAM::Policy')) as unknown as { Properties: { Roles: unknown; PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }[];
     const patients = policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(logicalId('patients')));
