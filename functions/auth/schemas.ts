@@ -3,11 +3,12 @@
  * OpenAPI registry (functions/platform/schemas.ts) publishes under these names.
  */
 import { z } from 'zod';
+import { emailAddress } from '../commons/email';
 
 const Role = z.enum(['admin', 'clinician', 'patient']);
 
 /** Trimmed and lower-cased, so uniqueness ignores case and stray spaces. */
-const Email = z.string().trim().max(254).pipe(z.email({ message: 'Must be a valid email address' })).transform((e) => e.toLowerCase())
+const Email = emailAddress().transform((e) => e.toLowerCase())
   .meta({ format: 'email', description: 'Compared case-insensitively; stored trimmed and lower-cased' });
 
 export const SignupRequest = z.strictObject({
@@ -23,7 +24,8 @@ export const LoginRequest = z.strictObject({
 });
 
 export const RefreshRequest = z.strictObject({
-  refreshToken: z.string().min(1, 'Required').max(512),
+  // Any string is a token to look up: one that is not ours (an access token, say) is a 401, not a 400.
+  refreshToken: z.string().min(1, 'Required').max(8192),
 });
 
 export const User = z.object({

@@ -3,6 +3,7 @@
  * registry publishes them under these names (PatientInput, Patient, PatientPage).
  */
 import { z } from 'zod';
+import { emailAddress } from '../commons/email';
 
 export const GENDERS = ['male', 'female', 'other', 'unknown'] as const;
 export const BILLING_STATUSES = ['ACTIVE', 'PENDING'] as const;
@@ -46,7 +47,7 @@ export function patientInputSchema(today: () => string = todayUtc) {
   return z.strictObject({
     firstName: text(1, 100),
     lastName: text(1, 100),
-    email: z.string().trim().max(254, 'Must be at most 254 characters').pipe(z.email('Must be a valid email address'))
+    email: emailAddress()
       .meta({ format: 'email', description: 'Unique among patients not deleted, case-insensitively' }),
     dateOfBirth: pastDate(today),
     address: Address,

@@ -256,6 +256,7 @@ describe('POST /api/auth/refresh', () => {
 
   it('401 for an unknown refresh token; 400 for a missing or extra field', async () => {
     expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: randomUUID() } })).status).toBe(401);
+    expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: adminToken } })).status).toBe(401); // an access token is no refresh token
     expect((await call('POST', '/api/auth/refresh', { body: {} })).status).toBe(400);
     expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: 'x', extra: 1 } })).status).toBe(400);
   });

@@ -51,6 +51,12 @@ describe('PatientInput', () => {
     expect(fieldsFor({ email: 'Mixed.Case+tag@Example.co.uk' })).toEqual([]);
   });
 
+  it('email: a local part of at most 64 characters, domain labels of at most 63 (RFC 5321)', () => {
+    expect(fieldsFor({ email: `${'a'.repeat(65)}@example.com` })).toEqual(['email']);
+    expect(fieldsFor({ email: `a@${'b'.repeat(64)}.com` })).toEqual(['email']);
+    expect(fieldsFor({ email: `a@${'b'.repeat(63)}.com` })).toEqual([]);
+  });
+
   it('dateOfBirth: a real calendar date, from 1900-01-01 to today', () => {
     expect(fieldsFor({ dateOfBirth: '1900-01-01' })).toEqual([]);
     expect(fieldsFor({ dateOfBirth: '1899-12-31' })).toEqual(['dateOfBirth']);
