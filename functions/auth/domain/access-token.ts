@@ -56,7 +56,8 @@ export function bearerToken(authorization: string | undefined): string | undefin
 
 /**
  * Verifies signature (ES256 only: `none` and HMAC are refused before any key is looked at), issuer,
- * audience, expiry and not-before, and the claims the API relies on. Throws on any failure.
+ * audience, expiry, not-before, issued-at (not in the future, lifetime at most 15 minutes), and the
+ * claims the API relies on. Throws on any failure.
  */
 export async function verifyAccessToken(token: string, keys: JWTVerifyGetKey, settings: TokenSettings): Promise<AccessClaims> {
   const { payload } = await jwtVerify(token, keys, {
@@ -65,9 +66,12 @@ export async function verifyAccessToken(token: string, keys: JWTVerifyGetKey, se
     audience: settings.audience,
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
     requiredClaims: ['sub', 'jti', 'exp', 'iat'],
+    // Issued in the past, at most one lifetime ago: a token minted with a future iat or a long life is not ours.
+    maxTokenAge: ACCESS_TOKEN_TTL_SECONDS,
   });
-  const { sub, jti, exp, email, role, sid } = payload as Record<string, unknown>;
-  if (typeof sub !== 'string' || typeof jti !== 'string' || typeof exp !== 'number' || typeof email !== 'string'
+  const { sub, jti, exp, iat, email, role, sid } = payload as Record<string, unknown>;
+  if (typeof exp !== 'number' || typeof iat !== 'number' || exp - iat > ACCESS_TOKEN_TTL_SECONDS) throw new Error('Access token lifetime is too long');
+  if (typeof sub !== 'string' || typeof jti !== 'string' || typeof email !== 'string'
     || !ROLES.includes(role as Role) || (sid !== undefined && typeof sid !== 'string')) {
     throw new Error('Access token claims are incomplete');
   }

@@ -46,8 +46,11 @@ export async function forgedTokens(input: ForgeInput): Promise<Record<string, st
     'wrong issuer': await base('https://evil.example.com').setProtectedHeader(es256).setIssuedAt(now).setExpirationTime(now + 900).sign(realKey),
     'wrong audience': await base(input.issuer, 'some-other-api').setProtectedHeader(es256).setIssuedAt(now).setExpirationTime(now + 900).sign(realKey),
     'expired': await base().setProtectedHeader(es256).setIssuedAt(now - 3600).setExpirationTime(now - 1800).sign(realKey),
-    'not yet valid (nbf in the future)': await base().setProtectedHeader(es256).setIssuedAt(now).setNotBefore(now + 3600).setExpirationTime(now + 7200).sign(realKey),
+    'not yet valid (nbf in the future)': await base().setProtectedHeader(es256).setIssuedAt(now).setNotBefore(now + 600).setExpirationTime(now + 900).sign(realKey),
     'no expiry': await base().setProtectedHeader(es256).setIssuedAt(now).sign(realKey),
+    'issued in the future': await base().setProtectedHeader(es256).setIssuedAt(now + 600).setExpirationTime(now + 900).sign(realKey),
+    'no issued-at': await base().setProtectedHeader(es256).setExpirationTime(now + 900).sign(realKey),
+    'a lifetime longer than 15 minutes': await base().setProtectedHeader(es256).setIssuedAt(now).setExpirationTime(now + 365 * 86400).sign(realKey),
     'unknown role': await new SignJWT({ email: 'x@example.com', role: 'superuser' }).setIssuer(input.issuer).setAudience(input.audience)
       .setSubject(randomUUID()).setJti(randomUUID()).setProtectedHeader(es256).setIssuedAt(now).setExpirationTime(now + 900).sign(realKey),
     'garbage': 'not.a.jwt',
