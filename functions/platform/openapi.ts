@@ -34,11 +34,18 @@ function operation(route: RouteDefinition, schemas: Record<string, z.ZodType>): 
     ...(route.query ?? []).map((p) => ({ name: p.name, in: 'query', required: false, description: p.description, schema: p.schema })),
     ...(route.headers ?? []).map((p) => ({ name: p.name, in: 'header', required: false, description: p.description, schema: p.schema })),
   ];
-  const success = route.responseSchema && schemas[route.responseSchema]
-    ? { description: 'Success', content: { 'application/json': { schema: ref(route.responseSchema) } } }
-    : { description: 'Success' };
+  const headersOf = (status: number) => {
+    const list = route.responseHeaders?.[status];
+    return list ? { headers: Object.fromEntries(list.map((h) => [h.name, { description: h.description, schema: h.schema }])) } : {};
+  };
+  const success = {
+    description: 'Success',
+    ...headersOf(route.successStatus),
+    ...(route.responseSchema && schemas[route.responseSchema] ? { content: { 'application/json': { schema: ref(route.responseSchema) } } } : {}),
+  };
   const errors = Object.fromEntries([...new Set([...route.errorStatuses, 500])].map((status) => [String(status), {
     description: problemOf(status, '').title,
+    ...headersOf(status),
     content: { 'application/problem+json': { schema: ref('Problem') } },
   }]));
   const security = route.authorized || route.bearer === 'required'
@@ -57,8 +64,19 @@ function operation(route: RouteDefinition, schemas: Record<string, z.ZodType>): 
   };
 }
 
+/** Served by the local runtime only (`npm start`), beside the API; on AWS its twin is the CloudWatch dashboard. */
+const LOCAL_PAGES: Record<string, JsonObject> = {
+  '/dashboard': {
+    get: {
+      operationId: 'getDashboard', tags: ['platform'], security: [],
+      summary: 'Analytics charts (local runtime only; on AWS the CloudWatch dashboard of the DashboardUrl output)',
+      responses: { 200: { description: 'An HTML page drawing GET /api/analytics', content: { 'text/html': { schema: { type: 'string' } } } } },
+    },
+  },
+};
+
 export function buildOpenApi(routes: RouteDefinition[], schemas: Record<string, z.ZodType>): JsonObject {
-  const paths: Record<string, JsonObject> = {};
+  const paths: Record<string, JsonObject> = { ...LOCAL_PAGES };
   for (const route of routes) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route, schemas);
   const components = Object.fromEntries(
     Object.entries({ ...schemas, Problem: ProblemSchema }).map(([name, schema]) => [name, toJsonSchema(schema)]),

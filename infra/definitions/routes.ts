@@ -26,11 +26,18 @@ export interface RouteDefinition {
   /** Query parameters and request headers the route reads, for the OpenAPI document. */
   query?: ParameterDefinition[];
   headers?: ParameterDefinition[];
+  /** Headers of the success response, and of an error response by status, for the OpenAPI document. */
+  responseHeaders?: Partial<Record<number, ParameterDefinition[]>>;
 }
 
 export interface ParameterDefinition { name: string; description: string; schema: { type: 'string' | 'integer'; minimum?: number; maximum?: number } }
 
 const route = (r: RouteDefinition): RouteDefinition => r;
+
+const text = { type: 'string' } as const;
+const ETAG = { name: 'ETag', description: 'The patient\'s version, quoted ("3"); send it back in If-Match', schema: text };
+const RETRY_AFTER = { name: 'Retry-After', description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } as const;
+const LOGIN_HEADERS = { 429: [RETRY_AFTER] };
 
 export const routes: RouteDefinition[] = [
   route({ method: 'GET', path: '/health', function: 'platform', authorized: false, tag: 'platform',
@@ -45,7 +52,7 @@ export const routes: RouteDefinition[] = [
     responseSchema: 'User', successStatus: 201, errorStatuses: [400, 403, 409, 413] }),
   route({ method: 'POST', path: '/api/auth/login', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Exchange email and password for tokens', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',
-    successStatus: 200, errorStatuses: [400, 401, 413, 429] }),
+    successStatus: 200, errorStatuses: [400, 401, 413, 429], responseHeaders: LOGIN_HEADERS }),
   route({ method: 'POST', path: '/api/auth/refresh', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Rotate a refresh token for a new token pair', requestSchema: 'RefreshRequest', responseSchema: 'TokenPair',
     successStatus: 200, errorStatuses: [400, 401, 413] }),
@@ -56,7 +63,7 @@ export const routes: RouteDefinition[] = [
   // The original system's gateway served auth under /auth/; its clients keep working.
   route({ method: 'POST', path: '/auth/login', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Alias of POST /api/auth/login', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',
-    successStatus: 200, errorStatuses: [400, 401, 413, 429] }),
+    successStatus: 200, errorStatuses: [400, 401, 413, 429], responseHeaders: LOGIN_HEADERS }),
   route({ method: 'GET', path: '/auth/validate', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Alias of GET /api/auth/validate', bearer: 'required', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
 
@@ -72,13 +79,14 @@ export const routes: RouteDefinition[] = [
   route({ method: 'POST', path: '/api/patients', function: 'patients', authorized: true, tag: 'patients',
     summary: 'Create a patient and open its billing account', requestSchema: 'PatientInput', responseSchema: 'Patient',
     headers: [{ name: 'Idempotency-Key', description: 'Same key and body within 24 h returns the first response; another body → 422', schema: { type: 'string' } }],
-    successStatus: 201, errorStatuses: [400, 401, 403, 409, 413, 422] }),
+    successStatus: 201, errorStatuses: [400, 401, 403, 409, 413, 422],
+    responseHeaders: { 201: [{ name: 'Location', description: '/api/patients/{id} of the new patient', schema: text }, ETAG] } }),
   route({ method: 'GET', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
-    summary: 'Read a patient', responseSchema: 'Patient', successStatus: 200, errorStatuses: [401, 403, 404] }),
+    summary: 'Read a patient', responseSchema: 'Patient', successStatus: 200, errorStatuses: [401, 403, 404], responseHeaders: { 200: [ETAG] } }),
   route({ method: 'PUT', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
     summary: 'Replace a patient (optional If-Match)', requestSchema: 'PatientInput', responseSchema: 'Patient',
     headers: [{ name: 'If-Match', description: 'The ETag last read; a stale one → 412', schema: { type: 'string' } }],
-    successStatus: 200, errorStatuses: [400, 401, 403, 404, 409, 412, 413] }),
+    successStatus: 200, errorStatuses: [400, 401, 403, 404, 409, 412, 413], responseHeaders: { 200: [ETAG] } }),
   route({ method: 'DELETE', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
     summary: 'Soft-delete a patient', successStatus: 204, errorStatuses: [401, 403, 404] }),
 

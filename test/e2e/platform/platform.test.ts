@@ -14,7 +14,8 @@ describe('platform routes of npm start', () => {
     expect(response.status).toBe(200);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
-    for (const path of ['/api/auth/login', '/api/patients', '/api/patients/{id}', '/api/analytics', '/health', '/.well-known/jwks.json']) {
+    for (const path of ['/api/auth/signup', '/api/auth/login', '/api/auth/refresh', '/api/auth/logout', '/api/auth/validate', '/auth/login', '/auth/validate',
+      '/api/patients', '/api/patients/{id}', '/api/analytics', '/health', '/api-docs', '/.well-known/jwks.json', '/dashboard']) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
   });

@@ -30,4 +30,15 @@ describe('OpenAPI document', () => {
     const referenced = routes.flatMap((r) => [r.requestSchema, r.responseSchema]).filter((n): n is string => Boolean(n));
     for (const name of referenced) expect(names).toContain(name);
   });
+
+  it('describes the response headers clients rely on, and the local dashboard page', () => {
+    const paths = document.paths as Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>>;
+    const headers = (path: string, method: string, status: number) => Object.keys(paths[path]![method]!.responses[String(status)]!.headers ?? {});
+    expect(headers('/api/patients', 'post', 201)).toEqual(['Location', 'ETag']);
+    expect(headers('/api/patients/{id}', 'get', 200)).toEqual(['ETag']);
+    expect(headers('/api/patients/{id}', 'put', 200)).toEqual(['ETag']);
+    expect(headers('/api/auth/login', 'post', 429)).toEqual(['Retry-After']);
+    expect(headers('/auth/login', 'post', 429)).toEqual(['Retry-After']);
+    expect(paths['/dashboard']!.get!.responses['200']).toBeDefined();
+  });
 });
