@@ -59,8 +59,10 @@ export async function route(ports: PatientPorts, event: APIGatewayProxyEvent, co
         throw new HttpError(405, 'This method is not allowed on this resource');
     }
   } catch (error) {
-    if (error instanceof PatientError) throw new HttpError(STATUS_OF[error.kind], error.message, error.errors);
-    throw error;
+    if (!(error instanceof PatientError)) throw error;
+    // The first request with this key is still running: its answer is a second or so away.
+    const headers = error.kind === 'IDEMPOTENCY_IN_PROGRESS' ? { 'Retry-After': '1' } : undefined;
+    throw new HttpError(STATUS_OF[error.kind], error.message, error.errors, headers);
   }
 }
 

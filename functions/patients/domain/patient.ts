@@ -30,16 +30,19 @@ export const isDeleted = (patient: PatientRecord): boolean => patient.deletedAt 
 export const etagOf = (version: number): string => `"${version}"`;
 
 /**
- * The version an If-Match header asks for: undefined when absent or `*` (any current version),
- * a number for `"3"` (weak `W/"3"` and a bare `3` are accepted too), and NaN for anything else,
- * which can match no version and so ends in 412.
+ * The versions an If-Match header accepts (RFC 9110 §13.1.1): undefined when absent or `*` (any
+ * current version), else the versions of its strong tags (`"3"`, or a list `"3", "4"`; a bare `3` is
+ * taken too). A weak tag (`W/"3"`) never matches under If-Match's strong comparison, nor does garbage:
+ * both leave nothing to match, which ends in 412.
  */
-export function expectedVersion(ifMatch: string | undefined): number | undefined {
+export function expectedVersions(ifMatch: string | undefined): number[] | undefined {
   if (ifMatch === undefined) return undefined;
   const value = ifMatch.trim();
   if (value === '*' || value === '') return undefined;
-  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(value);
-  return match ? Number(match[1]) : Number.NaN;
+  return value.split(',').flatMap((tag) => {
+    const match = /^"?(\d{1,15})"?$/.exec(tag.trim());
+    return match ? [Number(match[1])] : [];
+  });
 }
 
 /**

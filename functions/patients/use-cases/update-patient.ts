@@ -5,7 +5,7 @@
  */
 import { mayPerform } from '../domain/access';
 import { forbidden, notFound, PatientError, versionMismatch } from '../domain/errors';
-import { expectedVersion, isDeleted, isPatientId, replacedPatient, toPublic } from '../domain/patient';
+import { expectedVersions, isDeleted, isPatientId, replacedPatient, toPublic } from '../domain/patient';
 import type { PatientPorts, RequestContext } from '../ports';
 import type { Patient, PatientInput } from '../schemas';
 import { audited } from './audited';
@@ -23,13 +23,13 @@ export async function updatePatient(ports: PatientPorts, ctx: RequestContext, re
     if (!mayPerform(ctx.caller.role, 'UPDATE')) throw forbidden();
     const input = request.input();
     if (!isPatientId(request.id)) throw notFound();
-    const wanted = expectedVersion(request.ifMatch);
+    const wanted = expectedVersions(request.ifMatch);
 
     for (let attempt = 1; ; attempt++) {
       const current = await ports.patients.get(request.id);
       if (!current || isDeleted(current)) throw notFound();
       // A consistent read already newer than If-Match: stale. The conditional write below decides the races.
-      if (wanted !== undefined && wanted !== current.version) throw versionMismatch();
+      if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
       const next = replacedPatient(current, input, ports.clock.now());
       try {
         await ports.patients.replace(next, current.version, current.email);

@@ -364,6 +364,7 @@ describe('Idempotency-Key', () => {
     const ok = responses.filter((r) => r.status === 201);
     expect(ok.length).toBeGreaterThanOrEqual(1);
     expect(responses.every((r) => r.status === 201 || r.status === 409)).toBe(true);
+    for (const busy of responses.filter((r) => r.status === 409)) expect(busy.headers['retry-after']).toBe('1');
     expect(new Set(ok.map((r) => r.body.id)).size).toBe(1);
     expect(await allIds({ search: String(body.email).toLowerCase() }, 10)).toEqual([ok[0]!.body.id]);
   });

@@ -1,7 +1,7 @@
 /** Domain rules: the role matrix, ETags and If-Match, search terms and the one-entry-per-patient rule. */
 import { mayPerform, seesOnlyOwnRecord, type PatientAction } from '../../../functions/patients/domain/access';
 import {
-  emailKey, expectedVersion, fingerprintOf, isPatientId, matchesSearch, newPatient, replacedPatient, stateKey, toPublic, type PatientRecord,
+  emailKey, expectedVersions, fingerprintOf, isPatientId, matchesSearch, newPatient, replacedPatient, stateKey, toPublic, type PatientRecord,
 } from '../../../functions/patients/domain/patient';
 import { isRepresentativeEntry, searchItems, patientItem, fromPatientItem } from '../../../functions/patients/adapters/patient-items';
 
@@ -24,17 +24,18 @@ describe('role matrix', () => {
 });
 
 describe('If-Match', () => {
-  it('reads a version from strong, weak and bare ETags; * or absent means any', () => {
-    expect(expectedVersion('"3"')).toBe(3);
-    expect(expectedVersion('W/"3"')).toBe(3);
-    expect(expectedVersion('3')).toBe(3);
-    expect(expectedVersion(' "12" ')).toBe(12);
-    expect(expectedVersion('*')).toBeUndefined();
-    expect(expectedVersion(undefined)).toBeUndefined();
+  it('reads the versions of strong and bare tags, one or a list; * or absent means any', () => {
+    expect(expectedVersions('"3"')).toEqual([3]);
+    expect(expectedVersions('3')).toEqual([3]);
+    expect(expectedVersions(' "12" ')).toEqual([12]);
+    expect(expectedVersions('"6", "999"')).toEqual([6, 999]);
+    expect(expectedVersions('*')).toBeUndefined();
+    expect(expectedVersions(undefined)).toBeUndefined();
   });
-  it('turns garbage into a version that matches nothing (412)', () => {
-    expect(expectedVersion('"abc"')).toBeNaN();
-    expect(expectedVersion('"1", "2"')).toBeNaN();
+  it('matches nothing (412) for weak tags, which If-Match compares strongly, and for garbage', () => {
+    expect(expectedVersions('W/"3"')).toEqual([]);
+    expect(expectedVersions('"abc"')).toEqual([]);
+    expect(expectedVersions('W/"3", "x"')).toEqual([]);
   });
 });
 
