@@ -105,11 +105,14 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       });
     }
 
-    const streamPoller = await step('patients stream → publisher', async () => startStreamPoller({
-      endpoint: dynamo.endpoint, tableName: tableNames.patients, handler: functionSet.publisher as never,
-      dataDir: join(dataDir, 'pollers'),
-    }));
-    stoppers.push({ name: 'stream-poller', stop: streamPoller.stop });
+    // The patients stream has two readers, as on AWS, each with its own checkpoint.
+    for (const reader of ['publisher', 'pending-billing'] as const) {
+      const poller = await step(`patients stream → ${reader}`, async () => startStreamPoller({
+        endpoint: dynamo.endpoint, tableName: tableNames.patients, handler: functionSet[reader] as never,
+        dataDir: join(dataDir, 'pollers', reader),
+      }));
+      stoppers.push({ name: `stream-poller (${reader})`, stop: poller.stop });
+    }
 
     const kafkaPoller = await step('topic patient → analytics', async () => startKafkaPoller({
       brokers: [`127.0.0.1:${broker.port}`], topic: ANALYTICS_EVENT_SOURCE.topic, groupId: ANALYTICS_EVENT_SOURCE.groupId,

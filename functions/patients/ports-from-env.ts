@@ -34,11 +34,11 @@ export function patientPorts(): PatientPorts {
 }
 
 /**
- * What completePendingBilling needs, for the stream-driven publisher:
+ * What completePendingBilling needs, for the stream's pending-billing reader:
  * `completePendingBilling(patientId, billingCompletionPorts())`.
  */
 export function billingCompletionPorts(): Pick<PatientPorts, 'patients' | 'billing'> {
-  // Only what completion needs: the publisher has the patients table and billing, nothing else.
+  // Only what completion needs: pending billing has the patients table and billing, nothing else.
   completionPorts ??= {
     patients: new DynamoPatientRepository(dynamoClient(), tableName('patients')),
     billing: new GrpcBillingPort(billingClient()),

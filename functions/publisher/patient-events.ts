@@ -1,8 +1,11 @@
 /**
- * Turns a change of a patient record (old and new image from the table's stream) into the PatientEvent
- * published on topic "patient", or into nothing when the change is not one clients made (billing completion).
- * Pure: no SDK, no Kafka.
+ * Reads the patients table's stream records as patient changes (old and new image), and turns a change
+ * into the PatientEvent published on topic "patient", or into nothing when the change is not one clients
+ * made (billing completion). No SDK client, no Kafka.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import type { PatientEvent } from '../../proto/gen/patient_event';
 
 export const SCHEMA_VERSION = 2;
@@ -36,6 +39,21 @@ export interface PatientChange {
 }
 
 export const isPatient = (image: { entity?: unknown } | undefined): boolean => image?.entity === 'PATIENT';
+
+function image(value: Record<string, unknown> | undefined): StoredPatient | undefined {
+  return value ? (unmarshall(value as Record<string, AttributeValue>) as StoredPatient) : undefined;
+}
+
+/** The patient change a stream record holds, or null for the table's other items (email claims, search entries, markers). */
+export function changeOf(record: DynamoDBRecord): PatientChange | null {
+  const oldImage = image(record.dynamodb?.OldImage);
+  const newImage = image(record.dynamodb?.NewImage);
+  if (!isPatient(newImage ?? oldImage)) return null;
+  // The record's own write time (ms precision); the stream's approximate time is rounded to the minute.
+  const seconds = record.dynamodb?.ApproximateCreationDateTime;
+  const occurredAt = newImage?.deletedAt ?? newImage?.updatedAt ?? (seconds ? new Date(seconds * 1000).toISOString() : new Date().toISOString());
+  return { changeId: record.eventID ?? `${newImage?.id}:${record.dynamodb?.SequenceNumber}`, oldImage, newImage, occurredAt };
+}
 
 export function eventTypeOf({ oldImage, newImage }: PatientChange): EventType | null {
   if (!newImage) return null; // items are soft-deleted; a hard delete is housekeeping, not a client action

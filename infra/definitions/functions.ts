@@ -13,7 +13,8 @@ export type FunctionName =
   | 'platform'
   | 'analytics-query'
   | 'analytics-consumer'
-  | 'publisher';
+  | 'publisher'
+  | 'pending-billing';
 
 export interface FunctionDefinition {
   name: FunctionName;
@@ -62,7 +63,13 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
   },
   publisher: {
     name: 'publisher', entry: 'functions/publisher/handler.ts', handler: 'handler',
-    description: 'Patients table stream to topic "patient" (transactional outbox); completes PENDING billing',
-    tables: { patients: 'RW' }, timeoutSeconds: 60,
+    description: 'Patients table stream to topic "patient" (transactional outbox)',
+    // It reads only the table's stream (granted by its event source), no table items.
+    tables: {}, timeoutSeconds: 60,
+  },
+  'pending-billing': {
+    name: 'pending-billing', entry: 'functions/publisher/pending-billing-handler.ts', handler: 'handler',
+    description: 'Patients table stream: opens the billing account of every PENDING patient (idempotent)',
+    tables: { patients: 'RW' }, memorySize: 256, timeoutSeconds: 60,
   },
 };

@@ -1,7 +1,7 @@
 /**
  * The functions of infra/definitions/functions.ts and the REST API of infra/definitions/routes.ts:
  * stage "prod", a TOKEN authorizer on authorized routes, problem+json gateway responses, JSON access
- * logs without bodies, stage throttling; the publisher on the patients stream and the analytics
+ * logs without bodies, stage throttling; the publisher and pending billing on the patients stream and the analytics
  * consumer on topic "patient".
  */
 import { CfnOutput, CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
@@ -68,7 +68,8 @@ export class ApiStack extends Stack {
       authorizer: { ...JWT, PUBLIC_JWKS_PARAMETER: props.publicJwks.parameterName },
       patients: { BILLING_ADDRESS: props.billingAddress, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
       platform: { BILLING_ADDRESS: props.billingAddress, KAFKA_BROKERS: props.kafka.bootstrapBrokers },
-      publisher: { BILLING_ADDRESS: props.billingAddress, KAFKA_BROKERS: props.kafka.bootstrapBrokers, KAFKA_AUTH: props.kafka.auth, KAFKA_TOPIC: ANALYTICS_EVENT_SOURCE.topic },
+      publisher: { KAFKA_BROKERS: props.kafka.bootstrapBrokers, KAFKA_AUTH: props.kafka.auth, KAFKA_TOPIC: ANALYTICS_EVENT_SOURCE.topic },
+      'pending-billing': { BILLING_ADDRESS: props.billingAddress },
     };
     // Without a Lambda authorizer, the functions behind guarded routes make its decision themselves.
     const guarded = config.tokenCheckInFunctions ? guardedFunctions() : [];
@@ -104,10 +105,14 @@ export class ApiStack extends Stack {
     const failures = new sqs.Queue(this, 'EventFailures', {
       encryptionMasterKey: props.key, enforceSSL: true, retentionPeriod: Duration.days(14),
     });
-    built.publisher.fn.addEventSource(new sources.DynamoEventSource(props.tables.patients, {
-      startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: 100,
-      bisectBatchOnError: true, reportBatchItemFailures: true, retryAttempts: 10_000, onFailure: new sources.SqsDlq(failures),
-    }));
+    // Two readers of the patients stream, each retrying on its own: events are never held up or
+    // repeated by a billing outage, and billing is not retried because Kafka is down.
+    for (const name of ['publisher', 'pending-billing'] as const) {
+      built[name].fn.addEventSource(new sources.DynamoEventSource(props.tables.patients, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: 100,
+        bisectBatchOnError: true, reportBatchItemFailures: true, retryAttempts: 10_000, onFailure: new sources.SqsDlq(failures),
+      }));
+    }
     const kafkaSource = {
       topic: ANALYTICS_EVENT_SOURCE.topic, consumerGroupId: ANALYTICS_EVENT_SOURCE.groupId,
       // No maxBatchingWindow: it takes whole seconds, and left unset Lambda batches Kafka for 500 ms

@@ -61,7 +61,7 @@ export class BillingStack extends Stack {
     });
 
     const securityGroup = new ec2.SecurityGroup(this, 'ServiceSg', { vpc: props.vpc, description: 'Billing tasks: gRPC 9001 from the functions only' });
-    securityGroup.addIngressRule(props.functionsSecurityGroup, ec2.Port.tcp(BILLING_PORT), 'gRPC from the patients and publisher functions');
+    securityGroup.addIngressRule(props.functionsSecurityGroup, ec2.Port.tcp(BILLING_PORT), 'gRPC from the functions (patients, pending billing, health)');
 
     this.service = new ecs.FargateService(this, 'Service', {
       cluster: this.cluster, taskDefinition: task, desiredCount: config.billingMinTasks,

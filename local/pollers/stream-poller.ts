@@ -94,7 +94,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
     while (running && remaining.length > 0) {
       const event: DynamoDBStreamEvent = { Records: remaining.map((r) => toLambdaRecord(r, streamArn!)) };
       const response = await retryUntilDone(() => options.handler(event), () => running,
-        (error, attempt) => log('publisher failed; retrying the batch', { attempt, errorName: (error as Error)?.name }));
+        (error, attempt) => log('handler failed; retrying the batch', { attempt, errorName: (error as Error)?.name }));
       if (!running) return;
       const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
       if (!failed) return;

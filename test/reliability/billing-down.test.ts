@@ -1,7 +1,8 @@
 /**
  * Fault: billing down during creates. Billing is first frozen (SIGSTOP: calls hang until the deadline),
  * then killed (SIGKILL: connections refused). Every create must still answer 201 and store the patient;
- * once billing is back every patient must read ACTIVE with exactly one account, the one billing holds.
+ * once billing is back every patient must read ACTIVE with exactly one account, the one billing holds,
+ * and topic patient must hold exactly one PATIENT_CREATED record for each (no repeats while billing was down).
  *
  * The runtime does not restart its billing child, so after the kill a billing server is started here
  * from the same entry point, on the same port and data (as a container orchestrator would restart it).
@@ -13,6 +14,7 @@ import { billingCaller, startBillingProcess } from './support/billing';
 import { config } from './support/config';
 import { pool } from './support/http';
 import { api, childPids, eventually, login, patientInput, tally } from './support/runtime';
+import { readPatientTopic } from './support/topic';
 
 describe('fault: billing down during creates', () => {
   let runtime: RuntimeProcess;
@@ -77,7 +79,15 @@ describe('fault: billing down during creates', () => {
       caller.close();
       db.destroy();
     }
-    tally('billing down', { sent: results.length, acknowledged: ids.length, found: patients.length, lost: results.length - matching, pendingAtCreate, accountsMatching: matching });
+    // Events do not wait for billing, nor repeat while it is down: one PATIENT_CREATED record per patient.
+    const ours = new Set(ids);
+    const createdOf = (events: { patientId: string; eventType: string }[]) => events.filter((e) => ours.has(e.patientId) && e.eventType === 'PATIENT_CREATED');
+    const created = createdOf(await readPatientTopic([runtime.kafka], (events) => new Set(createdOf(events).map((e) => e.patientId)).size >= ids.length));
+    tally('billing down', {
+      sent: results.length, acknowledged: ids.length, found: patients.length, lost: results.length - matching, pendingAtCreate, accountsMatching: matching,
+      createdRecords: created.length,
+    });
+    expect(created.map((e) => e.patientId).sort()).toEqual([...ids].sort());
     expect(results.filter((r) => r.startsWith('status'))).toEqual([]);
     expect(pendingAtCreate).toBeGreaterThan(0); // the fault did bite
     expect(matching).toBe(results.length);

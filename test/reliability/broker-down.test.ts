@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Kafka, logLevel } from 'kafkajs';
 import { tableEnvVar, tables } from '../../infra/definitions/tables';
 import { ensureTables, localDynamoClient, startDynamoLocal, type DynamoLocal } from '../../local/dynamo';
 import { freePort } from '../../local/ports';
@@ -26,6 +25,7 @@ import { PatientEvent } from '../../proto/gen/patient_event';
 import { loadHandler } from './support/bundle';
 import { config } from './support/config';
 import { eventually, patientInput, tally } from './support/runtime';
+import { readPatientTopic } from './support/topic';
 
 const ROOT = resolve(__dirname, '../..');
 process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
@@ -120,24 +120,13 @@ describe('fault: Kafka broker down during writes', () => {
     });
 
     // Every event on the topic, read back from the beginning by a group of our own.
-    const seen = new Map<string, Set<string>>();
-    let records = 0;
-    const reader = new Kafka({ clientId: 'reliability', brokers, logLevel: logLevel.NOTHING }).consumer({ groupId: `reliability-${randomUUID()}` });
-    await reader.connect();
-    await reader.subscribe({ topic: 'patient', fromBeginning: true });
     const wanted = config.faultCreates + deleted.length;
-    const distinct = () => [...seen.values()].reduce((n, ids) => n + ids.size, 0);
-    await reader.run({
-      eachMessage: async ({ message }) => {
-        records++;
-        const event = PatientEvent.decode(message.value!);
-        const ids = seen.get(event.patientId) ?? new Set<string>();
-        ids.add(`${event.eventType}:${event.eventId}`);
-        seen.set(event.patientId, ids);
-      },
-    });
-    await eventually('every event on the topic', 60_000, async () => (distinct() >= wanted ? true : undefined)).catch(() => undefined);
-    await reader.disconnect();
+    const distinctOf = (events: PatientEvent[]) => new Set(events.map((e) => `${e.patientId}:${e.eventType}:${e.eventId}`)).size;
+    const events = await readPatientTopic(brokers, (read) => distinctOf(read) >= wanted);
+    const records = events.length;
+    const seen = new Map<string, Set<string>>();
+    for (const event of events) seen.set(event.patientId, (seen.get(event.patientId) ?? new Set<string>()).add(`${event.eventType}:${event.eventId}`));
+    const distinct = () => distinctOf(events);
 
     const all = [...before, ...during];
     const delivered = all.filter((p) => [...(seen.get(p.id) ?? [])].some((e) => e.startsWith('PATIENT_CREATED:'))).length

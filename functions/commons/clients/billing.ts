@@ -1,5 +1,5 @@
 /**
- * The billing service's gRPC client, for the patients and publisher functions.
+ * The billing service's gRPC client, for the patients, pending-billing and platform functions.
  * One channel per process, reused across invocations; a 2 s deadline per attempt; retries with
  * exponential backoff on UNAVAILABLE only (at most 3 attempts), since CreateBillingAccount is idempotent
  * per patient and UNAVAILABLE means the call did not reach a server able to answer it.

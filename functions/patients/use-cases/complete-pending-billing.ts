@@ -1,6 +1,6 @@
 /**
  * Opens the billing account of a PENDING patient and marks it ACTIVE. Called on create, and later by the
- * stream-driven publisher for patients whose account could not be opened in time.
+ * stream's pending-billing reader for patients whose account could not be opened in time.
  *
  * `version` is NOT incremented: billing fields are server-managed and PUT cannot write them, so a client's
  * If-Match taken before the account opened stays valid (no surprise 412), and the publisher can tell a

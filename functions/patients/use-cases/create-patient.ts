@@ -61,10 +61,10 @@ async function store(ports: PatientPorts, input: PatientInput): Promise<PatientR
   try {
     const accountId = await openBillingAccount(ports, patient);
     if (accountId) return { ...patient, billingStatus: 'ACTIVE', billingAccountId: accountId };
-    // The publisher recorded the account first: answer with what is stored.
+    // Pending billing recorded the account first: answer with what is stored.
     return (await ports.patients.get(patient.id)) ?? patient;
   } catch (error) {
-    // The patient stays PENDING; the stream-driven publisher opens the account later.
+    // The patient stays PENDING; the stream's pending-billing reader opens the account later.
     logger.warn('Billing account not opened yet', { patientId: patient.id, errorName: (error as Error)?.name });
   }
   return patient;

@@ -1,10 +1,15 @@
 /**
  * Billing on create over gRPC, against the real billing server (billing/src/server.ts) on a free port:
  * reachable → the patient is ACTIVE at once; unreachable → PENDING, and completePendingBilling opens the
- * account later, exactly once, without changing the patient's version.
+ * account later, exactly once, without changing the patient's version; the pending-billing reader of the
+ * table's stream does so by itself once billing is back.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startBillingServer, type BillingServer } from '../../../billing/src/server';
+import { startStreamPoller } from '../../../local/pollers/stream-poller';
 import { freePort } from '../../../local/ports';
 import { useLocalTables } from '../../support/tables';
 import { admin, client, validInput } from './api-events';
@@ -107,4 +112,35 @@ it('opens no account for a deleted or unknown patient', async () => {
   expect(await complete(created.body.id)).toBe('DELETED');
   expect(await complete('00000000-0000-4000-8000-000000000000')).toBe('NOT_FOUND');
   expect(await accountOf(created.body.id)).toBeUndefined();
+});
+
+it('the stream\'s pending-billing reader opens the accounts of patients created while billing was down, once billing is back', async () => {
+  await stopBilling();
+  const created = await Promise.all([1, 2, 3].map(() => call({ method: 'POST', body: validInput() })));
+  expect(created.map((c) => c.body.billingStatus)).toEqual(['PENDING', 'PENDING', 'PENDING']);
+  const { handler } = await import('../../../functions/publisher/pending-billing-handler');
+  let invocations = 0;
+  const poller = await startStreamPoller({
+    endpoint: process.env.DYNAMODB_ENDPOINT!, tableName: tables.patients, dataDir: mkdtempSync(join(tmpdir(), 'pending-billing-')),
+    handler: async (event) => { invocations++; return handler(event); },
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 1500)); // billing still down: the reader keeps retrying
+    expect(invocations).toBeGreaterThan(0);
+    expect((await call({ method: 'GET', id: created[0]!.body.id })).body.billingStatus).toBe('PENDING');
+
+    await startBilling();
+    const deadline = Date.now() + 20_000;
+    let reads = await Promise.all(created.map((c) => call({ method: 'GET', id: c.body.id })));
+    while (reads.some((r) => r.body.billingStatus !== 'ACTIVE') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      reads = await Promise.all(created.map((c) => call({ method: 'GET', id: c.body.id })));
+    }
+    for (const read of reads) {
+      expect(read.body).toMatchObject({ billingStatus: 'ACTIVE', version: 1 });
+      expect(read.body.billingAccountId).toBe(await accountOf(read.body.id));
+    }
+  } finally {
+    await poller.stop();
+  }
 });

@@ -30,7 +30,7 @@ describe('local API gateway', () => {
     };
     const crash = async () => { throw new Error('integration crashed'); };
     const functions = {
-      auth: echo, authorizer, patients: echo, platform: echo, 'analytics-query': crash, 'analytics-consumer': echo, publisher: echo,
+      auth: echo, authorizer, patients: echo, platform: echo, 'analytics-query': crash, 'analytics-consumer': echo, publisher: echo, 'pending-billing': echo,
     } as unknown as FunctionSet;
     const gateway = await startGateway({ port: 0, functions });
     base = `http://127.0.0.1:${gateway.port}`;

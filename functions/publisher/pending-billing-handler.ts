@@ -1,0 +1,28 @@
+/**
+ * The second reader of the patients table's change stream: opens the billing account of every patient
+ * that create left PENDING (billing was unreachable), without anyone asking. Billing still down → the
+ * batch reports the first patient it could not bill, and the stream resumes there; CreateBillingAccount
+ * is idempotent per patient, so the retries never open a second account.
+ */
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { logger } from '../commons/logger';
+import { billingCompletionPorts, completePendingBilling } from '../patients';
+import { changeOf, needsBilling } from './patient-events';
+
+export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
+  const billed = new Set<string>();
+  for (const record of event.Records) {
+    const change = changeOf(record);
+    if (!change || !needsBilling(change) || billed.has(change.newImage!.id)) continue;
+    const patientId = change.newImage!.id;
+    billed.add(patientId);
+    try {
+      const outcome = await completePendingBilling(patientId, billingCompletionPorts());
+      logger.info('Pending billing completed', { patientId, outcome });
+    } catch (error) {
+      logger.warn('Billing still unreachable; the stream will retry from this record', { patientId, errorName: (error as Error)?.name });
+      return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
+    }
+  }
+  return { batchItemFailures: [] };
+}
