@@ -31,6 +31,8 @@ export interface DeploymentConfig {
   /** No Lambda authorizer: the functions behind guarded routes check the token themselves. */
   tokenCheckInFunctions: boolean;
   signingKeyRotationId: string;
+  /** Change it to replace the billing service's TLS certificate and key. */
+  billingCertificateRotationId: string;
   firstAdminEmail?: string;
 }
 
@@ -71,6 +73,7 @@ export function loadConfig(app: App): DeploymentConfig {
     externalBillingAddress: get('billingAddress', 'PMS_BILLING_ADDRESS') ?? (community ? 'host.docker.internal:9001' : undefined),
     tokenCheckInFunctions: (get('tokenCheckInFunctions', 'TOKEN_CHECK_IN_FUNCTIONS') ?? String(community)) === 'true',
     signingKeyRotationId: get('signingKeyRotationId', 'SIGNING_KEY_ROTATION_ID') ?? 'initial',
+    billingCertificateRotationId: get('billingCertificateRotationId', 'BILLING_CERTIFICATE_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
   };
 }

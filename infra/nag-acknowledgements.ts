@@ -66,8 +66,8 @@ const ACKNOWLEDGED: { id: string; stacks: StackKey[]; reason: string }[] = [
   { id: 'HIPAA.Security-APIGWSSLEnabled', stacks: ['api'], reason: 'All integrations are Lambda proxy integrations; there is no HTTP backend to present a client certificate to.' },
   { id: 'AwsSolutions-SQS3', stacks: ['api'], reason: 'This queue is itself the on-failure destination of the event source mappings.' },
   // Secrets
-  { id: 'AwsSolutions-SMG4', stacks: ['stateful', 'api'], reason: 'Signing keys rotate through the key-provisioner custom resource (cdk deploy -c signingKeyRotationId=...), keeping the previous key in the JWKS; the cursor key only seals short-lived list cursors; the first-admin secret is used once, then the password is changed.' },
-  { id: 'HIPAA.Security-SecretsManagerRotationEnabled', stacks: ['stateful', 'api'], reason: 'As SMG4: signing keys rotate through the key-provisioner custom resource; the first-admin secret is read once by the operator, who then changes the password.' },
+  { id: 'AwsSolutions-SMG4', stacks: ['stateful', 'api'], reason: 'Signing keys rotate through the key-provisioner custom resource (cdk deploy -c signingKeyRotationId=...), keeping the previous key in the JWKS; billing\'s TLS identity rotates through its certificate custom resource (-c billingCertificateRotationId=..., certificate valid 397 days); the cursor key only seals short-lived list cursors; the first-admin secret is used once, then the password is changed.' },
+  { id: 'HIPAA.Security-SecretsManagerRotationEnabled', stacks: ['stateful', 'api'], reason: 'As SMG4: signing keys and billing\'s TLS identity rotate through their custom resources; the first-admin secret is read once by the operator, who then changes the password.' },
   { id: 'HIPAA.Security-DynamoDBInBackupPlan', stacks: ['stateful'], reason: 'Every table has point-in-time recovery (35 days); an AWS Backup plan can be added per account for longer retention.' },
   // Network
   { id: 'AwsSolutions-EC23', stacks: ['network'], reason: 'Interface endpoint security groups admit HTTPS from the VPC CIDR only (cdk-nag cannot resolve the CIDR token).' },

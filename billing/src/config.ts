@@ -1,5 +1,6 @@
 /** The billing server's configuration, from environment variables (the container's and `npm start`'s). */
 import { tableEnvVar } from '../../infra/definitions/tables';
+import type { TlsIdentity } from './tls-certificate';
 
 export interface BillingConfig {
   port: number;
@@ -7,6 +8,8 @@ export interface BillingConfig {
   tableName: string;
   dynamoEndpoint?: string;
   drainTimeoutMs: number;
+  /** TLS on the gRPC port (AWS: from the task's secret); absent → plaintext (`npm start`). */
+  tls?: TlsIdentity;
 }
 
 export const TABLE_VARIABLE = tableEnvVar('billing-accounts');
@@ -23,11 +26,15 @@ export function billingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Bill
   const tableName = env[TABLE_VARIABLE]?.trim();
   if (!tableName) throw new Error(`${TABLE_VARIABLE} must name the billing accounts table`);
   const dynamoEndpoint = env.DYNAMODB_ENDPOINT?.trim();
+  const certificate = env.BILLING_TLS_CERT?.trim();
+  const privateKey = env.BILLING_TLS_KEY?.trim();
+  if (Boolean(certificate) !== Boolean(privateKey)) throw new Error('BILLING_TLS_CERT and BILLING_TLS_KEY go together: set both for TLS, or neither');
   return {
     port: integer(env, 'BILLING_PORT', 9001, 65535),
     host: env.BILLING_HOST?.trim() || '0.0.0.0',
     tableName,
     ...(dynamoEndpoint ? { dynamoEndpoint } : {}),
     drainTimeoutMs: integer(env, 'BILLING_DRAIN_TIMEOUT_MS', 10_000, 120_000),
+    ...(certificate && privateKey ? { tls: { certificate, privateKey } } : {}),
   };
 }

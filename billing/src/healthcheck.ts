@@ -2,11 +2,15 @@
  * The container's HEALTHCHECK: asks the local server's grpc.health.v1.Health for the server as a whole.
  * Exit 0 when SERVING, 1 otherwise (not answering within 2 s, NOT_SERVING, any error).
  */
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { Metadata } from '@grpc/grpc-js';
 import { HealthCheckResponse_ServingStatus, HealthClient } from '../../proto/gen/grpc/health/v1/health';
+import { billingChannel } from './channel';
 
 const port = process.env.BILLING_PORT?.trim() || '9001';
-const client = new HealthClient(`127.0.0.1:${port}`, credentials.createInsecure());
+// With TLS, the server's own certificate is the one to trust; it names localhost for this check.
+const certificate = process.env.BILLING_TLS_CERT?.trim();
+const channel = billingChannel(certificate ? { BILLING_TLS_CA: certificate, BILLING_TLS_SERVER_NAME: 'localhost' } : {});
+const client = new HealthClient(`127.0.0.1:${port}`, channel.credentials, channel.options);
 
 client.check({ service: '' }, new Metadata(), { deadline: Date.now() + 2000 }, (error, response) => {
   client.close();

@@ -9,7 +9,7 @@ import { startBillingServer } from './server';
 async function main(): Promise<void> {
   const config = billingConfigFromEnv();
   const server = await startBillingServer(config);
-  logger.info('billing server listening', { host: config.host, port: server.port, table: config.tableName });
+  logger.info('billing server listening', { host: config.host, port: server.port, table: config.tableName, tls: Boolean(config.tls) });
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {

@@ -10,6 +10,7 @@ import { billingDynamoClient, DynamoAccountRepository } from './adapters/dynamo-
 import { billingService } from './adapters/grpc-billing-service';
 import { HealthStatus } from './adapters/health-service';
 import type { AccountRepository } from './domain/account-repository';
+import type { TlsIdentity } from './tls-certificate';
 import { logger } from './logger';
 
 export interface BillingServerOptions {
@@ -22,6 +23,8 @@ export interface BillingServerOptions {
   dynamoEndpoint?: string;
   /** How long stop() lets in-flight calls finish before cutting them off. Default 10 s (ECS waits 30 s before SIGKILL). */
   drainTimeoutMs?: number;
+  /** Serve TLS with this certificate and key; plaintext without. */
+  tls?: TlsIdentity;
   /** Replaces the DynamoDB repository (tests wrap the real one to hold a call in flight). */
   accounts?: (real: AccountRepository) => AccountRepository;
 }
@@ -53,7 +56,10 @@ export async function startBillingServer(options: BillingServerOptions): Promise
   let port: number;
   try {
     port = await new Promise<number>((resolve, reject) => {
-      server.bindAsync(bindAddress(host, options.port), ServerCredentials.createInsecure(), (error, bound) => error ? reject(error) : resolve(bound));
+      const credentials = options.tls
+        ? ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(options.tls.certificate), private_key: Buffer.from(options.tls.privateKey) }], false)
+        : ServerCredentials.createInsecure();
+      server.bindAsync(bindAddress(host, options.port), credentials, (error, bound) => error ? reject(error) : resolve(bound));
     });
   } catch (error) {
     server.forceShutdown();

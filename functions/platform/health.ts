@@ -4,7 +4,8 @@
  */
 import { connect } from 'node:net';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { credentials, makeGenericClientConstructor, type Client } from '@grpc/grpc-js';
+import { makeGenericClientConstructor, type Client } from '@grpc/grpc-js';
+import { billingChannel } from '../../billing/src/channel';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
 import { logger } from '../commons/logger';
 
@@ -60,7 +61,8 @@ let healthClient: Client | undefined;
 
 export function billingCheck(address: string): Check {
   return () => new Promise((resolve, reject) => {
-    healthClient ??= new HealthClient(address, credentials.createInsecure());
+    const channel = billingChannel();
+    healthClient ??= new HealthClient(address, channel.credentials, channel.options);
     const call = (healthClient as unknown as Record<string, (req: Buffer, opts: object, cb: (e: Error | null, r?: Buffer) => void) => void>).Check!;
     call.call(healthClient, Buffer.alloc(0), { deadline: Date.now() + CHECK_TIMEOUT_MS }, (error, response) => {
       if (error) return reject(new Error(`billing: ${error.message}`));

@@ -37,6 +37,8 @@ export interface ApiStackProps extends StackProps {
   vpc: ec2.IVpc;
   functionsSecurityGroup: ec2.ISecurityGroup;
   billingAddress: string;
+  /** Billing's certificate to trust (TLS); absent where billing runs elsewhere in plaintext (LocalStack community). */
+  billingTlsCertificate?: string;
   kafka: KafkaTarget;
 }
 
@@ -63,13 +65,16 @@ export class ApiStack extends Stack {
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const billing: Record<string, string> = {
+      BILLING_ADDRESS: props.billingAddress, ...(props.billingTlsCertificate ? { BILLING_TLS_CA: props.billingTlsCertificate } : {}),
+    };
     const environment: Partial<Record<FunctionName, Record<string, string>>> = {
       auth: { ...JWT, SIGNING_KEYS_SECRET_ARN: props.signingKeys.secretArn },
       authorizer: { ...JWT, PUBLIC_JWKS_PARAMETER: props.publicJwks.parameterName },
-      patients: { BILLING_ADDRESS: props.billingAddress, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
-      platform: { BILLING_ADDRESS: props.billingAddress, KAFKA_BROKERS: props.kafka.bootstrapBrokers },
+      patients: { ...billing, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
+      platform: { ...billing, KAFKA_BROKERS: props.kafka.bootstrapBrokers },
       publisher: { KAFKA_BROKERS: props.kafka.bootstrapBrokers, KAFKA_AUTH: props.kafka.auth, KAFKA_TOPIC: ANALYTICS_EVENT_SOURCE.topic },
-      'pending-billing': { BILLING_ADDRESS: props.billingAddress },
+      'pending-billing': billing,
     };
     // Without a Lambda authorizer, the functions behind guarded routes make its decision themselves.
     const guarded = config.tokenCheckInFunctions ? guardedFunctions() : [];

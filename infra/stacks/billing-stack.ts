@@ -1,6 +1,7 @@
 /**
  * The billing gRPC server on ECS Fargate in the isolated subnets, found by the functions through Cloud
- * Map (billing.<namespace>:9001), reachable on 9001 from the functions' security group only.
+ * Map (billing.<namespace>:9001), reachable on 9001 from the functions' security group only, over TLS
+ * with the certificate and key the Stateful stack made (the key reaches the task only, as a secret).
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,6 +9,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import type { Construct } from 'constructs';
 import { join } from 'node:path';
@@ -19,9 +21,14 @@ export interface BillingStackProps extends StackProps {
   functionsSecurityGroup: ec2.ISecurityGroup;
   table: ITable;
   key: kms.IKey;
+  /** The secret holding the TLS certificate and private key ({certificate, privateKey}). */
+  tlsIdentity: secretsmanager.ISecret;
 }
 
 export const BILLING_PORT = 9001;
+
+/** Billing's name in Cloud Map, which its TLS certificate names too. */
+export const billingHost = (stage: string) => `billing.patient-${stage}.internal`;
 
 export class BillingStack extends Stack {
   readonly address: string;
@@ -32,7 +39,7 @@ export class BillingStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-    const namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', { name: `patient-${config.stage}.internal`, vpc: props.vpc });
+    const namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', { name: billingHost(config.stage).replace(/^billing\./, ''), vpc: props.vpc });
 
     const task = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: 512, memoryLimitMiB: 1024,
@@ -40,6 +47,9 @@ export class BillingStack extends Stack {
     });
     props.table.grant(task.taskRole, 'dynamodb:PutItem', 'dynamodb:GetItem');
     props.key.grantEncryptDecrypt(task.taskRole);
+    // By ARN: ECS reads it with the execution role's own policy (a grant through the imported key would tie the stacks in a cycle).
+    const tlsIdentity = secretsmanager.Secret.fromSecretCompleteArn(this, 'TlsIdentity', props.tlsIdentity.secretArn);
+    props.key.grantDecrypt(task.obtainExecutionRole());
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: config.logRetention, encryptionKey: props.key, removalPolicy: config.removalPolicy });
     task.addContainer('billing', {
       image: ecs.ContainerImage.fromAsset(join(__dirname, '..', '..'), {
@@ -50,6 +60,12 @@ export class BillingStack extends Stack {
       environment: {
         BILLING_ACCOUNTS_TABLE: props.table.tableName, BILLING_PORT: String(BILLING_PORT), BILLING_HOST: '0.0.0.0',
         BILLING_DRAIN_TIMEOUT_MS: '10000', POWERTOOLS_SERVICE_NAME: 'billing', POWERTOOLS_LOG_LEVEL: 'INFO',
+        // Secrets are read when a task starts: a new rotation id changes the task definition, so new tasks take the new key.
+        BILLING_TLS_ROTATION_ID: config.billingCertificateRotationId,
+      },
+      secrets: {
+        BILLING_TLS_CERT: ecs.Secret.fromSecretsManager(tlsIdentity, 'certificate'),
+        BILLING_TLS_KEY: ecs.Secret.fromSecretsManager(tlsIdentity, 'privateKey'),
       },
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'billing', logGroup }),
       healthCheck: {
@@ -71,6 +87,6 @@ export class BillingStack extends Stack {
     });
     const scaling = this.service.autoScaleTaskCount({ minCapacity: config.billingMinTasks, maxCapacity: config.billingMaxTasks });
     scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
-    this.address = `billing.${namespace.namespaceName}:${BILLING_PORT}`;
+    this.address = `${billingHost(config.stage)}:${BILLING_PORT}`;
   }
 }

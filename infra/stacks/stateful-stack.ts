@@ -1,6 +1,7 @@
 /**
  * Data that outlives deployments: the KMS key, every table of infra/definitions/tables.ts, and the
- * secrets (token signing keys, cursor key) with the custom resource that creates the signing keys.
+ * secrets (token signing keys, cursor key, billing's TLS identity) with the custom resources that
+ * create the signing keys and billing's certificate.
  */
 import { CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -13,6 +14,10 @@ import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import { ServiceFunction } from '../constructs/service-function';
 import { tables as tableDefinitions, type TableDefinition, type TableName } from '../definitions/tables';
+import { billingHost } from './billing-stack';
+
+/** The billing certificate's life; rotate before it ends with -c billingCertificateRotationId=… */
+const BILLING_CERTIFICATE_DAYS = 397;
 
 export interface StatefulStackProps extends StackProps { config: DeploymentConfig }
 
@@ -24,6 +29,8 @@ export class StatefulStack extends Stack {
   readonly signingKeys: secretsmanager.Secret;
   readonly publicJwks: ssm.StringParameter;
   readonly cursorKey: secretsmanager.Secret;
+  /** Billing's TLS certificate (PEM, public: what its clients trust) and the secret with it and its key; absent where billing runs elsewhere. */
+  readonly billingTls?: { certificate: string; secret: secretsmanager.Secret };
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -67,6 +74,32 @@ export class StatefulStack extends Stack {
       properties: { SecretId: this.signingKeys.secretArn, ParameterName: this.publicJwks.parameterName, RotationId: config.signingKeyRotationId },
     });
     resource.node.addDependency(this.signingKeys, this.publicJwks);
+    if (!config.externalBillingAddress) this.billingTls = this.billingTlsIdentity(config);
+  }
+
+  /** A self-signed certificate for billing's Cloud Map name, made at deploy time; its key only in the secret. */
+  private billingTlsIdentity(config: DeploymentConfig): NonNullable<StatefulStack['billingTls']> {
+    const secret = new secretsmanager.Secret(this, 'BillingTlsIdentity', {
+      description: 'Billing gRPC TLS certificate and private key; written by the certificate provisioner',
+      encryptionKey: this.key, removalPolicy: config.removalPolicy,
+    });
+    const provisioner = new ServiceFunction(this, 'BillingCertificateProvisioner', {
+      definition: { name: 'billing-certificate' as never, entry: 'infra/custom-resources/billing-certificate.ts', handler: 'handler',
+        description: 'Creates and rotates the billing service TLS certificate (CloudFormation custom resource)', tables: {} },
+      key: this.key, logRetention: config.logRetention, memorySize: 256, timeout: Duration.seconds(30),
+    });
+    secret.grantRead(provisioner.fn);
+    secret.grantWrite(provisioner.fn);
+    const certificate = new CustomResource(this, 'BillingTlsCertificate', {
+      serviceToken: new Provider(this, 'BillingCertificateProvider', { onEventHandler: provisioner.fn }).serviceToken,
+      // localhost and 127.0.0.1: the container's own health check dials the task itself.
+      properties: {
+        SecretId: secret.secretArn, Hosts: [billingHost(config.stage), 'localhost', '127.0.0.1'].join(','),
+        ValidDays: String(BILLING_CERTIFICATE_DAYS), RotationId: config.billingCertificateRotationId,
+      },
+    });
+    certificate.node.addDependency(secret);
+    return { certificate: certificate.getAttString('Certificate'), secret };
   }
 
   private table(def: TableDefinition, config: DeploymentConfig): dynamodb.Table {

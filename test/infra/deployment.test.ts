@@ -251,6 +251,27 @@ describe.each(['aws', 'localstack-full'] as Profile[])('profile %s: the whole AW
     billing.resourceCountIs('AWS::ApplicationAutoScaling::ScalableTarget', 1);
     billing.hasOutput('BillingServiceName', {});
   });
+
+  it('speaks TLS to billing: the key only in the task (as a secret), its certificate trusted by every function that calls billing', () => {
+    const stateful = s().templates.stateful!;
+    stateful.hasResourceProperties('AWS::CloudFormation::CustomResource', {
+      Hosts: 'billing.patient-dev.internal,localhost,127.0.0.1', ValidDays: '397', RotationId: 'initial', SecretId: Match.anyValue(),
+    });
+    s().templates.billing!.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: [Match.objectLike({
+        Secrets: Match.arrayWith([
+          Match.objectLike({ Name: 'BILLING_TLS_CERT', ValueFrom: Match.anyValue() }),
+          Match.objectLike({ Name: 'BILLING_TLS_KEY', ValueFrom: Match.anyValue() }),
+        ]),
+      })],
+    });
+    expect(JSON.stringify(resourcesOf(s().templates.billing, 'AWS::ECS::TaskDefinition'))).not.toMatch(/"Name":"BILLING_TLS_KEY","Value"/);
+    for (const [name, fn] of Object.entries(deployedFunctions(s()))) {
+      const env = environmentOf(fn);
+      expect([name, env.BILLING_TLS_KEY]).toEqual([name, undefined]);
+      if (env.BILLING_ADDRESS) expect([name, env.BILLING_TLS_CA]).toEqual([name, expect.anything()]);
+    }
+  });
 });
 
 describe('profile localstack-community: degrades knowingly', () => {
@@ -302,6 +323,9 @@ describe('profile localstack-community: degrades knowingly', () => {
       expect([name, environmentOf(deployedFunctions(s())[name]!).BILLING_ADDRESS]).toEqual([name, 'host.docker.internal:9001']);
     }
     s().templates.api!.hasOutput('BillingAddress', { Value: 'host.docker.internal:9001' });
+    // A billing server run elsewhere is reached in plaintext: no certificate is made or trusted.
+    expect(JSON.stringify(resourcesOf(s().templates.stateful, 'AWS::CloudFormation::CustomResource'))).not.toContain('ValidDays');
+    for (const fn of Object.values(deployedFunctions(s()))) expect(environmentOf(fn).BILLING_TLS_CA).toBeUndefined();
     s().templates.stateful!.hasOutput('BillingAccountsTable', {});
   });
 

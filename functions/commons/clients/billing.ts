@@ -4,8 +4,9 @@
  * exponential backoff on UNAVAILABLE only (at most 3 attempts), since CreateBillingAccount is idempotent
  * per patient and UNAVAILABLE means the call did not reach a server able to answer it.
  */
-import { credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { BillingServiceClient } from '../../../proto/gen/billing_service';
+import { billingChannel } from '../../../billing/src/channel';
 
 export interface BillingAccountRequest { patientId: string; name: string; email: string }
 export interface BillingAccountReply { accountId: string; status: string }
@@ -34,7 +35,8 @@ let shared: { address: string; client: BillingServiceClient } | undefined;
 function channelFor(address: string): BillingServiceClient {
   if (shared?.address !== address) {
     shared?.client.close();
-    shared = { address, client: new BillingServiceClient(address, credentials.createInsecure()) };
+    const channel = billingChannel();
+    shared = { address, client: new BillingServiceClient(address, channel.credentials, channel.options) };
   }
   return shared.client;
 }

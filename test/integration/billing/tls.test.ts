@@ -1,0 +1,93 @@
+/**
+ * The billing hop over TLS, as deployed on AWS: the server with a self-signed certificate made by the
+ * same code as the deploy-time custom resource, the functions' billing client and health check pinned
+ * to it (BILLING_TLS_CA), the container's HEALTHCHECK script. Plaintext or another certificate is refused.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { selfSignedCertificate, type TlsIdentity } from '../../../billing/src/tls-certificate';
+import { billingClient } from '../../../functions/commons/clients/billing';
+import { freePort } from '../../../local/ports';
+import { useLocalTables } from '../../support/tables';
+import { originalClient, rejectionOf, startTestServer } from './support';
+
+jest.setTimeout(30_000);
+const ROOT = resolve(__dirname, '../../..');
+const patient = () => ({ patientId: randomUUID(), name: 'Ada Tls', email: 'ada.tls@example.test' });
+
+let identity: TlsIdentity;
+let server: Awaited<ReturnType<typeof startTestServer>>;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  identity = await selfSignedCertificate(['billing.patient-test.internal', 'localhost', '127.0.0.1'], 30);
+  server = await startTestServer({ tls: identity });
+});
+afterEach(() => {
+  billingClient().close();
+  process.env = { ...saved };
+});
+afterAll(() => server.stop());
+
+const trusting = (certificate: string) => Object.assign(process.env, {
+  BILLING_ADDRESS: server.address, BILLING_TLS_CA: certificate, BILLING_TLS_SERVER_NAME: 'billing.patient-test.internal',
+});
+
+it('the functions\' client opens accounts over TLS when it trusts the server\'s certificate', async () => {
+  trusting(identity.certificate);
+  const request = patient();
+  const first = await billingClient().createBillingAccount(request);
+  expect(first.status).toBe('ACTIVE');
+  expect(await billingClient().createBillingAccount(request)).toEqual(first);
+});
+
+it('refuses a certificate it was not given, and a plaintext client gets no answer', async () => {
+  trusting((await selfSignedCertificate(['billing.patient-test.internal'], 30)).certificate);
+  const other = await rejectionOf(billingClient({ maxAttempts: 1 }).createBillingAccount(patient()));
+  expect(other.code).toBe(status.UNAVAILABLE);
+
+  const plaintext = originalClient(server.address);
+  try {
+    expect((await rejectionOf(plaintext.create(patient()))).code).toBe(status.UNAVAILABLE);
+  } finally {
+    plaintext.close();
+  }
+});
+
+it('refuses a certificate issued for another host name', async () => {
+  Object.assign(process.env, { BILLING_ADDRESS: server.address, BILLING_TLS_CA: identity.certificate, BILLING_TLS_SERVER_NAME: 'billing.elsewhere.internal' });
+  expect((await rejectionOf(billingClient({ maxAttempts: 1 }).createBillingAccount(patient()))).code).toBe(status.UNAVAILABLE);
+});
+
+it('the container entry point serves TLS from BILLING_TLS_CERT/KEY, and its HEALTHCHECK passes against it', async () => {
+  const port = await freePort();
+  const env = {
+    ...process.env, BILLING_PORT: String(port), BILLING_HOST: '127.0.0.1', BILLING_ACCOUNTS_TABLE: (await useLocalTables())['billing-accounts'],
+    AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_LOG_LEVEL: 'INFO',
+    BILLING_TLS_CERT: identity.certificate, BILLING_TLS_KEY: identity.privateKey,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((ready, fail) => {
+      child.stdout.on('data', (chunk: Buffer) => { if (chunk.toString().includes('"tls":true')) ready(); });
+      child.once('exit', (code) => fail(new Error(`exited with ${code}`)));
+    });
+    const healthcheck = (extra: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/healthcheck.ts')],
+      { cwd: ROOT, env: { ...process.env, BILLING_PORT: String(port), ...extra }, encoding: 'utf8', timeout: 30_000 });
+    const passed = healthcheck({ BILLING_TLS_CERT: identity.certificate });
+    expect([passed.status, passed.stderr]).toEqual([0, '']);
+    expect(healthcheck({}).status).toBe(1); // plaintext against the TLS port
+  } finally {
+    child.kill('SIGKILL');
+  }
+});
+
+it('the server will not start with half a TLS identity', () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, BILLING_ACCOUNTS_TABLE: 'billing-accounts', BILLING_TLS_CERT: identity.certificate };
+  delete env.BILLING_TLS_KEY;
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
+  expect(result.status).toBe(1);
+  expect(result.stdout + result.stderr).toContain('BILLING_TLS_CERT and BILLING_TLS_KEY go together');
+});
