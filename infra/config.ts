@@ -10,6 +10,7 @@
  */
 import { RemovalPolicy, type App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { corsOrigins } from './definitions/cors';
 
 export type Profile = 'aws' | 'localstack-full' | 'localstack-community';
 export type MskFlavour = 'serverless' | 'provisioned';
@@ -34,6 +35,8 @@ export interface DeploymentConfig {
   /** Change it to replace the billing service's TLS certificate and key. */
   billingCertificateRotationId: string;
   firstAdminEmail?: string;
+  /** Origins whose browser scripts may call the API; none by default (no CORS). */
+  corsOrigins: string[];
 }
 
 export function loadConfig(app: App): DeploymentConfig {
@@ -75,5 +78,6 @@ export function loadConfig(app: App): DeploymentConfig {
     signingKeyRotationId: get('signingKeyRotationId', 'SIGNING_KEY_ROTATION_ID') ?? 'initial',
     billingCertificateRotationId: get('billingCertificateRotationId', 'BILLING_CERTIFICATE_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
+    corsOrigins: corsOrigins(get('corsOrigins', 'CORS_ORIGINS')),
   };
 }

@@ -18,6 +18,7 @@ import { startKafkaPoller } from './pollers/kafka-poller';
 import { dashboardPage } from './dashboard';
 import { ANALYTICS_EVENT_SOURCE } from '../functions/analytics/event-source';
 import { TOKEN_CHECK_VARIABLE } from '../infra/definitions/routes';
+import { CORS_ORIGINS_VARIABLE, corsOrigins } from '../infra/definitions/cors';
 import { Kafka, logLevel } from 'kafkajs';
 import { stopChild } from './child-process';
 
@@ -124,7 +125,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // REQUIRE_TOKEN_IN_FUNCTION=true: the LocalStack community shape, no authorizer in the gateway.
     const tokenInFunctions = process.env[TOKEN_CHECK_VARIABLE] === 'true';
     const gateway = await step(`API gateway on :${ports.api}${tokenInFunctions ? ' (token checks in the functions)' : ''}`, () => startGateway({
-      port: ports.api, functions: functionSet, authorizer: !tokenInFunctions,
+      port: ports.api, functions: functionSet, authorizer: !tokenInFunctions, corsOrigins: corsOrigins(process.env[CORS_ORIGINS_VARIABLE]),
       pages: { '/dashboard': (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end(dashboardPage()); } },
       accessLog: options.quiet ? undefined : (line) => console.log(JSON.stringify({ source: 'gateway', ...line })),
     }));
@@ -169,6 +170,7 @@ function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys }: Enviro
     KAFKA_TOPIC: 'patient',
     CURSOR_KEY: process.env.CURSOR_KEY ?? 'local-cursor-key-not-for-production',
     POWERTOOLS_METRICS_NAMESPACE: 'PatientManagement',
+    [CORS_ORIGINS_VARIABLE]: process.env[CORS_ORIGINS_VARIABLE] ?? '',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     BILLING_PORT: String(ports.billing),

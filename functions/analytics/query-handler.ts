@@ -1,5 +1,5 @@
 /** GET /api/analytics: the aggregates, for admins and clinicians. */
-import { tokenCheckInFunction } from '../authorizer/in-function';
+import { checkingToken } from '../authorizer/in-function';
 import { callerOf } from '../commons/caller';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
 import { forbidden } from '../commons/errors';
@@ -9,9 +9,9 @@ import { AggregateStore } from './aggregate-store';
 
 let store: AggregateStore | undefined;
 
-export const handler = httpHandler(async (event) => {
+export const handler = httpHandler(checkingToken(async (event) => {
   const caller = callerOf(event);
   if (caller.role !== 'admin' && caller.role !== 'clinician') throw forbidden('Analytics are for admins and clinicians');
   store ??= new AggregateStore(dynamoClient(), tableName('analytics'));
   return json(200, figuresOf(await store.read(), new Date()));
-}).use(tokenCheckInFunction());
+}));

@@ -3,11 +3,13 @@
  * and one wrapper that turns thrown errors into the contract's problem shape (never a stack trace).
  */
 import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { HttpError, problemOf, type FieldError } from './errors';
 import { MAX_BODY_BYTES } from './limits';
 import { logger } from './logger';
+import { CORS, CORS_ORIGINS_VARIABLE, corsOrigins } from '../../infra/definitions/cors';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -67,9 +69,20 @@ export function parseBody<S extends z.ZodType>(event: Pick<APIGatewayProxyEvent,
   return result.data;
 }
 
-/** Wraps an API handler: HttpErrors become problem+json; anything else is logged (no personal data) and becomes a 500. */
+/**
+ * Wraps an API handler: HttpErrors become problem+json; anything else is logged (no personal data) and
+ * becomes a 500. With CORS_ORIGINS set, every answer carries the CORS headers for those origins.
+ */
 export function httpHandler(fn: ApiHandler) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>().handler(async (event, context) => {
+  const origins = corsOrigins(process.env[CORS_ORIGINS_VARIABLE]);
+  const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>();
+  if (origins.length > 0) {
+    handler.use(httpCors({
+      origins, headers: CORS.allowHeaders.join(','), methods: CORS.allowMethods.join(','),
+      exposeHeaders: CORS.exposeHeaders.join(','), maxAge: CORS.maxAgeSeconds, vary: 'Origin',
+    }));
+  }
+  return handler.handler(async (event, context) => {
     try {
       return await fn(event, context);
     } catch (error) {

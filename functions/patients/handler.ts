@@ -3,7 +3,7 @@
  * Thin: turns the event into a use-case call and the result into an HTTP response.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { tokenCheckInFunction } from '../authorizer/in-function';
+import { checkingToken } from '../authorizer/in-function';
 import { callerOf } from '../commons/caller';
 import { HttpError } from '../commons/errors';
 import { header, httpHandler, json, noContent, parseBody } from '../commons/http';
@@ -77,4 +77,4 @@ function idempotencyKeyOf(event: APIGatewayProxyEvent): string | undefined {
   return value;
 }
 
-export const handler = httpHandler((event, context) => route(patientPorts(), event, context)).use(tokenCheckInFunction());
+export const handler = httpHandler(checkingToken((event, context) => route(patientPorts(), event, context)));

@@ -23,6 +23,7 @@ import { ServiceFunction } from '../constructs/service-function';
 import type { KafkaTarget } from './messaging-stack';
 import { functions, type FunctionName } from '../definitions/functions';
 import { AUTHORIZER_CACHE_TTL_SECONDS, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
+import { CORS, CORS_ORIGINS_VARIABLE } from '../definitions/cors';
 import type { TableName } from '../definitions/tables';
 import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
 import { problemOf } from '../../functions/commons/errors';
@@ -79,6 +80,10 @@ export class ApiStack extends Stack {
     // Without a Lambda authorizer, the functions behind guarded routes make its decision themselves.
     const guarded = config.tokenCheckInFunctions ? guardedFunctions() : [];
     for (const name of guarded) environment[name] = { ...environment[name], ...environment.authorizer, [TOKEN_CHECK_VARIABLE]: 'true' };
+    // Browser access: the functions behind routes add the CORS headers to what they answer.
+    if (config.corsOrigins.length > 0) {
+      for (const name of new Set(routes.map((r) => r.function))) environment[name] = { ...environment[name], [CORS_ORIGINS_VARIABLE]: config.corsOrigins.join(',') };
+    }
     const built = {} as Record<FunctionName, ServiceFunction>;
     for (const definition of Object.values(functions)) {
       if (definition.name === 'authorizer' && config.tokenCheckInFunctions) continue;
@@ -140,6 +145,13 @@ export class ApiStack extends Stack {
       description: 'Patient Management API (contract v1)',
       cloudWatchRole: false,
       endpointTypes: [apigw.EndpointType.REGIONAL],
+      // The preflight is answered by API Gateway itself (a mock integration), never by a function.
+      ...(config.corsOrigins.length > 0 ? {
+        defaultCorsPreflightOptions: {
+          allowOrigins: config.corsOrigins, allowMethods: [...CORS.allowMethods], allowHeaders: [...CORS.allowHeaders],
+          maxAge: Duration.seconds(CORS.maxAgeSeconds),
+        },
+      } : {}),
       deployOptions: {
         stageName: 'prod',
         tracingEnabled: true,
@@ -176,7 +188,8 @@ export class ApiStack extends Stack {
         type,
         // The two defaults keep the status API Gateway chose; the others have one status each.
         statusCode: type === apigw.ResponseType.DEFAULT_4XX || type === apigw.ResponseType.DEFAULT_5XX ? undefined : String(status),
-        responseHeaders: { 'Content-Type': "'application/problem+json'" },
+        // With CORS on, readable from any origin: these answers carry no data (the functions' own answers name the origin).
+        responseHeaders: { 'Content-Type': "'application/problem+json'", ...(config.corsOrigins.length > 0 ? { 'Access-Control-Allow-Origin': "'*'" } : {}) },
         templates: { 'application/json': JSON.stringify({ ...problem, detail: '$context.error.message' }) },
       });
     }

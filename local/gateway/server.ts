@@ -9,6 +9,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyR
 import { problemOf } from '../../functions/commons/errors';
 import { MAX_BODY_BYTES } from '../../functions/commons/limits';
 import type { FunctionName } from '../../infra/definitions/functions';
+import { CORS } from '../../infra/definitions/cors';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../infra/definitions/routes';
 import { lambdaContext, methodArn, proxyEvent, tokenEvent } from './events';
 import { isAllowed } from './policy';
@@ -31,6 +32,8 @@ export interface GatewayOptions {
    */
   authorizer?: boolean;
   accessLog?: (line: Record<string, unknown>) => void;
+  /** Origins whose browser scripts may call the API (infra/definitions/cors.ts); none: no CORS. */
+  corsOrigins?: string[];
 }
 
 class GatewayError extends Error {
@@ -45,9 +48,20 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 }
 
-function sendProblem(res: ServerResponse, requestId: string, error: GatewayError): void {
-  send(res, error.status, { 'Content-Type': 'application/problem+json', 'x-amzn-RequestId': requestId, ...error.headers },
+function sendProblem(res: ServerResponse, requestId: string, error: GatewayError, cors: boolean): void {
+  // As the deployed gateway responses: readable from any origin once CORS is on (they carry no data).
+  const corsHeaders: Record<string, string> = cors ? { 'Access-Control-Allow-Origin': '*' } : {};
+  send(res, error.status, { 'Content-Type': 'application/problem+json', 'x-amzn-RequestId': requestId, ...corsHeaders, ...error.headers },
     JSON.stringify(problemOf(error.status, error.detail)));
+}
+
+/** A preflight's answer: the allowed methods and headers, and the origin only when it is one of ours. */
+function preflightHeaders(origins: string[], origin: string | undefined): Record<string, string> {
+  const allowed: Record<string, string> = origin && origins.includes(origin.toLowerCase()) ? { 'Access-Control-Allow-Origin': origin } : {};
+  return {
+    ...allowed, Vary: 'Origin', 'Access-Control-Allow-Methods': CORS.allowMethods.join(','),
+    'Access-Control-Allow-Headers': CORS.allowHeaders.join(','), 'Access-Control-Max-Age': String(CORS.maxAgeSeconds),
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -81,6 +95,7 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
   const lookup = createRouter();
   const timeoutMs = options.integrationTimeoutMs ?? 29_000;
   const cache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
+  const corsOrigins = options.corsOrigins ?? [];
 
   async function authorize(req: IncomingMessage, arn: string, requestId: string): Promise<Record<string, unknown>> {
     const token = req.headers.authorization;
@@ -126,6 +141,13 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
       }
       const found = lookup(req.method ?? 'GET', url.pathname);
       if (found.kind === 'not-found') throw new GatewayError(404, 'No route matches this path');
+      if (found.kind === 'method-not-allowed' && req.method === 'OPTIONS' && corsOrigins.length > 0) {
+        // The preflight, answered by the gateway itself as API Gateway's CORS mock integration does.
+        resource = `OPTIONS ${url.pathname}`;
+        status = 204;
+        send(res, status, preflightHeaders(corsOrigins, req.headers.origin), '');
+        return;
+      }
       if (found.kind === 'method-not-allowed') {
         throw new GatewayError(405, `This path answers ${found.allowed.join(', ')}`, { Allow: found.allowed.join(', ') });
       }
@@ -144,7 +166,7 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
       const gatewayError = error instanceof GatewayError ? error : new GatewayError(502, 'The integration failed');
       if (!(error instanceof GatewayError)) options.accessLog?.({ requestId, event: 'integration-error', errorName: (error as Error)?.name });
       status = gatewayError.status;
-      sendProblem(res, requestId, gatewayError);
+      sendProblem(res, requestId, gatewayError, corsOrigins.length > 0);
     } finally {
       // Access log: no bodies, no query strings, no headers: nothing personal.
       options.accessLog?.({ requestId, method: req.method, resource, status, latencyMs: Date.now() - started });

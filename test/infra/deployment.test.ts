@@ -375,7 +375,23 @@ describe('settings', () => {
     for (const group of groups) expect((group as { Properties: { RetentionInDays: number } }).Properties.RetentionInDays).toBe(7);
   });
 
+  it('-c corsOrigins: API Gateway answers the preflight, the functions behind routes name the origins, gateway errors are readable', () => {
+    const { templates, deployment } = synthesize('aws', { corsOrigins: 'https://app.example.com,https://admin.example.com' });
+    const methods = Object.values(resourcesOf(templates.api, 'AWS::ApiGateway::Method'));
+    const preflights = methods.filter((m) => m.Properties.HttpMethod === 'OPTIONS');
+    expect(preflights.length).toBeGreaterThan(0);
+    for (const preflight of preflights) expect(preflight.Properties).toMatchObject({ AuthorizationType: 'NONE', Integration: { Type: 'MOCK' } });
+    const behindRoutes = new Set(routes.map((r) => r.function));
+    for (const [name, fn] of Object.entries(deployedFunctions({ deployment, templates }))) {
+      expect([name, environmentOf(fn).CORS_ORIGINS]).toEqual([name, behindRoutes.has(name as never) ? 'https://app.example.com,https://admin.example.com' : undefined]);
+    }
+    templates.api!.hasResourceProperties('AWS::ApiGateway::GatewayResponse', { ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Access-Control-Allow-Origin': "'*'" }) });
+    // Off by default.
+    expect(Object.values(resourcesOf(synthesize('aws').templates.api, 'AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod === 'OPTIONS')).toEqual([]);
+  });
+
   it.each([
+    [{ corsOrigins: 'app.example.com' }, /is not an origin/],
     [{ msk: 'huge' }, /msk must be one of serverless, provisioned/],
     [{ profile: 'gcp' }, /profile must be one of/],
     [{ logRetentionDays: '8' }, /logRetentionDays is not a valid value/],

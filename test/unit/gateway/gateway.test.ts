@@ -124,4 +124,38 @@ describe('local API gateway with hostile names', () => {
       await gateway.stop();
     }
   });
+
+  describe('with CORS origins', () => {
+    let corsBase = '';
+    let stopCors: () => Promise<void>;
+    beforeAll(async () => {
+      const ok = async () => ({ statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      const functions = { auth: ok, authorizer: ok, patients: ok, platform: ok, 'analytics-query': ok, 'analytics-consumer': ok, publisher: ok, 'pending-billing': ok } as unknown as FunctionSet;
+      const gateway = await startGateway({ port: 0, functions, corsOrigins: ['https://app.example.com'] });
+      corsBase = `http://127.0.0.1:${gateway.port}`;
+      stopCors = gateway.stop;
+    });
+    afterAll(() => stopCors());
+
+    it('answers the preflight itself, naming the origin only when it is allowed', async () => {
+      const preflight = (origin: string) => fetch(`${corsBase}/api/patients/abc`, {
+        method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'authorization,if-match' },
+      });
+      const allowed = await preflight('https://app.example.com');
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect(allowed.headers.get('access-control-allow-methods')).toContain('PUT');
+      expect(allowed.headers.get('access-control-allow-headers')).toContain('If-Match');
+      const other = await preflight('https://evil.example.com');
+      expect(other.status).toBe(204);
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      expect((await fetch(`${corsBase}/api/nothing`, { method: 'OPTIONS' })).status).toBe(404);
+    });
+
+    it('lets browsers read its own errors (which carry no data)', async () => {
+      const response = await fetch(`${corsBase}/api/patients`, { headers: { Origin: 'https://app.example.com' } });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    });
+  });
 });
