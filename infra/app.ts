@@ -41,12 +41,12 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   // Billing on Fargate, unless the profile names a billing server running elsewhere.
   const billing = config.externalBillingAddress ? undefined : new BillingStack(app, `${prefix}-Billing`, {
     ...props, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup,
-    table: stateful.tables['billing-accounts'], key: stateful.key, tlsIdentity: stateful.billingTls!.secret,
+    table: stateful.tables['billing-accounts'], key: stateful.key, tlsIdentity: stateful.billingTls!.secret, tlsAuthority: stateful.billingTls!.authorityCertificate,
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
     ...props, key: stateful.key, tables: stateful.tables, signingKeys: stateful.signingKeys, publicJwks: stateful.publicJwks,
     cursorKey: stateful.cursorKey, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup,
-    billingAddress: billing?.address ?? config.externalBillingAddress!, billingTlsCertificate: stateful.billingTls?.certificate, kafka: messaging.kafka,
+    billingAddress: billing?.address ?? config.externalBillingAddress!, billingTlsCertificate: stateful.billingTls?.authorityCertificate, kafka: messaging.kafka,
   });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
     ...props, key: stateful.key, api: api.api, functions: api.functions, securityLog: api.authLogGroup,

@@ -7,9 +7,9 @@ import { HealthCheckResponse_ServingStatus, HealthClient } from '../../proto/gen
 import { billingChannel } from './channel';
 
 const port = process.env.BILLING_PORT?.trim() || '9001';
-// With TLS, the server's own certificate is the one to trust; it names localhost for this check.
-const certificate = process.env.BILLING_TLS_CERT?.trim();
-const channel = billingChannel(certificate ? { BILLING_TLS_CA: certificate, BILLING_TLS_SERVER_NAME: 'localhost' } : {});
+// With TLS (the task has the authority's certificate), the server's certificate names localhost for this check.
+const authority = process.env.BILLING_TLS_CA?.trim();
+const channel = billingChannel(authority ? { BILLING_TLS_CA: authority, BILLING_TLS_SERVER_NAME: 'localhost' } : {});
 const client = new HealthClient(`127.0.0.1:${port}`, channel.credentials, channel.options);
 
 client.check({ service: '' }, new Metadata(), { deadline: Date.now() + 2000 }, (error, response) => {

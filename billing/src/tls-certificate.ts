@@ -1,40 +1,78 @@
 /**
- * A self-signed ECDSA P-256 server certificate for the billing gRPC port, and its private key, in PEM.
- * Clients trust exactly this certificate (it is its own trust anchor), so no CA has to be run or paid
- * for; the deploy-time custom resource (infra/custom-resources/billing-certificate.ts) makes one and
- * keeps the key in Secrets Manager.
+ * The billing gRPC port's TLS identities, in PEM: a private certificate authority that lives for years
+ * and is all the clients trust, and the server certificates it issues for the hosts clients dial.
+ * Replacing the server certificate then never touches the clients, and old and new tasks are both
+ * trusted while a rotation rolls out. The deploy-time custom resource (infra/custom-resources/
+ * billing-certificate.ts) makes both and keeps the private keys in Secrets Manager.
  */
-import { createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
+import { createPrivateKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as x509 from '@peculiar/x509';
 
 export interface TlsIdentity { certificate: string; privateKey: string }
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+// Node's WebCrypto, typed apart from the DOM's that @peculiar/x509 declares.
+const crypto = webcrypto as never;
 
-/** `hosts`: the names (and IP addresses) clients dial, the first one also the subject's common name. */
-export async function selfSignedCertificate(hosts: string[], validDays: number, now = new Date()): Promise<TlsIdentity> {
-  if (hosts.length === 0) throw new Error('A certificate needs at least one host name');
-  const keys = await webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as webcrypto.CryptoKeyPair;
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(16).toString('hex'),
-    name: `CN=${hosts[0]}`,
-    notBefore: new Date(now.getTime() - 5 * 60_000), // clock skew between the signer and the first clients
-    notAfter: new Date(now.getTime() + validDays * 86_400_000),
-    signingAlgorithm: ALGORITHM,
-    keys: keys as never, // Node's WebCrypto keys, typed apart from the DOM's
-    extensions: [
-      // A trust anchor of its own: CA true, but it may sign nothing below it (path length 0).
-      new x509.BasicConstraintsExtension(true, 0, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign, true),
-      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-      new x509.SubjectAlternativeNameExtension(hosts.map((host) => (isIP(host) ? { type: 'ip', value: host } : { type: 'dns', value: host }))),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never, false, webcrypto as never),
-    ],
-  }, webcrypto as never);
+const validity = (now: Date, days: number) => ({
+  notBefore: new Date(now.getTime() - 5 * 60_000), // clock skew between the signer and the first clients
+  notAfter: new Date(now.getTime() + days * 86_400_000),
+});
+
+async function identity(certificate: x509.X509Certificate, keys: webcrypto.CryptoKeyPair): Promise<TlsIdentity> {
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   return {
     certificate: certificate.toString('pem'),
     privateKey: createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }).toString(),
   };
+}
+
+const newKeys = () => webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
+
+/** A certificate authority that may issue server certificates and nothing below them (path length 0). */
+export async function certificateAuthority(name: string, validDays: number, now = new Date()): Promise<TlsIdentity> {
+  const keys = await newKeys();
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomBytes(16).toString('hex'), name: `CN=${name}`, ...validity(now, validDays),
+    signingAlgorithm: ALGORITHM, keys: keys as never,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never, false, crypto),
+    ],
+  }, crypto);
+  return identity(certificate, keys);
+}
+
+/** A server certificate for `hosts` (names and IP addresses; the first is also the common name), issued by `authority`. */
+export async function serverCertificate(authority: TlsIdentity, hosts: string[], validDays: number, now = new Date()): Promise<TlsIdentity> {
+  if (hosts.length === 0) throw new Error('A certificate needs at least one host name');
+  const issuer = new x509.X509Certificate(authority.certificate);
+  const der = createPrivateKey(authority.privateKey).export({ format: 'der', type: 'pkcs8' });
+  const signingKey = await webcrypto.subtle.importKey('pkcs8', der, ALGORITHM, false, ['sign']);
+  const keys = await newKeys();
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: randomBytes(16).toString('hex'), subject: `CN=${hosts[0]}`, issuer: issuer.subject, ...validity(now, validDays),
+    signingAlgorithm: ALGORITHM, publicKey: keys.publicKey as never, signingKey: signingKey as never,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension(hosts.map((host) => (isIP(host) ? { type: 'ip', value: host } : { type: 'dns', value: host }))),
+      await x509.AuthorityKeyIdentifierExtension.create(issuer, false, crypto),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never, false, crypto),
+    ],
+  }, crypto);
+  return identity(certificate, keys);
+}
+
+/** Was `certificate` issued (and signed) by `authority`? */
+export function issuedBy(certificate: string, authority: string): boolean {
+  try {
+    const [leaf, ca] = [new X509Certificate(certificate), new X509Certificate(authority)];
+    return leaf.checkIssued(ca) && leaf.verify(ca.publicKey);
+  } catch {
+    return false;
+  }
 }

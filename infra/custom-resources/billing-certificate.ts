@@ -1,45 +1,59 @@
 /**
- * CloudFormation custom resource (Provider framework) that owns the billing service's TLS identity, so
- * its private key is never in the template, the code or the repository:
- * - Create, or Update with a new `RotationId`: a new self-signed certificate for `Hosts` → the secret
- *   ({certificate, privateKey}); the certificate (public) is returned for the clients to trust.
- * - Update with the same `RotationId`: returns the certificate the secret already holds.
- * - Delete: nothing; the secret is deleted with its own resource.
- * Properties: SecretId (ARN of the secret), Hosts (comma-separated), ValidDays, RotationId.
+ * CloudFormation custom resource (Provider framework) that owns the billing service's TLS identities,
+ * so no private key is ever in the template, the code or the repository:
+ * - the certificate authority: made once (10 years) into `AuthoritySecretId`, which only this function
+ *   reads; its certificate (public) is what the functions trust, and it does not change on rotation;
+ * - the server certificate for `Hosts`, issued by it into `SecretId` (which the billing task reads), with
+ *   the `RotationId` and hosts it was made for. A new RotationId or new hosts issue a new one; so does
+ *   a rollback to an older RotationId, which is harmless: every server certificate it issues is trusted.
+ * Delete: nothing; the secrets are deleted with their own resources.
  */
-import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { selfSignedCertificate, type TlsIdentity } from '../../billing/src/tls-certificate';
+import { certificateAuthority, issuedBy, serverCertificate, type TlsIdentity } from '../../billing/src/tls-certificate';
 
-interface Properties { SecretId: string; Hosts: string; ValidDays: string; RotationId: string }
-export interface CertificateResult { PhysicalResourceId: string; Data: { Certificate: string } }
+interface Properties { AuthoritySecretId: string; SecretId: string; Hosts: string; ValidDays: string; RotationId: string }
+interface ServerIdentity extends TlsIdentity { rotationId: string; hosts: string }
+export interface CertificateResult { PhysicalResourceId: string; Data: { AuthorityCertificate: string } }
 
+const AUTHORITY_DAYS = 3650;
 const secrets = new SecretsManagerClient({});
 
-async function stored(secretId: string): Promise<TlsIdentity | undefined> {
+/** What a secret holds, or undefined before the first write (its generated placeholder is not JSON). Other failures are failures. */
+async function stored<T extends TlsIdentity>(secretId: string): Promise<T | undefined> {
+  let text: string | undefined;
   try {
-    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
-    const value = JSON.parse(SecretString ?? '{}') as Partial<TlsIdentity>;
-    return value.certificate && value.privateKey ? { certificate: value.certificate, privateKey: value.privateKey } : undefined;
+    text = (await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+  try {
+    const value = JSON.parse(text ?? '') as Partial<T>;
+    return value.certificate && value.privateKey ? (value as T) : undefined;
   } catch {
-    return undefined; // no value yet
+    return undefined;
   }
 }
 
-/** An update that changes neither the rotation id nor the host names keeps the certificate it has. */
-export function keepsCertificate(event: CloudFormationCustomResourceEvent): boolean {
-  if (event.RequestType !== 'Update') return false;
-  const [now, before] = [event.ResourceProperties, event.OldResourceProperties] as unknown as Properties[];
-  return now!.RotationId === before!.RotationId && now!.Hosts === before!.Hosts;
+const put = (secretId: string, value: object) => secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(value) }));
+
+/** The server certificate stays only while it is the authority's and was made for these hosts and this rotation. */
+export function keepsServerCertificate(current: ServerIdentity | undefined, props: Pick<Properties, 'Hosts' | 'RotationId'>, authority: TlsIdentity): boolean {
+  return Boolean(current && current.rotationId === props.RotationId && current.hosts === props.Hosts && issuedBy(current.certificate, authority.certificate));
 }
 
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<CertificateResult | { PhysicalResourceId: string }> {
   const props = event.ResourceProperties as unknown as Properties;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
-  const physicalId = `billing-tls:${props.SecretId}`;
-  const existing = keepsCertificate(event) ? await stored(props.SecretId) : undefined;
-  if (existing) return { PhysicalResourceId: physicalId, Data: { Certificate: existing.certificate } };
-  const identity = await selfSignedCertificate(props.Hosts.split(','), Number(props.ValidDays));
-  await secrets.send(new PutSecretValueCommand({ SecretId: props.SecretId, SecretString: JSON.stringify(identity) }));
-  return { PhysicalResourceId: physicalId, Data: { Certificate: identity.certificate } };
+  let authority = await stored<TlsIdentity>(props.AuthoritySecretId);
+  if (!authority) {
+    authority = await certificateAuthority('patient-management billing CA', AUTHORITY_DAYS);
+    await put(props.AuthoritySecretId, authority);
+  }
+  if (!keepsServerCertificate(await stored<ServerIdentity>(props.SecretId), props, authority)) {
+    const issued = await serverCertificate(authority, props.Hosts.split(','), Number(props.ValidDays));
+    await put(props.SecretId, { ...issued, rotationId: props.RotationId, hosts: props.Hosts } satisfies ServerIdentity);
+  }
+  return { PhysicalResourceId: `billing-tls:${props.SecretId}`, Data: { AuthorityCertificate: authority.certificate } };
 }

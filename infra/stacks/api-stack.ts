@@ -38,7 +38,7 @@ export interface ApiStackProps extends StackProps {
   vpc: ec2.IVpc;
   functionsSecurityGroup: ec2.ISecurityGroup;
   billingAddress: string;
-  /** Billing's certificate to trust (TLS); absent where billing runs elsewhere in plaintext (LocalStack community). */
+  /** The certificate authority billing's certificate comes from (TLS); absent where billing runs elsewhere in plaintext (LocalStack community). */
   billingTlsCertificate?: string;
   kafka: KafkaTarget;
 }

@@ -21,8 +21,10 @@ export interface BillingStackProps extends StackProps {
   functionsSecurityGroup: ec2.ISecurityGroup;
   table: ITable;
   key: kms.IKey;
-  /** The secret holding the TLS certificate and private key ({certificate, privateKey}). */
+  /** The secret holding the server's TLS certificate and private key ({certificate, privateKey}). */
   tlsIdentity: secretsmanager.ISecret;
+  /** The certificate authority that issued it (PEM, public), for the container's own health check. */
+  tlsAuthority: string;
 }
 
 export const BILLING_PORT = 9001;
@@ -62,6 +64,7 @@ export class BillingStack extends Stack {
         BILLING_DRAIN_TIMEOUT_MS: '10000', POWERTOOLS_SERVICE_NAME: 'billing', POWERTOOLS_LOG_LEVEL: 'INFO',
         // Secrets are read when a task starts: a new rotation id changes the task definition, so new tasks take the new key.
         BILLING_TLS_ROTATION_ID: config.billingCertificateRotationId,
+        BILLING_TLS_CA: props.tlsAuthority,
       },
       secrets: {
         BILLING_TLS_CERT: ecs.Secret.fromSecretsManager(tlsIdentity, 'certificate'),

@@ -16,8 +16,8 @@ import { ServiceFunction } from '../constructs/service-function';
 import { tables as tableDefinitions, type TableDefinition, type TableName } from '../definitions/tables';
 import { billingHost } from './billing-stack';
 
-/** The billing certificate's life; rotate before it ends with -c billingCertificateRotationId=… */
-const BILLING_CERTIFICATE_DAYS = 397;
+/** The billing server certificate's life; replace it before it ends with -c billingCertificateRotationId=… */
+const BILLING_CERTIFICATE_DAYS = 825;
 
 export interface StatefulStackProps extends StackProps { config: DeploymentConfig }
 
@@ -29,8 +29,11 @@ export class StatefulStack extends Stack {
   readonly signingKeys: secretsmanager.Secret;
   readonly publicJwks: ssm.StringParameter;
   readonly cursorKey: secretsmanager.Secret;
-  /** Billing's TLS certificate (PEM, public: what its clients trust) and the secret with it and its key; absent where billing runs elsewhere. */
-  readonly billingTls?: { certificate: string; secret: secretsmanager.Secret };
+  /**
+   * Billing's TLS: the authority's certificate (PEM, public: what its clients trust; stable across
+   * rotations) and the secret with the server certificate and key. Absent where billing runs elsewhere.
+   */
+  readonly billingTls?: { authorityCertificate: string; secret: secretsmanager.Secret };
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -77,10 +80,14 @@ export class StatefulStack extends Stack {
     if (!config.externalBillingAddress) this.billingTls = this.billingTlsIdentity(config);
   }
 
-  /** A self-signed certificate for billing's Cloud Map name, made at deploy time; its key only in the secret. */
+  /** A private CA and a server certificate it issues for billing's Cloud Map name, made at deploy time; keys only in secrets. */
   private billingTlsIdentity(config: DeploymentConfig): NonNullable<StatefulStack['billingTls']> {
+    const authority = new secretsmanager.Secret(this, 'BillingTlsAuthority', {
+      description: 'Certificate authority (certificate and private key) for the billing gRPC port; only its provisioner reads it',
+      encryptionKey: this.key, removalPolicy: config.removalPolicy,
+    });
     const secret = new secretsmanager.Secret(this, 'BillingTlsIdentity', {
-      description: 'Billing gRPC TLS certificate and private key; written by the certificate provisioner',
+      description: 'Billing gRPC server certificate and private key; written by the certificate provisioner, read by the billing task',
       encryptionKey: this.key, removalPolicy: config.removalPolicy,
     });
     const provisioner = new ServiceFunction(this, 'BillingCertificateProvisioner', {
@@ -88,18 +95,20 @@ export class StatefulStack extends Stack {
         description: 'Creates and rotates the billing service TLS certificate (CloudFormation custom resource)', tables: {} },
       key: this.key, logRetention: config.logRetention, memorySize: 256, timeout: Duration.seconds(30),
     });
-    secret.grantRead(provisioner.fn);
-    secret.grantWrite(provisioner.fn);
+    for (const s of [authority, secret]) {
+      s.grantRead(provisioner.fn);
+      s.grantWrite(provisioner.fn);
+    }
     const certificate = new CustomResource(this, 'BillingTlsCertificate', {
       serviceToken: new Provider(this, 'BillingCertificateProvider', { onEventHandler: provisioner.fn }).serviceToken,
       // localhost and 127.0.0.1: the container's own health check dials the task itself.
       properties: {
-        SecretId: secret.secretArn, Hosts: [billingHost(config.stage), 'localhost', '127.0.0.1'].join(','),
+        AuthoritySecretId: authority.secretArn, SecretId: secret.secretArn, Hosts: [billingHost(config.stage), 'localhost', '127.0.0.1'].join(','),
         ValidDays: String(BILLING_CERTIFICATE_DAYS), RotationId: config.billingCertificateRotationId,
       },
     });
-    certificate.node.addDependency(secret);
-    return { certificate: certificate.getAttString('Certificate'), secret };
+    certificate.node.addDependency(authority, secret);
+    return { authorityCertificate: certificate.getAttString('AuthorityCertificate'), secret };
   }
 
   private table(def: TableDefinition, config: DeploymentConfig): dynamodb.Table {

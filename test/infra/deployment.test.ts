@@ -255,8 +255,12 @@ describe.each(['aws', 'localstack-full'] as Profile[])('profile %s: the whole AW
   it('speaks TLS to billing: the key only in the task (as a secret), its certificate trusted by every function that calls billing', () => {
     const stateful = s().templates.stateful!;
     stateful.hasResourceProperties('AWS::CloudFormation::CustomResource', {
-      Hosts: 'billing.patient-dev.internal,localhost,127.0.0.1', ValidDays: '397', RotationId: 'initial', SecretId: Match.anyValue(),
+      Hosts: 'billing.patient-dev.internal,localhost,127.0.0.1', ValidDays: '825', RotationId: 'initial', SecretId: Match.anyValue(), AuthoritySecretId: Match.anyValue(),
     });
+    // The authority's key is for the provisioner alone: no task or function policy names that secret.
+    const authoritySecret = Object.keys(resourcesOf(stateful, 'AWS::SecretsManager::Secret')).find((id) => id.startsWith('BillingTlsAuthority'))!;
+    const readers = [s().templates.billing, s().templates.api].flatMap((t) => Object.values(resourcesOf(t, 'AWS::IAM::Policy')));
+    expect(JSON.stringify(readers)).not.toContain(authoritySecret);
     s().templates.billing!.hasResourceProperties('AWS::ECS::TaskDefinition', {
       ContainerDefinitions: [Match.objectLike({
         Secrets: Match.arrayWith([
@@ -324,7 +328,7 @@ describe('profile localstack-community: degrades knowingly', () => {
     }
     s().templates.api!.hasOutput('BillingAddress', { Value: 'host.docker.internal:9001' });
     // A billing server run elsewhere is reached in plaintext: no certificate is made or trusted.
-    expect(JSON.stringify(resourcesOf(s().templates.stateful, 'AWS::CloudFormation::CustomResource'))).not.toContain('ValidDays');
+    expect(JSON.stringify(resourcesOf(s().templates.stateful, 'AWS::CloudFormation::CustomResource'))).not.toContain('AuthoritySecretId');
     for (const fn of Object.values(deployedFunctions(s()))) expect(environmentOf(fn).BILLING_TLS_CA).toBeUndefined();
     s().templates.stateful!.hasOutput('BillingAccountsTable', {});
   });
