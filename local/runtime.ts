@@ -171,6 +171,7 @@ function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys }: Enviro
     CURSOR_KEY: process.env.CURSOR_KEY ?? 'local-cursor-key-not-for-production',
     POWERTOOLS_METRICS_NAMESPACE: 'PatientManagement',
     [CORS_ORIGINS_VARIABLE]: process.env[CORS_ORIGINS_VARIABLE] ?? '',
+    LOCAL_RUNTIME: 'true', // the OpenAPI document then describes the local pages too
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     BILLING_PORT: String(ports.billing),

@@ -7,7 +7,7 @@ import { logger } from '../commons/logger';
 
 export type SecurityEvent =
   | 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'LOGIN_THROTTLED'
-  | 'REFRESH_TOKEN_REUSED' | 'LOGGED_OUT' | 'USER_CREATED';
+  | 'REFRESH_TOKEN_REUSED' | 'REFRESH_AFTER_REVOCATION' | 'LOGGED_OUT' | 'USER_CREATED';
 
 /** Failures and suspected attacks at WARN (on by default everywhere); routine outcomes at INFO. */
 const WARN: ReadonlySet<SecurityEvent> = new Set(['LOGIN_FAILED', 'LOGIN_THROTTLED', 'REFRESH_TOKEN_REUSED']);

@@ -7,7 +7,8 @@
 import { renameSync, writeFileSync, type WriteFileOptions } from 'node:fs';
 
 export function writeFileAtomic(path: string, data: string, options?: WriteFileOptions): void {
-  const temporary = `${path}.${process.pid}.tmp`;
+  // One writer per data folder, so one fixed name: a kill mid-write leaves at most this one file behind.
+  const temporary = `${path}.tmp`;
   writeFileSync(temporary, data, options);
   renameSync(temporary, path);
 }

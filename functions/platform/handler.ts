@@ -19,7 +19,7 @@ export const handler = httpHandler(async (event) => {
     return { ...response, body: JSON.stringify({ ...JSON.parse(response.body), components }) };
   }
   if (event.resource === '/api-docs') {
-    openApi ??= buildOpenApi(routes, schemaRegistry);
+    openApi ??= buildOpenApi(routes, schemaRegistry, process.env.LOCAL_RUNTIME === 'true');
     return json(200, openApi, { 'Cache-Control': 'public, max-age=300' });
   }
   throw notFound();

@@ -4,7 +4,7 @@
  */
 import { connect } from 'node:net';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { makeGenericClientConstructor, type Client } from '@grpc/grpc-js';
+import { makeGenericClientConstructor, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { billingChannel } from '../../billing/src/channel';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
 import { logger } from '../commons/logger';
@@ -65,7 +65,7 @@ export function billingCheck(address: string): Check {
     healthClient ??= new HealthClient(address, channel.credentials, channel.options);
     const call = (healthClient as unknown as Record<string, (req: Buffer, opts: object, cb: (e: Error | null, r?: Buffer) => void) => void>).Check!;
     call.call(healthClient, Buffer.alloc(0), { deadline: Date.now() + CHECK_TIMEOUT_MS }, (error, response) => {
-      if (error) return reject(new Error(`billing: ${error.message}`));
+      if (error) return reject((error as ServiceError).code === status.DEADLINE_EXCEEDED ? new CheckFailed('timed out', 'billing: deadline exceeded') : new Error(`billing: ${error.message}`));
       // Field 1 (status), varint: 1 = SERVING.
       if (response && response[0] === 0x08 && response[1] === 1) return resolve();
       reject(new CheckFailed('not serving', 'billing is not serving'));

@@ -75,8 +75,9 @@ const LOCAL_PAGES: Record<string, JsonObject> = {
   },
 };
 
-export function buildOpenApi(routes: RouteDefinition[], schemas: Record<string, z.ZodType>): JsonObject {
-  const paths: Record<string, JsonObject> = { ...LOCAL_PAGES };
+/** `localPages`: the local runtime's document also describes the pages it serves beside the API. */
+export function buildOpenApi(routes: RouteDefinition[], schemas: Record<string, z.ZodType>, localPages = false): JsonObject {
+  const paths: Record<string, JsonObject> = localPages ? { ...LOCAL_PAGES } : {};
   for (const route of routes) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route, schemas);
   const components = Object.fromEntries(
     Object.entries({ ...schemas, Problem: ProblemSchema }).map(([name, schema]) => [name, toJsonSchema(schema)]),

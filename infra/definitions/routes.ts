@@ -36,8 +36,8 @@ const route = (r: RouteDefinition): RouteDefinition => r;
 
 const text = { type: 'string' } as const;
 const ETAG = { name: 'ETag', description: 'The patient\'s version, quoted ("3"); send it back in If-Match', schema: text };
-const RETRY_AFTER = { name: 'Retry-After', description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } } as const;
-const LOGIN_HEADERS = { 429: [RETRY_AFTER] };
+const retryAfter = (when: string) => ({ name: 'Retry-After', description: `Seconds to wait before trying again; ${when}`, schema: { type: 'integer', minimum: 1 } } as const);
+const LOGIN_HEADERS = { 429: [retryAfter('after too many failed logins for one email')] };
 
 export const routes: RouteDefinition[] = [
   route({ method: 'GET', path: '/health', function: 'platform', authorized: false, tag: 'platform',
@@ -80,7 +80,7 @@ export const routes: RouteDefinition[] = [
     summary: 'Create a patient and open its billing account', requestSchema: 'PatientInput', responseSchema: 'Patient',
     headers: [{ name: 'Idempotency-Key', description: 'Same key and body within 24 h returns the first response; another body → 422', schema: { type: 'string' } }],
     successStatus: 201, errorStatuses: [400, 401, 403, 409, 413, 422],
-    responseHeaders: { 201: [{ name: 'Location', description: '/api/patients/{id} of the new patient', schema: text }, ETAG], 409: [RETRY_AFTER] } }),
+    responseHeaders: { 201: [{ name: 'Location', description: '/api/patients/{id} of the new patient', schema: text }, ETAG], 409: [retryAfter('only while the same Idempotency-Key is still in progress (not for a taken email)')] } }),
   route({ method: 'GET', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
     summary: 'Read a patient', responseSchema: 'Patient', successStatus: 200, errorStatuses: [401, 403, 404], responseHeaders: { 200: [ETAG] } }),
   route({ method: 'PUT', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',

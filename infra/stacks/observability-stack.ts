@@ -72,6 +72,14 @@ export class ObservabilityStack extends Stack {
       dimensionsMap: { FunctionName: props.functions['analytics-consumer']!.functionName }, period: Duration.minutes(1),
     });
     alarm('KafkaLag', offsetLag, 1000, 'analytics consumer falls behind topic patient');
+    // The stream readers report failed records instead of failing, so their Errors alarm stays quiet while
+    // Kafka or billing is down; the age of the oldest record they have not taken tells it.
+    for (const name of ['publisher', 'pending-billing'] as const) {
+      const fn = props.functions[name];
+      if (!fn) continue;
+      alarm(`StreamAge-${name}`, fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }), 5 * 60 * 1000,
+        `${name} is more than 5 minutes behind the patients stream (${name === 'publisher' ? 'Kafka' : 'billing'} unreachable?)`);
+    }
     alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5) }), 5, 'API answers 5xx');
     const securityMetrics = SECURITY_ALARMS.map(({ event, threshold, description }) => {
       const metric = new logs.MetricFilter(this, `SecurityEvents-${event}`, {

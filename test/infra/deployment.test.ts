@@ -201,8 +201,15 @@ describe.each(PROFILES)('profile %s', (profile) => {
       expect(patterns).toContain(`{ $.securityEvent = "${event}" }`);
       s().templates.observability!.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: event, Namespace: 'PatientManagement', AlarmActions: [Match.anyValue()] });
     }
-    const authLogs = JSON.stringify(filters.map((f) => f.Properties.LogGroupName));
-    expect(authLogs).toContain('Fnauth');
+    for (const filter of filters) expect(JSON.stringify(filter.Properties.LogGroupName)).toMatch(/ExportsOutputRefFnauthLogs/);
+  });
+
+  it('alarms when a reader of the patients stream falls behind (its failures are reported per record, not as errors)', () => {
+    for (const name of ['publisher', 'pendingbilling']) {
+      const alarms = Object.values(resourcesOf(s().templates.observability, 'AWS::CloudWatch::Alarm'))
+        .filter((a) => a.Properties.MetricName === 'IteratorAge' && JSON.stringify(a.Properties.Dimensions).includes(`Fn${name}Function`));
+      expect([name, alarms.length]).toEqual([name, 1]);
+    }
   });
 
   it('keeps the audit trail append-only for the patients function: PutItem, no read, update or delete', () => {

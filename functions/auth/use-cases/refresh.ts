@@ -17,7 +17,8 @@ export async function refresh(ports: AuthPorts, refreshToken: string): Promise<T
   const family = await ports.sessions.findFamily(record.familyId);
   if (record.used || !family || family.revoked) {
     await ports.sessions.revokeFamily(record.familyId, nowSeconds);
-    securityEvent('REFRESH_TOKEN_REUSED', { userId: record.userId, familyId: record.familyId, familyRevokedBefore: family?.revoked ?? true });
+    // A used token presented again is a theft signal; a token of a login already ended (logout) is routine.
+    securityEvent(record.used ? 'REFRESH_TOKEN_REUSED' : 'REFRESH_AFTER_REVOCATION', { userId: record.userId, familyId: record.familyId });
     throw new AuthError('UNAUTHORIZED');
   }
   const user = await ports.users.findById(record.userId);

@@ -7,8 +7,10 @@ import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 
 export type KafkaAuth = 'iam' | 'none';
 
+/** KAFKA_AUTH as set by the deployment: a typo must not silently mean plaintext. */
 export function kafkaAuthOf(value: string | undefined): KafkaAuth {
-  return value === 'iam' ? 'iam' : 'none';
+  if (value === 'iam' || value === 'none') return value;
+  throw new Error(`KAFKA_AUTH must be iam or none, not "${value ?? ''}"`);
 }
 
 export function kafkaClient(clientId: string, brokers: string[], auth: KafkaAuth, options: Partial<KafkaConfig> = {}): Kafka {

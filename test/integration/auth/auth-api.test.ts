@@ -303,24 +303,26 @@ describe('security events', () => {
     const spies = (['info', 'warn'] as const).map((level) => jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => { logged.push([level, ...args]); }));
     try {
       const clinician = await signupAndLogin('clinician', adminToken);
-      await call('POST', '/api/auth/login', { body: { email: clinician.email, password: 'wrong password' } });
+      await call('POST', '/api/auth/login', { body: { email: clinician.email, password: 'Tr0ub4dor&3-wrong' } });
       const stranger = uniqueEmail('stranger');
       await call('POST', '/api/auth/login', { body: { email: stranger, password: 'a guess of 8+' } });
       const rotated = await call('POST', '/api/auth/refresh', { body: { refreshToken: clinician.refreshToken } });
       await call('POST', '/api/auth/refresh', { body: { refreshToken: clinician.refreshToken } });
       const again = await call('POST', '/api/auth/login', { body: { email: clinician.email, password: clinician.password } });
       await call('POST', '/api/auth/logout', { headers: bearer(again.body.accessToken as string) });
+      await call('POST', '/api/auth/refresh', { body: { refreshToken: again.body.refreshToken } }); // after logout: routine, not theft
       for (let i = 0; i < 6; i++) await call('POST', '/api/auth/login', { body: { email: stranger, password: 'a guess of 8+' } });
 
       const events = logged.map(([level, , fields]) => [level, (fields as { securityEvent?: string })?.securityEvent]);
       expect(events).toEqual(expect.arrayContaining([
         ['info', 'USER_CREATED'], ['info', 'LOGIN_SUCCEEDED'], ['warn', 'LOGIN_FAILED'], ['warn', 'REFRESH_TOKEN_REUSED'],
-        ['info', 'LOGGED_OUT'], ['warn', 'LOGIN_THROTTLED'],
+        ['info', 'LOGGED_OUT'], ['warn', 'LOGIN_THROTTLED'], ['info', 'REFRESH_AFTER_REVOCATION'],
       ]));
+      expect(events.filter(([, name]) => name === 'REFRESH_TOKEN_REUSED')).toHaveLength(1);
       const created = logged.find(([, , f]) => (f as { securityEvent?: string }).securityEvent === 'USER_CREATED')![2];
       expect(created).toMatchObject({ userId: clinician.id, role: 'clinician', grantedBy: expect.any(String) });
       const text = JSON.stringify(logged).toLowerCase();
-      for (const secret of [clinician.email, stranger.toLowerCase(), clinician.password, 'a guess of 8+', clinician.refreshToken, clinician.accessToken, rotated.body.refreshToken as string]) {
+      for (const secret of [clinician.email, stranger.toLowerCase(), clinician.password, 'Tr0ub4dor&3-wrong', 'a guess of 8+', clinician.refreshToken, clinician.accessToken, rotated.body.refreshToken as string]) {
         expect(text).not.toContain(secret.toLowerCase());
       }
     } finally {
