@@ -9,8 +9,8 @@ import { bearerToken } from './domain/access-token';
 import { AuthError, type AuthErrorKind } from './domain/errors';
 import { authPorts } from './ports-from-env';
 import type { AuthPorts } from './ports';
-import { LoginRequest, RefreshRequest, SignupRequest } from './schemas';
-import { login, logout, publicJwks, refresh, signup, validate } from './use-cases';
+import { LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest } from './schemas';
+import { changePassword, login, logout, publicJwks, refresh, signup, validate } from './use-cases';
 
 const PROBLEM_OF: Record<AuthErrorKind, [number, string]> = {
   // One message for unknown email and wrong password alike: nothing tells which emails exist.
@@ -19,6 +19,7 @@ const PROBLEM_OF: Record<AuthErrorKind, [number, string]> = {
   THROTTLED: [429, 'Too many failed logins for this account; try again later'],
   EMAIL_TAKEN: [409, 'This email is already registered'],
   FORBIDDEN: [403, 'Only an admin may create users with this role'],
+  WRONG_PASSWORD: [403, 'The current password is incorrect'],
 };
 
 /** Aliases of the original gateway answer exactly like their /api/auth/ twins. */
@@ -39,6 +40,8 @@ export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Prom
       case 'POST /api/auth/logout':
         await logout(ports, bearer);
         return noContent();
+      case 'POST /api/auth/password':
+        return json(200, await changePassword(ports, bearer, parseBody(event, PasswordChangeRequest)));
       case 'GET /api/auth/validate':
         return json(200, await validate(ports, bearer));
       case 'GET /.well-known/jwks.json':

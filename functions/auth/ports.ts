@@ -3,25 +3,30 @@ import type { Role, TokenSettings } from './domain/access-token';
 import type { KeySet } from './domain/keys';
 import type { ScryptCost } from './domain/password';
 
-export interface UserRecord { id: string; email: string; role: Role; passwordHash: string; createdAt: string }
+export interface UserRecord {
+  id: string; email: string; role: Role; passwordHash: string; createdAt: string;
+  /** Epoch ms of the last password change: logins started before it are over. */
+  passwordChangedAt?: number;
+}
 
 export interface UserRepository {
   /** Atomic: fails with AuthError EMAIL_TAKEN when the (normalized) email is already used. */
   create(user: UserRecord): Promise<void>;
   findByEmail(email: string): Promise<UserRecord | undefined>;
   findById(id: string): Promise<UserRecord | undefined>;
+  changePassword(id: string, passwordHash: string, changedAt: number): Promise<void>;
 }
 
 /** One stored refresh token (by hash); `used` once it has been exchanged. */
 export interface RefreshRecord { familyId: string; userId: string; used: boolean; expiresAt: number }
 
 /** One login: every refresh token and access token descending from it. Times in epoch seconds. */
-export interface TokenFamily { id: string; userId: string; revoked: boolean; accessTokens: Record<string, number> }
+export interface TokenFamily { id: string; userId: string; revoked: boolean; accessTokens: Record<string, number>; /** Epoch ms; absent on logins older than this field. */ startedAt?: number }
 
 export interface IssuedTokens { refreshHash: string; refreshExpiresAt: number; accessJti: string; accessExpiresAt: number }
 
 export interface SessionStore {
-  startFamily(family: { id: string; userId: string }, tokens: IssuedTokens): Promise<void>;
+  startFamily(family: { id: string; userId: string; startedAt: number }, tokens: IssuedTokens): Promise<void>;
   findRefresh(refreshHash: string): Promise<RefreshRecord | undefined>;
   findFamily(id: string): Promise<TokenFamily | undefined>;
   /** Marks the old refresh token used and records the new pair, atomically; false if it was used meanwhile or the family was revoked. */

@@ -11,9 +11,11 @@ const Role = z.enum(['admin', 'clinician', 'patient']);
 const Email = emailAddress().transform((e) => e.toLowerCase())
   .meta({ format: 'email', description: 'Compared case-insensitively; stored trimmed and lower-cased' });
 
+const NewPassword = z.string().min(8, 'Must be at least 8 characters').max(128, 'Must be at most 128 characters');
+
 export const SignupRequest = z.strictObject({
   email: Email,
-  password: z.string().min(8, 'Must be at least 8 characters').max(128, 'Must be at most 128 characters'),
+  password: NewPassword,
   role: Role.optional(),
 }).meta({ description: 'A new user; a role other than patient needs an admin token' });
 
@@ -22,6 +24,11 @@ export const LoginRequest = z.strictObject({
   // No minimum length here: a short wrong password is a wrong password (401), not a malformed request.
   password: z.string().min(1, 'Required').max(128, 'Must be at most 128 characters'),
 });
+
+export const PasswordChangeRequest = z.strictObject({
+  currentPassword: z.string().min(1, 'Required').max(128, 'Must be at most 128 characters'),
+  newPassword: NewPassword,
+}).meta({ description: 'The signed-in user\'s current password and a new one (8-128 characters)' });
 
 export const RefreshRequest = z.strictObject({
   // Any string is a token to look up: one that is not ours (an access token, say) is a 401, not a 400.
@@ -56,3 +63,4 @@ export const Jwks = z.object({
 
 export type SignupRequest = z.infer<typeof SignupRequest>;
 export type LoginRequest = z.infer<typeof LoginRequest>;
+export type PasswordChangeRequest = z.infer<typeof PasswordChangeRequest>;

@@ -7,10 +7,11 @@ import { logger } from '../commons/logger';
 
 export type SecurityEvent =
   | 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'LOGIN_THROTTLED'
-  | 'REFRESH_TOKEN_REUSED' | 'REFRESH_AFTER_REVOCATION' | 'LOGGED_OUT' | 'USER_CREATED';
+  | 'REFRESH_TOKEN_REUSED' | 'REFRESH_AFTER_REVOCATION' | 'LOGGED_OUT' | 'USER_CREATED'
+  | 'PASSWORD_CHANGED' | 'PASSWORD_CHANGE_FAILED';
 
 /** Failures and suspected attacks at WARN (on by default everywhere); routine outcomes at INFO. */
-const WARN: ReadonlySet<SecurityEvent> = new Set(['LOGIN_FAILED', 'LOGIN_THROTTLED', 'REFRESH_TOKEN_REUSED']);
+const WARN: ReadonlySet<SecurityEvent> = new Set(['LOGIN_FAILED', 'LOGIN_THROTTLED', 'REFRESH_TOKEN_REUSED', 'PASSWORD_CHANGE_FAILED']);
 
 export function securityEvent(event: SecurityEvent, fields: Record<string, string | number | boolean | undefined>): void {
   (WARN.has(event) ? logger.warn : logger.info).call(logger, `security: ${event}`, { securityEvent: event, ...fields });

@@ -3,7 +3,7 @@
  * and this registry names them as infra/definitions/routes.ts refers to them.
  */
 import { z } from 'zod';
-import { Jwks, LoginRequest, RefreshRequest, SignupRequest, TokenInfo, TokenPair, User } from '../auth/schemas';
+import { Jwks, LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest, TokenInfo, TokenPair, User } from '../auth/schemas';
 import { Patient, PatientInput, PatientPage } from '../patients/schemas';
 import { Analytics } from '../analytics/schemas';
 
@@ -14,7 +14,7 @@ export const Health = z.object({
 
 export const schemaRegistry: Record<string, z.ZodType> = {
   Health,
-  SignupRequest, LoginRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks,
+  SignupRequest, LoginRequest, PasswordChangeRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks,
   PatientInput, Patient, PatientPage,
   Analytics,
 };

@@ -58,6 +58,9 @@ export const routes: RouteDefinition[] = [
     successStatus: 200, errorStatuses: [400, 401, 413] }),
   route({ method: 'POST', path: '/api/auth/logout', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Revoke the presented access token and its refresh token', bearer: 'required', successStatus: 204, errorStatuses: [401] }),
+  route({ method: 'POST', path: '/api/auth/password', function: 'auth', authorized: false, tag: 'auth',
+    summary: 'Change the signed-in user\'s password: every earlier login ends, a new one is returned', bearer: 'required',
+    requestSchema: 'PasswordChangeRequest', responseSchema: 'TokenPair', successStatus: 200, errorStatuses: [400, 401, 403, 413, 429], responseHeaders: LOGIN_HEADERS }),
   route({ method: 'GET', path: '/api/auth/validate', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Describe the presented access token', bearer: 'required', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
   // The original system's gateway served auth under /auth/; its clients keep working.

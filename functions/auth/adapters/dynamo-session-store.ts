@@ -27,7 +27,7 @@ export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): S
         TransactItems: [
           { Put: { TableName: table, Item: refreshItem(tokens.refreshHash, family.id, family.userId, tokens.refreshExpiresAt) } },
           { Put: { TableName: table, Item: {
-            ...familyKey(family.id), type: 'FAMILY', userId: family.userId, revoked: false,
+            ...familyKey(family.id), type: 'FAMILY', userId: family.userId, revoked: false, startedAt: family.startedAt,
             accessTokens: { [tokens.accessJti]: tokens.accessExpiresAt }, expiresAt: tokens.refreshExpiresAt,
           } } },
         ],
@@ -43,7 +43,10 @@ export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): S
     async findFamily(id) {
       const { Item } = await db.send(new GetCommand({ TableName: table, Key: familyKey(id), ConsistentRead: true }));
       if (!Item) return undefined;
-      return { id, userId: Item.userId, revoked: Item.revoked === true, accessTokens: Item.accessTokens ?? {} };
+      return {
+        id, userId: Item.userId, revoked: Item.revoked === true, accessTokens: Item.accessTokens ?? {},
+        ...(typeof Item.startedAt === 'number' ? { startedAt: Item.startedAt } : {}),
+      };
     },
 
     async rotate(oldHash, familyId, tokens) {

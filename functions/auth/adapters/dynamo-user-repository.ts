@@ -3,7 +3,7 @@
  * makes the email unique (both written in one transaction, the email item only if absent).
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuthError } from '../domain/errors';
 import type { UserRecord, UserRepository } from '../ports';
 
@@ -15,7 +15,10 @@ export function dynamoUserRepository(db: DynamoDBDocumentClient, table: string):
   const findById = async (id: string): Promise<UserRecord | undefined> => {
     const { Item } = await db.send(new GetCommand({ TableName: table, Key: userKey(id), ConsistentRead: true }));
     if (!Item) return undefined;
-    return { id: Item.id, email: Item.email, role: Item.role, passwordHash: Item.passwordHash, createdAt: Item.createdAt };
+    return {
+      id: Item.id, email: Item.email, role: Item.role, passwordHash: Item.passwordHash, createdAt: Item.createdAt,
+      ...(typeof Item.passwordChangedAt === 'number' ? { passwordChangedAt: Item.passwordChangedAt } : {}),
+    };
   };
   return {
     async create(user) {
@@ -38,5 +41,11 @@ export function dynamoUserRepository(db: DynamoDBDocumentClient, table: string):
       return findById(typeof Item?.userId === 'string' ? Item.userId : NO_USER);
     },
     findById,
+    async changePassword(id, passwordHash, changedAt) {
+      await db.send(new UpdateCommand({
+        TableName: table, Key: userKey(id), ConditionExpression: 'attribute_exists(pk)',
+        UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at', ExpressionAttributeValues: { ':hash': passwordHash, ':at': changedAt },
+      }));
+    },
   };
 }

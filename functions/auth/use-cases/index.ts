@@ -1,3 +1,4 @@
+export { changePassword } from './change-password';
 export { login } from './login';
 export { logout } from './logout';
 export { publicJwks } from './jwks';

@@ -12,12 +12,12 @@ import { securityEvent } from '../security-log';
 import { mintPair, type TokenPair } from './tokens';
 
 /** The throttle key: a hash, so the sessions table holds no email addresses. */
-const throttleKey = (email: string) => createHash('sha256').update(`login:${email}`).digest('base64url');
+export const throttleKey = (email: string) => createHash('sha256').update(`login:${email}`).digest('base64url');
 
 const MAX_RESERVE_TRIES = 5;
 
 /** Counts this attempt, or says how long to wait when the window is full. */
-async function countAttempt(ports: AuthPorts, key: string): Promise<void> {
+export async function countAttempt(ports: AuthPorts, key: string): Promise<void> {
   for (let tries = 0; tries < MAX_RESERVE_TRIES; tries++) {
     const failures = await ports.sessions.loginFailures(key);
     const now = ports.now();
@@ -52,7 +52,7 @@ export async function login(ports: AuthPorts, input: LoginRequest): Promise<Toke
   const { pair, issued } = await mintPair(ports, user, familyId);
   await Promise.all([
     ports.sessions.clearLoginFailures(key),
-    ports.sessions.startFamily({ id: familyId, userId: user.id }, issued),
+    ports.sessions.startFamily({ id: familyId, userId: user.id, startedAt: ports.now() }, issued),
   ]);
   securityEvent('LOGIN_SUCCEEDED', { userId: user.id, role: user.role, familyId });
   return pair;

@@ -23,6 +23,12 @@ export async function refresh(ports: AuthPorts, refreshToken: string): Promise<T
   }
   const user = await ports.users.findById(record.userId);
   if (!user) throw new AuthError('UNAUTHORIZED');
+  // A login older than the last password change is over.
+  if (user.passwordChangedAt !== undefined && (family.startedAt ?? 0) < user.passwordChangedAt) {
+    await ports.sessions.revokeFamily(family.id, nowSeconds);
+    securityEvent('REFRESH_AFTER_REVOCATION', { userId: user.id, familyId: family.id });
+    throw new AuthError('UNAUTHORIZED');
+  }
 
   const { pair, issued } = await mintPair(ports, user, family.id);
   if (!(await ports.sessions.rotate(hash, family.id, issued))) {
