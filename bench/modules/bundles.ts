@@ -18,7 +18,8 @@ import { comparison, figure, limit, type Row } from '../lib/report';
 import { missing, ROOT } from '../lib/components';
 import { median } from '../lib/stats';
 
-const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 21);
+// Start-up times on a shared machine jitter by more than the few ms a small bundle costs: many runs, the median.
+const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 41);
 
 /** What a handler may read at load time; no network is touched by loading. */
 function loadEnvironment(): NodeJS.ProcessEnv {
