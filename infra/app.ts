@@ -50,7 +50,7 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
     ...props, key: stateful.key, api: api.api, functions: api.functions, securityLog: api.authLogGroup,
-    billing: billing && { service: billing.service, clusterName: billing.cluster.clusterName },
+    billing: billing && { service: billing.service, clusterName: billing.cluster.clusterName, logGroup: billing.logGroup },
   });
 
   new CfnOutput(api, 'ApiUrl', { value: api.api.url, description: 'Base URL of the API (stage prod)' });

@@ -5,11 +5,21 @@
 import { billingConfigFromEnv } from './config';
 import { logger } from './logger';
 import { startBillingServer } from './server';
+import { daysLeft } from './tls-certificate';
+
+const DAY_MS = 86_400_000;
 
 async function main(): Promise<void> {
   const config = billingConfigFromEnv();
   const server = await startBillingServer(config);
   logger.info('billing server listening', { host: config.host, port: server.port, table: config.tableName, tls: Boolean(config.tls) });
+  // Nothing renews the certificate by itself: its days left, at start and daily, feed an alarm (observability stack).
+  if (config.tls) {
+    const certificate = config.tls.certificate;
+    const report = () => logger.info('tls certificate', { tlsCertificateDaysLeft: daysLeft(certificate, new Date()) });
+    report();
+    setInterval(report, DAY_MS).unref();
+  }
 
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {

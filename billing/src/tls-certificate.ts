@@ -67,6 +67,11 @@ export async function serverCertificate(authority: TlsIdentity, hosts: string[],
   return identity(certificate, keys);
 }
 
+/** Whole days until `certificate` expires (negative once it has). */
+export function daysLeft(certificate: string, now: Date): number {
+  return Math.floor((new Date(new X509Certificate(certificate).validTo).getTime() - now.getTime()) / 86_400_000);
+}
+
 /** Was `certificate` issued (and signed) by `authority`? */
 export function issuedBy(certificate: string, authority: string): boolean {
   try {

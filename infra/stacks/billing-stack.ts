@@ -36,6 +36,7 @@ export class BillingStack extends Stack {
   readonly address: string;
   readonly service: ecs.FargateService;
   readonly cluster: ecs.Cluster;
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: BillingStackProps) {
     super(scope, id, props);
@@ -52,7 +53,7 @@ export class BillingStack extends Stack {
     // By ARN: ECS reads it with the execution role's own policy (a grant through the imported key would tie the stacks in a cycle).
     const tlsIdentity = secretsmanager.Secret.fromSecretCompleteArn(this, 'TlsIdentity', props.tlsIdentity.secretArn);
     props.key.grantDecrypt(task.obtainExecutionRole());
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: config.logRetention, encryptionKey: props.key, removalPolicy: config.removalPolicy });
+    const logGroup = this.logGroup = new logs.LogGroup(this, 'Logs', { retention: config.logRetention, encryptionKey: props.key, removalPolicy: config.removalPolicy });
     task.addContainer('billing', {
       image: ecs.ContainerImage.fromAsset(join(__dirname, '..', '..'), {
         file: 'billing/Dockerfile',

@@ -26,7 +26,7 @@ export interface ObservabilityStackProps extends StackProps {
   functions: Partial<Record<FunctionName, lambda.IFunction>>;
   /** The auth function's log group, where its security events are written. */
   securityLog: logs.ILogGroup;
-  billing?: { service: ecs.FargateService; clusterName: string };
+  billing?: { service: ecs.FargateService; clusterName: string; logGroup: logs.ILogGroup };
 }
 
 const NAMESPACE = 'PatientManagement';
@@ -81,6 +81,18 @@ export class ObservabilityStack extends Stack {
         `${name} is more than 5 minutes behind the patients stream (${name === 'publisher' ? 'Kafka' : 'billing'} unreachable?)`);
     }
     alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5) }), 5, 'API answers 5xx');
+    if (props.billing) {
+      // Billing logs its TLS certificate's days left at start and daily; nothing renews it by itself.
+      const daysLeft = new logs.MetricFilter(this, 'BillingCertificateDaysLeft', {
+        logGroup: props.billing.logGroup, metricNamespace: NAMESPACE, metricName: 'BillingTlsCertificateDaysLeft',
+        metricValue: '$.tlsCertificateDaysLeft', filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'tls certificate'),
+      }).metric({ statistic: 'Minimum', period: Duration.days(1) });
+      new cloudwatch.Alarm(this, 'BillingCertificateExpiry', {
+        metric: daysLeft, threshold: 30, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: 'billing TLS certificate expires within 30 days: deploy with -c billingCertificateRotationId=<new id>',
+      }).addAlarmAction(new actions.SnsAction(this.alarms));
+    }
     const securityMetrics = SECURITY_ALARMS.map(({ event, threshold, description }) => {
       const metric = new logs.MetricFilter(this, `SecurityEvents-${event}`, {
         logGroup: props.securityLog, metricNamespace: NAMESPACE, metricName: event, metricValue: '1',

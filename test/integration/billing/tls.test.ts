@@ -84,7 +84,8 @@ it('the container entry point serves TLS from BILLING_TLS_CERT/KEY, and its HEAL
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     await new Promise<void>((ready, fail) => {
-      child.stdout.on('data', (chunk: Buffer) => { if (chunk.toString().includes('"tls":true')) ready(); });
+      let logged = '';
+      child.stdout.on('data', (chunk: Buffer) => { logged += chunk.toString(); if (logged.includes('"tlsCertificateDaysLeft":29')) ready(); });
       child.once('exit', (code) => fail(new Error(`exited with ${code}`)));
     });
     const healthcheck = (extra: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/healthcheck.ts')],

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { certificateAuthority, issuedBy, serverCertificate } from '../../../billing/src/tls-certificate';
+import { certificateAuthority, daysLeft, issuedBy, serverCertificate } from '../../../billing/src/tls-certificate';
 import { keepsServerCertificate } from '../../../infra/custom-resources/billing-certificate';
 
 describe('billing TLS certificates', () => {
@@ -22,6 +22,8 @@ describe('billing TLS certificates', () => {
     expect(createPublicKey(certificate).asymmetricKeyDetails).toEqual({ namedCurve: 'prime256v1' });
     expect(new Date(cert.validTo).getTime() - now.getTime()).toBe(825 * 86_400_000);
     expect(cert.keyUsage).toEqual(['1.3.6.1.5.5.7.3.1']); // extended key usage: server authentication only
+    expect(daysLeft(certificate, now)).toBe(825);
+    expect(daysLeft(certificate, new Date(now.getTime() + 826 * 86_400_000))).toBe(-1);
   });
 
   it('tells which authority issued a certificate', async () => {
