@@ -39,6 +39,13 @@ export interface DeploymentConfig {
   corsOrigins: string[];
 }
 
+/** A deployed API trusts no plain-HTTP page: its scripts could be rewritten on the way and read the tokens. */
+function deployedOrigins(origins: string[]): string[] {
+  const insecure = origins.filter((o) => o.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(o));
+  if (insecure.length > 0) throw new Error(`corsOrigins must be https:// (or http://localhost), not ${insecure.join(', ')}`);
+  return origins;
+}
+
 export function loadConfig(app: App): DeploymentConfig {
   const get = (key: string, env: string): string | undefined => {
     const value = (app.node.tryGetContext(key) as unknown) ?? process.env[env];
@@ -78,6 +85,6 @@ export function loadConfig(app: App): DeploymentConfig {
     signingKeyRotationId: get('signingKeyRotationId', 'SIGNING_KEY_ROTATION_ID') ?? 'initial',
     billingCertificateRotationId: get('billingCertificateRotationId', 'BILLING_CERTIFICATE_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
-    corsOrigins: corsOrigins(get('corsOrigins', 'CORS_ORIGINS')),
+    corsOrigins: deployedOrigins(corsOrigins(get('corsOrigins', 'CORS_ORIGINS'))),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * How clients dial billing: the functions, and the container's own health check. On AWS the hop is TLS,
- * pinned to billing's own self-signed certificate (BILLING_TLS_CA, public; the private key lives only in
- * the billing task). Without it (`npm start`, whose billing port the original system's plaintext clients
+ * trusting exactly the private authority that issued billing's certificate (BILLING_TLS_CA, public; the
+ * server's private key lives only in the billing task). Without it (`npm start`, whose billing port the original system's plaintext clients
  * must keep reaching) the channel is plaintext. BILLING_TLS_SERVER_NAME names the certificate's host when
  * the address is an IP (tests, the health check).
  */

@@ -14,7 +14,8 @@ export interface UserRepository {
   create(user: UserRecord): Promise<void>;
   findByEmail(email: string): Promise<UserRecord | undefined>;
   findById(id: string): Promise<UserRecord | undefined>;
-  changePassword(id: string, passwordHash: string, changedAt: number): Promise<void>;
+  /** Replaces `previousHash`; AuthError WRONG_PASSWORD if another change replaced it meanwhile. */
+  changePassword(id: string, previousHash: string, passwordHash: string, changedAt: number): Promise<void>;
 }
 
 /** One stored refresh token (by hash); `used` once it has been exchanged. */

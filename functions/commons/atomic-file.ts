@@ -7,8 +7,8 @@
 import { renameSync, writeFileSync, type WriteFileOptions } from 'node:fs';
 
 export function writeFileAtomic(path: string, data: string, options?: WriteFileOptions): void {
-  // One writer per data folder, so one fixed name: a kill mid-write leaves at most this one file behind.
-  const temporary = `${path}.tmp`;
+  // Its own name per process, so two writers of one file never rename each other's half-written data.
+  const temporary = `${path}.${process.pid}.tmp`;
   writeFileSync(temporary, data, options);
   renameSync(temporary, path);
 }

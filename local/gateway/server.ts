@@ -142,7 +142,8 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
       const found = lookup(req.method ?? 'GET', url.pathname);
       if (found.kind === 'not-found') throw new GatewayError(404, 'No route matches this path');
       if (found.kind === 'method-not-allowed' && req.method === 'OPTIONS' && corsOrigins.length > 0) {
-        // The preflight, answered by the gateway itself as API Gateway's CORS mock integration does.
+        // The preflight, answered by the gateway itself as API Gateway's CORS mock integration is (an origin not
+        // ours gets none named here; there it gets the first configured one: either way the browser refuses).
         resource = `OPTIONS ${url.pathname}`;
         status = 204;
         send(res, status, preflightHeaders(corsOrigins, req.headers.origin), '');

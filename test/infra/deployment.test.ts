@@ -412,6 +412,7 @@ describe('settings', () => {
 
   it.each([
     [{ corsOrigins: 'app.example.com' }, /is not an origin/],
+    [{ corsOrigins: 'http://app.example.com' }, /corsOrigins must be https/],
     [{ msk: 'huge' }, /msk must be one of serverless, provisioned/],
     [{ profile: 'gcp' }, /profile must be one of/],
     [{ logRetentionDays: '8' }, /logRetentionDays is not a valid value/],

@@ -2,7 +2,7 @@
  * Users in the `users` table: `USER#<id>` holds the user; `EMAIL#<normalized email>` points at it and
  * makes the email unique (both written in one transaction, the email item only if absent).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuthError } from '../domain/errors';
 import type { UserRecord, UserRepository } from '../ports';
@@ -41,11 +41,18 @@ export function dynamoUserRepository(db: DynamoDBDocumentClient, table: string):
       return findById(typeof Item?.userId === 'string' ? Item.userId : NO_USER);
     },
     findById,
-    async changePassword(id, passwordHash, changedAt) {
-      await db.send(new UpdateCommand({
-        TableName: table, Key: userKey(id), ConditionExpression: 'attribute_exists(pk)',
-        UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at', ExpressionAttributeValues: { ':hash': passwordHash, ':at': changedAt },
-      }));
+    async changePassword(id, previousHash, passwordHash, changedAt) {
+      try {
+        await db.send(new UpdateCommand({
+          TableName: table, Key: userKey(id), ConditionExpression: 'passwordHash = :previous',
+          UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at',
+          ExpressionAttributeValues: { ':previous': previousHash, ':hash': passwordHash, ':at': changedAt },
+        }));
+      } catch (error) {
+        // Two changes that checked the same current password: the second finds it replaced.
+        if (error instanceof ConditionalCheckFailedException) throw new AuthError('WRONG_PASSWORD');
+        throw error;
+      }
     },
   };
 }

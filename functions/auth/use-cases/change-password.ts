@@ -24,7 +24,7 @@ export async function changePassword(ports: AuthPorts, bearer: string | undefine
     throw new AuthError('WRONG_PASSWORD');
   }
   const changedAt = ports.now();
-  await ports.users.changePassword(user.id, await hashPassword(input.newPassword, ports.passwordCost), changedAt);
+  await ports.users.changePassword(user.id, user.passwordHash, await hashPassword(input.newPassword, ports.passwordCost), changedAt);
   if (claims.sid) await ports.sessions.revokeFamily(claims.sid, Math.floor(changedAt / 1000));
   const familyId = randomUUID();
   const { pair, issued } = await mintPair(ports, user, familyId);

@@ -33,6 +33,8 @@ export async function countAttempt(ports: AuthPorts, key: string): Promise<void>
 }
 
 export async function login(ports: AuthPorts, input: LoginRequest): Promise<TokenPair> {
+  // Before the user is read: a login that checked a password about to be changed counts as older than the change.
+  const startedAt = ports.now();
   const key = throttleKey(input.email);
   // The user is looked up while the attempt is counted; both finish before any hashing.
   const lookup = ports.users.findByEmail(input.email);
@@ -52,7 +54,7 @@ export async function login(ports: AuthPorts, input: LoginRequest): Promise<Toke
   const { pair, issued } = await mintPair(ports, user, familyId);
   await Promise.all([
     ports.sessions.clearLoginFailures(key),
-    ports.sessions.startFamily({ id: familyId, userId: user.id, startedAt: ports.now() }, issued),
+    ports.sessions.startFamily({ id: familyId, userId: user.id, startedAt }, issued),
   ]);
   securityEvent('LOGIN_SUCCEEDED', { userId: user.id, role: user.role, familyId });
   return pair;
