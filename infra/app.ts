@@ -46,7 +46,7 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   const api = new ApiStack(app, `${prefix}-Api`, {
     ...props, key: stateful.key, tables: stateful.tables, signingKeys: stateful.signingKeys, publicJwks: stateful.publicJwks,
     cursorKey: stateful.cursorKey, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup,
-    billingAddress: billing?.address ?? config.externalBillingAddress!, billingTlsCertificate: stateful.billingTls?.authorityCertificate, kafka: messaging.kafka,
+    billingAddress: billing?.address ?? config.externalBillingAddress!, billingTlsAuthority: stateful.billingTls?.authorityCertificate, kafka: messaging.kafka,
   });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
     ...props, key: stateful.key, api: api.api, functions: api.functions, securityLog: api.authLogGroup,

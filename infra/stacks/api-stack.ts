@@ -39,7 +39,7 @@ export interface ApiStackProps extends StackProps {
   functionsSecurityGroup: ec2.ISecurityGroup;
   billingAddress: string;
   /** The certificate authority billing's certificate comes from (TLS); absent where billing runs elsewhere in plaintext (LocalStack community). */
-  billingTlsCertificate?: string;
+  billingTlsAuthority?: string;
   kafka: KafkaTarget;
 }
 
@@ -67,7 +67,7 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const billing: Record<string, string> = {
-      BILLING_ADDRESS: props.billingAddress, ...(props.billingTlsCertificate ? { BILLING_TLS_CA: props.billingTlsCertificate } : {}),
+      BILLING_ADDRESS: props.billingAddress, ...(props.billingTlsAuthority ? { BILLING_TLS_CA: props.billingTlsAuthority } : {}),
     };
     const environment: Partial<Record<FunctionName, Record<string, string>>> = {
       auth: { ...JWT, SIGNING_KEYS_SECRET_ARN: props.signingKeys.secretArn },
