@@ -61,8 +61,10 @@ let healthClient: Client | undefined;
 
 export function billingCheck(address: string): Check {
   return () => new Promise((resolve, reject) => {
-    const channel = billingChannel();
-    healthClient ??= new HealthClient(address, channel.credentials, channel.options);
+    if (!healthClient) {
+      const channel = billingChannel();
+      healthClient = new HealthClient(address, channel.credentials, channel.options);
+    }
     const call = (healthClient as unknown as Record<string, (req: Buffer, opts: object, cb: (e: Error | null, r?: Buffer) => void) => void>).Check!;
     call.call(healthClient, Buffer.alloc(0), { deadline: Date.now() + CHECK_TIMEOUT_MS }, (error, response) => {
       if (error) return reject((error as ServiceError).code === status.DEADLINE_EXCEEDED ? new CheckFailed('timed out', 'billing: deadline exceeded') : new Error(`billing: ${error.message}`));

@@ -29,8 +29,9 @@ export interface BillingStackProps extends StackProps {
 
 export const BILLING_PORT = 9001;
 
+const billingNamespace = (stage: string) => `patient-${stage}.internal`;
 /** Billing's name in Cloud Map, which its TLS certificate names too. */
-export const billingHost = (stage: string) => `billing.patient-${stage}.internal`;
+export const billingHost = (stage: string) => `billing.${billingNamespace(stage)}`;
 
 export class BillingStack extends Stack {
   readonly address: string;
@@ -42,7 +43,7 @@ export class BillingStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-    const namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', { name: billingHost(config.stage).replace(/^billing\./, ''), vpc: props.vpc });
+    const namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', { name: billingNamespace(config.stage), vpc: props.vpc });
 
     const task = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: 512, memoryLimitMiB: 1024,

@@ -46,9 +46,9 @@ export class ObservabilityStack extends Stack {
     super(scope, id, props);
     this.alarms = new sns.Topic(this, 'Alarms', { masterKey: props.key, enforceSSL: true, displayName: 'Patient Management alarms' });
     if (props.config.alarmEmail) this.alarms.addSubscription(new subscriptions.EmailSubscription(props.config.alarmEmail));
-    const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string) => new cloudwatch.Alarm(this, id, {
-      metric, threshold, evaluationPeriods: 1, alarmDescription: description,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string,
+      comparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) => new cloudwatch.Alarm(this, id, {
+      metric, threshold, evaluationPeriods: 1, alarmDescription: description, comparisonOperator,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(new actions.SnsAction(this.alarms));
 
@@ -87,11 +87,8 @@ export class ObservabilityStack extends Stack {
         logGroup: props.billing.logGroup, metricNamespace: NAMESPACE, metricName: 'BillingTlsCertificateDaysLeft',
         metricValue: '$.tlsCertificateDaysLeft', filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'tls certificate'),
       }).metric({ statistic: 'Minimum', period: Duration.days(1) });
-      new cloudwatch.Alarm(this, 'BillingCertificateExpiry', {
-        metric: daysLeft, threshold: 30, evaluationPeriods: 1, comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: 'billing TLS certificate expires within 30 days: deploy with -c billingCertificateRotationId=<new id>',
-      }).addAlarmAction(new actions.SnsAction(this.alarms));
+      alarm('BillingCertificateExpiry', daysLeft, 30, 'billing TLS certificate expires within 30 days: deploy with -c billingCertificateRotationId=<new id>',
+        cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD);
     }
     const securityMetrics = SECURITY_ALARMS.map(({ event, threshold, description }) => {
       const metric = new logs.MetricFilter(this, `SecurityEvents-${event}`, {

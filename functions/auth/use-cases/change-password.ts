@@ -4,14 +4,13 @@
  * access tokens too); the others at their next refresh, their access tokens within their 15 minutes.
  * The answer is a fresh login, so the caller stays signed in.
  */
-import { randomUUID } from 'node:crypto';
 import { AuthError } from '../domain/errors';
 import { hashPassword, verifyPassword } from '../domain/password';
 import type { AuthPorts } from '../ports';
 import type { PasswordChangeRequest } from '../schemas';
 import { securityEvent } from '../security-log';
-import { countAttempt, throttleKey } from './login';
-import { authenticate, mintPair, type TokenPair } from './tokens';
+import { countAttempt, openLogin, throttleKey } from './login';
+import { authenticate, type TokenPair } from './tokens';
 
 export async function changePassword(ports: AuthPorts, bearer: string | undefined, input: PasswordChangeRequest): Promise<TokenPair> {
   const claims = await authenticate(ports, bearer);
@@ -26,12 +25,7 @@ export async function changePassword(ports: AuthPorts, bearer: string | undefine
   const changedAt = ports.now();
   await ports.users.changePassword(user.id, user.passwordHash, await hashPassword(input.newPassword, ports.passwordCost), changedAt);
   if (claims.sid) await ports.sessions.revokeFamily(claims.sid, Math.floor(changedAt / 1000));
-  const familyId = randomUUID();
-  const { pair, issued } = await mintPair(ports, user, familyId);
-  await Promise.all([
-    ports.sessions.clearLoginFailures(key),
-    ports.sessions.startFamily({ id: familyId, userId: user.id, startedAt: ports.now() }, issued),
-  ]);
+  const { pair, familyId } = await openLogin(ports, user, key, ports.now());
   securityEvent('PASSWORD_CHANGED', { userId: user.id, familyId });
   return pair;
 }

@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AuthError } from '../domain/errors';
 import { recentFailures, retryAfterSeconds } from '../domain/login-throttle';
 import { DUMMY_HASH, verifyPassword } from '../domain/password';
-import type { AuthPorts } from '../ports';
+import type { AuthPorts, UserRecord } from '../ports';
 import type { LoginRequest } from '../schemas';
 import { securityEvent } from '../security-log';
 import { mintPair, type TokenPair } from './tokens';
@@ -50,12 +50,18 @@ export async function login(ports: AuthPorts, input: LoginRequest): Promise<Toke
     throw new AuthError('INVALID_CREDENTIALS');
   }
 
+  const { pair, familyId } = await openLogin(ports, user, key, startedAt);
+  securityEvent('LOGIN_SUCCEEDED', { userId: user.id, role: user.role, familyId });
+  return pair;
+}
+
+/** A new login (token family) for a user whose password was just checked; its failed attempts are cleared. */
+export async function openLogin(ports: AuthPorts, user: UserRecord, key: string, startedAt: number): Promise<{ pair: TokenPair; familyId: string }> {
   const familyId = randomUUID();
   const { pair, issued } = await mintPair(ports, user, familyId);
   await Promise.all([
     ports.sessions.clearLoginFailures(key),
     ports.sessions.startFamily({ id: familyId, userId: user.id, startedAt }, issued),
   ]);
-  securityEvent('LOGIN_SUCCEEDED', { userId: user.id, role: user.role, familyId });
-  return pair;
+  return { pair, familyId };
 }
