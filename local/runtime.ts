@@ -16,6 +16,7 @@ import { startBroker } from './broker';
 import { startStreamPoller } from './pollers/stream-poller';
 import { startKafkaPoller } from './pollers/kafka-poller';
 import { dashboardPage } from './dashboard';
+import { mailboxPage } from './mailbox';
 import { ANALYTICS_EVENT_SOURCE } from '../functions/analytics/event-source';
 import { TOKEN_CHECK_VARIABLE } from '../infra/definitions/routes';
 import { CORS_ORIGINS_VARIABLE, corsOrigins } from '../infra/definitions/cors';
@@ -126,7 +127,10 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const tokenInFunctions = process.env[TOKEN_CHECK_VARIABLE] === 'true';
     const gateway = await step(`API gateway on :${ports.api}${tokenInFunctions ? ' (token checks in the functions)' : ''}`, () => startGateway({
       port: ports.api, functions: functionSet, authorizer: !tokenInFunctions, corsOrigins: corsOrigins(process.env[CORS_ORIGINS_VARIABLE]),
-      pages: { '/dashboard': (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end(dashboardPage()); } },
+      pages: {
+        '/dashboard': (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end(dashboardPage()); },
+        '/_local/mailbox': mailboxPage(env.MAILBOX_FILE!),
+      },
       accessLog: options.quiet ? undefined : (line) => console.log(JSON.stringify({ source: 'gateway', ...line })),
     }));
     stoppers.push({ name: 'gateway', stop: gateway.stop });
@@ -155,7 +159,7 @@ interface EnvironmentInput {
 }
 
 /** What Lambda's environment holds on AWS, pointed at the local stand-ins. */
-function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys }: EnvironmentInput): Record<string, string> {
+function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys, dataDir }: EnvironmentInput): Record<string, string> {
   const env: Record<string, string> = {
     DYNAMODB_ENDPOINT: dynamoEndpoint,
     AWS_REGION: process.env.AWS_REGION ?? 'local',
@@ -164,6 +168,8 @@ function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys }: Enviro
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     SIGNING_KEYS_FILE: keys.signingKeysFile,
     PUBLIC_JWKS_FILE: keys.publicJwksFile,
+    // Mail the system would send (verification codes) lands here; GET /_local/mailbox serves it.
+    MAILBOX_FILE: join(dataDir, 'mailbox.jsonl'),
     BILLING_ADDRESS: `127.0.0.1:${ports.billing}`,
     KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
     KAFKA_AUTH: 'none',

@@ -1,14 +1,14 @@
 /**
  * Patient API figures (issue 4), against one `npm start` runtime:
  * - GET /api/patients/{id} through the gateway at concurrency 32 (autocannon) vs a raw client issuing the
- *   same DynamoDB operations per request (the authorizer's revocation GetItem, the patient GetItem, the
+ *   same DynamoDB operations per request (the authorizer's access-state BatchGetItem, the patient GetItem, the
  *   audit TransactWriteItems) at the same concurrency, against the same DynamoDB Local;
- * - POST /api/patients p99 vs the p99 of the bare calls it makes (revocation GetItem, the create
+ * - POST /api/patients p99 vs the p99 of the bare calls it makes (access-state BatchGetItem, the create
  *   transaction, CreateBillingAccount over gRPC, the PENDING → ACTIVE update, the audit transaction).
  * The raw client uses the function's own DynamoDB adapters, so the operations are the very same ones.
  */
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { BenchModule } from '../run';
 import { patientInput, type BenchContext } from '../lib/context';
 import { bareClients } from '../lib/dynamo';
@@ -16,7 +16,7 @@ import { billingCaller } from '../lib/grpc';
 import { closedLoop, httpLoad } from '../lib/load';
 import { comparison, figure, type Row } from '../lib/report';
 import { median } from '../lib/stats';
-import { jtiOf, revocationKey } from '../lib/revocation';
+import { accessStateKeys } from '../lib/access-state';
 import { DynamoPatientRepository } from '../../functions/patients/adapters/dynamo-patient-repository';
 import { DynamoAuditLog } from '../../functions/patients/adapters/dynamo-audit-log';
 import { newPatient } from '../../functions/patients/domain/patient';
@@ -38,17 +38,17 @@ async function run(ctx: BenchContext) {
   const repository = new DynamoPatientRepository(doc, 'patients');
   const audit = new DynamoAuditLog(doc, 'audit');
   const billing = billingCaller(runtime.billing);
-  const revocationInput = { TableName: 'sessions', Key: revocationKey(jtiOf(token)), ConsistentRead: true };
+  const accessStateInput = { RequestItems: { sessions: { Keys: accessStateKeys(token), ConsistentRead: true } } };
   const caller = { userId: 'bench', role: 'admin', requestId: 'bench' };
   const rows: Row[] = [];
   try {
     const rawRead = async () => {
-      await doc.send(new GetCommand(revocationInput));
+      await doc.send(new BatchGetCommand(accessStateInput));
       await repository.get(id);
       await audit.append({ ...caller, action: 'READ', outcome: 'SUCCESS', patientId: id, at: new Date().toISOString() });
     };
     const rawCreate = async () => {
-      await doc.send(new GetCommand(revocationInput));
+      await doc.send(new BatchGetCommand(accessStateInput));
       const patient = newPatient(patientInput('raw') as unknown as PatientInput, randomUUID(), new Date());
       await repository.create(patient);
       const { accountId } = await billing.create({ patientId: patient.id, name: `${patient.firstName} ${patient.lastName}`, email: patient.email });
@@ -87,8 +87,8 @@ async function run(ctx: BenchContext) {
   return {
     rows,
     notes: [
-      `GET: autocannon, ${GET_CONCURRENCY} connections, ${ctx.seconds} s per round, with the demo admin's token; raw: ${GET_CONCURRENCY} workers each doing revocation GetItem → patient GetItem (consistent) → audit TransactWriteItems with the patients function's own adapters.`,
-      `POST: autocannon, ${POST_CONCURRENCY} connections, a new patient per request; bare: revocation GetItem → create TransactWriteItems → CreateBillingAccount (gRPC) → PENDING→ACTIVE UpdateItem → audit TransactWriteItems, ${POST_CONCURRENCY} workers. Creates also feed the stream → publisher → Kafka → analytics path in the background, for both.`,
+      `GET: autocannon, ${GET_CONCURRENCY} connections, ${ctx.seconds} s per round, with the demo admin's token; raw: ${GET_CONCURRENCY} workers each doing access-state BatchGetItem → patient GetItem (consistent) → audit TransactWriteItems with the patients function's own adapters.`,
+      `POST: autocannon, ${POST_CONCURRENCY} connections, a new patient per request; bare: access-state BatchGetItem → create TransactWriteItems → CreateBillingAccount (gRPC) → PENDING→ACTIVE UpdateItem → audit TransactWriteItems, ${POST_CONCURRENCY} workers. Creates also feed the stream → publisher → Kafka → analytics path in the background, for both.`,
     ],
   };
 }

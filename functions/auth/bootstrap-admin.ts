@@ -3,7 +3,8 @@
  * Provider onEvent) that reads `{"email","password"}` from the Secrets Manager secret named by the
  * `SecretId` property (generated at deploy time; the operator reads it once and changes the password)
  * and creates that admin if absent. Idempotent; Delete removes nothing (users outlive the stack's
- * bootstrap). Needs USERS_TABLE (RW) and secretsmanager:GetSecretValue on that secret only.
+ * bootstrap). Needs USERS_TABLE and SESSIONS_TABLE (RW: the user and its access state) and
+ * secretsmanager:GetSecretValue on that secret only.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
@@ -22,7 +23,8 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   if (typeof email !== 'string' || typeof password !== 'string' || password.length < 12) {
     throw new Error('The admin bootstrap secret must hold {"email", "password"} with a password of at least 12 characters');
   }
-  // Only the users table is touched: no signing key is needed to create a user.
-  const created = await ensureAdmin({ users: dynamoUserRepository(dynamoClient(), tableName('users')), now: Date.now }, email, password);
+  // No signing key is needed to create a user.
+  const users = dynamoUserRepository(dynamoClient(), { users: tableName('users'), sessions: tableName('sessions') });
+  const created = await ensureAdmin({ users, now: Date.now }, email, password);
   return { PhysicalResourceId: physicalId, Data: { Created: String(created) } };
 }

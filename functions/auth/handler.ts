@@ -7,10 +7,13 @@ import { HttpError } from '../commons/errors';
 import { header, httpHandler, json, noContent, parseBody } from '../commons/http';
 import { bearerToken } from './domain/access-token';
 import { AuthError, type AuthErrorKind } from './domain/errors';
+import { HashingBusy } from './domain/password';
 import { authPorts } from './ports-from-env';
 import type { AuthPorts } from './ports';
-import { LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest } from './schemas';
-import { changePassword, login, logout, publicJwks, refresh, signup, validate } from './use-cases';
+import {
+  LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest, VerificationCodeRequest, VerifyEmailRequest,
+} from './schemas';
+import { changePassword, login, logout, publicJwks, refresh, resendVerificationCode, signup, validate, verifyEmail } from './use-cases';
 
 const PROBLEM_OF: Record<AuthErrorKind, [number, string]> = {
   // One message for unknown email and wrong password alike: nothing tells which emails exist.
@@ -20,6 +23,15 @@ const PROBLEM_OF: Record<AuthErrorKind, [number, string]> = {
   EMAIL_TAKEN: [409, 'This email is already registered'],
   FORBIDDEN: [403, 'Only an admin may create users with this role'],
   WRONG_PASSWORD: [403, 'The current password is incorrect'],
+  COMMON_PASSWORD: [400, 'The password is too easy to guess'],
+  INVALID_CODE: [400, 'The verification code is wrong or has expired'],
+  BUSY: [503, 'Too many sign-ins are being checked right now; try again shortly'],
+};
+
+/** The message shown at the field an error names (a 400's `errors`). */
+const FIELD_MESSAGE: Partial<Record<AuthErrorKind, string>> = {
+  COMMON_PASSWORD: 'Appears in lists of breached or common passwords, or is the email address; choose another',
+  INVALID_CODE: 'Wrong or expired code; ask for a new one if needed',
 };
 
 /** Aliases of the original gateway answer exactly like their /api/auth/ twins. */
@@ -34,7 +46,8 @@ export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Prom
       case 'POST /api/auth/signup':
         return json(201, await signup(ports, parseBody(event, SignupRequest), bearer, authorization !== undefined));
       case 'POST /api/auth/login':
-        return json(200, await login(ports, parseBody(event, LoginRequest)));
+        // API Gateway's view of the caller's address: failures count per email and source.
+        return json(200, await login(ports, parseBody(event, LoginRequest), event.requestContext?.identity?.sourceIp ?? 'unknown'));
       case 'POST /api/auth/refresh':
         return json(200, await refresh(ports, parseBody(event, RefreshRequest).refreshToken));
       case 'POST /api/auth/logout':
@@ -42,6 +55,13 @@ export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Prom
         return noContent();
       case 'POST /api/auth/password':
         return json(200, await changePassword(ports, bearer, parseBody(event, PasswordChangeRequest)));
+      case 'POST /api/auth/verify-email':
+        await verifyEmail(ports, parseBody(event, VerifyEmailRequest));
+        return noContent();
+      case 'POST /api/auth/verification-code':
+        // The same answer whether or not the address belongs to an unverified user.
+        await resendVerificationCode(ports, parseBody(event, VerificationCodeRequest).email);
+        return noContent();
       case 'GET /api/auth/validate':
         return json(200, await validate(ports, bearer));
       case 'GET /.well-known/jwks.json':
@@ -50,12 +70,13 @@ export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Prom
       default:
         throw new HttpError(405, 'This method is not allowed on this resource');
     }
-  } catch (error) {
+  } catch (caught) {
+    const error = caught instanceof HashingBusy ? new AuthError('BUSY', 1) : caught;
     if (!(error instanceof AuthError)) throw error;
     const [status, detail] = PROBLEM_OF[error.kind];
     const headers: Record<string, string> = error.retryAfterSeconds ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
-    if (status === 401) headers['WWW-Authenticate'] = 'Bearer';
-    throw new HttpError(status, detail, undefined, headers);
+    const message = FIELD_MESSAGE[error.kind];
+    throw new HttpError(status, detail, error.field && message ? [{ field: error.field, message }] : undefined, headers);
   }
 }
 

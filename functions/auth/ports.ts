@@ -1,42 +1,67 @@
 /** What the auth use cases need from the outside world, as small interfaces; adapters implement them. */
 import type { Role, TokenSettings } from './domain/access-token';
 import type { KeySet } from './domain/keys';
+import type { AccountState, LoginRecord } from './domain/login-state';
 import type { ScryptCost } from './domain/password';
 
 export interface UserRecord {
   id: string; email: string; role: Role; passwordHash: string; createdAt: string;
+  /** The user proved they own the address (a one-time code), or an admin created them. */
+  emailVerified: boolean;
   /** Epoch ms of the last password change: logins started before it are over. */
   passwordChangedAt?: number;
 }
 
 export interface UserRepository {
-  /** Atomic: fails with AuthError EMAIL_TAKEN when the (normalized) email is already used. */
+  /** Atomic, with the user's access state: fails with AuthError EMAIL_TAKEN when the (normalized) email is already used. */
   create(user: UserRecord): Promise<void>;
   findByEmail(email: string): Promise<UserRecord | undefined>;
   findById(id: string): Promise<UserRecord | undefined>;
-  /** Replaces `previousHash`; AuthError WRONG_PASSWORD if another change replaced it meanwhile. */
+  /**
+   * Replaces `previousHash` and ends every login started before `changedAt`, atomically; AuthError
+   * WRONG_PASSWORD if another change replaced the hash meanwhile.
+   */
   changePassword(id: string, previousHash: string, passwordHash: string, changedAt: number): Promise<void>;
 }
+
+/** A pending email-verification code: only its hash is stored. Times in epoch ms. */
+export interface VerificationCode { codeHash: string; expiresAt: number; wrongTries: number; sentAt: number[] }
+
+export interface VerificationCodes {
+  find(userId: string): Promise<VerificationCode | undefined>;
+  /** Replaces any earlier code of the user. */
+  save(userId: string, code: VerificationCode): Promise<void>;
+  /** Counts a wrong try if the code still has `seenTries`; the code is removed at `maxTries`. False if it changed meanwhile. */
+  recordWrongTry(userId: string, seenTries: number, maxTries: number): Promise<boolean>;
+  /** Uses the code (once) and marks the user's email verified, atomically; false if the code changed or was used meanwhile. */
+  confirm(userId: string, codeHash: string, seenTries: number): Promise<boolean>;
+}
+
+/** Every message the system sends (Amazon SES on AWS, the local mailbox on one machine). */
+export interface OutgoingMail { to: string; subject: string; text: string; code?: string }
+export interface Mailer { send(mail: OutgoingMail): Promise<void> }
 
 /** One stored refresh token (by hash); `used` once it has been exchanged. */
 export interface RefreshRecord { familyId: string; userId: string; used: boolean; expiresAt: number }
 
-/** One login: every refresh token and access token descending from it. Times in epoch seconds. */
-export interface TokenFamily { id: string; userId: string; revoked: boolean; accessTokens: Record<string, number>; /** Epoch ms; absent on logins older than this field. */ startedAt?: number }
+/** A new login (token family). `startedAt` in epoch ms, `endsAt` in epoch seconds. */
+export interface LoginStart { id: string; userId: string; startedAt: number; endsAt: number }
 
-export interface IssuedTokens { refreshHash: string; refreshExpiresAt: number; accessJti: string; accessExpiresAt: number }
+export interface IssuedTokens { refreshHash: string; refreshExpiresAt: number }
+
+/** A login and its user's access state, as the access decision needs them (one read). */
+export interface AccessState { login?: LoginRecord; account: AccountState }
 
 export interface SessionStore {
-  startFamily(family: { id: string; userId: string; startedAt: number }, tokens: IssuedTokens): Promise<void>;
+  startFamily(login: LoginStart, tokens: IssuedTokens): Promise<void>;
   findRefresh(refreshHash: string): Promise<RefreshRecord | undefined>;
-  findFamily(id: string): Promise<TokenFamily | undefined>;
-  /** Marks the old refresh token used and records the new pair, atomically; false if it was used meanwhile or the family was revoked. */
-  rotate(oldRefreshHash: string, familyId: string, tokens: IssuedTokens): Promise<boolean>;
-  /** Revokes the family's refresh tokens and every access token it issued that has not expired yet. */
-  revokeFamily(familyId: string, nowSeconds: number): Promise<void>;
-  revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
-  isRevoked(jti: string): Promise<boolean>;
-  /** Login attempts (epoch ms) counted against an opaque per-email key; a success clears them. */
+  /** The login `familyId` and the access state of `userId`, strongly consistent. */
+  accessState(familyId: string, userId: string): Promise<AccessState>;
+  /** Marks the old refresh token used and records the new one, atomically; false if it was used meanwhile or the family was revoked. */
+  rotate(oldRefreshHash: string, familyId: string, tokens: IssuedTokens, usedAt: number): Promise<boolean>;
+  /** Ends a login: its refresh token and every access token it issued stop working at once. */
+  revokeFamily(familyId: string): Promise<void>;
+  /** Login attempts (epoch ms) counted against an opaque per-email-and-source key; a success clears them. */
   loginFailures(key: string): Promise<number[]>;
   /**
    * Counts an attempt before its password is checked, so parallel guesses cannot slip past the limit:
@@ -52,6 +77,8 @@ export interface KeyStore { privateKeySet(): Promise<KeySet> }
 export interface AuthPorts {
   users: UserRepository;
   sessions: SessionStore;
+  verificationCodes: VerificationCodes;
+  mailer: Mailer;
   keys: KeyStore;
   settings: TokenSettings;
   now: () => number;

@@ -30,6 +30,15 @@ export const PasswordChangeRequest = z.strictObject({
   newPassword: NewPassword,
 }).meta({ description: 'The signed-in user\'s current password and a new one (8-128 characters)' });
 
+export const VerifyEmailRequest = z.strictObject({
+  email: Email,
+  code: z.string().min(1, 'Required').max(64, 'Must be at most 64 characters').meta({ description: 'The one-time code mailed at signup' }),
+}).meta({ description: 'Proves the caller owns the address: the code sent to it (15 minutes, one use, five wrong tries)' });
+
+export const VerificationCodeRequest = z.strictObject({
+  email: Email,
+}).meta({ description: 'Mails a new verification code if the address belongs to an unverified user (at most five an hour)' });
+
 export const RefreshRequest = z.strictObject({
   // Any string is a token to look up: one that is not ours (an access token, say) is a 401, not a 400.
   refreshToken: z.string().min(1, 'Required').max(8192),

@@ -4,8 +4,9 @@
  * edition), the check inside each guarded function (in-function.ts).
  */
 import { bearerToken, tokenSettings, verifyAccessToken, type AccessClaims } from '../auth/domain/access-token';
+import { loginIsLive } from '../auth/domain/login-state';
+import { loginAccess } from './login-access';
 import { KeySourceError, publicKeys } from './public-keys';
-import { isRevoked } from './revocations';
 
 /** The token is missing, invalid or revoked: a 401, never a 500. */
 export class Unauthorized extends Error {
@@ -17,12 +18,21 @@ export class Unauthorized extends Error {
 
 let verifier: { settings: ReturnType<typeof tokenSettings>; keys: ReturnType<typeof publicKeys> } | undefined;
 
+/** Who the caller is, as the functions behind the authorizer receive it (`requestContext.authorizer`). */
+export interface Decision extends AccessClaims { emailVerified: boolean }
+
+/** The authorizer context: string values only, as API Gateway passes them on. */
+export function authorizerContext(decision: Decision): Record<string, string> {
+  return { userId: decision.userId, email: decision.email, role: decision.role, emailVerified: String(decision.emailVerified) };
+}
+
 /**
- * The claims of a valid, unrevoked access token from an `Authorization: Bearer …` value. Throws
- * Unauthorized for any bad token; a key source or revocation lookup that fails propagates as an
- * outage (fail closed, but visible as a 500 rather than a silent 401).
+ * The claims of a valid access token of a live login (not logged out, not older than a password change,
+ * not past its end) from an `Authorization: Bearer …` value. Throws Unauthorized for any bad token; a
+ * key source or session lookup that fails propagates as an outage (fail closed, but visible as a 500
+ * rather than a silent 401).
  */
-export async function decide(authorization: string | undefined): Promise<AccessClaims> {
+export async function decide(authorization: string | undefined): Promise<Decision> {
   verifier ??= { settings: tokenSettings(), keys: publicKeys() };
   const token = bearerToken(authorization);
   if (!token) throw new Unauthorized();
@@ -33,6 +43,8 @@ export async function decide(authorization: string | undefined): Promise<AccessC
     if (error instanceof KeySourceError) throw error;
     throw new Unauthorized(error);
   }
-  if (await isRevoked(claims.jti)) throw new Unauthorized();
-  return claims;
+  if (!claims.sid) throw new Unauthorized();
+  const { login, account } = await loginAccess(claims.sid, claims.userId);
+  if (!loginIsLive(login, account, claims.userId, Date.now())) throw new Unauthorized();
+  return { ...claims, emailVerified: account.emailVerified };
 }

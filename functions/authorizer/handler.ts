@@ -5,10 +5,10 @@
  * free of the AWS SDK, middy and Powertools: the bundle is jose plus a few KB.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
-import { decide } from './decision';
+import { authorizerContext, decide } from './decision';
 import { allow } from './policy';
 
 export async function handler(event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
-  const claims = await decide(event.authorizationToken);
-  return allow(claims.userId, event.methodArn, { userId: claims.userId, email: claims.email, role: claims.role });
+  const decision = await decide(event.authorizationToken);
+  return allow(decision.userId, event.methodArn, authorizerContext(decision));
 }

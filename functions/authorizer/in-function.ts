@@ -9,16 +9,16 @@
 import type { ApiHandler } from '../commons/http';
 import { problem, header } from '../commons/http';
 import { logger } from '../commons/logger';
-import { decide, Unauthorized } from './decision';
+import { authorizerContext, decide, Unauthorized } from './decision';
 import { TOKEN_CHECK_VARIABLE } from '../../infra/definitions/routes';
 
 export function checkingToken(fn: ApiHandler): ApiHandler {
   return async (event, context) => {
     if (process.env[TOKEN_CHECK_VARIABLE] !== 'true') return fn(event, context);
     try {
-      const claims = await decide(header(event, 'Authorization'));
+      const decision = await decide(header(event, 'Authorization'));
       // Whatever the caller sent is replaced: only this decision speaks for the caller.
-      event.requestContext = { ...event.requestContext, authorizer: { principalId: claims.userId, userId: claims.userId, email: claims.email, role: claims.role } };
+      event.requestContext = { ...event.requestContext, authorizer: { principalId: decision.userId, ...authorizerContext(decision) } };
     } catch (error) {
       if (error instanceof Unauthorized) return problem(401, 'A valid access token is required');
       logger.error('Token check failed', { errorName: (error as Error)?.name });

@@ -5,11 +5,15 @@ import { unauthorized } from './errors';
 export type Role = 'admin' | 'clinician' | 'patient';
 export const ROLES: readonly Role[] = ['admin', 'clinician', 'patient'];
 
-export interface Caller { userId: string; email: string; role: Role }
+export interface Caller {
+  userId: string; email: string; role: Role;
+  /** The caller proved they own `email` (API Gateway passes the authorizer's context as strings). */
+  emailVerified: boolean;
+}
 
 export function callerOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Caller {
   const ctx = event.requestContext?.authorizer ?? {};
-  const { userId, email, role } = ctx as Record<string, unknown>;
+  const { userId, email, role, emailVerified } = ctx as Record<string, unknown>;
   if (typeof userId !== 'string' || typeof email !== 'string' || !ROLES.includes(role as Role)) throw unauthorized();
-  return { userId, email, role: role as Role };
+  return { userId, email, role: role as Role, emailVerified: emailVerified === 'true' || emailVerified === true };
 }

@@ -13,22 +13,25 @@ import { CORS, CORS_ORIGINS_VARIABLE, corsOrigins } from '../../infra/definition
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/**
+ * On every answer: never sniffed into another type, never stored by a cache (answers carry personal data
+ * or tokens; a route that may be cached, like the JWKS, says so itself).
+ */
+export const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' } as const;
+
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
-  return {
-    statusCode,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers },
-    body: JSON.stringify(body),
-  };
+  return { statusCode, headers: { ...BASE_HEADERS, 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
 export function noContent(headers: Record<string, string> = {}): APIGatewayProxyResult {
-  return { statusCode: 204, headers: { 'Cache-Control': 'no-store', ...headers }, body: '' };
+  return { statusCode: 204, headers: { ...BASE_HEADERS, ...headers }, body: '' };
 }
 
+/** A problem+json answer; a 401 names the scheme it wants (RFC 6750). */
 export function problem(status: number, detail: string, errors?: FieldError[], headers: Record<string, string> = {}): APIGatewayProxyResult {
   return {
     statusCode: status,
-    headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', ...headers },
+    headers: { ...BASE_HEADERS, 'Content-Type': 'application/problem+json', ...(status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}), ...headers },
     body: JSON.stringify(problemOf(status, detail, errors)),
   };
 }

@@ -22,6 +22,7 @@ const STATUS_OF: Record<PatientErrorKind, number> = {
   INVALID_QUERY: 400,
   IDEMPOTENCY_KEY_REUSED: 422,
   IDEMPOTENCY_IN_PROGRESS: 409,
+  IDEMPOTENT_TARGET_DELETED: 409,
 };
 
 const MAX_IDEMPOTENCY_KEY = 255;
@@ -53,7 +54,7 @@ export async function route(ports: PatientPorts, event: APIGatewayProxyEvent, co
         return json(200, patient, { ETag: etagOf(patient.version) });
       }
       case 'DELETE /api/patients/{id}':
-        await deletePatient(ports, ctx, id);
+        await deletePatient(ports, ctx, id, header(event, 'If-Match'));
         return noContent();
       default:
         throw new HttpError(405, 'This method is not allowed on this resource');

@@ -28,7 +28,7 @@ export const DEMO_PATIENTS: PatientInput[] = [
     address: { street: '654 Maple Ave', city: 'Brooklyn', state: 'NY', zipCode: '11201' } },
 ];
 
-const SEED_CONTEXT = { caller: { userId: 'system:seed', email: 'seed@localhost', role: 'admin' as const }, requestId: 'seed' };
+const SEED_CONTEXT = { caller: { userId: 'system:seed', email: 'seed@localhost', role: 'admin' as const, emailVerified: true }, requestId: 'seed' };
 
 export async function seedDemoPatients(ports: PatientPorts = patientPorts()): Promise<number> {
   const db = dynamoClient();

@@ -73,6 +73,20 @@ const LOCAL_PAGES: Record<string, JsonObject> = {
       responses: { 200: { description: 'An HTML page drawing GET /api/analytics', content: { 'text/html': { schema: { type: 'string' } } } } },
     },
   },
+  '/_local/mailbox': {
+    get: {
+      operationId: 'getLocalMailbox', tags: ['platform'], security: [],
+      summary: 'Every message the system would have sent (verification codes), newest first (local runtime only; on AWS mail goes out through Amazon SES)',
+      parameters: [{ name: 'to', in: 'query', required: false, description: 'Only messages to this address (case-insensitive)', schema: { type: 'string' } }],
+      responses: { 200: { description: 'The messages', content: { 'application/json': { schema: {
+        type: 'object', required: ['messages'],
+        properties: { messages: { type: 'array', items: { type: 'object', required: ['to', 'subject', 'text', 'code', 'sentAt'], properties: {
+          to: { type: 'string' }, subject: { type: 'string' }, text: { type: 'string' },
+          code: { type: ['string', 'null'] }, sentAt: { type: 'string', format: 'date-time' },
+        } } } },
+      } } } } },
+    },
+  },
 };
 
 /** `localPages`: the local runtime's document also describes the pages it serves beside the API. */

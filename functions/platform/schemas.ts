@@ -3,7 +3,9 @@
  * and this registry names them as infra/definitions/routes.ts refers to them.
  */
 import { z } from 'zod';
-import { Jwks, LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest, TokenInfo, TokenPair, User } from '../auth/schemas';
+import {
+  Jwks, LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest, TokenInfo, TokenPair, User, VerificationCodeRequest, VerifyEmailRequest,
+} from '../auth/schemas';
 import { Patient, PatientInput, PatientPage } from '../patients/schemas';
 import { Analytics } from '../analytics/schemas';
 
@@ -14,7 +16,7 @@ export const Health = z.object({
 
 export const schemaRegistry: Record<string, z.ZodType> = {
   Health,
-  SignupRequest, LoginRequest, PasswordChangeRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks,
+  SignupRequest, LoginRequest, PasswordChangeRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks, VerifyEmailRequest, VerificationCodeRequest,
   PatientInput, Patient, PatientPage,
   Analytics,
 };

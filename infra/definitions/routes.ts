@@ -37,7 +37,10 @@ const route = (r: RouteDefinition): RouteDefinition => r;
 const text = { type: 'string' } as const;
 const ETAG = { name: 'ETag', description: 'The patient\'s version, quoted ("3"); send it back in If-Match', schema: text };
 const retryAfter = (when: string) => ({ name: 'Retry-After', description: `Seconds to wait before trying again; ${when}`, schema: { type: 'integer', minimum: 1 } } as const);
-const LOGIN_HEADERS = { 429: [retryAfter('after too many failed logins for one email')] };
+const LOGIN_HEADERS = {
+  429: [retryAfter('after too many failed logins for one email from one address')],
+  503: [retryAfter('while too many passwords are being checked at once')],
+};
 
 export const routes: RouteDefinition[] = [
   route({ method: 'GET', path: '/health', function: 'platform', authorized: false, tag: 'platform',
@@ -48,11 +51,11 @@ export const routes: RouteDefinition[] = [
     summary: 'Public keys that verify access tokens', responseSchema: 'Jwks', successStatus: 200, errorStatuses: [] }),
 
   route({ method: 'POST', path: '/api/auth/signup', function: 'auth', authorized: false, tag: 'auth',
-    summary: 'Create a user (a role other than patient needs an admin token)', requestSchema: 'SignupRequest', bearer: 'optional',
-    responseSchema: 'User', successStatus: 201, errorStatuses: [400, 403, 409, 413] }),
+    summary: 'Create a user (a role other than patient needs an admin token); a self-signed-up patient is mailed a verification code',
+    requestSchema: 'SignupRequest', bearer: 'optional', responseSchema: 'User', successStatus: 201, errorStatuses: [400, 401, 403, 409, 413, 503] }),
   route({ method: 'POST', path: '/api/auth/login', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Exchange email and password for tokens', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',
-    successStatus: 200, errorStatuses: [400, 401, 413, 429], responseHeaders: LOGIN_HEADERS }),
+    successStatus: 200, errorStatuses: [400, 401, 413, 429, 503], responseHeaders: LOGIN_HEADERS }),
   route({ method: 'POST', path: '/api/auth/refresh', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Rotate a refresh token for a new token pair', requestSchema: 'RefreshRequest', responseSchema: 'TokenPair',
     successStatus: 200, errorStatuses: [400, 401, 413] }),
@@ -60,13 +63,19 @@ export const routes: RouteDefinition[] = [
     summary: 'Revoke the presented access token and its refresh token', bearer: 'required', successStatus: 204, errorStatuses: [401] }),
   route({ method: 'POST', path: '/api/auth/password', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Change the signed-in user\'s password: every earlier login ends, a new one is returned', bearer: 'required',
-    requestSchema: 'PasswordChangeRequest', responseSchema: 'TokenPair', successStatus: 200, errorStatuses: [400, 401, 403, 413, 429], responseHeaders: LOGIN_HEADERS }),
+    requestSchema: 'PasswordChangeRequest', responseSchema: 'TokenPair', successStatus: 200, errorStatuses: [400, 401, 403, 413, 429, 503], responseHeaders: LOGIN_HEADERS }),
+  route({ method: 'POST', path: '/api/auth/verify-email', function: 'auth', authorized: false, tag: 'auth',
+    summary: 'Confirm the email address with the one-time code mailed at signup (a patient sees no record before)',
+    requestSchema: 'VerifyEmailRequest', successStatus: 204, errorStatuses: [400, 413] }),
+  route({ method: 'POST', path: '/api/auth/verification-code', function: 'auth', authorized: false, tag: 'auth',
+    summary: 'Mail a new verification code (same answer for every address; at most five an hour per user)',
+    requestSchema: 'VerificationCodeRequest', successStatus: 204, errorStatuses: [400, 413] }),
   route({ method: 'GET', path: '/api/auth/validate', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Describe the presented access token', bearer: 'required', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
   // The original system's gateway served auth under /auth/; its clients keep working.
   route({ method: 'POST', path: '/auth/login', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Alias of POST /api/auth/login', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',
-    successStatus: 200, errorStatuses: [400, 401, 413, 429], responseHeaders: LOGIN_HEADERS }),
+    successStatus: 200, errorStatuses: [400, 401, 413, 429, 503], responseHeaders: LOGIN_HEADERS }),
   route({ method: 'GET', path: '/auth/validate', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Alias of GET /api/auth/validate', bearer: 'required', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
 
@@ -81,7 +90,7 @@ export const routes: RouteDefinition[] = [
     successStatus: 200, errorStatuses: [400, 401, 403] }),
   route({ method: 'POST', path: '/api/patients', function: 'patients', authorized: true, tag: 'patients',
     summary: 'Create a patient and open its billing account', requestSchema: 'PatientInput', responseSchema: 'Patient',
-    headers: [{ name: 'Idempotency-Key', description: 'Same key and body within 24 h returns the first response; another body → 422', schema: { type: 'string' } }],
+    headers: [{ name: 'Idempotency-Key', description: 'Same key and body within 24 h returns the first response (409 once that patient is deleted); another body → 422', schema: { type: 'string' } }],
     successStatus: 201, errorStatuses: [400, 401, 403, 409, 413, 422],
     responseHeaders: { 201: [{ name: 'Location', description: '/api/patients/{id} of the new patient', schema: text }, ETAG], 409: [retryAfter('only while the same Idempotency-Key is still in progress (not for a taken email)')] } }),
   route({ method: 'GET', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
@@ -91,7 +100,9 @@ export const routes: RouteDefinition[] = [
     headers: [{ name: 'If-Match', description: 'The ETag last read (or a list of them); a stale or weak one → 412', schema: { type: 'string' } }],
     successStatus: 200, errorStatuses: [400, 401, 403, 404, 409, 412, 413], responseHeaders: { 200: [ETAG] } }),
   route({ method: 'DELETE', path: '/api/patients/{id}', function: 'patients', authorized: true, tag: 'patients',
-    summary: 'Soft-delete a patient', successStatus: 204, errorStatuses: [401, 403, 404] }),
+    summary: 'Soft-delete a patient (optional If-Match)',
+    headers: [{ name: 'If-Match', description: 'The ETag last read (or a list of them); a stale or weak one → 412 and nothing is deleted', schema: { type: 'string' } }],
+    successStatus: 204, errorStatuses: [401, 403, 404, 412] }),
 
   route({ method: 'GET', path: '/api/analytics', function: 'analytics-query', authorized: true, tag: 'analytics',
     summary: 'Aggregates of patient events', responseSchema: 'Analytics', successStatus: 200, errorStatuses: [401, 403] }),

@@ -51,8 +51,11 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 function sendProblem(res: ServerResponse, requestId: string, error: GatewayError, cors: boolean): void {
   // As the deployed gateway responses: readable from any origin once CORS is on (they carry no data).
   const corsHeaders: Record<string, string> = cors ? { 'Access-Control-Allow-Origin': '*' } : {};
-  send(res, error.status, { 'Content-Type': 'application/problem+json', 'x-amzn-RequestId': requestId, ...corsHeaders, ...error.headers },
-    JSON.stringify(problemOf(error.status, error.detail)));
+  // As the deployed gateway responses: never cached, and a 401 names the scheme it wants (RFC 6750).
+  const challenge: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+  send(res, error.status, {
+    'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', 'x-amzn-RequestId': requestId, ...challenge, ...corsHeaders, ...error.headers,
+  }, JSON.stringify(problemOf(error.status, error.detail)));
 }
 
 /** A preflight's answer: the allowed methods and headers, and the origin only when it is one of ours. */
@@ -135,6 +138,7 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
       const page = options.pages?.[url.pathname];
       if (page && req.method === 'GET') {
         resource = url.pathname;
+        res.setHeader('X-Content-Type-Options', 'nosniff');
         page(req, res);
         status = res.statusCode;
         return;

@@ -31,11 +31,26 @@ export async function login(email: string, password: string): Promise<string> {
   return response.body.accessToken;
 }
 
-/** Signs up a user (a non-patient role needs the admin token) and logs in; returns the user's email and token. */
-export async function userWithRole(role: 'clinician' | 'patient', adminToken: string, email = `${role}.${randomUUID().slice(0, 8)}@e2e.test`) {
+/** The newest verification code the local mailbox holds for `email`. */
+export async function mailedCode(email: string): Promise<string> {
+  const { body } = await request('GET', `/_local/mailbox?to=${encodeURIComponent(email)}`);
+  const code = (body.messages as { code: string | null }[])[0]?.code;
+  if (!code) throw new Error('no verification code in the local mailbox');
+  return code;
+}
+
+/**
+ * Signs up a user (a non-patient role needs the admin token; a patient signs up alone and confirms the code
+ * mailed to them, unless `verify` is false) and logs in; returns the user's email and token.
+ */
+export async function userWithRole(role: 'clinician' | 'patient', adminToken: string, email = `${role}.${randomUUID().slice(0, 8)}@e2e.test`, verify = true) {
   const password = 'e2e-password-123';
   const signup = await request('POST', '/api/auth/signup', { body: { email, password, role }, token: role === 'patient' ? undefined : adminToken });
   if (signup.status !== 201) throw new Error(`signup failed with ${signup.status}`);
+  if (role === 'patient' && verify) {
+    const verified = await request('POST', '/api/auth/verify-email', { body: { email, code: await mailedCode(email) } });
+    if (verified.status !== 204) throw new Error(`verify-email failed with ${verified.status}`);
+  }
   return { email, token: await login(email, password) };
 }
 

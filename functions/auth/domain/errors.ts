@@ -1,8 +1,10 @@
 /** What can go wrong in auth, in domain words; the handler maps each kind to an HTTP status. */
-export type AuthErrorKind = 'INVALID_CREDENTIALS' | 'THROTTLED' | 'EMAIL_TAKEN' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'WRONG_PASSWORD';
+export type AuthErrorKind =
+  | 'INVALID_CREDENTIALS' | 'THROTTLED' | 'EMAIL_TAKEN' | 'FORBIDDEN' | 'UNAUTHORIZED' | 'WRONG_PASSWORD'
+  | 'COMMON_PASSWORD' | 'INVALID_CODE' | 'BUSY';
 
 export class AuthError extends Error {
-  constructor(readonly kind: AuthErrorKind, readonly retryAfterSeconds?: number) {
+  constructor(readonly kind: AuthErrorKind, readonly retryAfterSeconds?: number, readonly field?: string) {
     super(kind);
     this.name = 'AuthError';
   }

@@ -3,6 +3,7 @@
  * (128 MiB, ~250 ms on one core here). The parameters travel inside each stored hash, so the cost
  * can be raised later without breaking existing users.
  */
+import { availableParallelism } from 'node:os';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 export interface ScryptCost { logN: number; r: number; p: number }
@@ -10,13 +11,53 @@ export const OWASP_COST: ScryptCost = { logN: 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
 
+/** Too many hashes are running or waiting: the caller should come back after a moment. */
+export class HashingBusy extends Error {
+  constructor() {
+    super('Password hashing is at capacity');
+    this.name = 'HashingBusy';
+  }
+}
+
+export interface HashingLimits { concurrency: number; queue: number }
+
+/**
+ * Each hash takes a core for a quarter of a second and 128 MiB, so a process runs only a few at once and
+ * queues a few more; past that it refuses at once rather than let a burst of logins starve every other
+ * request (the local runtime serves all functions from one process). On Lambda one container serves one
+ * request at a time and never queues; there, reserved concurrency and the stage throttle bound the cost.
+ */
+const limits: HashingLimits = { concurrency: Math.max(1, Math.floor(availableParallelism() / 2)), queue: 32 };
+let running = 0;
+const waiting: (() => void)[] = [];
+
+export function limitHashing(next: Partial<HashingLimits>): void {
+  Object.assign(limits, next);
+}
+
+async function gated<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= limits.concurrency) {
+    if (waiting.length >= limits.queue) throw new HashingBusy();
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else {
+    running++;
+  }
+  try {
+    return await work();
+  } finally {
+    const nextInLine = waiting.shift();
+    if (nextInLine) nextInLine(); // the slot passes straight to the next waiter
+    else running--;
+  }
+}
+
 function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   const N = 2 ** cost.logN;
   // maxmem must exceed 128 * N * r, or node refuses the parameters.
   const options: ScryptOptions = { N, r: cost.r, p: cost.p, maxmem: 128 * N * cost.r * 2 };
-  return new Promise((resolve, reject) => {
+  return gated(() => new Promise((resolve, reject) => {
     scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
-  });
+  }));
 }
 
 /** `scrypt$<logN>$<r>$<p>$<salt b64url>$<hash b64url>` */

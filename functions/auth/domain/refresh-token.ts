@@ -1,8 +1,6 @@
 /** Refresh tokens: opaque random strings; only their SHA-256 is ever stored. */
 import { createHash, randomBytes } from 'node:crypto';
 
-export const REFRESH_TOKEN_TTL_SECONDS = 7 * 24 * 60 * 60;
-
 export function newRefreshToken(): string {
   return randomBytes(32).toString('base64url');
 }

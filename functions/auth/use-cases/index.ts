@@ -5,3 +5,4 @@ export { publicJwks } from './jwks';
 export { refresh } from './refresh';
 export { signup } from './signup';
 export { validate } from './validate';
+export { resendVerificationCode, verifyEmail } from './verify-email';

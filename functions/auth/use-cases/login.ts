@@ -1,9 +1,10 @@
 /**
  * Login: the same scrypt work and the same answer for an unknown email as for a wrong password; after
- * 5 failures for one email within 15 minutes, refused (with the seconds to wait) before any hashing.
+ * 5 failures for one email from one source within 15 minutes, refused with growing waits before any hashing.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { AuthError } from '../domain/errors';
+import { loginEndsAt, refreshExpiresAt } from '../domain/login-state';
 import { recentFailures, retryAfterSeconds } from '../domain/login-throttle';
 import { DUMMY_HASH, verifyPassword } from '../domain/password';
 import type { AuthPorts, UserRecord } from '../ports';
@@ -11,12 +12,12 @@ import type { LoginRequest } from '../schemas';
 import { securityEvent } from '../security-log';
 import { mintPair, type TokenPair } from './tokens';
 
-/** The throttle key: a hash, so the sessions table holds no email addresses. */
-export const throttleKey = (email: string) => createHash('sha256').update(`login:${email}`).digest('base64url');
+/** The throttle key of one email from one source address: a hash, so the sessions table holds neither. */
+export const throttleKey = (email: string, source: string) => createHash('sha256').update(`login:${email}:${source}`).digest('base64url');
 
 const MAX_RESERVE_TRIES = 5;
 
-/** Counts this attempt, or says how long to wait when the window is full. */
+/** Counts this attempt, or says how long to wait when too many failed recently. */
 export async function countAttempt(ports: AuthPorts, key: string): Promise<void> {
   for (let tries = 0; tries < MAX_RESERVE_TRIES; tries++) {
     const failures = await ports.sessions.loginFailures(key);
@@ -28,14 +29,14 @@ export async function countAttempt(ports: AuthPorts, key: string): Promise<void>
     }
     if (await ports.sessions.reserveLoginAttempt(key, failures.length, recentFailures(failures, now), now)) return;
   }
-  // Heavy contention on one email: refuse briefly rather than let guesses through uncounted.
+  // Heavy contention on one key: refuse briefly rather than let guesses through uncounted.
   throw new AuthError('THROTTLED', 1);
 }
 
-export async function login(ports: AuthPorts, input: LoginRequest): Promise<TokenPair> {
+export async function login(ports: AuthPorts, input: LoginRequest, source: string): Promise<TokenPair> {
   // Before the user is read: a login that checked a password about to be changed counts as older than the change.
   const startedAt = ports.now();
-  const key = throttleKey(input.email);
+  const key = throttleKey(input.email, source);
   // The user is looked up while the attempt is counted; both finish before any hashing.
   const lookup = ports.users.findByEmail(input.email);
   lookup.catch(() => undefined); // a throttled login never awaits it
@@ -50,18 +51,19 @@ export async function login(ports: AuthPorts, input: LoginRequest): Promise<Toke
     throw new AuthError('INVALID_CREDENTIALS');
   }
 
-  const { pair, familyId } = await openLogin(ports, user, key, startedAt);
+  const { pair, familyId } = await openLogin(ports, user, startedAt);
+  await ports.sessions.clearLoginFailures(key);
   securityEvent('LOGIN_SUCCEEDED', { userId: user.id, role: user.role, familyId });
   return pair;
 }
 
-/** A new login (token family) for a user whose password was just checked; its failed attempts are cleared. */
-export async function openLogin(ports: AuthPorts, user: UserRecord, key: string, startedAt: number): Promise<{ pair: TokenPair; familyId: string }> {
+/** A new login (token family) for a user whose password was just checked. */
+export async function openLogin(ports: AuthPorts, user: UserRecord, startedAt: number): Promise<{ pair: TokenPair; familyId: string }> {
   const familyId = randomUUID();
-  const { pair, issued } = await mintPair(ports, user, familyId);
-  await Promise.all([
-    ports.sessions.clearLoginFailures(key),
-    ports.sessions.startFamily({ id: familyId, userId: user.id, startedAt }, issued),
-  ]);
-  return { pair, familyId };
+  const endsAt = loginEndsAt(user.role, startedAt);
+  const pair = await mintPair(ports, user, familyId);
+  await ports.sessions.startFamily({ id: familyId, userId: user.id, startedAt, endsAt }, {
+    refreshHash: pair.refreshHash, refreshExpiresAt: refreshExpiresAt(user.role, ports.now(), endsAt),
+  });
+  return { pair: pair.tokens, familyId };
 }

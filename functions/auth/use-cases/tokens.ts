@@ -4,33 +4,29 @@ import { createLocalJWKSet } from 'jose';
 import { mintAccessToken, verifyAccessToken, ACCESS_TOKEN_TTL_SECONDS, type AccessClaims } from '../domain/access-token';
 import { AuthError } from '../domain/errors';
 import { currentSigningKey, publicKeySet, type KeySet } from '../domain/keys';
-import { newRefreshToken, refreshTokenHash, REFRESH_TOKEN_TTL_SECONDS } from '../domain/refresh-token';
-import type { AuthPorts, IssuedTokens, UserRecord } from '../ports';
+import { loginIsLive } from '../domain/login-state';
+import { newRefreshToken, refreshTokenHash } from '../domain/refresh-token';
+import type { AuthPorts, UserRecord } from '../ports';
 
 export interface TokenPair { accessToken: string; token: string; refreshToken: string; tokenType: 'Bearer'; expiresIn: number }
 
-/** Mints an access token and a refresh token for one login (family); storing them is the caller's job. */
-export async function mintPair(ports: AuthPorts, user: UserRecord, familyId: string): Promise<{ pair: TokenPair; issued: IssuedTokens }> {
-  const now = ports.now();
-  const jti = randomUUID();
+/** Mints an access token and a refresh token for one login (family); storing the refresh hash is the caller's job. */
+export async function mintPair(ports: AuthPorts, user: UserRecord, familyId: string): Promise<{ tokens: TokenPair; refreshHash: string }> {
   const signing = await currentSigningKey(await ports.keys.privateKeySet());
-  const { token, exp } = await mintAccessToken(signing, ports.settings, { userId: user.id, email: user.email, role: user.role, jti, sid: familyId, now });
+  const { token } = await mintAccessToken(signing, ports.settings, {
+    userId: user.id, email: user.email, role: user.role, jti: randomUUID(), sid: familyId, now: ports.now(),
+  });
   const refreshToken = newRefreshToken();
   return {
-    pair: { accessToken: token, token, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS },
-    issued: {
-      refreshHash: refreshTokenHash(refreshToken),
-      refreshExpiresAt: Math.floor(now / 1000) + REFRESH_TOKEN_TTL_SECONDS,
-      accessJti: jti,
-      accessExpiresAt: exp,
-    },
+    tokens: { accessToken: token, token, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS },
+    refreshHash: refreshTokenHash(refreshToken),
   };
 }
 
 const verifierCache = new WeakMap<KeySet, ReturnType<typeof createLocalJWKSet>>();
 
-/** The claims of a valid, unrevoked access token; AuthError UNAUTHORIZED otherwise. */
-export async function authenticate(ports: AuthPorts, token: string | undefined): Promise<AccessClaims> {
+/** The claims of a valid access token of a live login (the authorizer's rule); AuthError UNAUTHORIZED otherwise. */
+export async function authenticate(ports: AuthPorts, token: string | undefined): Promise<AccessClaims & { sid: string }> {
   if (!token) throw new AuthError('UNAUTHORIZED');
   const privateKeys = await ports.keys.privateKeySet();
   let keys = verifierCache.get(privateKeys);
@@ -44,6 +40,9 @@ export async function authenticate(ports: AuthPorts, token: string | undefined):
   } catch {
     throw new AuthError('UNAUTHORIZED');
   }
-  if (await ports.sessions.isRevoked(claims.jti)) throw new AuthError('UNAUTHORIZED');
-  return claims;
+  const { sid } = claims;
+  if (!sid) throw new AuthError('UNAUTHORIZED');
+  const { login, account } = await ports.sessions.accessState(sid, claims.userId);
+  if (!loginIsLive(login, account, claims.userId, ports.now())) throw new AuthError('UNAUTHORIZED');
+  return { ...claims, sid };
 }

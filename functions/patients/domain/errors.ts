@@ -8,7 +8,8 @@ export type PatientErrorKind =
   | 'VERSION_MISMATCH'
   | 'INVALID_QUERY'
   | 'IDEMPOTENCY_KEY_REUSED'
-  | 'IDEMPOTENCY_IN_PROGRESS';
+  | 'IDEMPOTENCY_IN_PROGRESS'
+  | 'IDEMPOTENT_TARGET_DELETED';
 
 /** How the audit trail records an error outcome. */
 export type AuditOutcome = 'SUCCESS' | 'REPLAYED' | 'DENIED' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'INVALID' | 'ERROR';

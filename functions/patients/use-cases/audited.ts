@@ -16,6 +16,7 @@ const OUTCOME_OF: Record<PatientErrorKind, AuditOutcome> = {
   INVALID_QUERY: 'INVALID',
   IDEMPOTENCY_KEY_REUSED: 'INVALID',
   IDEMPOTENCY_IN_PROGRESS: 'CONFLICT',
+  IDEMPOTENT_TARGET_DELETED: 'NOT_FOUND',
 };
 
 export function outcomeOf(error: unknown): AuditOutcome {

@@ -7,7 +7,7 @@
 import { logger } from '../../commons/logger';
 import { mayPerform } from '../domain/access';
 import { forbidden, PatientError } from '../domain/errors';
-import { fingerprintOf, newPatient, toPublic, type PatientRecord } from '../domain/patient';
+import { fingerprintOf, isDeleted, newPatient, toPublic, type PatientRecord } from '../domain/patient';
 import type { PatientPorts, RequestContext } from '../ports';
 import type { Patient, PatientInput } from '../schemas';
 import { audited } from './audited';
@@ -41,6 +41,11 @@ export async function createPatient(ports: PatientPorts, ctx: RequestContext, re
     if (claim.kind === 'mismatch') throw new PatientError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
     if (claim.kind === 'in-progress') throw new PatientError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still in progress; retry shortly');
     if (claim.kind === 'replay') {
+      // A record deleted since is never served again, not even to the caller who created it.
+      const current = await ports.patients.get(claim.patient.id);
+      if (!current || isDeleted(current)) {
+        throw new PatientError('IDEMPOTENT_TARGET_DELETED', 'The patient this Idempotency-Key created has since been deleted; use a new key to create it again');
+      }
       return { result: { patient: toPublic(claim.patient), replayed: true }, outcome: 'REPLAYED', patientId: claim.patient.id };
     }
     let patient: PatientRecord;

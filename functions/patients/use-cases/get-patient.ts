@@ -1,5 +1,5 @@
 /** GET /api/patients/{id}. A patient-role caller reads only their own record; any other answers 404 (audited DENIED). */
-import { mayPerform, seesOnlyOwnRecord } from '../domain/access';
+import { mayPerform, ownRecordEmail, seesOnlyOwnRecord } from '../domain/access';
 import { forbidden, notFound } from '../domain/errors';
 import { emailKey, isDeleted, isPatientId, toPublic } from '../domain/patient';
 import type { PatientPorts, RequestContext } from '../ports';
@@ -13,7 +13,7 @@ export async function getPatient(ports: PatientPorts, ctx: RequestContext, id: s
     const record = await ports.patients.get(id);
     if (!record || isDeleted(record)) throw notFound();
     // 404 rather than 403: a patient must not learn that another record exists.
-    if (seesOnlyOwnRecord(ctx.caller.role) && emailKey(record.email) !== emailKey(ctx.caller.email)) throw notFound('DENIED');
+    if (seesOnlyOwnRecord(ctx.caller.role) && emailKey(record.email) !== ownRecordEmail(ctx.caller)) throw notFound('DENIED');
     return { result: toPublic(record) };
   });
 }

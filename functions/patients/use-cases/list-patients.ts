@@ -1,7 +1,7 @@
 /** GET /api/patients: a page of patients, optionally a prefix search and a state filter. Staff see all; a patient only their own record. */
-import { seesOnlyOwnRecord, mayPerform } from '../domain/access';
+import { mayPerform, ownRecordEmail, seesOnlyOwnRecord } from '../domain/access';
 import { forbidden, invalidQuery } from '../domain/errors';
-import { emailKey, matchesSearch, stateKey, toPublic, type PatientRecord } from '../domain/patient';
+import { matchesSearch, stateKey, toPublic, type PatientRecord } from '../domain/patient';
 import type { PatientPorts, RequestContext } from '../ports';
 import type { PatientPage } from '../schemas';
 import { audited } from './audited';
@@ -50,7 +50,8 @@ export async function listPatients(ports: PatientPorts, ctx: RequestContext, que
     let patients: PatientRecord[];
     let nextCursor: string | null = null;
     if (seesOnlyOwnRecord(ctx.caller.role)) {
-      const own = await ports.patients.getByEmail(emailKey(ctx.caller.email));
+      const email = ownRecordEmail(ctx.caller);
+      const own = email === undefined ? undefined : await ports.patients.getByEmail(email);
       const visible = own && (!parsed.search || matchesSearch(own, parsed.search)) && (!parsed.state || stateKey(own.address.state) === parsed.state);
       patients = visible && !startKey ? [own] : [];
     } else {

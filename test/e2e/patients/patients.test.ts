@@ -183,4 +183,27 @@ describe('Idempotency-Key', () => {
     expect(other.status).toBe(422);
     expect(other.headers.get('content-type')).toBe('application/problem+json');
   });
+
+  it('never replays a patient deleted since: 409, and the record stays unreadable', async () => {
+    const body = patientInput();
+    const headers = { 'Idempotency-Key': `e2e-deleted-${Date.now()}` };
+    const first = await create(body, adminToken, headers);
+    expect((await request('DELETE', `/api/patients/${first.body.id}`, { token: adminToken })).status).toBe(204);
+    const replay = await create(body, adminToken, headers);
+    expect([replay.status, replay.headers.get('content-type')]).toEqual([409, 'application/problem+json']);
+    expect(JSON.stringify(replay.body)).not.toContain(body.email as string);
+  });
+});
+
+describe('DELETE with If-Match', () => {
+  it('a stale tag → 412 and nothing is deleted; the current one deletes; a weak tag never matches', async () => {
+    const patient = (await created()).body;
+    expect((await request('PUT', `/api/patients/${patient.id}`, { token: adminToken, body: patientInput({ email: patient.email }) })).status).toBe(200);
+    const stale = await request('DELETE', `/api/patients/${patient.id}`, { token: adminToken, headers: { 'If-Match': '"1"' } });
+    expect([stale.status, stale.headers.get('content-type')]).toEqual([412, 'application/problem+json']);
+    expect((await request('DELETE', `/api/patients/${patient.id}`, { token: adminToken, headers: { 'If-Match': 'W/"2"' } })).status).toBe(412);
+    expect((await request('GET', `/api/patients/${patient.id}`, { token: adminToken })).status).toBe(200);
+    expect((await request('DELETE', `/api/patients/${patient.id}`, { token: adminToken, headers: { 'If-Match': '"2"' } })).status).toBe(204);
+    expect((await request('GET', `/api/patients/${patient.id}`, { token: adminToken })).status).toBe(404);
+  });
 });

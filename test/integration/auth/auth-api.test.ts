@@ -40,7 +40,7 @@ beforeAll(async () => {
 describe('POST /api/auth/signup', () => {
   it('201 {id,email,role,createdAt}: a patient, email trimmed and lower-cased', async () => {
     const email = uniqueEmail();
-    const response = await call('POST', '/api/auth/signup', { body: { email: `  ${email} `, password: 'password123' } });
+    const response = await call('POST', '/api/auth/signup', { body: { email: `  ${email} `, password: 'kiwi-lantern-73' } });
     expect(response.status).toBe(201);
     expect(Object.keys(response.body).sort()).toEqual(['createdAt', 'email', 'id', 'role']);
     expect(response.body).toMatchObject({ email: email.toLowerCase(), role: 'patient' });
@@ -50,7 +50,7 @@ describe('POST /api/auth/signup', () => {
 
   it('409 for an email already taken, whatever its case', async () => {
     const email = uniqueEmail();
-    expect((await call('POST', '/api/auth/signup', { body: { email, password: 'password123' } })).status).toBe(201);
+    expect((await call('POST', '/api/auth/signup', { body: { email, password: 'kiwi-lantern-73' } })).status).toBe(201);
     const again = await call('POST', '/api/auth/signup', { body: { email: email.toUpperCase(), password: 'another password' } });
     expect(again.status).toBe(409);
     expect(again.headers['content-type']).toBe('application/problem+json');
@@ -59,28 +59,36 @@ describe('POST /api/auth/signup', () => {
 
   it('409 to all but one of concurrent sign-ups with the same email', async () => {
     const email = uniqueEmail();
-    const results = await Promise.all([0, 1, 2].map(() => call('POST', '/api/auth/signup', { body: { email, password: 'password123' } })));
+    const results = await Promise.all([0, 1, 2].map(() => call('POST', '/api/auth/signup', { body: { email, password: 'kiwi-lantern-73' } })));
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
   });
 
   it.each([
-    ['an invalid email', { email: 'not-an-email', password: 'password123' }, 'email'],
+    ['an invalid email', { email: 'not-an-email', password: 'kiwi-lantern-73' }, 'email'],
     ['a password of 7 characters', { email: uniqueEmail(), password: '1234567' }, 'password'],
     ['a password of 129 characters', { email: uniqueEmail(), password: 'x'.repeat(129) }, 'password'],
-    ['an unknown role', { email: uniqueEmail(), password: 'password123', role: 'superuser' }, 'role'],
-    ['an unknown field', { email: uniqueEmail(), password: 'password123', isAdmin: true }, 'isAdmin'],
+    ['an unknown role', { email: uniqueEmail(), password: 'kiwi-lantern-73', role: 'superuser' }, 'role'],
+    ['an unknown field', { email: uniqueEmail(), password: 'kiwi-lantern-73', isAdmin: true }, 'isAdmin'],
     ['a missing password', { email: uniqueEmail() }, 'password'],
   ])('400 problem+json for %s', async (_name, body, field) => {
     const response = await call('POST', '/api/auth/signup', { body });
     expect(response.status).toBe(400);
     expect(response.headers['content-type']).toBe('application/problem+json');
     expect((response.body.errors as { field: string }[]).map((e) => e.field)).toContain(field);
-    expect(JSON.stringify(response.body)).not.toContain('password123');
+    expect(JSON.stringify(response.body)).not.toContain('kiwi-lantern-73');
   });
 
   it('accepts passwords of exactly 8 and 128 characters', async () => {
-    for (const password of ['12345678', 'p'.repeat(128)]) {
+    for (const password of ['kq7-vxz2', 'p'.repeat(128)]) {
       expect((await call('POST', '/api/auth/signup', { body: { email: uniqueEmail(), password } })).status).toBe(201);
+    }
+  });
+
+  it('400 naming password for a breached or common password, or the email itself (any case)', async () => {
+    const email = uniqueEmail('weak');
+    for (const password of ['password', '12345678', 'Password123', 'qwertyuiop', email, email.split('@')[0]!]) {
+      const response = await call('POST', '/api/auth/signup', { body: { email, password } });
+      expect([response.status, (response.body.errors as { field: string }[])[0]!.field]).toEqual([400, 'password']);
     }
   });
 
@@ -92,7 +100,7 @@ describe('POST /api/auth/signup', () => {
 
   it('an admin token may create clinicians and admins', async () => {
     for (const role of ['clinician', 'admin'] as const) {
-      const response = await call('POST', '/api/auth/signup', { body: { email: uniqueEmail(), password: 'password123', role }, headers: bearer(adminToken) });
+      const response = await call('POST', '/api/auth/signup', { body: { email: uniqueEmail(), password: 'kiwi-lantern-73', role }, headers: bearer(adminToken) });
       expect(response.status).toBe(201);
       expect(response.body.role).toBe(role);
     }
@@ -102,7 +110,7 @@ describe('POST /api/auth/signup', () => {
     const patient = await signupAndLogin();
     const clinician = await signupAndLogin('clinician', adminToken);
     for (const role of ['admin', 'clinician']) {
-      const body = { email: uniqueEmail(), password: 'password123', role };
+      const body = { email: uniqueEmail(), password: 'kiwi-lantern-73', role };
       expect((await call('POST', '/api/auth/signup', { body })).status).toBe(403);
       expect((await call('POST', '/api/auth/signup', { body, headers: bearer(patient.accessToken) })).status).toBe(403);
       expect((await call('POST', '/api/auth/signup', { body, headers: bearer(clinician.accessToken) })).status).toBe(403);
@@ -111,7 +119,7 @@ describe('POST /api/auth/signup', () => {
   });
 
   it('role patient may be asked for explicitly without a token', async () => {
-    const response = await call('POST', '/api/auth/signup', { body: { email: uniqueEmail(), password: 'password123', role: 'patient' } });
+    const response = await call('POST', '/api/auth/signup', { body: { email: uniqueEmail(), password: 'kiwi-lantern-73', role: 'patient' } });
     expect(response.status).toBe(201);
     expect(response.body.role).toBe('patient');
   });
@@ -120,8 +128,8 @@ describe('POST /api/auth/signup', () => {
 describe('POST /api/auth/login (and the /auth/login alias)', () => {
   it.each(['/api/auth/login', '/auth/login'])('%s: 200 {accessToken, token (same), refreshToken, tokenType, expiresIn}', async (resource) => {
     const email = uniqueEmail();
-    await call('POST', '/api/auth/signup', { body: { email, password: 'password123' } });
-    const response = await call('POST', resource, { body: { email: email.toUpperCase(), password: 'password123' } });
+    await call('POST', '/api/auth/signup', { body: { email, password: 'kiwi-lantern-73' } });
+    const response = await call('POST', resource, { body: { email: email.toUpperCase(), password: 'kiwi-lantern-73' } });
     expect(response.status).toBe(200);
     expect(Object.keys(response.body).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'token', 'tokenType']);
     expect(response.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });

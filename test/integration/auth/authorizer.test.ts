@@ -21,11 +21,11 @@ const call = async (method: string, resource: string, input: EventInput = {}) =>
 async function newLogin(role: 'patient' | 'clinician' = 'patient', adminToken?: string) {
   const email = uniqueEmail();
   const signup = await call('POST', '/api/auth/signup', {
-    body: { email, password: 'password123', ...(role !== 'patient' ? { role } : {}) },
+    body: { email, password: 'kiwi-lantern-73', ...(role !== 'patient' ? { role } : {}) },
     headers: adminToken ? { Authorization: `Bearer ${adminToken}` } : {},
   });
   expect(signup.status).toBe(201);
-  const login = await call('POST', '/api/auth/login', { body: { email, password: 'password123' } });
+  const login = await call('POST', '/api/auth/login', { body: { email, password: 'kiwi-lantern-73' } });
   return { id: signup.body.id as string, email: email.toLowerCase(), ...(login.body as { accessToken: string; refreshToken: string }) };
 }
 
@@ -43,7 +43,7 @@ it('allows a valid token: Allow on the API wildcard ARN, context {userId, email,
   expect(result).toEqual({
     principalId: user.id,
     policyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Resource: 'arn:aws:execute-api:eu-west-1:123456789012:testapi/prod/*/*' }] },
-    context: { userId: user.id, email: user.email, role: 'patient' },
+    context: { userId: user.id, email: user.email, role: 'patient', emailVerified: 'false' },
   });
 });
 
@@ -105,8 +105,8 @@ it('after a key rotation, accepts tokens of the new key and still those of the p
   await jest.isolateModulesAsync(async () => {
     const { handler } = await import('../../../functions/auth/handler');
     const email = uniqueEmail();
-    await handler(apiEvent('POST', '/api/auth/signup', { body: { email, password: 'password123' } }), lambdaContext('auth'));
-    fresh = parse((await handler(apiEvent('POST', '/api/auth/login', { body: { email, password: 'password123' } }), lambdaContext('auth'))) as APIGatewayProxyResult);
+    await handler(apiEvent('POST', '/api/auth/signup', { body: { email, password: 'kiwi-lantern-73' } }), lambdaContext('auth'));
+    fresh = parse((await handler(apiEvent('POST', '/api/auth/login', { body: { email, password: 'kiwi-lantern-73' } }), lambdaContext('auth'))) as APIGatewayProxyResult);
   });
   const newKid = JSON.parse(Buffer.from((fresh.body.accessToken as string).split('.')[0]!, 'base64url').toString()).kid;
   expect(newKid).not.toBe(signingJwk.kid);

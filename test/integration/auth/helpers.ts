@@ -16,6 +16,7 @@ export async function useAuthEnvironment(): Promise<{ signingJwk: JWK; keysDir: 
   const keysDir = mkdtempSync(join(tmpdir(), 'auth-it-'));
   const files = await ensureLocalSigningKeys(keysDir);
   Object.assign(process.env, {
+    MAILBOX_FILE: join(keysDir, 'mailbox.jsonl'),
     SIGNING_KEYS_FILE: files.signingKeysFile,
     PUBLIC_JWKS_FILE: files.publicJwksFile,
     AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',

@@ -28,7 +28,7 @@ const callAuth = async (method: string, resource: string, input: EventInput = {}
   parse((await authHandler(apiEvent(method, resource, input), lambdaContext('auth'))) as APIGatewayProxyResult);
 
 async function login(credentials?: { email: string; password: string }) {
-  const body = credentials ?? { email: uniqueEmail(), password: 'password123' };
+  const body = credentials ?? { email: uniqueEmail(), password: 'kiwi-lantern-73' };
   if (!credentials) expect((await callAuth('POST', '/api/auth/signup', { body })).status).toBe(201);
   const response = await callAuth('POST', '/api/auth/login', { body });
   expect(response.status).toBe(200);

@@ -26,7 +26,7 @@ it('seeds demo patients of different states, genders and ages once; a second cal
   expect(await seedDemoPatients()).toBe(DEMO_PATIENTS.length);
   expect(await seedDemoPatients()).toBe(0);
 
-  const ctx = { caller: { userId: 'u', email: 'u@x.test', role: 'admin' as const }, requestId: 'r' };
+  const ctx = { caller: { userId: 'u', email: 'u@x.test', role: 'admin' as const, emailVerified: true }, requestId: 'r' };
   const page = await listPatients(patientPorts(), ctx, { limit: '100' });
   expect(page.patients).toHaveLength(DEMO_PATIENTS.length);
   expect(page.patients.every((p) => p.billingStatus === 'ACTIVE')).toBe(true);

@@ -33,7 +33,7 @@ const WRONG_VALUES: unknown[] = [
 
 const PATIENT_FIELDS = ['firstName', 'lastName', 'email', 'dateOfBirth', 'address', 'phoneNumber', 'gender', 'registeredDate'];
 const ADDRESS_FIELDS = ['street', 'city', 'state', 'zipCode'];
-const AUTH_FIELDS = ['email', 'password', 'role', 'refreshToken'];
+const AUTH_FIELDS = ['email', 'password', 'role', 'refreshToken', 'code', 'currentPassword', 'newPassword'];
 
 function validPatient(random: Random): Record<string, unknown> {
   const n = random.int(1e9);
@@ -46,6 +46,8 @@ function validPatient(random: Random): Record<string, unknown> {
 function validBody(route: RouteDefinition, random: Random): Record<string, unknown> {
   if (route.requestSchema === 'PatientInput') return validPatient(random);
   if (route.requestSchema === 'RefreshRequest') return { refreshToken: random.bytes(24).toString('base64url') };
+  if (route.requestSchema === 'VerifyEmailRequest') return { email: `fuzz${random.int(1e9)}@example.test`, code: String(random.int(1e6)).padStart(6, '0') };
+  if (route.requestSchema === 'VerificationCodeRequest') return { email: `fuzz${random.int(1e9)}@example.test` };
   if (route.requestSchema === 'SignupRequest') return { email: `fuzz${random.int(1e9)}@example.test`, password: 'fuzz-password-1', role: random.pick(['patient', 'clinician', 'admin']) };
   return { email: `fuzz${random.int(1e9)}@example.test`, password: random.pick(['x', 'password123', 'wrong-password']) };
 }

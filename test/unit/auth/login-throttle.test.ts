@@ -1,30 +1,36 @@
-import { MAX_FAILURES, recentFailures, retryAfterSeconds, WINDOW_MS } from '../../../functions/auth/domain/login-throttle';
+import { delayAfter, MAX_FAILURES, recentFailures, retryAfterSeconds, WINDOW_MS } from '../../../functions/auth/domain/login-throttle';
 
 const NOW = 1_700_000_000_000;
-const minutesAgo = (m: number) => NOW - m * 60_000;
+const secondsAgo = (s: number) => NOW - s * 1000;
 
-describe('login throttle', () => {
+describe('login throttle (per email and source)', () => {
   it('allows up to 4 recent failures', () => {
-    expect(retryAfterSeconds([minutesAgo(1), minutesAgo(2), minutesAgo(3), minutesAgo(4)], NOW)).toBe(0);
+    expect(retryAfterSeconds([secondsAgo(1), secondsAgo(2), secondsAgo(3), secondsAgo(4)], NOW)).toBe(0);
     expect(retryAfterSeconds([], NOW)).toBe(0);
   });
 
-  it('refuses at 5 failures within 15 minutes until the oldest one leaves the window', () => {
-    const failures = [minutesAgo(10), minutesAgo(4), minutesAgo(3), minutesAgo(2), minutesAgo(1)];
+  it('refuses right after the 5th failure within 15 minutes, for a minute: not a 15-minute lock', () => {
+    const failures = [secondsAgo(600), secondsAgo(240), secondsAgo(180), secondsAgo(120), secondsAgo(1)];
     expect(MAX_FAILURES).toBe(5);
-    expect(retryAfterSeconds(failures, NOW)).toBe(5 * 60);
-    expect(retryAfterSeconds(failures, minutesAgo(10) + WINDOW_MS)).toBe(0);
+    expect(retryAfterSeconds(failures, NOW)).toBe(59);
+    expect(retryAfterSeconds(failures, secondsAgo(1) + 60_000)).toBe(0);
   });
 
-  it('ignores failures older than the window, and counts from the right one when there are more than 5', () => {
-    const failures = [minutesAgo(30), minutesAgo(14), minutesAgo(12), minutesAgo(9), minutesAgo(5), minutesAgo(3), minutesAgo(1)];
-    expect(recentFailures(failures, NOW)).toHaveLength(6);
-    // 6 in the window: it frees when 2 have left, i.e. when the one 12 minutes ago expires (in 3 minutes).
-    expect(retryAfterSeconds(failures, NOW)).toBe(3 * 60);
+  it('waits longer after each further failure: 1, 2, 4, 8 minutes, then at most 15', () => {
+    expect([5, 6, 7, 8, 9, 10, 20].map((n) => delayAfter(n) / 60_000)).toEqual([1, 2, 4, 8, 15, 15, 15]);
+    const seven = [600, 500, 400, 300, 200, 100, 0].map(secondsAgo);
+    expect(retryAfterSeconds(seven, NOW)).toBe(4 * 60);
+  });
+
+  it('ignores failures older than the window', () => {
+    const failures = [secondsAgo(3600), secondsAgo(1800), secondsAgo(1000), secondsAgo(30), secondsAgo(10), secondsAgo(5)];
+    expect(recentFailures(failures, NOW)).toHaveLength(3);
+    expect(retryAfterSeconds(failures, NOW)).toBe(0);
   });
 
   it('never answers less than one second while refusing', () => {
-    const edge = NOW - WINDOW_MS + 1;
-    expect(retryAfterSeconds([edge, edge, edge, edge, edge], NOW)).toBe(1);
+    const latest = NOW - 60_000 + 1;
+    expect(retryAfterSeconds([latest - 4, latest - 3, latest - 2, latest - 1, latest], NOW)).toBe(1);
+    expect(WINDOW_MS).toBe(15 * 60_000);
   });
 });

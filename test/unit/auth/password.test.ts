@@ -1,4 +1,4 @@
-import { DUMMY_HASH, hashPassword, OWASP_COST, verifyPassword } from '../../../functions/auth/domain/password';
+import { DUMMY_HASH, HashingBusy, hashPassword, limitHashing, OWASP_COST, verifyPassword } from '../../../functions/auth/domain/password';
 
 // A low cost keeps most cases quick; one case runs the production cost end to end.
 const FAST = { logN: 12, r: 8, p: 1 };
@@ -33,5 +33,19 @@ describe('password hashing', () => {
 
   it('the dummy hash has the production cost, so unknown emails cost the same work', () => {
     expect(DUMMY_HASH.split('$').slice(0, 4)).toEqual(['scrypt', String(OWASP_COST.logN), String(OWASP_COST.r), String(OWASP_COST.p)]);
+  });
+});
+
+describe('bounded hashing', () => {
+  afterEach(() => limitHashing({ concurrency: 2, queue: 32 }));
+
+  it('runs at most `concurrency` hashes at once, queues `queue` more, and refuses the rest at once', async () => {
+    limitHashing({ concurrency: 1, queue: 2 });
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => hashPassword('queued', FAST)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect((results[3] as PromiseRejectedResult).reason).toBeInstanceOf(HashingBusy);
+    // The slots are all given back: the next burst gets the same treatment.
+    const again = await Promise.allSettled(Array.from({ length: 3 }, () => hashPassword('queued', FAST)));
+    expect(again.every((r) => r.status === 'fulfilled')).toBe(true);
   });
 });

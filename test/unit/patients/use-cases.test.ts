@@ -24,7 +24,7 @@ function portsWith(audit: AuditEntry[], failAudit = false): PatientPorts {
   };
 }
 
-const ctx = (role: Caller['role']) => ({ caller: { userId: `u-${role}`, email: `${role}@x.test`, role }, requestId: 'req-1' });
+const ctx = (role: Caller['role']) => ({ caller: { userId: `u-${role}`, email: `${role}@x.test`, role, emailVerified: true }, requestId: 'req-1' });
 const ID = '3f1c7a8e-2b4d-4c6e-9f0a-1b2c3d4e5f60';
 
 describe('role checks come first and are audited as DENIED', () => {
