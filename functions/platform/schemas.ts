@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import {
-  Jwks, LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest, TokenInfo, TokenPair, User, VerificationCodeRequest, VerifyEmailRequest,
+  Jwks, LoginRequest, ManagedUser, PasswordChangeRequest, RefreshRequest, SessionList, SignupRequest, TokenInfo, TokenPair, User, UserPage, UserPatch,
+  VerificationCodeRequest, VerifyEmailRequest,
 } from '../auth/schemas';
 import { Patient, PatientInput, PatientPage } from '../patients/schemas';
 import { Analytics } from '../analytics/schemas';
@@ -17,6 +18,7 @@ export const Health = z.object({
 export const schemaRegistry: Record<string, z.ZodType> = {
   Health,
   SignupRequest, LoginRequest, PasswordChangeRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks, VerifyEmailRequest, VerificationCodeRequest,
+  ManagedUser, UserPage, UserPatch, SessionList,
   PatientInput, Patient, PatientPage,
   Analytics,
 };

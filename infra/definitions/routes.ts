@@ -4,7 +4,7 @@
  */
 import type { FunctionName } from './functions';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteDefinition {
   method: HttpMethod;
@@ -14,7 +14,7 @@ export interface RouteDefinition {
   /** True when the Lambda TOKEN authorizer must allow the request first. */
   authorized: boolean;
   summary: string;
-  tag: 'auth' | 'patients' | 'analytics' | 'platform';
+  tag: 'auth' | 'users' | 'patients' | 'analytics' | 'platform';
   /** Names of schemas in the OpenAPI registry (functions/platform/openapi.ts). */
   requestSchema?: string;
   responseSchema?: string;
@@ -72,6 +72,25 @@ export const routes: RouteDefinition[] = [
     requestSchema: 'VerificationCodeRequest', successStatus: 204, errorStatuses: [400, 413] }),
   route({ method: 'GET', path: '/api/auth/validate', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Describe the presented access token', bearer: 'required', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
+  route({ method: 'GET', path: '/api/auth/sessions', function: 'auth', authorized: false, tag: 'auth', bearer: 'required',
+    summary: 'The caller\'s active logins, newest first (which one is current)', responseSchema: 'SessionList', successStatus: 200, errorStatuses: [401] }),
+  route({ method: 'DELETE', path: '/api/auth/sessions/{id}', function: 'auth', authorized: false, tag: 'auth', bearer: 'required',
+    summary: 'End one of the caller\'s logins at once (its access and refresh tokens); another user\'s id → 404', successStatus: 204, errorStatuses: [401, 404] }),
+  route({ method: 'GET', path: '/api/users', function: 'auth', authorized: false, tag: 'users', bearer: 'required',
+    summary: 'List users, newest first (admin)', responseSchema: 'UserPage', successStatus: 200, errorStatuses: [400, 401, 403],
+    query: [
+      { name: 'role', description: 'Only users with this role (admin, clinician, patient)', schema: { type: 'string' } },
+      { name: 'status', description: 'Only active or only disabled users', schema: { type: 'string' } },
+      { name: 'limit', description: 'Page size, 1-100 (default 20)', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+      { name: 'cursor', description: 'nextCursor of the previous page', schema: { type: 'string' } },
+    ] }),
+  route({ method: 'GET', path: '/api/users/{id}', function: 'auth', authorized: false, tag: 'users', bearer: 'required',
+    summary: 'Read a user (admin)', responseSchema: 'ManagedUser', successStatus: 200, errorStatuses: [401, 403, 404] }),
+  route({ method: 'PATCH', path: '/api/users/{id}', function: 'auth', authorized: false, tag: 'users', bearer: 'required',
+    summary: 'Change a user\'s role or status (admin): every login of the user ends at once; not yourself, never the last admin (409)',
+    requestSchema: 'UserPatch', responseSchema: 'ManagedUser', successStatus: 200, errorStatuses: [400, 401, 403, 404, 409, 413] }),
+  route({ method: 'DELETE', path: '/api/users/{id}/sessions', function: 'auth', authorized: false, tag: 'users', bearer: 'required',
+    summary: 'End every login of a user at once (admin)', successStatus: 204, errorStatuses: [401, 403, 404] }),
   // The original system's gateway served auth under /auth/; its clients keep working.
   route({ method: 'POST', path: '/auth/login', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Alias of POST /api/auth/login', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',

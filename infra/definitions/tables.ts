@@ -35,10 +35,18 @@ export type TableName =
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 
 export const tables: Record<TableName, TableDefinition> = {
-  // Users: `USER#<id>` records and `EMAIL#<lowercased email>` uniqueness items.
-  users: { name: 'users', partitionKey: S('pk') },
-  // Refresh-token families, revoked token ids and failed-login counters; all expire by TTL.
-  sessions: { name: 'sessions', partitionKey: S('pk'), ttlAttribute: 'expiresAt' },
+  // Users: `USER#<id>` records, `EMAIL#<lowercased email>` uniqueness items and the set of active admins.
+  // gsi1 lists users newest first (one partition: sign-ups are far below its 1,000 writes/s).
+  users: {
+    name: 'users', partitionKey: S('pk'),
+    globalIndexes: [{ indexName: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'ALL' }],
+  },
+  // Logins, users' access states, verification codes and failed-login counters; most expire by TTL.
+  // gsi1 lists one user's logins (partition per user).
+  sessions: {
+    name: 'sessions', partitionKey: S('pk'), ttlAttribute: 'expiresAt',
+    globalIndexes: [{ indexName: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'ALL' }],
+  },
   // Patients, their email-uniqueness items and search entries; the stream feeds the event publisher.
   patients: {
     name: 'patients',
