@@ -51,6 +51,9 @@ const GATEWAY_ERRORS: [apigw.ResponseType, number][] = [
   [apigw.ResponseType.THROTTLED, 429], [apigw.ResponseType.DEFAULT_4XX, 400], [apigw.ResponseType.DEFAULT_5XX, 500],
 ];
 
+/** On every gateway answer (values are quoted: API Gateway reads them as literals); a 401 also names the scheme (RFC 6750). */
+const GATEWAY_ERROR_HEADERS = { 'X-Content-Type-Options': "'nosniff'", 'Cache-Control': "'no-store'" };
+
 function grantSecretRead(fn: lambda.IFunction, secret: secretsmanager.ISecret): void {
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secret.secretArn] }));
 }
@@ -189,7 +192,10 @@ export class ApiStack extends Stack {
         // The two defaults keep the status API Gateway chose; the others have one status each.
         statusCode: type === apigw.ResponseType.DEFAULT_4XX || type === apigw.ResponseType.DEFAULT_5XX ? undefined : String(status),
         // With CORS on, readable from any origin: these answers carry no data (the functions' own answers name the origin).
-        responseHeaders: { 'Content-Type': "'application/problem+json'", ...(config.corsOrigins.length > 0 ? { 'Access-Control-Allow-Origin': "'*'" } : {}) },
+        responseHeaders: {
+          'Content-Type': "'application/problem+json'", ...GATEWAY_ERROR_HEADERS, ...(status === 401 ? { 'WWW-Authenticate': "'Bearer'" } : {}),
+          ...(config.corsOrigins.length > 0 ? { 'Access-Control-Allow-Origin': "'*'" } : {}),
+        },
         templates: { 'application/json': JSON.stringify({ ...problem, detail: '$context.error.message' }) },
       });
     }

@@ -4,6 +4,7 @@
  * function), least privilege on the tables, the logs grant on the data key bound to log groups, safe
  * headers on gateway responses, and SES for the verification mail.
  */
+import type { Profile } from '../../infra/config';
 import { resourcesOf, synthesize } from './synth';
 
 type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
@@ -16,6 +17,21 @@ describe('data key', () => {
     for (const st of logs) {
       const arn = JSON.stringify(st.Condition?.ArnLike?.['kms:EncryptionContext:aws:logs:arn']);
       expect(arn).toMatch(/:logs:".*AWS::Region.*AWS::AccountId.*:log-group:\*/);
+    }
+  });
+});
+
+describe.each(['aws', 'localstack-community'] as Profile[])('gateway responses on profile %s', (profile) => {
+  it('carry nosniff and no-store on every gateway response, and WWW-Authenticate: Bearer on every 401', () => {
+    const responses = Object.values(resourcesOf(synthesize(profile).templates.api, 'AWS::ApiGateway::GatewayResponse'));
+    expect(responses.map((r) => r.Properties.ResponseType)).toEqual(expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED', 'ACCESS_DENIED', 'THROTTLED']));
+    for (const { Properties: p } of responses) {
+      const headers = p.ResponseParameters as Record<string, string>;
+      expect([p.ResponseType, headers['gatewayresponse.header.X-Content-Type-Options'], headers['gatewayresponse.header.Cache-Control']])
+        .toEqual([p.ResponseType, "'nosniff'", "'no-store'"]);
+      if (p.StatusCode === '401' || p.ResponseType === 'UNAUTHORIZED') {
+        expect([p.ResponseType, headers['gatewayresponse.header.WWW-Authenticate']]).toEqual([p.ResponseType, "'Bearer'"]);
+      }
     }
   });
 });
