@@ -217,7 +217,7 @@ export class ApiStack extends Stack {
     });
     const bootstrap = new ServiceFunction(this, 'FirstAdminBootstrap', {
       definition: { name: 'bootstrap-admin' as FunctionName, entry: 'functions/auth/bootstrap-admin.ts', handler: 'handler',
-        description: 'Creates the first admin from its secret (CloudFormation custom resource)', tables: { users: 'RW' } },
+        description: 'Creates the first admin from its secret (CloudFormation custom resource)', tables: { users: 'WRITE_ITEMS' } },
       key: props.key, logRetention: props.config.logRetention, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
       memorySize: 1024, timeout: Duration.seconds(60),
     });

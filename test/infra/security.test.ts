@@ -5,9 +5,69 @@
  * headers on gateway responses, and SES for the verification mail.
  */
 import type { Profile } from '../../infra/config';
-import { resourcesOf, synthesize } from './synth';
+import { ACCESS_MODES, functions, type FunctionName } from '../../infra/definitions/functions';
+import { tables, type TableName } from '../../infra/definitions/tables';
+import { allResources, deployedFunctions, logicalId, resourcesOf, synthesize, type Synthesized } from './synth';
 
 type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
+const statementsOf = (policy: { Properties: Record<string, unknown> }) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+const actionsOf = (st: Statement) => ([] as string[]).concat(st.Action);
+
+/** What the role of a deployed function may do, statement by statement (API stack). */
+function roleStatements(s: Synthesized, fn: string): Statement[] {
+  return Object.values(resourcesOf(s.templates.api, 'AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes(logicalId(fn)))
+    .flatMap(statementsOf);
+}
+
+/** The DynamoDB item and table actions a function may perform on one table (its stream aside). */
+function tableActions(s: Synthesized, fn: string, table: TableName): string[] {
+  const actions = roleStatements(s, fn)
+    .filter((st) => JSON.stringify(st.Resource).includes(`Table${table.replace(/-/g, '')}`))
+    .flatMap(actionsOf)
+    .filter((a) => a.startsWith('dynamodb:') && !['dynamodb:ListStreams', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'].includes(a));
+  return [...new Set(actions)].sort();
+}
+
+describe.each(['aws', 'localstack-community'] as Profile[])('least privilege on profile %s', (profile) => {
+  const s = () => synthesize(profile);
+
+  it('grants each function exactly its access mode\'s actions on each of its tables', () => {
+    const deployed = deployedFunctions(s());
+    for (const def of Object.values(functions).filter((d) => deployed[d.name])) {
+      for (const [table, mode] of Object.entries(def.tables) as [TableName, keyof typeof ACCESS_MODES][]) {
+        expect([def.name, table, tableActions(s(), def.name, table)]).toEqual([def.name, table, [...ACCESS_MODES[mode]].sort()]);
+      }
+    }
+  });
+
+  it('lets no function Scan a table', () => {
+    for (const policy of allResources(s(), 'AWS::IAM::Policy')) {
+      for (const st of statementsOf(policy)) expect(actionsOf(st)).not.toContain('dynamodb:Scan');
+    }
+  });
+
+  it('platform (unauthenticated) may only describe the patients table for its health check', () => {
+    expect(tableActions(s(), 'platform', 'patients')).toEqual(['dynamodb:DescribeTable']);
+    for (const table of Object.keys(tables) as TableName[]) {
+      if (table !== 'patients') expect([table, tableActions(s(), 'platform', table)]).toEqual([table, []]);
+    }
+  });
+
+  it('whoever checks tokens reads revocations by key only: GetItem and BatchGetItem on sessions', () => {
+    const checkers: FunctionName[] = s().deployment.config.tokenCheckInFunctions ? ['patients', 'analytics-query'] : ['authorizer'];
+    for (const fn of checkers) expect([fn, tableActions(s(), fn, 'sessions')]).toEqual([fn, ['dynamodb:BatchGetItem', 'dynamodb:GetItem']]);
+  });
+
+  it('patients reads by key or index and writes items (a soft delete removes the email claim and search entries), never Scan or BatchWriteItem', () => {
+    const actions = tableActions(s(), 'patients', 'patients');
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
+    expect(actions).not.toContain('dynamodb:BatchWriteItem');
+    // Pending billing only reads a patient and records its account; nobody deletes users.
+    expect(tableActions(s(), 'pending-billing', 'patients')).not.toContain('dynamodb:DeleteItem');
+    expect(tableActions(s(), 'auth', 'users')).not.toContain('dynamodb:DeleteItem');
+  });
+});
 
 describe('data key', () => {
   it('lets CloudWatch Logs use the key only for this account\'s log groups in this region (encryption context)', () => {
