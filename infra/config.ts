@@ -37,6 +37,13 @@ export interface DeploymentConfig {
   firstAdminEmail?: string;
   /** Origins whose browser scripts may call the API; none by default (no CORS). */
   corsOrigins: string[];
+  /** API Gateway's throttle on each POST auth route (login, signup, refresh, …), below the stage's: requests per second and burst. */
+  authThrottle: { rateLimit: number; burstLimit: number };
+  /**
+   * Concurrency reserved for (and capping) the auth function, so password hashing cannot take every
+   * execution from the authorizer and the patients function; undefined: none.
+   */
+  authReservedConcurrency?: number;
 }
 
 /** A deployed API trusts no plain-HTTP page: its scripts could be rewritten on the way and read the tokens. */
@@ -86,5 +93,10 @@ export function loadConfig(app: App): DeploymentConfig {
     billingCertificateRotationId: get('billingCertificateRotationId', 'BILLING_CERTIFICATE_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
     corsOrigins: deployedOrigins(corsOrigins(get('corsOrigins', 'CORS_ORIGINS'))),
+    authThrottle: {
+      rateLimit: whole('authThrottleRate', 'AUTH_THROTTLE_RATE', 10, (n) => n >= 1),
+      burstLimit: whole('authThrottleBurst', 'AUTH_THROTTLE_BURST', 20, (n) => n >= 1),
+    },
+    authReservedConcurrency: whole('authReservedConcurrency', 'AUTH_RESERVED_CONCURRENCY', 20) || undefined,
   };
 }

@@ -26,6 +26,8 @@ export interface ServiceFunctionProps {
   securityGroups?: ec2.ISecurityGroup[];
   memorySize?: number;
   timeout?: Duration;
+  /** Executions reserved for this function, and its cap; none by default. */
+  reservedConcurrency?: number;
 }
 
 export class ServiceFunction extends Construct {
@@ -45,6 +47,7 @@ export class ServiceFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? definition.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(definition.timeoutSeconds ?? 10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       tracing: Tracing.ACTIVE,
       logGroup,
       vpc: props.vpc,

@@ -56,6 +56,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     description: 'Sign-up, login, refresh, logout, validate and the JWKS',
     // Sessions: revoking a login family writes its access tokens' revocations in batches.
     tables: { users: 'WRITE_ITEMS', sessions: 'RW_BATCH' },
+    memorySize: 1024, // scrypt: CPU scales with memory
   },
   authorizer: {
     name: 'authorizer', entry: 'functions/authorizer/handler.ts', handler: 'handler',

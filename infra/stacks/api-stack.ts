@@ -22,7 +22,7 @@ import type { DeploymentConfig } from '../config';
 import { ServiceFunction } from '../constructs/service-function';
 import type { KafkaTarget } from './messaging-stack';
 import { functions, type FunctionName } from '../definitions/functions';
-import { AUTHORIZER_CACHE_TTL_SECONDS, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
+import { AUTHORIZER_CACHE_TTL_SECONDS, authPostRoutes, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
 import { CORS, CORS_ORIGINS_VARIABLE } from '../definitions/cors';
 import type { TableName } from '../definitions/tables';
 import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
@@ -93,7 +93,8 @@ export class ApiStack extends Stack {
       const service = new ServiceFunction(this, `Fn-${definition.name}`, {
         definition, key: props.key, logRetention: config.logRetention, environment: environment[definition.name],
         vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
-        memorySize: definition.name === 'auth' ? 1024 : undefined, // scrypt: CPU scales with memory
+        // Password hashing is CPU-bound: a flood of logins or sign-ups takes at most these executions.
+        reservedConcurrency: definition.name === 'auth' ? config.authReservedConcurrency : undefined,
       });
       service.bindTables(props.tables);
       built[definition.name] = service;
@@ -161,6 +162,10 @@ export class ApiStack extends Stack {
         metricsEnabled: true,
         throttlingRateLimit: 200,
         throttlingBurstLimit: 400,
+        // Tighter on the routes that hash passwords, issue tokens or send mail (API Gateway limits per method, not per client).
+        methodOptions: Object.fromEntries(authPostRoutes().map((r) => [`${r.path}/${r.method}`, {
+          throttlingRateLimit: config.authThrottle.rateLimit, throttlingBurstLimit: config.authThrottle.burstLimit, metricsEnabled: true,
+        }])),
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         // Who, what, outcome and timing; never bodies, query strings or headers (personal data).
         accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify({

@@ -4,8 +4,11 @@
  * function), least privilege on the tables, the logs grant on the data key bound to log groups, safe
  * headers on gateway responses, and SES for the verification mail.
  */
+import { App } from 'aws-cdk-lib';
+import { buildApp } from '../../infra/app';
 import type { Profile } from '../../infra/config';
 import { ACCESS_MODES, functions, type FunctionName } from '../../infra/definitions/functions';
+import { routes } from '../../infra/definitions/routes';
 import { tables, type TableName } from '../../infra/definitions/tables';
 import { allResources, deployedFunctions, logicalId, resourcesOf, synthesize, type Synthesized } from './synth';
 
@@ -28,6 +31,58 @@ function tableActions(s: Synthesized, fn: string, table: TableName): string[] {
     .filter((a) => a.startsWith('dynamodb:') && !['dynamodb:ListStreams', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'].includes(a));
   return [...new Set(actions)].sort();
 }
+
+/** The auth routes as the issue names them: every path under /api/auth/ and the original /auth/ aliases. */
+const isAuthPath = (path: string) => path.startsWith('/api/auth/') || path.startsWith('/auth/');
+
+describe.each(['aws', 'localstack-community'] as Profile[])('auth limits on profile %s', (profile) => {
+  const s = () => synthesize(profile);
+
+  it('throttles every POST auth route at the method, below the stage\'s limits, keeping its metrics', () => {
+    const [stage] = Object.values(resourcesOf(s().templates.api, 'AWS::ApiGateway::Stage'));
+    type Setting = { ResourcePath: string; HttpMethod: string; ThrottlingRateLimit: number; ThrottlingBurstLimit: number; MetricsEnabled?: boolean };
+    const settings = stage!.Properties.MethodSettings as Setting[];
+    const all = settings.find((m) => m.ResourcePath === '/*' && m.HttpMethod === '*')!;
+    // Derived from the route table: a new POST auth route (POST /api/auth/verify-email) is throttled as it lands.
+    const expected = routes.filter((r) => r.method === 'POST' && isAuthPath(r.path)).map((r) => `/${r.path.replace(/\//g, '~1')}`).sort();
+    expect(expected).toEqual(expect.arrayContaining(['/~1api~1auth~1login', '/~1api~1auth~1signup', '/~1api~1auth~1refresh', '/~1api~1auth~1password', '/~1auth~1login']));
+    const throttled = settings.filter((m) => m !== all);
+    expect(throttled.map((m) => [m.HttpMethod, m.ResourcePath]).sort()).toEqual(expected.map((path) => ['POST', path]));
+    for (const m of throttled) {
+      expect(m).toMatchObject({ ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20, MetricsEnabled: true });
+      expect(m.ThrottlingRateLimit).toBeLessThan(all.ThrottlingRateLimit);
+      expect(m.ThrottlingBurstLimit).toBeLessThan(all.ThrottlingBurstLimit);
+    }
+  });
+
+  it('reserves concurrency for the auth function, so password hashing (1024 MB, from its definition) cannot starve the others', () => {
+    const auth = deployedFunctions(s()).auth!;
+    expect(auth.Properties).toMatchObject({ ReservedConcurrentExecutions: 20, MemorySize: functions.auth.memorySize });
+    expect(functions.auth.memorySize).toBe(1024);
+    for (const [name, fn] of Object.entries(deployedFunctions(s()))) {
+      if (name !== 'auth') expect([name, fn.Properties.ReservedConcurrentExecutions]).toEqual([name, undefined]);
+    }
+  });
+});
+
+describe('auth limit settings', () => {
+  it('-c authThrottleRate / authThrottleBurst / authReservedConcurrency (0: none)', () => {
+    const s = synthesize('aws', { authThrottleRate: '3', authThrottleBurst: '6', authReservedConcurrency: '0' });
+    const [stage] = Object.values(resourcesOf(s.templates.api, 'AWS::ApiGateway::Stage'));
+    const login = (stage!.Properties.MethodSettings as { ResourcePath: string }[]).find((m) => m.ResourcePath === '/~1api~1auth~1login');
+    expect(login).toMatchObject({ ThrottlingRateLimit: 3, ThrottlingBurstLimit: 6 });
+    expect(deployedFunctions(s).auth!.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it.each([
+    [{ authReservedConcurrency: '-1' }, /authReservedConcurrency is not a valid value/],
+    [{ authThrottleRate: '0' }, /authThrottleRate is not a valid value/],
+    [{ authThrottleBurst: 'many' }, /authThrottleBurst is not a valid value/],
+  ])('refuses %j with a clear message', (context, message) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    expect(() => buildApp(app)).toThrow(message);
+  });
+});
 
 describe.each(['aws', 'localstack-community'] as Profile[])('least privilege on profile %s', (profile) => {
   const s = () => synthesize(profile);
