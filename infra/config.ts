@@ -6,7 +6,8 @@
  * authorizer, MSK Serverless, billing on ECS Fargate behind Cloud Map. `localstack-community` degrades
  * knowingly, because LocalStack's free edition lacks those services: the guarded functions check tokens
  * themselves, the analytics consumer reads a self-managed Kafka broker (SelfManagedKafkaEventSource),
- * and billing is reached at a given address. Each degradation can also be chosen alone by its setting.
+ * and billing is reached at a given address, and there is no WAF (no WAFv2 there). Each degradation can
+ * also be chosen alone by its setting.
  */
 import { RemovalPolicy, type App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -44,6 +45,11 @@ export interface DeploymentConfig {
    * execution from the authorizer and the patients function; undefined: none.
    */
   authReservedConcurrency?: number;
+  /**
+   * AWS WAF in front of the API, limiting requests per source address in 5 minutes (in general, and on the
+   * auth paths); undefined where the profile has no WAFv2 (LocalStack community) or it is turned off.
+   */
+  waf?: { rateLimit: number; authRateLimit: number };
 }
 
 /** A deployed API trusts no plain-HTTP page: its scripts could be rewritten on the way and read the tokens. */
@@ -98,5 +104,10 @@ export function loadConfig(app: App): DeploymentConfig {
       burstLimit: whole('authThrottleBurst', 'AUTH_THROTTLE_BURST', 20, (n) => n >= 1),
     },
     authReservedConcurrency: whole('authReservedConcurrency', 'AUTH_RESERVED_CONCURRENCY', 20) || undefined,
+    // WAF takes 10 requests per window at the least.
+    waf: oneOf('waf', 'WAF_ENABLED', ['true', 'false'], community ? 'false' : 'true') === 'true' ? {
+      rateLimit: whole('wafRateLimit', 'WAF_RATE_LIMIT', 2000, (n) => n >= 10),
+      authRateLimit: whole('wafAuthRateLimit', 'WAF_AUTH_RATE_LIMIT', 100, (n) => n >= 10),
+    } : undefined,
   };
 }

@@ -44,7 +44,8 @@ export function addNagPacks(app: App): void {
 type StackKey = 'network' | 'stateful' | 'messaging' | 'billing' | 'api' | 'observability';
 const FUNCTIONS: StackKey[] = ['stateful', 'messaging', 'api'];
 
-const ACKNOWLEDGED: { id: string; stacks: StackKey[]; reason: string }[] = [
+/** `when`: only in deployments where it holds (the finding exists only there). */
+const ACKNOWLEDGED: { id: string; stacks: StackKey[]; reason: string; when?: (deployment: Deployment) => boolean }[] = [
   // Identity and access
   { id: 'AwsSolutions-IAM4', stacks: [...FUNCTIONS, 'billing'], reason: 'AWS managed execution-role policies (basic logging, VPC ENIs, MSK event source) grant only what the Lambda service needs to run the function; data access is granted per table by bindTable.' },
   { id: 'AwsSolutions-IAM5', stacks: [...FUNCTIONS, 'billing'], reason: 'Wildcards are scoped: kms:GenerateDataKey*/ReEncrypt* on the one data key (CDK grant), GSI queries on <table>/index/*, X-Ray and ENI actions that only accept "*", topics of our own cluster, and the custom-resource framework invoking its own function versions.' },
@@ -57,7 +58,7 @@ const ACKNOWLEDGED: { id: string; stacks: StackKey[]; reason: string }[] = [
   { id: 'HIPAA.Security-LambdaInsideVPC', stacks: ['stateful', 'messaging', 'api'], reason: 'Only CDK custom-resource framework functions run outside the VPC; they handle no patient data. All application functions run in the isolated subnets.' },
   // API
   { id: 'AwsSolutions-APIG2', stacks: ['api'], reason: 'Request bodies are validated by the functions with the same zod schemas that generate the OpenAPI document (unknown fields → 400 problem+json).' },
-  { id: 'AwsSolutions-APIG3', stacks: ['api'], reason: 'Abuse is limited by stage throttling and the login rate limit; a WAF web ACL can be associated per account, and is recommended for production.' },
+  { id: 'AwsSolutions-APIG3', stacks: ['api'], when: (d) => !d.config.waf, reason: 'Only where the deployment has no WAF (LocalStack community has no WAFv2, or -c waf=false): abuse is then limited by stage and per-method throttling and the login rate limit.' },
   { id: 'AwsSolutions-APIG4', stacks: ['api'], reason: 'Only health, the OpenAPI document, the JWKS and the auth routes (which check credentials or tokens themselves) are public; every patient and analytics route has the Lambda TOKEN authorizer (on the LocalStack community profile, which has no Lambda authorizers, the same decision code runs inside those functions).' },
   { id: 'AwsSolutions-COG4', stacks: ['api'], reason: 'Authentication is the project\'s own auth service (ES256 JWTs) enforced by a Lambda TOKEN authorizer (or by the same code inside the functions on the LocalStack community profile), not Cognito.' },
   { id: 'AwsSolutions-APIG6', stacks: ['api'], reason: 'Execution logging would write request and response data (personal health data) to logs; JSON access logs without bodies are kept instead.' },
@@ -80,7 +81,8 @@ const ACKNOWLEDGED: { id: string; stacks: StackKey[]; reason: string }[] = [
 ];
 
 export function acknowledgeFindings(deployment: Deployment): void {
-  for (const { id, stacks, reason } of ACKNOWLEDGED) {
+  for (const { id, stacks, reason, when } of ACKNOWLEDGED) {
+    if (when && !when(deployment)) continue;
     for (const key of stacks) {
       const stack = deployment[key] as Stack | undefined; // billing is absent where it runs elsewhere
       if (stack) Validations.of(stack).acknowledge({ id, reason });

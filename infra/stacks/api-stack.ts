@@ -19,10 +19,11 @@ import { Provider } from 'aws-cdk-lib/custom-resources';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
+import { ApiFirewall } from '../constructs/api-firewall';
 import { ServiceFunction } from '../constructs/service-function';
 import type { KafkaTarget } from './messaging-stack';
 import { functions, type FunctionName } from '../definitions/functions';
-import { AUTHORIZER_CACHE_TTL_SECONDS, authPostRoutes, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
+import { AUTH_PATH_PREFIXES, AUTHORIZER_CACHE_TTL_SECONDS, authPostRoutes, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
 import { CORS, CORS_ORIGINS_VARIABLE } from '../definitions/cors';
 import type { TableName } from '../definitions/tables';
 import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
@@ -42,6 +43,11 @@ export interface ApiStackProps extends StackProps {
   billingTlsAuthority?: string;
   kafka: KafkaTarget;
 }
+
+const STAGE_NAME = 'prod';
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The auth paths as a request line has them: behind a custom domain, or after the stage name on the default endpoint. */
+const AUTH_PATHS = `^(/${STAGE_NAME})?(${AUTH_PATH_PREFIXES.map(escapeRegex).join('|')})`;
 
 const JWT = { JWT_ISSUER: 'patient-management', JWT_AUDIENCE: 'patient-management-api' };
 const GATEWAY_ERRORS: [apigw.ResponseType, number][] = [
@@ -157,7 +163,7 @@ export class ApiStack extends Stack {
         },
       } : {}),
       deployOptions: {
-        stageName: 'prod',
+        stageName: STAGE_NAME,
         tracingEnabled: true,
         metricsEnabled: true,
         throttlingRateLimit: 200,
@@ -188,6 +194,12 @@ export class ApiStack extends Stack {
         authorizer: route.authorized ? authorizer : undefined,
         authorizationType: route.authorized && authorizer ? apigw.AuthorizationType.CUSTOM : apigw.AuthorizationType.NONE,
         requestValidator: validator,
+      });
+    }
+    if (config.waf) {
+      new ApiFirewall(this, 'Firewall', {
+        stage: this.api.deploymentStage, name: `patient-management-${config.stage}`, ...config.waf, authPaths: AUTH_PATHS,
+        key: props.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy,
       });
     }
     for (const [type, status] of GATEWAY_ERRORS) {

@@ -5,6 +5,7 @@
  * headers on gateway responses, and SES for the verification mail.
  */
 import { App } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
 import type { Profile } from '../../infra/config';
 import { ACCESS_MODES, functions, type FunctionName } from '../../infra/definitions/functions';
@@ -34,6 +35,78 @@ function tableActions(s: Synthesized, fn: string, table: TableName): string[] {
 
 /** The auth routes as the issue names them: every path under /api/auth/ and the original /auth/ aliases. */
 const isAuthPath = (path: string) => path.startsWith('/api/auth/') || path.startsWith('/auth/');
+
+describe.each(['aws', 'localstack-full'] as Profile[])('WAF on profile %s', (profile) => {
+  const s = () => synthesize(profile);
+  type Rule = {
+    Name: string; Statement: Record<string, Record<string, unknown>>; Action?: unknown;
+    VisibilityConfig: { CloudWatchMetricsEnabled: boolean; SampledRequestsEnabled: boolean };
+  };
+  const acl = () => {
+    const acls = Object.values(resourcesOf(s().templates.api, 'AWS::WAFv2::WebACL'));
+    expect(acls).toHaveLength(1);
+    return acls[0]!.Properties as { Scope: string; DefaultAction: unknown; VisibilityConfig: { CloudWatchMetricsEnabled: boolean }; Rules: Rule[] };
+  };
+  const rateRules = () => acl().Rules.filter((r) => r.Statement.RateBasedStatement);
+
+  it('puts a regional web ACL in front of the API stage', () => {
+    expect(acl()).toMatchObject({ Scope: 'REGIONAL', DefaultAction: { Allow: {} } });
+    const [association] = Object.values(resourcesOf(s().templates.api, 'AWS::WAFv2::WebACLAssociation'));
+    const stageId = Object.keys(resourcesOf(s().templates.api, 'AWS::ApiGateway::Stage'))[0]!;
+    expect(JSON.stringify(association!.Properties.ResourceArn)).toMatch(new RegExp(`restapis/.*${stageId}`));
+  });
+
+  it('limits requests per source address: generally, and tighter on the auth paths (with or without the stage in the path)', () => {
+    const general = rateRules().find((r) => !r.Statement.RateBasedStatement!.ScopeDownStatement);
+    const auth = rateRules().find((r) => r.Statement.RateBasedStatement!.ScopeDownStatement);
+    expect(general!.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: 2000 });
+    expect(auth!.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: 'IP', Limit: 100 });
+    for (const rule of [general!, auth!]) expect(rule.Action).toEqual({ Block: { CustomResponse: expect.objectContaining({ ResponseCode: 429 }) } });
+    const scope = (auth!.Statement.RateBasedStatement!.ScopeDownStatement as { RegexMatchStatement: { RegexString: string; FieldToMatch: unknown } }).RegexMatchStatement;
+    expect(scope.FieldToMatch).toEqual({ UriPath: {} });
+    const pattern = new RegExp(scope.RegexString);
+    // The default endpoint has the stage name first in the path; a custom domain does not.
+    for (const route of routes) {
+      for (const path of [route.path, `/prod${route.path}`]) expect([path, pattern.test(path)]).toEqual([path, isAuthPath(route.path)]);
+    }
+  });
+
+  it('runs AWS\'s common and known-bad-inputs rule groups, letting bodies up to 64 KiB through to the functions', () => {
+    const managed = acl().Rules.map((r) => r.Statement.ManagedRuleGroupStatement).filter((m) => m !== undefined);
+    expect(managed.map((m) => m.Name).sort()).toEqual(['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']);
+    const common = managed.find((m) => m.Name === 'AWSManagedRulesCommonRuleSet')!;
+    expect(common.RuleActionOverrides).toEqual(expect.arrayContaining([{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }]));
+  });
+
+  it('publishes CloudWatch metrics for the web ACL and every rule, and logs what it blocks without tokens', () => {
+    expect(acl().VisibilityConfig.CloudWatchMetricsEnabled).toBe(true);
+    for (const rule of acl().Rules) expect([rule.Name, rule.VisibilityConfig.CloudWatchMetricsEnabled]).toEqual([rule.Name, true]);
+    const [logging] = Object.values(resourcesOf(s().templates.api, 'AWS::WAFv2::LoggingConfiguration'));
+    expect(logging!.Properties.RedactedFields).toEqual(expect.arrayContaining([{ SingleHeader: { Name: 'authorization' } }, { QueryString: {} }]));
+    s().templates.api!.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'aws-waf-logs-patient-management-dev', KmsKeyId: Match.anyValue() });
+  });
+});
+
+describe('WAF settings', () => {
+  it('is off on localstack-community (LocalStack\'s free edition has no WAFv2) and with -c waf=false', () => {
+    for (const s of [synthesize('localstack-community'), synthesize('aws', { waf: 'false' })]) expect(allResources(s, 'AWS::WAFv2::WebACL')).toEqual([]);
+  });
+
+  it('takes its limits from -c wafRateLimit and -c wafAuthRateLimit', () => {
+    const [acl] = Object.values(resourcesOf(synthesize('aws', { wafRateLimit: '5000', wafAuthRateLimit: '50' }).templates.api, 'AWS::WAFv2::WebACL'));
+    const limits = (acl!.Properties.Rules as { Statement: { RateBasedStatement?: { Limit: number } } }[]).map((r) => r.Statement.RateBasedStatement?.Limit);
+    expect(limits.filter(Boolean).sort()).toEqual([50, 5000].sort());
+  });
+
+  it.each([
+    [{ waf: 'maybe' }, /waf must be one of true, false/],
+    [{ wafRateLimit: '5' }, /wafRateLimit is not a valid value/],
+    [{ wafAuthRateLimit: '1.5' }, /wafAuthRateLimit is not a valid value/],
+  ])('refuses %j with a clear message', (context, message) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    expect(() => buildApp(app)).toThrow(message);
+  });
+});
 
 describe.each(['aws', 'localstack-community'] as Profile[])('auth limits on profile %s', (profile) => {
   const s = () => synthesize(profile);
