@@ -50,7 +50,7 @@ export class ApiFirewall extends Construct {
     });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: props.name,
-      description: 'Rate limits per source address (tighter on the auth routes) and AWS managed rules for the Patient Management API',
+      description: 'Rate limits per source address, tighter on the auth routes, and AWS managed rules for the Patient Management API',
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('web-acl'),
