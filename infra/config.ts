@@ -50,6 +50,30 @@ export interface DeploymentConfig {
    * auth paths); undefined where the profile has no WAFv2 (LocalStack community) or it is turned off.
    */
   waf?: { rateLimit: number; authRateLimit: number };
+  /**
+   * Sender of the mail the auth function sends (sign-up's verification code) through SES, and the SES
+   * identity verified for it: the address, or its whole domain. Undefined: no mail is sent.
+   */
+  mail?: { from: string; domain?: string };
+}
+
+/** LocalStack keeps every message it is asked to send (its /_aws/ses endpoint); any sender will do there. */
+const LOCALSTACK_MAIL_FROM = 'no-reply@example.com';
+
+function mailSettings(from: string | undefined, domain: string | undefined, stage: string, profile: Profile): DeploymentConfig['mail'] {
+  const sender = from ?? (profile === 'aws' ? undefined : LOCALSTACK_MAIL_FROM);
+  if (!sender) {
+    if (domain) throw new Error('mailFromDomain needs mailFrom, the address in that domain the mail comes from');
+    // Production must verify patients' addresses; a dev stack deploys without mail (and its patients cannot verify).
+    if (stage === 'prod') throw new Error('mailFrom is required for stage prod: the address the verification mail comes from (-c mailFrom=no-reply@your-domain, or MAIL_FROM)');
+    return undefined;
+  }
+  if (!/^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(sender)) throw new Error(`mailFrom is not an email address: "${sender}"`);
+  const senderDomain = sender.slice(sender.lastIndexOf('@') + 1).toLowerCase();
+  if (domain && senderDomain !== domain.toLowerCase() && !senderDomain.endsWith(`.${domain.toLowerCase()}`)) {
+    throw new Error(`mailFromDomain "${domain}" must be the domain of mailFrom (or a parent of it), not another`);
+  }
+  return { from: sender, ...(domain ? { domain: domain.toLowerCase() } : {}) };
 }
 
 /** A deployed API trusts no plain-HTTP page: its scripts could be rewritten on the way and read the tokens. */
@@ -109,5 +133,6 @@ export function loadConfig(app: App): DeploymentConfig {
       rateLimit: whole('wafRateLimit', 'WAF_RATE_LIMIT', 2000, (n) => n >= 10),
       authRateLimit: whole('wafAuthRateLimit', 'WAF_AUTH_RATE_LIMIT', 100, (n) => n >= 10),
     } : undefined,
+    mail: mailSettings(get('mailFrom', 'MAIL_FROM'), get('mailFromDomain', 'MAIL_FROM_DOMAIN'), stage, profile),
   };
 }

@@ -4,7 +4,7 @@
  * logs without bodies, stage throttling; the publisher and pending billing on the patients stream and the analytics
  * consumer on topic "patient".
  */
-import { CfnOutput, CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,6 +15,7 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
@@ -79,7 +80,7 @@ export class ApiStack extends Stack {
       BILLING_ADDRESS: props.billingAddress, ...(props.billingTlsAuthority ? { BILLING_TLS_CA: props.billingTlsAuthority } : {}),
     };
     const environment: Partial<Record<FunctionName, Record<string, string>>> = {
-      auth: { ...JWT, SIGNING_KEYS_SECRET_ARN: props.signingKeys.secretArn },
+      auth: { ...JWT, SIGNING_KEYS_SECRET_ARN: props.signingKeys.secretArn, ...(config.mail ? { MAIL_FROM: config.mail.from } : {}) },
       authorizer: { ...JWT, PUBLIC_JWKS_PARAMETER: props.publicJwks.parameterName },
       patients: { ...billing, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
       platform: { ...billing, KAFKA_BROKERS: props.kafka.bootstrapBrokers },
@@ -111,6 +112,8 @@ export class ApiStack extends Stack {
     this.authLogGroup = built.auth.fn.logGroup;
     grantSecretRead(built.auth.fn, props.signingKeys);
     grantSecretRead(built.patients.fn, props.cursorKey);
+    if (config.mail) this.verificationMail(built.auth.fn, config.mail);
+    else Annotations.of(this).addWarning('No mailFrom: sign-up sends no verification mail, so patient users cannot verify their address (set -c mailFrom=...)');
     if (!config.tokenCheckInFunctions) props.publicJwks.grantRead(built.authorizer.fn);
     // Where the guarded functions decide themselves, they get the authorizer's access: public keys, revocations.
     for (const name of guarded) {
@@ -215,6 +218,26 @@ export class ApiStack extends Stack {
         },
         templates: { 'application/json': JSON.stringify({ ...problem, detail: '$context.error.message' }) },
       });
+    }
+  }
+
+  /**
+   * The SES identity the verification mail is sent as (the address, or its whole domain: then its DKIM
+   * records are outputs, to add to the domain's DNS), and the auth function's right to send as that address.
+   */
+  private verificationMail(fn: lambda.IFunction, mail: NonNullable<DeploymentConfig['mail']>): void {
+    const identity = new ses.EmailIdentity(this, 'MailIdentity', { identity: mail.domain ? ses.Identity.domain(mail.domain) : ses.Identity.email(mail.from) });
+    // SES checks the sender's identity and, while the account is in the SES sandbox, every recipient's too
+    // (verified addresses of this account): so any identity of this account and region, From this address only.
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+      conditions: { StringEquals: { 'ses:FromAddress': mail.from } },
+    }));
+    if (mail.domain) {
+      identity.dkimRecords.forEach((record, i) => new CfnOutput(this, `MailDkimRecord${i + 1}`, {
+        value: `${record.name} CNAME ${record.value}`, description: `DNS record ${i + 1} of 3 that verifies ${mail.domain} for SES (Easy DKIM)`,
+      }));
     }
   }
 

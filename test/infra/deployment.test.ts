@@ -348,7 +348,7 @@ describe('settings', () => {
   });
 
   it('stage=prod retains data and keeps logs a year; other stages may destroy it', () => {
-    const prod = synthesize('aws', { stage: 'prod' });
+    const prod = synthesize('aws', { stage: 'prod', mailFrom: 'no-reply@clinic.example' });
     const dev = synthesize('aws');
     const policies = (s: Synthesized) => Object.values(s.templates.stateful!.findResources('AWS::DynamoDB::Table')).map((t) => (t as { DeletionPolicy?: string }).DeletionPolicy);
     expect(new Set(policies(prod))).toEqual(new Set(['Retain']));

@@ -11,7 +11,7 @@ import type { Profile } from '../../infra/config';
 import { ACCESS_MODES, functions, type FunctionName } from '../../infra/definitions/functions';
 import { routes } from '../../infra/definitions/routes';
 import { tables, type TableName } from '../../infra/definitions/tables';
-import { allResources, deployedFunctions, logicalId, resourcesOf, synthesize, type Synthesized } from './synth';
+import { allResources, deployedFunctions, environmentOf, logicalId, resourcesOf, synthesize, type Synthesized } from './synth';
 
 type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
 const statementsOf = (policy: { Properties: Record<string, unknown> }) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement;
@@ -221,5 +221,53 @@ describe.each(['aws', 'localstack-community'] as Profile[])('gateway responses o
         expect([p.ResponseType, headers['gatewayresponse.header.WWW-Authenticate']]).toEqual([p.ResponseType, "'Bearer'"]);
       }
     }
+  });
+});
+
+describe('verification mail (SES)', () => {
+  const sesStatements = (s: Synthesized, fn: string) => roleStatements(s, fn).filter((st) => actionsOf(st).some((a) => a.startsWith('ses:')));
+  const endpoints = (s: Synthesized) => JSON.stringify(resourcesOf(s.templates.network, 'AWS::EC2::VPCEndpoint'));
+
+  it('-c mailFrom: an SES identity for the address, MAIL_FROM for the auth function, which alone may send, and only as that address', () => {
+    const s = synthesize('aws', { mailFrom: 'no-reply@clinic.example' });
+    s.templates.api!.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'no-reply@clinic.example' });
+    expect(environmentOf(deployedFunctions(s).auth!).MAIL_FROM).toBe('no-reply@clinic.example');
+    const [send, ...others] = sesStatements(s, 'auth');
+    expect(others).toEqual([]);
+    expect(send).toMatchObject({ Effect: 'Allow', Action: 'ses:SendEmail', Condition: { StringEquals: { 'ses:FromAddress': 'no-reply@clinic.example' } } });
+    expect(JSON.stringify(send!.Resource)).toMatch(/:ses:.*:identity\//);
+    for (const name of Object.keys(deployedFunctions(s)).filter((n) => n !== 'auth')) expect([name, sesStatements(s, name)]).toEqual([name, []]);
+    // The functions have no internet route: SES's API is reached through an interface endpoint.
+    expect(endpoints(s)).toMatch(/\.email"/);
+  });
+
+  it('-c mailFromDomain: the whole domain is the identity, its DKIM records are outputs', () => {
+    const s = synthesize('aws', { mailFrom: 'no-reply@clinic.example', mailFromDomain: 'clinic.example' });
+    s.templates.api!.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'clinic.example' });
+    expect(Object.keys(s.templates.api!.findOutputs('*')).filter((o) => o.startsWith('MailDkimRecord'))).toHaveLength(3);
+  });
+
+  it('without it (AWS, stages other than prod): no identity, no MAIL_FROM, no SES access, no endpoint', () => {
+    const s = synthesize('aws');
+    expect(allResources(s, 'AWS::SES::EmailIdentity')).toEqual([]);
+    expect(environmentOf(deployedFunctions(s).auth!).MAIL_FROM).toBeUndefined();
+    expect(sesStatements(s, 'auth')).toEqual([]);
+    expect(endpoints(s)).not.toMatch(/\.email"/);
+  });
+
+  it('on LocalStack (which keeps the mail it is asked to send): a default sender', () => {
+    const s = synthesize('localstack-community');
+    s.templates.api!.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'no-reply@example.com' });
+    expect(environmentOf(deployedFunctions(s).auth!).MAIL_FROM).toBe('no-reply@example.com');
+  });
+
+  it.each([
+    [{ stage: 'prod' }, /mailFrom is required for stage prod/],
+    [{ mailFrom: 'clinic.example' }, /mailFrom is not an email address/],
+    [{ mailFromDomain: 'clinic.example' }, /mailFromDomain needs mailFrom/],
+    [{ mailFrom: 'no-reply@clinic.example', mailFromDomain: 'other.example' }, /mailFromDomain "other.example" must be the domain of mailFrom/],
+  ])('refuses %j with a clear message', (context, message) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    expect(() => buildApp(app)).toThrow(message);
   });
 });
