@@ -44,3 +44,11 @@ export function deployedFunctions(s: Synthesized): Record<string, Resources[stri
   return byName;
 }
 export const environmentOf = (fn: Resources[string]) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+
+/** One test per setting: building the app with that context fails with a message that names the problem. */
+export function itRefuses(cases: [Record<string, string>, RegExp][]): void {
+  it.each(cases)('refuses %j with a clear message', (context, message) => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+    expect(() => buildApp(app)).toThrow(message);
+  });
+}
