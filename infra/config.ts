@@ -6,7 +6,8 @@
  * authorizer, MSK Serverless, billing on ECS Fargate behind Cloud Map. `localstack-community` degrades
  * knowingly, because LocalStack's free edition lacks those services: the guarded functions check tokens
  * themselves, the analytics consumer reads a self-managed Kafka broker (SelfManagedKafkaEventSource),
- * and billing is reached at a given address. Each degradation can also be chosen alone by its setting.
+ * and billing is reached at a given address, and there is no WAF (no WAFv2 there). Each degradation can
+ * also be chosen alone by its setting.
  */
 import { RemovalPolicy, type App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -37,6 +38,42 @@ export interface DeploymentConfig {
   firstAdminEmail?: string;
   /** Origins whose browser scripts may call the API; none by default (no CORS). */
   corsOrigins: string[];
+  /** API Gateway's throttle on each POST auth route (login, signup, refresh, …), below the stage's: requests per second and burst. */
+  authThrottle: { rateLimit: number; burstLimit: number };
+  /**
+   * Concurrency reserved for (and capping) the auth function, so password hashing cannot take every
+   * execution from the authorizer and the patients function; undefined: none.
+   */
+  authReservedConcurrency?: number;
+  /**
+   * AWS WAF in front of the API, limiting requests per source address in 5 minutes (in general, and on the
+   * auth paths); undefined where the profile has no WAFv2 (LocalStack community) or it is turned off.
+   */
+  waf?: { rateLimit: number; authRateLimit: number };
+  /**
+   * Sender of the mail the auth function sends (sign-up's verification code) through SES, and the SES
+   * identity verified for it: the address, or its whole domain. Undefined: no mail is sent.
+   */
+  mail?: { from: string; domain?: string };
+}
+
+/** LocalStack keeps every message it is asked to send (its /_aws/ses endpoint); any sender will do there. */
+const LOCALSTACK_MAIL_FROM = 'no-reply@example.com';
+
+function mailSettings(from: string | undefined, domain: string | undefined, stage: string, profile: Profile): DeploymentConfig['mail'] {
+  const sender = from ?? (profile === 'aws' ? undefined : LOCALSTACK_MAIL_FROM);
+  if (!sender) {
+    if (domain) throw new Error('mailFromDomain needs mailFrom, the address in that domain the mail comes from');
+    // Production must verify patients' addresses; a dev stack deploys without mail (and its patients cannot verify).
+    if (stage === 'prod') throw new Error('mailFrom is required for stage prod: the address the verification mail comes from (-c mailFrom=no-reply@your-domain, or MAIL_FROM)');
+    return undefined;
+  }
+  if (!/^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(sender)) throw new Error(`mailFrom is not an email address: "${sender}"`);
+  const senderDomain = sender.slice(sender.lastIndexOf('@') + 1).toLowerCase();
+  if (domain && senderDomain !== domain.toLowerCase() && !senderDomain.endsWith(`.${domain.toLowerCase()}`)) {
+    throw new Error(`mailFromDomain "${domain}" must be the domain of mailFrom (or a parent of it), not another`);
+  }
+  return { from: sender, ...(domain ? { domain: domain.toLowerCase() } : {}) };
 }
 
 /** A deployed API trusts no plain-HTTP page: its scripts could be rewritten on the way and read the tokens. */
@@ -86,5 +123,16 @@ export function loadConfig(app: App): DeploymentConfig {
     billingCertificateRotationId: get('billingCertificateRotationId', 'BILLING_CERTIFICATE_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
     corsOrigins: deployedOrigins(corsOrigins(get('corsOrigins', 'CORS_ORIGINS'))),
+    authThrottle: {
+      rateLimit: whole('authThrottleRate', 'AUTH_THROTTLE_RATE', 10, (n) => n >= 1),
+      burstLimit: whole('authThrottleBurst', 'AUTH_THROTTLE_BURST', 20, (n) => n >= 1),
+    },
+    authReservedConcurrency: whole('authReservedConcurrency', 'AUTH_RESERVED_CONCURRENCY', 20) || undefined,
+    // WAF takes 10 requests per window at the least.
+    waf: oneOf('waf', 'WAF_ENABLED', ['true', 'false'], community ? 'false' : 'true') === 'true' ? {
+      rateLimit: whole('wafRateLimit', 'WAF_RATE_LIMIT', 2000, (n) => n >= 10),
+      authRateLimit: whole('wafAuthRateLimit', 'WAF_AUTH_RATE_LIMIT', 100, (n) => n >= 10),
+    } : undefined,
+    mail: mailSettings(get('mailFrom', 'MAIL_FROM'), get('mailFromDomain', 'MAIL_FROM_DOMAIN'), stage, profile),
   };
 }

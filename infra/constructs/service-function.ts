@@ -12,7 +12,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { BUNDLING } from '../definitions/bundling';
-import type { AccessMode, FunctionDefinition } from '../definitions/functions';
+import { ACCESS_MODES, type AccessMode, type FunctionDefinition } from '../definitions/functions';
 import { tableEnvVar, type TableName } from '../definitions/tables';
 
 const ROOT = join(__dirname, '..', '..');
@@ -26,6 +26,8 @@ export interface ServiceFunctionProps {
   securityGroups?: ec2.ISecurityGroup[];
   memorySize?: number;
   timeout?: Duration;
+  /** Executions reserved for this function, and its cap; none by default. */
+  reservedConcurrency?: number;
 }
 
 export class ServiceFunction extends Construct {
@@ -45,6 +47,7 @@ export class ServiceFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? definition.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(definition.timeoutSeconds ?? 10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       tracing: Tracing.ACTIVE,
       logGroup,
       vpc: props.vpc,
@@ -74,9 +77,8 @@ export class ServiceFunction extends Construct {
   /** Grants exactly the access the function's definition names, and passes the table's name in. */
   bindTable(name: TableName, table: ITable, accessMode: AccessMode): void {
     this.fn.addEnvironment(tableEnvVar(name), table.tableName);
-    if (accessMode === 'RW') table.grantReadWriteData(this.fn);
-    else if (accessMode === 'APPEND') table.grant(this.fn, 'dynamodb:PutItem', 'dynamodb:DescribeTable');
-    else table.grantReadData(this.fn);
+    // The data key's grant comes with the function (constructor), so only table actions here.
+    table.grant(this.fn, ...ACCESS_MODES[accessMode]);
   }
 
   bindTables(tables: Record<TableName, ITable>): void {

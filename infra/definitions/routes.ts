@@ -148,3 +148,11 @@ export function guardedFunctions(): FunctionName[] {
   }
   return [...guarded];
 }
+
+/** Paths of the auth routes and of the original system's aliases; the WAF and API Gateway hold them to tighter limits. */
+export const AUTH_PATH_PREFIXES = ['/api/auth/', '/auth/'] as const;
+
+/** The POST auth routes (login, signup, refresh, password, …): those that check passwords, issue tokens or send mail. */
+export function authPostRoutes(list: RouteDefinition[] = routes): RouteDefinition[] {
+  return list.filter((r) => r.method === 'POST' && AUTH_PATH_PREFIXES.some((prefix) => r.path.startsWith(prefix)));
+}

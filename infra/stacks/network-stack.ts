@@ -37,6 +37,8 @@ export class NetworkStack extends Stack {
       EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
       Sts: ec2.InterfaceVpcEndpointAwsService.STS,
       Xray: ec2.InterfaceVpcEndpointAwsService.XRAY,
+      // SES's API (SendEmail), where the auth function sends mail.
+      ...(props.config.mail ? { Email: ec2.InterfaceVpcEndpointAwsService.EMAIL } : {}),
     };
     for (const [name, service] of Object.entries(endpoints)) this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true });
 

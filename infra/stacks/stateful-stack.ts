@@ -3,7 +3,7 @@
  * secrets (token signing keys, cursor key, billing's TLS identity) with the custom resources that
  * create the signing keys and billing's certificate.
  */
-import { CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -43,7 +43,16 @@ export class StatefulStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: config.removalPolicy,
     });
-    this.key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`));
+    // CloudWatch Logs may use the key only for log groups of this account and region (the encryption
+    // context it always sends), as AWS's "Encrypt log data in CloudWatch Logs using AWS KMS" shows.
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': this.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
 
     for (const def of Object.values(tableDefinitions)) this.tables[def.name] = this.table(def, config);
 
