@@ -4,7 +4,7 @@
  * Kafka pollers standing in for Lambda event source mappings, and the local API gateway.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tableEnvVar, tables, type TableName } from '../infra/definitions/tables';
 import { ensureTables, localDynamoClient, startDynamoLocal } from './dynamo';
@@ -21,6 +21,7 @@ import { TOKEN_CHECK_VARIABLE } from '../infra/definitions/routes';
 import { CORS_ORIGINS_VARIABLE, corsOrigins } from '../infra/definitions/cors';
 import { Kafka, logLevel } from 'kafkajs';
 import { stopChild } from './child-process';
+import { preparePrivateDataDir } from './private-data';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -44,7 +45,12 @@ export interface Runtime {
 
 type Stopper = { name: string; stop: () => Promise<void> };
 
+/**
+ * Starts every component, each listening on 127.0.0.1 only. Sets this process's umask to 077: what the
+ * runtime and its children (the DynamoDB JVM, billing, esbuild) write is readable by the owner only.
+ */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  process.umask(0o077);
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? join(ROOT, '.data'));
   const stoppers: Stopper[] = [];
@@ -62,7 +68,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   try {
     await killLeftovers(dataDir);
     if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
-    mkdirSync(dataDir, { recursive: true });
+    preparePrivateDataDir(dataDir);
 
     const ports = {} as Record<Component, number>;
     for (const component of ['api', 'billing', 'kafka', 'dynamodb'] as Component[]) {

@@ -1,8 +1,9 @@
 /**
  * What `npm start` exposes beyond its owner: every listening socket of the runtime and of its child
- * processes is on loopback (read from /proc/net/tcp and tcp6), and DynamoDB Local answers no browser.
+ * processes is on loopback (read from /proc/net/tcp and tcp6), DynamoDB Local answers no browser, and the
+ * data folder and everything in it are readable by the owner only.
  */
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 
@@ -73,6 +74,23 @@ function post(url: string, headers: Record<string, string>): Promise<number> {
   });
 }
 
+/** Every path below `dir` with a group or other permission bit (files renamed away while we walk are skipped). */
+function openToOthers(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (path: string) => {
+    try {
+      const stat = lstatSync(path);
+      if (stat.isSymbolicLink()) return;
+      if (stat.mode & 0o077) found.push(`${(stat.mode & 0o777).toString(8)} ${path}`);
+      if (stat.isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  };
+  walk(dir);
+  return found;
+}
+
 const env = (name: string) => {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: run in the e2e project`);
@@ -97,5 +115,13 @@ describe('what npm start exposes', () => {
     expect(await post(endpoint, auth)).toBe(200);
     expect(await post(endpoint, { ...auth, Origin: 'https://attacker.example' })).toBe(403);
     expect(await post(endpoint, { ...auth, Host: `attacker.example:${portOf(endpoint)}` })).toBe(403);
+  });
+
+  it('keeps the data folder and every file in it readable by the owner only', () => {
+    const dataDir = env('E2E_DATA_DIR');
+    expect(lstatSync(dataDir).mode & 0o777).toBe(0o700);
+    expect(openToOthers(dataDir)).toEqual([]);
+    // Not vacuous: DynamoDB's database, which the JVM (not Node) writes, is there.
+    expect(readdirSync(join(dataDir, 'dynamodb'))).toContain('shared-local-instance.db');
   });
 });
