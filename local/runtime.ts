@@ -86,7 +86,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
 
     const { ensureLocalSigningKeys } = await import('../functions/auth/local-keys');
-    const keys = await step('signing keys', () => ensureLocalSigningKeys(join(dataDir, 'keys')));
+    const { ensureLocalCursorKey } = await import('../functions/patients/local-cursor-key');
+    const keys = await step('signing and cursor keys', async () => ({
+      ...await ensureLocalSigningKeys(join(dataDir, 'keys')),
+      cursorKey: process.env.CURSOR_KEY || await ensureLocalCursorKey(join(dataDir, 'keys')),
+    }));
 
     const broker = await step(`Kafka broker on :${ports.kafka}`, () =>
       startBroker({ port: ports.kafka, dataDir: join(dataDir, 'kafka') }));
@@ -156,7 +160,7 @@ interface EnvironmentInput {
   dynamoEndpoint: string;
   tableNames: Record<TableName, string>;
   ports: Record<Component, number>;
-  keys: { signingKeysFile: string; publicJwksFile: string };
+  keys: { signingKeysFile: string; publicJwksFile: string; cursorKey: string };
   dataDir: string;
 }
 
@@ -174,7 +178,7 @@ function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys }: Enviro
     KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
     KAFKA_AUTH: 'none',
     KAFKA_TOPIC: 'patient',
-    CURSOR_KEY: process.env.CURSOR_KEY ?? 'local-cursor-key-not-for-production',
+    CURSOR_KEY: keys.cursorKey, // this data folder's own (keys/cursor-key), unless CURSOR_KEY is set
     POWERTOOLS_METRICS_NAMESPACE: 'PatientManagement',
     [CORS_ORIGINS_VARIABLE]: process.env[CORS_ORIGINS_VARIABLE] ?? '',
     LOCAL_RUNTIME: 'true', // the OpenAPI document then describes the local pages too

@@ -1,11 +1,13 @@
 /**
  * What `npm start` exposes beyond its owner: every listening socket of the runtime and of its child
- * processes is on loopback (read from /proc/net/tcp and tcp6), DynamoDB Local answers no browser, and the
- * data folder and everything in it are readable by the owner only.
+ * processes is on loopback (read from /proc/net/tcp and tcp6), DynamoDB Local answers no browser, the
+ * data folder and everything in it are readable by the owner only, and no key is one written in the code.
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { EncryptedCursorCodec } from '../../../functions/patients/adapters/encrypted-cursor-codec';
+import { login, request as api } from '../../support/http';
 
 interface Listener { address: string; port: number; inode: string }
 
@@ -123,5 +125,23 @@ describe('what npm start exposes', () => {
     expect(openToOthers(dataDir)).toEqual([]);
     // Not vacuous: DynamoDB's database, which the JVM (not Node) writes, is there.
     expect(readdirSync(join(dataDir, 'dynamodb'))).toContain('shared-local-instance.db');
+  });
+
+  it('seals list cursors with the data folder\'s own key (keys/cursor-key), not with a key written in the code', async () => {
+    const token = await login('testuser@test.com', 'password123');
+    const page = await api('GET', '/api/patients?limit=1', { token });
+    expect(page.status).toBe(200);
+    const cursor: string = page.body.nextCursor;
+    expect(cursor).toEqual(expect.any(String)); // the demo patients make more than one page
+
+    const scope = JSON.stringify(['patients', null, null]); // list-patients.ts: a cursor is bound to its query
+    const folderKey = readFileSync(join(env('E2E_DATA_DIR'), 'keys', 'cursor-key'), 'utf8').trim();
+    const startKey = await new EncryptedCursorCodec(async () => folderKey).decode(cursor, scope);
+    expect(startKey).toBeDefined();
+
+    // The key the runtime once used for every installation must open nothing.
+    const forged = await new EncryptedCursorCodec(async () => 'local-cursor-key-not-for-production').encode(startKey!, scope);
+    expect((await api('GET', `/api/patients?limit=1&cursor=${forged}`, { token })).status).toBe(400);
+    expect((await api('GET', `/api/patients?limit=1&cursor=${cursor}`, { token })).status).toBe(200);
   });
 });
