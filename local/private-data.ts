@@ -3,7 +3,7 @@
  * enter it or read anything in it. Created with mode 0700; a folder or file left readable by others (an
  * older version of the runtime, a copy, a hand-made folder) is tightened at start.
  */
-import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 
 const GROUP_AND_OTHERS = 0o077;
@@ -18,5 +18,5 @@ function tighten(path: string): void {
 
 export function preparePrivateDataDir(dataDir: string): void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  tighten(dataDir);
+  tighten(realpathSync(dataDir)); // a data folder named through a link is tightened too; links inside it are not followed
 }
