@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Role } from '../../../functions/commons/caller';
 
-export interface TestCaller { userId: string; email: string; role: Role }
+/** `emailVerified` false: a self-signed-up patient who has not confirmed their code yet. */
+export interface TestCaller { userId: string; email: string; role: Role; emailVerified?: boolean }
 
 export const admin: TestCaller = { userId: 'u-admin', email: 'admin@clinic.test', role: 'admin' };
 export const clinician: TestCaller = { userId: 'u-clinician', email: 'clinician@clinic.test', role: 'clinician' };
@@ -31,7 +32,7 @@ export function apiEvent({ method, id, body, rawBody, headers = {}, query, calle
     body: rawBody ?? (body === undefined ? null : JSON.stringify(body)), isBase64Encoded: false,
     requestContext: {
       requestId, resourcePath: resource, httpMethod: method, path, stage: 'prod',
-      authorizer: { userId: caller.userId, email: caller.email, role: caller.role },
+      authorizer: { userId: caller.userId, email: caller.email, role: caller.role, emailVerified: String(caller.emailVerified ?? true) },
     } as unknown as APIGatewayProxyEvent['requestContext'],
   };
 }

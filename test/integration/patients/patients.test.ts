@@ -315,6 +315,13 @@ describe('role matrix', () => {
     expect((await call({ method: 'GET', caller: stranger })).body).toEqual({ patients: [], nextCursor: null });
   });
 
+  it('a patient whose email is not verified yet sees no record, not even the one with their email', async () => {
+    const own = await createOk({ email: `Unverified.${Date.now()}@Example.com` });
+    const me = { ...patientUser(own.email.toLowerCase()), emailVerified: false };
+    expect((await call({ method: 'GET', caller: me })).body).toEqual({ patients: [], nextCursor: null });
+    expect((await call({ method: 'GET', id: own.id, caller: me })).status).toBe(404);
+  });
+
   it('answers 401 when the authorizer context is missing', async () => {
     const response = await call({ method: 'GET', caller: { userId: 'x', email: 'x@y.z', role: 'superuser' as never } });
     expect(response.status).toBe(401);
