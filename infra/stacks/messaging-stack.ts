@@ -60,13 +60,13 @@ export class MessagingStack extends Stack {
     });
     if (cluster) {
       topicCreator.fn.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
+        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:AlterTopic'],
         resources: [cluster.arn, this.clusterResourceArn(cluster.arn, 'topic', '*')],
       }));
     }
     new CustomResource(this, 'PatientTopic', {
       serviceToken: new Provider(this, 'TopicProvider', { onEventHandler: topicCreator.fn }).serviceToken,
-      properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: ANALYTICS_EVENT_SOURCE.topic, Partitions: ANALYTICS_EVENT_SOURCE.partitions },
+      properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: ANALYTICS_EVENT_SOURCE.topic, Partitions: String(ANALYTICS_EVENT_SOURCE.partitions) },
     });
   }
 
