@@ -49,13 +49,13 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
     billingAddress: billing?.address ?? config.externalBillingAddress!, billingTlsAuthority: stateful.billingTls?.authorityCertificate, kafka: messaging.kafka,
   });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
-    ...props, key: stateful.key, api: api.api, functions: api.functions, securityLog: api.authLogGroup,
+    ...props, api: api.api, functions: api.functions, securityLog: api.authLogGroup,
     billing: billing && { service: billing.service, clusterName: billing.cluster.clusterName, logGroup: billing.logGroup },
   });
 
   new CfnOutput(api, 'ApiUrl', { value: api.api.url, description: 'Base URL of the API (stage prod)' });
   new CfnOutput(observability, 'DashboardUrl', {
-    value: `https://console.aws.amazon.com/cloudwatch/home#dashboards:name=${observability.dashboard.dashboardName}`,
+    value: `https://console.aws.amazon.com/cloudwatch/home?region=${observability.region}#dashboards:name=${observability.dashboard.dashboardName}`,
   });
   if (billing) new CfnOutput(billing, 'BillingServiceName', { value: billing.service.serviceName });
   else {

@@ -37,6 +37,8 @@ export interface DeploymentConfig {
   firstAdminEmail?: string;
   /** Origins whose browser scripts may call the API; none by default (no CORS). */
   corsOrigins: string[];
+  /** The stack sets the account's API Gateway CloudWatch Logs role (needed for stage logging); off where the account manages it. */
+  apiGatewayCloudWatchRole: boolean;
 }
 
 /** A deployed API trusts no plain-HTTP page: its scripts could be rewritten on the way and read the tokens. */
@@ -86,5 +88,6 @@ export function loadConfig(app: App): DeploymentConfig {
     billingCertificateRotationId: get('billingCertificateRotationId', 'BILLING_CERTIFICATE_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
     corsOrigins: deployedOrigins(corsOrigins(get('corsOrigins', 'CORS_ORIGINS'))),
+    apiGatewayCloudWatchRole: (get('apiGatewayCloudWatchRole', 'API_GATEWAY_CLOUDWATCH_ROLE') ?? 'true') === 'true',
   };
 }

@@ -88,7 +88,7 @@ export class ApiStack extends Stack {
     for (const definition of Object.values(functions)) {
       if (definition.name === 'authorizer' && config.tokenCheckInFunctions) continue;
       const service = new ServiceFunction(this, `Fn-${definition.name}`, {
-        definition, key: props.key, logRetention: config.logRetention, environment: environment[definition.name],
+        definition, key: props.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy, environment: environment[definition.name],
         vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
         memorySize: definition.name === 'auth' ? 1024 : undefined, // scrypt: CPU scales with memory
       });
@@ -143,7 +143,9 @@ export class ApiStack extends Stack {
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: `patient-management-${config.stage}`,
       description: 'Patient Management API (contract v1)',
-      cloudWatchRole: false,
+      // Stage logging needs the account's API Gateway CloudWatch role: set here (kept on delete: other APIs of
+      // the account and region log through it) unless the account manages it (-c apiGatewayCloudWatchRole=false).
+      cloudWatchRole: config.apiGatewayCloudWatchRole,
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // The preflight is answered by API Gateway itself (a mock integration), never by a function.
       ...(config.corsOrigins.length > 0 ? {
@@ -212,7 +214,7 @@ export class ApiStack extends Stack {
     const bootstrap = new ServiceFunction(this, 'FirstAdminBootstrap', {
       definition: { name: 'bootstrap-admin' as FunctionName, entry: 'functions/auth/bootstrap-admin.ts', handler: 'handler',
         description: 'Creates the first admin from its secret (CloudFormation custom resource)', tables: { users: 'RW' } },
-      key: props.key, logRetention: props.config.logRetention, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
+      key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
       memorySize: 1024, timeout: Duration.seconds(60),
     });
     bootstrap.bindTables(props.tables);

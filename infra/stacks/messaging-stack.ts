@@ -55,7 +55,7 @@ export class MessagingStack extends Stack {
     const topicCreator = new ServiceFunction(this, 'TopicCreator', {
       definition: { name: 'topic-creator' as never, entry: 'infra/custom-resources/create-topic.ts', handler: 'handler',
         description: 'Creates the Kafka topic on MSK or the self-managed broker (CloudFormation custom resource)', tables: {} },
-      key: props.key, logRetention: props.config.logRetention, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
+      key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
       timeout: Duration.minutes(2), memorySize: 256,
     });
     if (cluster) {
@@ -78,7 +78,12 @@ export class MessagingStack extends Stack {
   private mskCluster(props: MessagingStackProps): { arn: string; bootstrapBrokers: string } {
     const securityGroup = new ec2.SecurityGroup(this, 'ClusterSg', { vpc: props.vpc, description: 'MSK: IAM/TLS from the functions only', allowAllOutbound: false });
     securityGroup.addIngressRule(props.functionsSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Kafka IAM/TLS from the functions');
-    securityGroup.addIngressRule(securityGroup, ec2.Port.allTcp(), 'Event source mapping pollers share the cluster SG');
+    // Lambda's Kafka pollers run in the cluster's security group (AWS Lambda developer guide, "Configuring your
+    // Amazon MSK cluster and Amazon VPC network for Lambda"): the broker port within the group both ways, and
+    // 443 out to the Lambda, STS and SQS endpoints (network-stack.ts) that invoke the consumer and take its failures.
+    securityGroup.addIngressRule(securityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Event source mapping pollers to the brokers');
+    securityGroup.addEgressRule(securityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Event source mapping pollers to the brokers');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Event source mapping pollers to the Lambda, STS and SQS endpoints (no internet route)');
     const subnetIds = props.vpc.isolatedSubnets.map((s) => s.subnetId);
     const iamOnly = { sasl: { iam: { enabled: true } } };
 

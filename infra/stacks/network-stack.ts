@@ -1,6 +1,7 @@
 /**
- * The VPC: isolated subnets in two AZs (no internet route), with the endpoints the functions and the
- * billing tasks need, and flow logs. Security groups: functions may reach billing on 9001 and MSK on 9098.
+ * The VPC: isolated subnets in two AZs (no internet route), with the endpoints the functions, the billing
+ * tasks and Lambda's MSK pollers need, and flow logs. Security groups: functions may reach billing on
+ * 9001 and MSK on 9098.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -37,6 +38,9 @@ export class NetworkStack extends Stack {
       EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
       Sts: ec2.InterfaceVpcEndpointAwsService.STS,
       Xray: ec2.InterfaceVpcEndpointAwsService.XRAY,
+      // Lambda's MSK pollers run in the VPC without an internet route: they invoke the consumer through the
+      // Lambda endpoint and send its failures to SQS (STS, above, serves their role).
+      ...(!props.config.selfManagedKafkaBrokers ? { Lambda: ec2.InterfaceVpcEndpointAwsService.LAMBDA, Sqs: ec2.InterfaceVpcEndpointAwsService.SQS } : {}),
     };
     for (const [name, service] of Object.entries(endpoints)) this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true });
 

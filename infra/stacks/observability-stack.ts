@@ -10,7 +10,8 @@ import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -21,7 +22,6 @@ import type { FunctionName } from '../definitions/functions';
 
 export interface ObservabilityStackProps extends StackProps {
   config: DeploymentConfig;
-  key: kms.IKey;
   api: apigw.RestApi;
   functions: Partial<Record<FunctionName, lambda.IFunction>>;
   /** The auth function's log group, where its security events are written. */
@@ -44,7 +44,16 @@ export class ObservabilityStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
-    this.alarms = new sns.Topic(this, 'Alarms', { masterKey: props.key, enforceSSL: true, displayName: 'Patient Management alarms' });
+    // Its own key: CloudWatch must be let in to encrypt what it publishes (AWS: "Amazon SNS topic encryption for
+    // alarm actions"), and nothing that encrypts patient data should let it in. Alarms hold no personal data.
+    const alarmsKey = new kms.Key(this, 'AlarmsKey', {
+      description: 'Encrypts the alarm topic; CloudWatch may use it to publish alarms', enableKeyRotation: true,
+      removalPolicy: props.config.removalPolicy,
+    });
+    alarmsKey.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'],
+    }));
+    this.alarms = new sns.Topic(this, 'Alarms', { masterKey: alarmsKey, enforceSSL: true, displayName: 'Patient Management alarms' });
     if (props.config.alarmEmail) this.alarms.addSubscription(new subscriptions.EmailSubscription(props.config.alarmEmail));
     const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string,
       comparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) => new cloudwatch.Alarm(this, id, {
@@ -100,7 +109,8 @@ export class ObservabilityStack extends Stack {
     });
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `patient-management-${props.config.stage}`,
+      // Dashboard names are the account's, in every region: each region's deployment needs its own.
+      dashboardName: `patient-management-${props.config.stage}-${this.region}`,
       widgets: [
         [
           new cloudwatch.GraphWidget({ title: 'Registrations over time', width: 12, left: [registered()] }),

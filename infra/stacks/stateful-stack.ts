@@ -66,7 +66,7 @@ export class StatefulStack extends Stack {
     const provisioner = new ServiceFunction(this, 'KeyProvisioner', {
       definition: { name: 'key-provisioner' as never, entry: 'functions/auth/key-provisioner.ts', handler: 'handler',
         description: 'Creates and rotates the token signing keys (CloudFormation custom resource)', tables: {} },
-      key: this.key, logRetention: config.logRetention, memorySize: 256, timeout: Duration.seconds(30),
+      key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy, memorySize: 256, timeout: Duration.seconds(30),
     });
     this.signingKeys.grantRead(provisioner.fn);
     this.signingKeys.grantWrite(provisioner.fn);
@@ -93,7 +93,7 @@ export class StatefulStack extends Stack {
     const provisioner = new ServiceFunction(this, 'BillingCertificateProvisioner', {
       definition: { name: 'billing-certificate' as never, entry: 'infra/custom-resources/billing-certificate.ts', handler: 'handler',
         description: 'Creates and rotates the billing service TLS certificate (CloudFormation custom resource)', tables: {} },
-      key: this.key, logRetention: config.logRetention, memorySize: 256, timeout: Duration.seconds(30),
+      key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy, memorySize: 256, timeout: Duration.seconds(30),
     });
     for (const s of [authority, secret]) {
       s.grantRead(provisioner.fn);
