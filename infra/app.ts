@@ -54,9 +54,16 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   });
 
   new CfnOutput(api, 'ApiUrl', { value: api.api.url, description: 'Base URL of the API (stage prod)' });
-  new CfnOutput(observability, 'DashboardUrl', {
-    value: `https://console.aws.amazon.com/cloudwatch/home?region=${observability.region}#dashboards:name=${observability.dashboard.dashboardName}`,
-  });
+  if (observability.dashboard) {
+    new CfnOutput(observability, 'DashboardUrl', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${observability.region}#dashboards:name=${observability.dashboard.dashboardName}`,
+    });
+  }
+  if (!config.kafkaEventSourceMapping) {
+    new CfnOutput(api, 'AnalyticsConsumerFunction', {
+      value: api.functions['analytics-consumer']!.functionName, description: 'Fed from topic patient by npm run localstack:sidecars (no Kafka event source mapping here)',
+    });
+  }
   if (billing) new CfnOutput(billing, 'BillingServiceName', { value: billing.service.serviceName });
   else {
     new CfnOutput(api, 'BillingAddress', { value: config.externalBillingAddress!, description: 'The billing server the functions call (runs outside this deployment)' });

@@ -2,7 +2,8 @@
  * CloudFormation custom resource (Provider framework): creates a Kafka topic with the kafkajs admin
  * client, on MSK over IAM auth or on a self-managed broker in plaintext (LocalStack), and gives it the
  * partitions the deployment names: more are added (Kafka cannot take any away, so fewer fail the deploy).
- * Topics are kept on delete: their events are the system's history.
+ * Topics are kept on delete: their events are the system's history. `npm run deploy:localstack` calls
+ * the same handler where custom resources do not run.
  */
 import type { Admin } from 'kafkajs';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';

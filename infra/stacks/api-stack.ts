@@ -4,7 +4,7 @@
  * logs without bodies, stage throttling; the publisher and pending billing on the patients stream and the analytics
  * consumer on topic "patient".
  */
-import { CfnOutput, CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,16 +15,16 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Provider } from 'aws-cdk-lib/custom-resources';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
+import { DeployTimeResource } from '../constructs/deploy-time-resource';
 import { ServiceFunction } from '../constructs/service-function';
 import type { KafkaTarget } from './messaging-stack';
 import { functions, type FunctionName } from '../definitions/functions';
 import { AUTHORIZER_CACHE_TTL_SECONDS, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
 import { CORS, CORS_ORIGINS_VARIABLE } from '../definitions/cors';
-import type { TableName } from '../definitions/tables';
+import { tableEnvVar, type TableName } from '../definitions/tables';
 import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
 import { problemOf } from '../../functions/commons/errors';
 
@@ -130,12 +130,15 @@ export class ApiStack extends Stack {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: ANALYTICS_EVENT_SOURCE.batchSize,
       onFailure: new sources.SqsDlq(failures),
     };
-    built['analytics-consumer'].fn.addEventSource(props.kafka.msk
-      ? new sources.ManagedKafkaEventSource({ ...kafkaSource, clusterArn: props.kafka.msk.clusterArn })
-      : new sources.SelfManagedKafkaEventSource({
-          ...kafkaSource, bootstrapServers: props.kafka.bootstrapBrokers.split(','),
-          vpc: props.vpc, vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroup: props.functionsSecurityGroup,
-        }));
+    // Without Kafka event source mappings (LocalStack Hobby), the sidecars' poller invokes the consumer.
+    if (config.kafkaEventSourceMapping) {
+      built['analytics-consumer'].fn.addEventSource(props.kafka.msk
+        ? new sources.ManagedKafkaEventSource({ ...kafkaSource, clusterArn: props.kafka.msk.clusterArn })
+        : new sources.SelfManagedKafkaEventSource({
+            ...kafkaSource, bootstrapServers: props.kafka.bootstrapBrokers.split(','),
+            vpc: props.vpc, vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroup: props.functionsSecurityGroup,
+          }));
+    }
 
     this.bootstrapFirstAdmin(props);
 
@@ -211,17 +214,16 @@ export class ApiStack extends Stack {
       },
       removalPolicy: props.config.removalPolicy,
     });
-    const bootstrap = new ServiceFunction(this, 'FirstAdminBootstrap', {
-      definition: { name: 'bootstrap-admin' as FunctionName, entry: 'functions/auth/bootstrap-admin.ts', handler: 'handler',
-        description: 'Creates the first admin from its secret (CloudFormation custom resource)', tables: { users: 'RW' } },
-      key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
-      memorySize: 1024, timeout: Duration.seconds(60),
-    });
-    bootstrap.bindTables(props.tables);
-    grantSecretRead(bootstrap.fn, secret);
-    new CustomResource(this, 'FirstAdminUser', {
-      serviceToken: new Provider(this, 'FirstAdminProvider', { onEventHandler: bootstrap.fn }).serviceToken,
-      properties: { SecretId: secret.secretArn },
+    new DeployTimeResource(this, 'FirstAdminUser', {
+      customResource: props.config.customResources, name: 'bootstrap-admin', entry: 'functions/auth/bootstrap-admin.ts',
+      description: 'Creates the first admin from its secret',
+      key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy,
+      vpc: props.vpc, securityGroups: [props.functionsSecurityGroup], memorySize: 1024, timeout: Duration.seconds(60),
+      properties: { SecretId: secret.secretArn }, environment: { [tableEnvVar('users')]: props.tables.users.tableName },
+      grant: (handler) => {
+        handler.bindTable('users', props.tables.users, 'RW');
+        grantSecretRead(handler.fn, secret);
+      },
     });
     new CfnOutput(this, 'FirstAdminSecretArn', { value: secret.secretArn, description: 'Secret holding the first admin login' });
   }

@@ -1,19 +1,19 @@
 /**
- * Amazon MSK Serverless (IAM auth, TLS) in the VPC, and topic "patient" created at deploy time by a
- * custom resource using the kafkajs admin client. Its bootstrap address is read back for the publisher.
- * With `selfManagedKafkaBrokers` (LocalStack community profile) there is no cluster: the same custom
- * resource creates the topic on that broker, in plaintext.
+ * Amazon MSK Serverless (IAM auth, TLS) in the VPC, and topic "patient" created at deploy time with the
+ * kafkajs admin client (infra/custom-resources/create-topic.ts). Its bootstrap address is read back for
+ * the publisher. With `selfManagedKafkaBrokers` (LocalStack Hobby and Base) there is no cluster: the topic
+ * is created on that broker, in plaintext.
  */
-import { CustomResource, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId, Provider } from 'aws-cdk-lib/custom-resources';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
-import { ServiceFunction } from '../constructs/service-function';
+import { DeployTimeResource } from '../constructs/deploy-time-resource';
 import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
 import type { KafkaAuth } from '../../functions/commons/clients/kafka';
 
@@ -43,7 +43,7 @@ export class MessagingStack extends Stack {
     const cluster = props.config.selfManagedKafkaBrokers ? undefined : this.mskCluster(props);
     this.kafka = cluster
       ? {
-          bootstrapBrokers: cluster.bootstrapBrokers, auth: 'iam',
+          bootstrapBrokers: cluster.bootstrapBrokers, auth: props.config.mskIamAuth ? 'iam' : 'none',
           msk: {
             clusterArn: cluster.arn,
             topicArn: this.clusterResourceArn(cluster.arn, 'topic', ANALYTICS_EVENT_SOURCE.topic),
@@ -52,22 +52,23 @@ export class MessagingStack extends Stack {
         }
       : { bootstrapBrokers: props.config.selfManagedKafkaBrokers!, auth: 'none' };
 
-    const topicCreator = new ServiceFunction(this, 'TopicCreator', {
-      definition: { name: 'topic-creator' as never, entry: 'infra/custom-resources/create-topic.ts', handler: 'handler',
-        description: 'Creates the Kafka topic on MSK or the self-managed broker (CloudFormation custom resource)', tables: {} },
-      key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
-      timeout: Duration.minutes(2), memorySize: 256,
-    });
-    if (cluster) {
-      topicCreator.fn.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:AlterTopic'],
-        resources: [cluster.arn, this.clusterResourceArn(cluster.arn, 'topic', '*')],
-      }));
-    }
-    new CustomResource(this, 'PatientTopic', {
-      serviceToken: new Provider(this, 'TopicProvider', { onEventHandler: topicCreator.fn }).serviceToken,
+    new DeployTimeResource(this, 'PatientTopic', {
+      customResource: props.config.customResources, name: 'topic-creator', entry: 'infra/custom-resources/create-topic.ts',
+      description: 'Creates the Kafka topic on MSK or the self-managed broker',
+      key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy,
+      vpc: props.vpc, securityGroups: [props.functionsSecurityGroup], timeout: Duration.minutes(2), memorySize: 256,
       properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: ANALYTICS_EVENT_SOURCE.topic, Partitions: String(ANALYTICS_EVENT_SOURCE.partitions) },
+      grant: ({ fn }) => {
+        if (!cluster) return;
+        fn.addToRolePolicy(new iam.PolicyStatement({
+          actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:AlterTopic'],
+          resources: [cluster.arn, this.clusterResourceArn(cluster.arn, 'topic', '*')],
+        }));
+      },
     });
+    // CloudFormation refuses a template without resources; where this stack only carries the topic's
+    // provisioning call (self-managed Kafka, no custom resources), a handle that does nothing keeps it valid.
+    if (!cluster && !props.config.customResources) new CfnWaitConditionHandle(this, 'Placeholder');
   }
 
   /**
@@ -117,7 +118,8 @@ export class MessagingStack extends Stack {
       policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [arn] }),
       installLatestAwsSdk: false,
     });
-    return { arn, bootstrapBrokers: brokers.getResponseField('BootstrapBrokerStringSaslIam') };
+    // LocalStack's MSK brokers speak plaintext only.
+    return { arn, bootstrapBrokers: brokers.getResponseField(props.config.mskIamAuth ? 'BootstrapBrokerStringSaslIam' : 'BootstrapBrokerString') };
   }
 
   /** ARN of a topic or consumer group of the cluster, for kafka-cluster:* permissions. */

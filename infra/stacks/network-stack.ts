@@ -11,6 +11,9 @@ import type { DeploymentConfig } from '../config';
 
 export interface NetworkStackProps extends StackProps { config: DeploymentConfig }
 
+/** The analytics consumer reads MSK through a Lambda event source mapping. */
+export const mskEventSource = (config: DeploymentConfig) => !config.selfManagedKafkaBrokers && config.kafkaEventSourceMapping;
+
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
   readonly functionsSecurityGroup: ec2.SecurityGroup;
@@ -26,8 +29,10 @@ export class NetworkStack extends Stack {
         S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
       },
     });
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: props.config.logRetention, removalPolicy: props.config.removalPolicy });
-    this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) });
+    if (props.config.flowLogs) {
+      const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: props.config.logRetention, removalPolicy: props.config.removalPolicy });
+      this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) });
+    }
 
     const endpoints: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
       SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
@@ -40,7 +45,7 @@ export class NetworkStack extends Stack {
       Xray: ec2.InterfaceVpcEndpointAwsService.XRAY,
       // Lambda's MSK pollers run in the VPC without an internet route: they invoke the consumer through the
       // Lambda endpoint and send its failures to SQS (STS, above, serves their role).
-      ...(!props.config.selfManagedKafkaBrokers ? { Lambda: ec2.InterfaceVpcEndpointAwsService.LAMBDA, Sqs: ec2.InterfaceVpcEndpointAwsService.SQS } : {}),
+      ...(mskEventSource(props.config) ? { Lambda: ec2.InterfaceVpcEndpointAwsService.LAMBDA, Sqs: ec2.InterfaceVpcEndpointAwsService.SQS } : {}),
     };
     for (const [name, service] of Object.entries(endpoints)) this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true });
 

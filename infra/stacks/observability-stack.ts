@@ -3,7 +3,8 @@
  * registrations over time and by state / age band / gender (EMF metrics of the analytics consumer),
  * API latency and errors, every function's errors, duration and throttles, the Kafka consumer's offset
  * lag, the billing service's CPU, memory and task count, and the auth function's security events
- * (functions/auth/security-log.ts) as metrics from its log group.
+ * (functions/auth/security-log.ts) as metrics from its log group. Where the target has no dashboards and
+ * no log metric filters (LocalStack), only the alarms on the services' own metrics.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -39,7 +40,8 @@ const SECURITY_ALARMS = [
 ] as const;
 
 export class ObservabilityStack extends Stack {
-  readonly dashboard: cloudwatch.Dashboard;
+  /** Absent where the target has no CloudWatch dashboards (LocalStack). */
+  readonly dashboard?: cloudwatch.Dashboard;
   readonly alarms: sns.Topic;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
@@ -90,7 +92,8 @@ export class ObservabilityStack extends Stack {
         `${name} is more than 5 minutes behind the patients stream (${name === 'publisher' ? 'Kafka' : 'billing'} unreachable?)`);
     }
     alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5) }), 5, 'API answers 5xx');
-    if (props.billing) {
+    const logMetrics = props.config.dashboardAndLogMetrics;
+    if (props.billing && logMetrics) {
       // Billing logs its TLS certificate's days left at start and daily; nothing renews it by itself.
       const daysLeft = new logs.MetricFilter(this, 'BillingCertificateDaysLeft', {
         logGroup: props.billing.logGroup, metricNamespace: NAMESPACE, metricName: 'BillingTlsCertificateDaysLeft',
@@ -99,7 +102,7 @@ export class ObservabilityStack extends Stack {
       alarm('BillingCertificateExpiry', daysLeft, 30, 'billing TLS certificate expires within 30 days: deploy with -c billingCertificateRotationId=<new id>',
         cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD);
     }
-    const securityMetrics = SECURITY_ALARMS.map(({ event, threshold, description }) => {
+    const securityMetrics = !logMetrics ? [] : SECURITY_ALARMS.map(({ event, threshold, description }) => {
       const metric = new logs.MetricFilter(this, `SecurityEvents-${event}`, {
         logGroup: props.securityLog, metricNamespace: NAMESPACE, metricName: event, metricValue: '1',
         filterPattern: logs.FilterPattern.stringValue('$.securityEvent', '=', event),
@@ -108,6 +111,7 @@ export class ObservabilityStack extends Stack {
       return metric;
     });
 
+    if (!props.config.dashboardAndLogMetrics) return;
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       // Dashboard names are the account's, in every region: each region's deployment needs its own.
       dashboardName: `patient-management-${props.config.stage}-${this.region}`,

@@ -1,13 +1,17 @@
 /**
  * Deploy lint: what makes `cdk deploy` fail or a deployed system quietly broken, read from the synthesized
- * templates and assets of every profile (each test names the trap it guards).
+ * templates and assets of every profile (each test names the trap it guards). Then each LocalStack
+ * profile against its checked-in coverage list (infra/localstack-coverage.ts).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { referenced, removeSynthesized, resources, synthesize, type Located, type Synthesized } from './synthesized';
+import { LOCALSTACK_COVERAGE, type EventSourceKind } from '../../infra/localstack-coverage';
+import { PROFILES, type LocalStackProfile } from '../../infra/profiles';
+import { PROVISION_OUTPUT_PREFIX, type ProvisioningCall } from '../../infra/constructs/deploy-time-resource';
+import { keysIn, referenced, removeSynthesized, resources, synthesize, type Located, type Synthesized } from './synthesized';
 
 const VARIANTS: [string, Record<string, string>][] = [
-  ...['aws', 'localstack-full', 'localstack-community'].map((profile): [string, Record<string, string>] => [profile, { profile }]),
+  ...PROFILES.map((profile): [string, Record<string, string>] => [profile, { profile }]),
   ['aws, provisioned MSK', { profile: 'aws', msk: 'provisioned' }],
 ];
 // An alarm e-mail brings the subscription into the templates too.
@@ -136,4 +140,55 @@ describe.each(VARIANTS)('%s', (_name, context) => {
       if ((key.resource.DeletionPolicy ?? 'Delete') === 'Delete') expect([group.id, group.resource.DeletionPolicy ?? 'Delete']).toEqual([group.id, 'Delete']);
     }
   });
+});
+
+const EVENT_SOURCES: [EventSourceKind, (p: Record<string, unknown>) => boolean][] = [
+  ['kafka-msk', (p) => Boolean(p.AmazonManagedKafkaEventSourceConfig)],
+  ['kafka-self-managed', (p) => Boolean(p.SelfManagedEventSource)],
+  ['dynamodb-stream', (p) => JSON.stringify(p.EventSourceArn ?? '').includes('StreamArn')],
+];
+
+describe.each(Object.keys(LOCALSTACK_COVERAGE) as LocalStackProfile[])('%s: within its LocalStack coverage list', (profile) => {
+  const x = () => s({ profile });
+  const coverage = LOCALSTACK_COVERAGE[profile];
+  const outside = (used: Iterable<string>, listed: object) => [...new Set(used)].filter((u) => !(u in listed)).sort();
+
+  it('uses only the resource types, intrinsic functions and template sections its plan runs', () => {
+    const templates = Object.values(x().templates);
+    expect(outside(templates.flatMap((t) => Object.values(t.Resources).map((r) => r.Type)), coverage.resourceTypes)).toEqual([]);
+    const intrinsics = templates.flatMap((t) => [...keysIn([t.Resources, t.Outputs])].filter((k) => k === 'Ref' || k.startsWith('Fn::')));
+    expect(outside(intrinsics, coverage.intrinsics)).toEqual([]);
+    expect(outside(templates.flatMap((t) => Object.keys(t)), coverage.sections)).toEqual([]);
+  });
+
+  it('maps only the event sources its plan polls', () => {
+    const used = resources(x(), 'AWS::Lambda::EventSourceMapping').map((m) => EVENT_SOURCES.find(([, is]) => is(props(m)))?.[0] ?? 'unknown');
+    expect(outside(used, coverage.eventSources)).toEqual([]);
+  });
+
+  it('where custom resources do not run, hands their work to the deploy script, and names the consumer the sidecars feed', () => {
+    const x0 = x();
+    const calls = Object.values(x0.templates).flatMap((t) => Object.entries(t.Outputs ?? {}))
+      .filter(([name]) => name.startsWith(PROVISION_OUTPUT_PREFIX)).map(([name]) => name.slice(PROVISION_OUTPUT_PREFIX.length)).sort();
+    const custom = [...resources(x0, 'AWS::CloudFormation::CustomResource'), ...Object.values(x0.templates).flatMap((t) => Object.values(t.Resources)).filter((r) => r.Type.startsWith('Custom::'))];
+    if (x0.deployment.config.customResources) expect(calls).toEqual([]);
+    else {
+      expect(custom).toEqual([]);
+      expect(calls).toEqual(['FirstAdminUser', 'PatientTopic', 'SigningKeyPair']);
+    }
+    const outputs = Object.assign({}, ...Object.values(x0.templates).map((t) => t.Outputs ?? {})) as Record<string, unknown>;
+    expect('AnalyticsConsumerFunction' in outputs).toBe(!x0.deployment.config.kafkaEventSourceMapping);
+  });
+});
+
+it('every provisioning call names a handler module the deploy script can load', () => {
+  const { templates } = s({ profile: 'localstack-hobby' });
+  for (const output of Object.values(templates).flatMap((t) => Object.entries(t.Outputs ?? {}))) {
+    if (!output[0].startsWith(PROVISION_OUTPUT_PREFIX)) continue;
+    const value = output[1].Value as string | { 'Fn::Join': [string, unknown[]] };
+    // Deploy-time values (ARNs, names) stand in the JSON as tokens: read around them.
+    const text = typeof value === 'string' ? value : value['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'token')).join('');
+    const call = JSON.parse(text) as ProvisioningCall;
+    expect(readFileSync(join(__dirname, '../..', call.entry), 'utf8')).toMatch(new RegExp(`export async function ${call.handler}\\(`));
+  }
 });
