@@ -9,17 +9,8 @@ import { CfnOutput, CustomResource, Stack } from 'aws-cdk-lib';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../definitions/functions';
+import { PROVISION_OUTPUT_PREFIX, type ProvisioningCall } from '../definitions/provisioning';
 import { ServiceFunction, type ServiceFunctionProps } from './service-function';
-
-/** What `Provision<id>` outputs hold: enough to call the handler as CloudFormation would. */
-export interface ProvisioningCall {
-  entry: string;
-  handler: string;
-  properties: Record<string, string>;
-  environment: Record<string, string>;
-}
-
-export const PROVISION_OUTPUT_PREFIX = 'Provision';
 
 export interface DeployTimeResourceProps extends Omit<ServiceFunctionProps, 'definition' | 'environment'> {
   /** Run as a custom resource (else: outputs for the deploy script). */
