@@ -15,6 +15,11 @@ import { ServiceFunction, type ServiceFunctionProps } from './service-function';
 export interface DeployTimeResourceProps extends Omit<ServiceFunctionProps, 'definition' | 'environment'> {
   /** Run as a custom resource (else: outputs for the deploy script). */
   customResource: boolean;
+  /**
+   * Construct ids, in the stack, of the handler's function and of its Provider. Fixed: an update that moves
+   * a custom resource to another provider (a new service token) is refused by CloudFormation.
+   */
+  ids: { handler: string; provider: string };
   /** The handler's service name in its logs. */
   name: string;
   entry: string;
@@ -32,7 +37,7 @@ export class DeployTimeResource extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployTimeResourceProps) {
     super(scope, id);
-    const { customResource, name, entry, description, properties, environment = {}, grant, ...functionProps } = props;
+    const { customResource, ids, name, entry, description, properties, environment = {}, grant, ...functionProps } = props;
     if (!customResource) {
       const call: ProvisioningCall = { entry, handler: 'handler', properties, environment };
       new CfnOutput(Stack.of(this), `${PROVISION_OUTPUT_PREFIX}${id}`, {
@@ -41,14 +46,15 @@ export class DeployTimeResource extends Construct {
       });
       return;
     }
-    const handler = new ServiceFunction(this, 'Handler', {
+    const stack = Stack.of(this);
+    const handler = new ServiceFunction(stack, ids.handler, {
       ...functionProps, environment,
       definition: { name: name as FunctionName, entry, handler: 'handler', description: `${description} (CloudFormation custom resource)`, tables: {} },
     });
     grant?.(handler);
     // 'Default': the resource keeps the logical id it had before this construct (the construct's id).
     this.resource = new CustomResource(this, 'Default', {
-      serviceToken: new Provider(this, 'Provider', { onEventHandler: handler.fn }).serviceToken,
+      serviceToken: new Provider(stack, ids.provider, { onEventHandler: handler.fn }).serviceToken,
       properties,
     });
   }

@@ -215,6 +215,7 @@ export class ApiStack extends Stack {
       removalPolicy: props.config.removalPolicy,
     });
     new DeployTimeResource(this, 'FirstAdminUser', {
+      ids: { handler: 'FirstAdminBootstrap', provider: 'FirstAdminProvider' },
       customResource: props.config.customResources, name: 'bootstrap-admin', entry: 'functions/auth/bootstrap-admin.ts',
       description: 'Creates the first admin from its secret',
       key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy,

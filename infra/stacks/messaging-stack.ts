@@ -53,6 +53,7 @@ export class MessagingStack extends Stack {
       : { bootstrapBrokers: props.config.selfManagedKafkaBrokers!, auth: 'none' };
 
     new DeployTimeResource(this, 'PatientTopic', {
+      ids: { handler: 'TopicCreator', provider: 'TopicProvider' },
       customResource: props.config.customResources, name: 'topic-creator', entry: 'infra/custom-resources/create-topic.ts',
       description: 'Creates the Kafka topic on MSK or the self-managed broker',
       key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy,

@@ -63,6 +63,7 @@ export class StatefulStack extends Stack {
     });
 
     const keyPair = new DeployTimeResource(this, 'SigningKeyPair', {
+      ids: { handler: 'KeyProvisioner', provider: 'KeyProvisionerProvider' },
       customResource: config.customResources, name: 'key-provisioner', entry: 'functions/auth/key-provisioner.ts',
       description: 'Creates and rotates the token signing keys',
       key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy, memorySize: 256, timeout: Duration.seconds(30),
@@ -89,6 +90,7 @@ export class StatefulStack extends Stack {
     });
     // localhost and 127.0.0.1: the container's own health check dials the task itself.
     const certificate = new DeployTimeResource(this, 'BillingTlsCertificate', {
+      ids: { handler: 'BillingCertificateProvisioner', provider: 'BillingCertificateProvider' },
       customResource: true, name: 'billing-certificate', entry: 'infra/custom-resources/billing-certificate.ts',
       description: 'Creates and rotates the billing service TLS certificate',
       key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy, memorySize: 256, timeout: Duration.seconds(30),

@@ -134,6 +134,20 @@ describe.each(VARIANTS)('%s', (_name, context) => {
     }
   });
 
+  it('keeps each custom resource on the provider it was created with (CloudFormation refuses an update to a new service token)', () => {
+    // The providers of 5c81b44's templates, by custom resource: a deployed stack can only keep them.
+    const providers: Record<string, string> = {
+      SigningKeyPair: 'KeyProvisionerProviderframeworkonEvent49CA6D01', BillingTlsCertificate: 'BillingCertificateProviderframeworkonEvent20128BFC',
+      PatientTopic: 'TopicProviderframeworkonEventCBC18C23', FirstAdminUser: 'FirstAdminProviderframeworkonEvent179DA661',
+      BootstrapBrokersA235978C: 'AWS679f53fac002430cb0da5b7982bd22872D164C4C',
+    };
+    const custom = Object.entries(x().templates).flatMap(([stack, t]) => Object.entries(t.Resources)
+      .filter(([, r]) => r.Type === 'AWS::CloudFormation::CustomResource' || r.Type.startsWith('Custom::')).map(([id, resource]) => ({ stack, id, resource })));
+    for (const resource of custom) {
+      expect([resource.id, referenced(x(), resource.stack, props(resource).ServiceToken)?.id]).toEqual([resource.id, providers[resource.id]]);
+    }
+  });
+
   it('deletes every encrypted log group with the key that encrypts it (else it outlives its key, unreadable)', () => {
     for (const group of resources(x(), 'AWS::Logs::LogGroup').filter((g) => props(g).KmsKeyId)) {
       const key = referenced(x(), group.stack, props(group).KmsKeyId)!;

@@ -171,7 +171,7 @@ describe.each(PROFILES)('profile %s', (profile) => {
 
   it('runs every function on Node 22, ARM64, traced, in the VPC', () => {
     const fns = Object.entries(resourcesOf(s().templates.api, 'AWS::Lambda::Function'))
-      .filter(([id]) => id.startsWith('Fn') || id.startsWith('FirstAdminUserHandler')).map(([, fn]) => fn);
+      .filter(([id]) => id.startsWith('Fn') || id.startsWith('FirstAdminBootstrap')).map(([, fn]) => fn);
     // + the first-admin bootstrap, where it runs as a custom resource
     expect(fns).toHaveLength(Object.keys(deployedFunctions(s())).length + (s().deployment.config.customResources ? 1 : 0));
     for (const fn of fns) {
