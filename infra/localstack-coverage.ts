@@ -71,7 +71,7 @@ const TEMPLATE = {
 const EVERY_PLAN_SERVICES = ['apigateway', 'cloudformation', 'cloudwatch', 'dynamodb', 'dynamodbstreams', 'ec2', 'iam', 'kms', 'lambda', 'logs', 'secretsmanager', 'sns', 'sqs', 'ssm', 'sts'];
 const RELIES = [
   { on: 'Lambda nodejs22.x functions reach LocalStack through AWS_ENDPOINT_URL (no code change)', source: 'lambdaEnv' },
-  { on: 'arm64 functions on an x86 host: LAMBDA_IGNORE_ARCHITECTURE=1 (the bundles are plain JavaScript)', source: 'arm64' },
+  { on: 'functions of either CPU on any host: LAMBDA_IGNORE_ARCHITECTURE=1 (ours are arm64, CDK\'s framework functions x86-64; the bundles are plain JavaScript)', source: 'arm64' },
   { on: 'API Gateway REST with Lambda proxy integrations; the ApiUrl output points at LocalStack', source: 'apiUrl' },
   { on: 'DynamoDB Streams event source mappings (publisher, pending billing)', source: 'esmCommunity' },
 ] as const;
