@@ -17,7 +17,7 @@ export interface Deployment {
   network: NetworkStack;
   stateful: StatefulStack;
   messaging: MessagingStack;
-  /** Absent when billing runs elsewhere (LocalStack community profile). */
+  /** Absent when billing runs elsewhere (LocalStack Hobby and Base). */
   billing?: BillingStack;
   api: ApiStack;
   observability: ObservabilityStack;
