@@ -2,21 +2,17 @@
  * Deployment settings from CDK context (`-c key=value`) or the environment, with safe defaults.
  * `stage=prod` keeps data when a stack is deleted; any other stage may destroy it.
  *
- * Profiles: `aws` and `localstack-full` (LocalStack's paid editions) deploy everything: the Lambda
- * authorizer, MSK Serverless, billing on ECS Fargate behind Cloud Map. `localstack-community` degrades
- * knowingly, because LocalStack's free edition lacks those services: the guarded functions check tokens
- * themselves, the analytics consumer reads a self-managed Kafka broker (SelfManagedKafkaEventSource),
- * and billing is reached at a given address, and there is no WAF (no WAFv2 there). Each degradation can
- * also be chosen alone by its setting.
+ * The profile (infra/profiles.ts) sets what the target runs: `aws` everything; each LocalStack profile
+ * what its plan emulates (WAF only on `aws`: LocalStack's coverage lists have no WAFv2). The Kafka, billing and token-check settings can also be chosen alone.
  */
 import { RemovalPolicy, type App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { corsOrigins } from './definitions/cors';
+import { PROFILE_ALIASES, PROFILE_SHAPES, PROFILES, profileNamed, SIDECAR_HOST, type MskFlavour, type Profile, type ProfileShape } from './profiles';
 
-export type Profile = 'aws' | 'localstack-full' | 'localstack-community';
-export type MskFlavour = 'serverless' | 'provisioned';
+export type { MskFlavour, Profile } from './profiles';
 
-export interface DeploymentConfig {
+export interface DeploymentConfig extends Pick<ProfileShape, 'customResources' | 'kafkaEventSourceMapping' | 'mskIamAuth' | 'dashboardAndLogMetrics' | 'flowLogs'> {
   stage: string;
   profile: Profile;
   removalPolicy: RemovalPolicy;
@@ -47,7 +43,7 @@ export interface DeploymentConfig {
   authReservedConcurrency?: number;
   /**
    * AWS WAF in front of the API, limiting requests per source address in 5 minutes (in general, and on the
-   * auth paths); undefined where the profile has no WAFv2 (LocalStack community) or it is turned off.
+   * auth paths); undefined on LocalStack profiles (no WAFv2 in their coverage) or when turned off.
    */
   waf?: { rateLimit: number; authRateLimit: number };
   /**
@@ -55,6 +51,8 @@ export interface DeploymentConfig {
    * identity verified for it: the address, or its whole domain. Undefined: no mail is sent.
    */
   mail?: { from: string; domain?: string };
+  /** The stack sets the account's API Gateway CloudWatch Logs role (needed for stage logging); off where the account manages it. */
+  apiGatewayCloudWatchRole: boolean;
 }
 
 /** LocalStack keeps every message it is asked to send (its /_aws/ses endpoint); any sender will do there. */
@@ -101,10 +99,17 @@ export function loadConfig(app: App): DeploymentConfig {
   };
   const stage = get('stage', 'STAGE') ?? 'dev';
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) throw new Error(`stage must be 1-20 lower-case letters, digits or dashes, not "${stage}"`);
-  const profile = oneOf<Profile>('profile', 'DEPLOY_PROFILE', ['aws', 'localstack-full', 'localstack-community'], 'aws');
+  const profileName = get('profile', 'DEPLOY_PROFILE') ?? 'aws';
+  const profile = profileNamed(profileName);
+  if (!profile) throw new Error(`profile must be one of ${[...PROFILES, ...Object.keys(PROFILE_ALIASES)].join(', ')}, not "${profileName}"`);
+  const shape = PROFILE_SHAPES[profile];
   const production = stage === 'prod';
-  const community = profile === 'localstack-community';
   const billingMinTasks = whole('billingMinTasks', 'BILLING_MIN_TASKS', 1);
+  const mskFlavour = oneOf<MskFlavour>('msk', 'MSK_FLAVOUR', ['serverless', 'provisioned'], shape.mskFlavours[0] ?? 'serverless');
+  if (shape.kafka === 'msk' && !shape.mskFlavours.includes(mskFlavour)) throw new Error(`profile ${profile} runs no MSK ${mskFlavour} cluster; msk must be one of ${shape.mskFlavours.join(', ')}`);
+  const externalBillingAddress = get('billingAddress', 'PMS_BILLING_ADDRESS') ?? (shape.billing === 'external' ? `${SIDECAR_HOST}:9001` : undefined);
+  // Billing's TLS certificate is made by a custom resource: a target without them reaches billing elsewhere.
+  if (!externalBillingAddress && !shape.customResources) throw new Error(`profile ${profile} runs no custom resources: give billingAddress`);
   return {
     stage,
     profile,
@@ -115,10 +120,10 @@ export function loadConfig(app: App): DeploymentConfig {
     alarmEmail: get('alarmEmail', 'ALARM_EMAIL'),
     billingMinTasks,
     billingMaxTasks: whole('billingMaxTasks', 'BILLING_MAX_TASKS', Math.max(4, billingMinTasks), (n) => n >= Math.max(1, billingMinTasks)),
-    mskFlavour: oneOf<MskFlavour>('msk', 'MSK_FLAVOUR', ['serverless', 'provisioned'], 'serverless'),
-    selfManagedKafkaBrokers: get('kafkaBrokers', 'PMS_KAFKA_BROKERS') ?? (community ? 'host.docker.internal:9092' : undefined),
-    externalBillingAddress: get('billingAddress', 'PMS_BILLING_ADDRESS') ?? (community ? 'host.docker.internal:9001' : undefined),
-    tokenCheckInFunctions: (get('tokenCheckInFunctions', 'TOKEN_CHECK_IN_FUNCTIONS') ?? String(community)) === 'true',
+    mskFlavour,
+    selfManagedKafkaBrokers: get('kafkaBrokers', 'PMS_KAFKA_BROKERS') ?? (shape.kafka === 'self-managed' ? `${SIDECAR_HOST}:9092` : undefined),
+    externalBillingAddress,
+    tokenCheckInFunctions: (get('tokenCheckInFunctions', 'TOKEN_CHECK_IN_FUNCTIONS') ?? String(!shape.lambdaAuthorizer)) === 'true',
     signingKeyRotationId: get('signingKeyRotationId', 'SIGNING_KEY_ROTATION_ID') ?? 'initial',
     billingCertificateRotationId: get('billingCertificateRotationId', 'BILLING_CERTIFICATE_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
@@ -129,10 +134,16 @@ export function loadConfig(app: App): DeploymentConfig {
     },
     authReservedConcurrency: whole('authReservedConcurrency', 'AUTH_RESERVED_CONCURRENCY', 20) || undefined,
     // WAF takes 10 requests per window at the least.
-    waf: oneOf('waf', 'WAF_ENABLED', ['true', 'false'], community ? 'false' : 'true') === 'true' ? {
+    waf: oneOf('waf', 'WAF_ENABLED', ['true', 'false'], profile === 'aws' ? 'true' : 'false') === 'true' ? {
       rateLimit: whole('wafRateLimit', 'WAF_RATE_LIMIT', 2000, (n) => n >= 10),
       authRateLimit: whole('wafAuthRateLimit', 'WAF_AUTH_RATE_LIMIT', 100, (n) => n >= 10),
     } : undefined,
     mail: mailSettings(get('mailFrom', 'MAIL_FROM'), get('mailFromDomain', 'MAIL_FROM_DOMAIN'), stage, profile),
+    apiGatewayCloudWatchRole: (get('apiGatewayCloudWatchRole', 'API_GATEWAY_CLOUDWATCH_ROLE') ?? 'true') === 'true',
+    customResources: shape.customResources,
+    kafkaEventSourceMapping: shape.kafkaEventSourceMapping,
+    mskIamAuth: shape.mskIamAuth,
+    dashboardAndLogMetrics: shape.dashboardAndLogMetrics,
+    flowLogs: shape.flowLogs,
   };
 }

@@ -2,7 +2,7 @@
  * The one way this app builds a Lambda function: Node 22 on ARM64, the shared esbuild options, active
  * tracing, a KMS-encrypted log group with retention, and grant helpers driven by the definitions.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -21,6 +21,8 @@ export interface ServiceFunctionProps {
   definition: FunctionDefinition;
   key: IKey;
   logRetention: RetentionDays;
+  /** The log group goes with the stage's data: it is encrypted with the data key, which a non-prod stage deletes. */
+  removalPolicy: RemovalPolicy;
   environment?: Record<string, string>;
   vpc?: ec2.IVpc;
   securityGroups?: ec2.ISecurityGroup[];
@@ -38,7 +40,7 @@ export class ServiceFunction extends Construct {
     super(scope, id);
     const { definition } = props;
     this.definition = definition;
-    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, encryptionKey: props.key });
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, encryptionKey: props.key, removalPolicy: props.removalPolicy });
     this.fn = new NodejsFunction(this, 'Function', {
       entry: join(ROOT, definition.entry),
       handler: definition.handler,

@@ -4,7 +4,7 @@
  * logs without bodies, stage throttling; the publisher and pending billing on the patients stream and the analytics
  * consumer on topic "patient".
  */
-import { Annotations, CfnOutput, CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -16,17 +16,17 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
-import { Provider } from 'aws-cdk-lib/custom-resources';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import { ApiFirewall } from '../constructs/api-firewall';
+import { DeployTimeResource } from '../constructs/deploy-time-resource';
 import { ServiceFunction } from '../constructs/service-function';
 import type { KafkaTarget } from './messaging-stack';
 import { functions, type FunctionName } from '../definitions/functions';
 import { AUTH_PATH_PREFIXES, AUTHORIZER_CACHE_TTL_SECONDS, authPostRoutes, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
 import { CORS, CORS_ORIGINS_VARIABLE } from '../definitions/cors';
-import type { TableName } from '../definitions/tables';
+import { tableEnvVar, type TableName } from '../definitions/tables';
 import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
 import { problemOf } from '../../functions/commons/errors';
 
@@ -98,7 +98,7 @@ export class ApiStack extends Stack {
     for (const definition of Object.values(functions)) {
       if (definition.name === 'authorizer' && config.tokenCheckInFunctions) continue;
       const service = new ServiceFunction(this, `Fn-${definition.name}`, {
-        definition, key: props.key, logRetention: config.logRetention, environment: environment[definition.name],
+        definition, key: props.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy, environment: environment[definition.name],
         vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
         // Password hashing is CPU-bound: a flood of logins or sign-ups takes at most these executions.
         reservedConcurrency: definition.name === 'auth' ? config.authReservedConcurrency : undefined,
@@ -143,12 +143,15 @@ export class ApiStack extends Stack {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: ANALYTICS_EVENT_SOURCE.batchSize,
       onFailure: new sources.SqsDlq(failures),
     };
-    built['analytics-consumer'].fn.addEventSource(props.kafka.msk
-      ? new sources.ManagedKafkaEventSource({ ...kafkaSource, clusterArn: props.kafka.msk.clusterArn })
-      : new sources.SelfManagedKafkaEventSource({
-          ...kafkaSource, bootstrapServers: props.kafka.bootstrapBrokers.split(','),
-          vpc: props.vpc, vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroup: props.functionsSecurityGroup,
-        }));
+    // Without Kafka event source mappings (LocalStack Hobby), the sidecars' poller invokes the consumer.
+    if (config.kafkaEventSourceMapping) {
+      built['analytics-consumer'].fn.addEventSource(props.kafka.msk
+        ? new sources.ManagedKafkaEventSource({ ...kafkaSource, clusterArn: props.kafka.msk.clusterArn })
+        : new sources.SelfManagedKafkaEventSource({
+            ...kafkaSource, bootstrapServers: props.kafka.bootstrapBrokers.split(','),
+            vpc: props.vpc, vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroup: props.functionsSecurityGroup,
+          }));
+    }
 
     this.bootstrapFirstAdmin(props);
 
@@ -156,7 +159,9 @@ export class ApiStack extends Stack {
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: `patient-management-${config.stage}`,
       description: 'Patient Management API (contract v1)',
-      cloudWatchRole: false,
+      // Stage logging needs the account's API Gateway CloudWatch role: set here (kept on delete: other APIs of
+      // the account and region log through it) unless the account manages it (-c apiGatewayCloudWatchRole=false).
+      cloudWatchRole: config.apiGatewayCloudWatchRole,
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // The preflight is answered by API Gateway itself (a mock integration), never by a function.
       ...(config.corsOrigins.length > 0 ? {
@@ -255,17 +260,19 @@ export class ApiStack extends Stack {
       },
       removalPolicy: props.config.removalPolicy,
     });
-    const bootstrap = new ServiceFunction(this, 'FirstAdminBootstrap', {
-      definition: { name: 'bootstrap-admin' as FunctionName, entry: 'functions/auth/bootstrap-admin.ts', handler: 'handler',
-        description: 'Creates the first admin from its secret (CloudFormation custom resource)', tables: { users: 'WRITE_ITEMS', sessions: 'WRITE_ITEMS' } },
-      key: props.key, logRetention: props.config.logRetention, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
-      memorySize: 1024, timeout: Duration.seconds(60),
-    });
-    bootstrap.bindTables(props.tables);
-    grantSecretRead(bootstrap.fn, secret);
-    new CustomResource(this, 'FirstAdminUser', {
-      serviceToken: new Provider(this, 'FirstAdminProvider', { onEventHandler: bootstrap.fn }).serviceToken,
-      properties: { SecretId: secret.secretArn },
+    new DeployTimeResource(this, 'FirstAdminUser', {
+      ids: { handler: 'FirstAdminBootstrap', provider: 'FirstAdminProvider' },
+      customResource: props.config.customResources, name: 'bootstrap-admin', entry: 'functions/auth/bootstrap-admin.ts',
+      description: 'Creates the first admin from its secret',
+      key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy,
+      vpc: props.vpc, securityGroups: [props.functionsSecurityGroup], memorySize: 1024, timeout: Duration.seconds(60),
+      properties: { SecretId: secret.secretArn }, environment: { [tableEnvVar('users')]: props.tables.users.tableName, [tableEnvVar('sessions')]: props.tables.sessions.tableName },
+      grant: (handler) => {
+        // The user and its access state (sessions table, ACCOUNT#); nothing is deleted.
+        handler.bindTable('users', props.tables.users, 'WRITE_ITEMS');
+        handler.bindTable('sessions', props.tables.sessions, 'WRITE_ITEMS');
+        grantSecretRead(handler.fn, secret);
+      },
     });
     new CfnOutput(this, 'FirstAdminSecretArn', { value: secret.secretArn, description: 'Secret holding the first admin login' });
   }

@@ -34,7 +34,7 @@ function tableActions(s: Synthesized, fn: string, table: TableName): string[] {
 /** The auth routes as the issue names them: every path under /api/auth/ and the original /auth/ aliases. */
 const isAuthPath = (path: string) => path.startsWith('/api/auth/') || path.startsWith('/auth/');
 
-describe.each(['aws', 'localstack-full'] as Profile[])('WAF on profile %s', (profile) => {
+describe.each(['aws'] as Profile[])('WAF on profile %s', (profile) => {
   const s = () => synthesize(profile);
   type Rule = {
     Name: string; Statement: Record<string, Record<string, unknown>>; Action?: unknown;
@@ -86,8 +86,8 @@ describe.each(['aws', 'localstack-full'] as Profile[])('WAF on profile %s', (pro
 });
 
 describe('WAF settings', () => {
-  it('is off on localstack-community (LocalStack\'s free edition has no WAFv2) and with -c waf=false', () => {
-    for (const s of [synthesize('localstack-community'), synthesize('aws', { waf: 'false' })]) expect(allResources(s, 'AWS::WAFv2::WebACL')).toEqual([]);
+  it('is off on LocalStack profiles (no WAFv2 in their coverage) and with -c waf=false', () => {
+    for (const s of [synthesize('localstack-hobby'), synthesize('aws', { waf: 'false' })]) expect(allResources(s, 'AWS::WAFv2::WebACL')).toEqual([]);
   });
 
   it('takes its limits from -c wafRateLimit and -c wafAuthRateLimit', () => {
@@ -103,7 +103,7 @@ describe('WAF settings', () => {
   ]);
 });
 
-describe.each(['aws', 'localstack-community'] as Profile[])('auth limits on profile %s', (profile) => {
+describe.each(['aws', 'localstack-hobby', 'localstack-ultimate'] as Profile[])('auth limits on profile %s', (profile) => {
   const s = () => synthesize(profile);
 
   it('throttles every POST auth route at the method, below the stage\'s limits, keeping its metrics', () => {
@@ -149,7 +149,7 @@ describe('auth limit settings', () => {
   ]);
 });
 
-describe.each(['aws', 'localstack-community'] as Profile[])('least privilege on profile %s', (profile) => {
+describe.each(['aws', 'localstack-hobby', 'localstack-ultimate'] as Profile[])('least privilege on profile %s', (profile) => {
   const s = () => synthesize(profile);
 
   it('grants each function exactly its access mode\'s actions on each of its tables', () => {
@@ -201,7 +201,7 @@ describe('data key', () => {
   });
 });
 
-describe.each(['aws', 'localstack-community'] as Profile[])('gateway responses on profile %s', (profile) => {
+describe.each(['aws', 'localstack-hobby', 'localstack-ultimate'] as Profile[])('gateway responses on profile %s', (profile) => {
   it('carry nosniff and no-store on every gateway response, and WWW-Authenticate: Bearer on every 401', () => {
     const responses = Object.values(resourcesOf(synthesize(profile).templates.api, 'AWS::ApiGateway::GatewayResponse'));
     expect(responses.map((r) => r.Properties.ResponseType)).toEqual(expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'UNAUTHORIZED', 'ACCESS_DENIED', 'THROTTLED']));
@@ -248,7 +248,7 @@ describe('verification mail (SES)', () => {
   });
 
   it('on LocalStack (which keeps the mail it is asked to send): a default sender', () => {
-    const s = synthesize('localstack-community');
+    const s = synthesize('localstack-hobby');
     s.templates.api!.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'no-reply@example.com' });
     expect(environmentOf(deployedFunctions(s).auth!).MAIL_FROM).toBe('no-reply@example.com');
   });

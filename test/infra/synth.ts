@@ -12,7 +12,7 @@ export type Resources = Record<string, { Type: string; Properties: Record<string
 export type StackKey = keyof Omit<Deployment, 'config'>;
 export interface Synthesized { deployment: Deployment; templates: Partial<Record<StackKey, Template>> }
 
-export const PROFILES: Profile[] = ['aws', 'localstack-full', 'localstack-community'];
+export const PROFILES: Profile[] = ['aws', 'localstack-hobby', 'localstack-base', 'localstack-ultimate'];
 const STACKS: StackKey[] = ['network', 'stateful', 'messaging', 'billing', 'api', 'observability'];
 const cache = new Map<string, Synthesized>();
 
