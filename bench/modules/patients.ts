@@ -52,7 +52,7 @@ async function run(ctx: BenchContext) {
       const patient = newPatient(patientInput('raw') as unknown as PatientInput, randomUUID(), new Date());
       await repository.create(patient);
       const { accountId } = await billing.create({ patientId: patient.id, name: `${patient.firstName} ${patient.lastName}`, email: patient.email });
-      await repository.activateBilling(patient.id, accountId);
+      await repository.activateBilling(patient, accountId);
       await audit.append({ ...caller, action: 'CREATE', outcome: 'SUCCESS', patientId: patient.id, at: new Date().toISOString() });
     };
     // Warm-up: connections, JIT, DynamoDB Local's own caches.

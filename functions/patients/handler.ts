@@ -12,7 +12,7 @@ import { etagOf } from './domain/patient';
 import { patientPorts } from './ports-from-env';
 import type { PatientPorts, RequestContext } from './ports';
 import { PatientInput } from './schemas';
-import { createPatient, deletePatient, getPatient, listPatients, updatePatient } from './use-cases';
+import { createPatient, deletePatient, getPatient, getPatientHistory, listPatients, updatePatient } from './use-cases';
 
 const STATUS_OF: Record<PatientErrorKind, number> = {
   FORBIDDEN: 403,
@@ -49,6 +49,8 @@ export async function route(ports: PatientPorts, event: APIGatewayProxyEvent, co
         const patient = await getPatient(ports, ctx, id);
         return json(200, patient, { ETag: etagOf(patient.version) });
       }
+      case 'GET /api/patients/{id}/history':
+        return json(200, await getPatientHistory(ports, ctx, id));
       case 'PUT /api/patients/{id}': {
         const patient = await updatePatient(ports, ctx, { id, input, ifMatch: header(event, 'If-Match') });
         return json(200, patient, { ETag: etagOf(patient.version) });

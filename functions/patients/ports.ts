@@ -37,12 +37,23 @@ export interface PatientRepository {
   /**
    * Replaces the client fields when the stored version still equals `expectedVersion` (a conditional
    * write), swapping the email claim when the email changed; throws VERSION_MISMATCH, NOT_FOUND or EMAIL_TAKEN.
+   * Returns the record as stored (billing fields as they are now, should billing have been activated meanwhile).
    */
-  replace(next: PatientRecord, expectedVersion: number, previousEmail: string): Promise<void>;
+  replace(next: PatientRecord, expectedVersion: number, previousEmail: string): Promise<PatientRecord>;
   /** Marks the patient deleted and frees its email and search entries atomically; throws VERSION_MISMATCH or NOT_FOUND. */
   softDelete(current: PatientRecord, at: Date): Promise<void>;
-  /** PENDING → ACTIVE with the account id; false when the patient is not PENDING (any more). Leaves `version` alone. */
-  activateBilling(id: string, accountId: string): Promise<boolean>;
+  /**
+   * PENDING → ACTIVE with the account id, on top of the stored record `patient` was read as; false when the
+   * patient is not PENDING (any more) or is deleted. Leaves `version` alone.
+   */
+  activateBilling(patient: PatientRecord, accountId: string): Promise<boolean>;
+  /**
+   * Every stored state of the record, newest first, each kept by the write that made it (in its transaction):
+   * create and update (a new version each), billing activation and deletion (same version; deletedAt set).
+   */
+  history(id: string): Promise<PatientRecord[]>;
+  /** The record as it read at `version`: its last state before any deletion; undefined for a version never stored. */
+  version(id: string, version: number): Promise<PatientRecord | undefined>;
 }
 
 export interface AuditEntry {

@@ -1,6 +1,6 @@
 /**
  * The patient payloads: one zod schema per payload. The handler validates with them and the OpenAPI
- * registry publishes them under these names (PatientInput, Patient, PatientPage).
+ * registry publishes them under these names (PatientInput, Patient, PatientPage, PatientHistory).
  */
 import { z } from 'zod';
 import { emailAddress } from '../commons/email';
@@ -83,3 +83,12 @@ export const PatientPage = z.strictObject({
   nextCursor: z.string().nullable(),
 }).meta({ description: 'One page of patients; pass nextCursor back as `cursor` for the next page (null on the last page).' });
 export type PatientPage = z.infer<typeof PatientPage>;
+
+export const PatientHistory = z.strictObject({
+  versions: z.array(Patient),
+}).meta({
+  description: 'Every version of the record, newest first, one per `version`: each as the record read at the end of that version '
+    + '(a billing activation keeps the version; so does a deletion, which is not a version of its own). Staff also read a deleted '
+    + 'record\'s history (as FHIR keeps it); a patient only their own live record\'s.',
+});
+export type PatientHistory = z.infer<typeof PatientHistory>;

@@ -104,6 +104,10 @@ export const routes: RouteDefinition[] = [
     headers: [{ name: 'If-Match', description: 'The ETag last read (or a list of them); a stale or weak one → 412 and nothing is deleted', schema: { type: 'string' } }],
     successStatus: 204, errorStatuses: [401, 403, 404, 412] }),
 
+  route({ method: 'GET', path: '/api/patients/{id}/history', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'Every version of a patient, newest first (staff: a deleted record\'s too; a patient: only their own record, others → 404)',
+    responseSchema: 'PatientHistory', successStatus: 200, errorStatuses: [401, 403, 404] }),
+
   route({ method: 'GET', path: '/api/analytics', function: 'analytics-query', authorized: true, tag: 'analytics',
     summary: 'Aggregates of patient events', responseSchema: 'Analytics', successStatus: 200, errorStatuses: [401, 403] }),
 ];

@@ -12,7 +12,7 @@ const unreachable = () => { throw new Error('must not be called'); };
 
 function portsWith(audit: AuditEntry[], failAudit = false): PatientPorts {
   const repo = { get: async () => undefined, getByEmail: async () => undefined, page: async () => ({ patients: [], nextKey: null }),
-    create: unreachable, replace: unreachable, softDelete: unreachable, activateBilling: unreachable };
+    create: unreachable, replace: unreachable, softDelete: unreachable, activateBilling: unreachable, history: unreachable, version: unreachable };
   return {
     patients: repo,
     audit: { append: async (entry) => { if (failAudit) throw new Error('audit down'); audit.push(entry); } },
