@@ -37,6 +37,8 @@ export interface DeploymentConfig {
   firstAdminEmail?: string;
   /** Origins whose browser scripts may call the API; none by default (no CORS). */
   corsOrigins: string[];
+  /** Write shards of the audit trail's system-wide index (functions/patients/adapters/audit-items.ts); may grow, never shrink. */
+  auditShards: number;
 }
 
 /** A deployed API trusts no plain-HTTP page: its scripts could be rewritten on the way and read the tokens. */
@@ -86,5 +88,7 @@ export function loadConfig(app: App): DeploymentConfig {
     billingCertificateRotationId: get('billingCertificateRotationId', 'BILLING_CERTIFICATE_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
     corsOrigins: deployedOrigins(corsOrigins(get('corsOrigins', 'CORS_ORIGINS'))),
+    // 128 × ~1,000 writes/s per partition: every audited request at 10,000 writes/s and 100,000 reads/s, with headroom.
+    auditShards: whole('auditShards', 'AUDIT_SHARDS', 128, (n) => n >= 1 && n <= 1024),
   };
 }

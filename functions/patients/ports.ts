@@ -56,7 +56,8 @@ export interface PatientRepository {
   version(id: string, version: number): Promise<PatientRecord | undefined>;
 }
 
-export interface AuditEntry {
+/** One audited request: who, what, on which record, how it ended. Ids and outcomes only, never field values. */
+export interface AuditRecord {
   action: PatientAction;
   outcome: AuditOutcome;
   userId: string;
@@ -69,8 +70,35 @@ export interface AuditEntry {
   at: string;
 }
 
+export interface StoredAuditRecord extends Omit<AuditRecord, 'patientIds'> {
+  id: string;
+}
+
+/** Entries newest first: one patient's, or one user's, or everyone's; bounds are sort positions (`<at>#<id>`). */
+export interface AuditQuery {
+  patientId?: string;
+  actorId?: string;
+  action?: PatientAction;
+  /** Only entries with these outcomes. */
+  outcomes: readonly AuditOutcome[];
+  /** ISO instants, inclusive. */
+  from?: string;
+  to?: string;
+  /** Resume strictly below this position (the `next` of the previous page). */
+  before?: string;
+  limit: number;
+}
+
+export interface AuditPage {
+  records: StoredAuditRecord[];
+  /** Where the next page starts, or null on the last page. */
+  next: string | null;
+}
+
 export interface AuditLog {
-  append(entry: AuditEntry): Promise<void>;
+  /** Appends one entry; never overwrites, and nothing can change or remove it afterwards. */
+  append(record: AuditRecord): Promise<void>;
+  page(query: AuditQuery): Promise<AuditPage>;
 }
 
 export interface BillingPort {
