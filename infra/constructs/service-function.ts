@@ -76,6 +76,7 @@ export class ServiceFunction extends Construct {
     this.fn.addEnvironment(tableEnvVar(name), table.tableName);
     if (accessMode === 'RW') table.grantReadWriteData(this.fn);
     else if (accessMode === 'APPEND') table.grant(this.fn, 'dynamodb:PutItem', 'dynamodb:DescribeTable');
+    else if (accessMode === 'APPEND_READ') table.grant(this.fn, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable');
     else table.grantReadData(this.fn);
   }
 

@@ -4,8 +4,11 @@
  */
 import type { TableName } from './tables';
 
-/** RO read, RW read and write, APPEND put new items only (the audit trail cannot be changed or read back). */
-export type AccessMode = 'RO' | 'RW' | 'APPEND';
+/**
+ * RO read, RW read and write, APPEND put new items only (cannot change or read back what it wrote),
+ * APPEND_READ put new items and read them by key or query (no Scan, no update, no delete: the audit trail's reader).
+ */
+export type AccessMode = 'RO' | 'RW' | 'APPEND' | 'APPEND_READ';
 export type FunctionName =
   | 'auth'
   | 'authorizer'
@@ -41,8 +44,8 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
   },
   patients: {
     name: 'patients', entry: 'functions/patients/handler.ts', handler: 'handler',
-    description: 'Patient records: list, search, read, create, update, soft delete',
-    tables: { patients: 'RW', audit: 'APPEND', idempotency: 'RW' },
+    description: 'Patient records: list, search, read, create, update, soft delete, history, audit trail',
+    tables: { patients: 'RW', audit: 'APPEND_READ', idempotency: 'RW' },
     // A create waits up to 2 s for billing (plus retries) inside a DynamoDB transaction round trip.
     memorySize: 512, timeoutSeconds: 10,
   },

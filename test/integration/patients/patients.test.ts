@@ -3,33 +3,12 @@
  * the whole Patients part of the contract, with the real billing server on a free port
  * (the PENDING path, billing down, is in billing.test.ts).
  */
-import { startBillingServer, type BillingServer } from '../../../billing/src/server';
-import { freePort } from '../../../local/ports';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { useLocalTables } from '../../support/tables';
 import { Patient, PatientPage } from '../../../functions/patients/schemas';
-import { admin, clinician, client, patientUser, validInput, type TestResponse } from './api-events';
+import { admin, clinician, patientUser, validInput, type TestResponse } from './api-events';
+import { usePatientsHandler } from './patients-handler';
 
-let call: ReturnType<typeof client>;
-let tables: Awaited<ReturnType<typeof useLocalTables>>;
-
-let billing: BillingServer;
-
-beforeAll(async () => {
-  tables = await useLocalTables();
-  process.env.CURSOR_KEY = 'integration-test-cursor-key';
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  billing = await startBillingServer({ port: await freePort(), tableName: tables['billing-accounts'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT });
-  process.env.BILLING_ADDRESS = `127.0.0.1:${billing.port}`;
-  const { handler } = await import('../../../functions/patients/handler');
-  call = client(handler);
-});
-
-afterAll(async () => {
-  const { billingClient } = await import('../../../functions/commons/clients/billing');
-  billingClient().close();
-  await billing.stop();
-});
+const { call, tables: tablesOf } = usePatientsHandler();
 
 const create = async (overrides: Record<string, unknown> = {}, caller = admin): Promise<TestResponse> =>
   call({ method: 'POST', body: validInput(overrides), caller });
@@ -45,7 +24,7 @@ async function auditRecords(key: `PATIENT#${string}` | `ACTOR#${string}`) {
   const { dynamoClient } = await import('../../../functions/commons/clients/dynamo');
   const byActor = key.startsWith('ACTOR#');
   const { Items } = await dynamoClient().send(new QueryCommand({
-    TableName: tables.audit, ...(byActor ? { IndexName: 'actor' } : { ConsistentRead: true }),
+    TableName: tablesOf().audit, ...(byActor ? { IndexName: 'actor' } : { ConsistentRead: true }),
     KeyConditionExpression: `${byActor ? 'actorPk' : 'pk'} = :pk`, ExpressionAttributeValues: { ':pk': key },
   }));
   return Items ?? [];
