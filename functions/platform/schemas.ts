@@ -6,7 +6,7 @@ import { z } from 'zod';
 import {
   Jwks, LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest, TokenInfo, TokenPair, User, VerificationCodeRequest, VerifyEmailRequest,
 } from '../auth/schemas';
-import { AuditPage, Patient, PatientHistory, PatientInput, PatientPage } from '../patients/schemas';
+import { AuditEntry, AuditPage, Patient, PatientHistory, PatientInput, PatientPage } from '../patients/schemas';
 import { Analytics } from '../analytics/schemas';
 
 export const Health = z.object({
@@ -17,6 +17,6 @@ export const Health = z.object({
 export const schemaRegistry: Record<string, z.ZodType> = {
   Health,
   SignupRequest, LoginRequest, PasswordChangeRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks, VerifyEmailRequest, VerificationCodeRequest,
-  PatientInput, Patient, PatientPage, PatientHistory, AuditPage,
+  PatientInput, Patient, PatientPage, PatientHistory, AuditEntry, AuditPage,
   Analytics,
 };
