@@ -53,6 +53,8 @@ export interface DeploymentConfig extends Pick<ProfileShape, 'customResources' |
   mail?: { from: string; domain?: string };
   /** The stack sets the account's API Gateway CloudWatch Logs role (needed for stage logging); off where the account manages it. */
   apiGatewayCloudWatchRole: boolean;
+  /** Write shards of the audit trail's system-wide index (functions/patients/adapters/audit-items.ts); may grow, never shrink. */
+  auditShards: number;
 }
 
 /** LocalStack keeps every message it is asked to send (its /_aws/ses endpoint); any sender will do there. */
@@ -145,5 +147,7 @@ export function loadConfig(app: App): DeploymentConfig {
     mskIamAuth: shape.mskIamAuth,
     dashboardAndLogMetrics: shape.dashboardAndLogMetrics,
     flowLogs: shape.flowLogs,
+    // 128 × ~1,000 writes/s per partition: every audited request at 10,000 writes/s and 100,000 reads/s, with headroom.
+    auditShards: whole('auditShards', 'AUDIT_SHARDS', 128, (n) => n >= 1 && n <= 1024),
   };
 }

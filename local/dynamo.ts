@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand,
-  UpdateTimeToLiveCommand, type CreateTableCommandInput,
+  CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand,
+  UpdateTimeToLiveCommand, type CreateTableCommandInput, type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { tables, type TableDefinition, type TableName } from '../infra/definitions/tables';
 import { stopChild } from './child-process';
@@ -138,17 +138,19 @@ export function createTableInput(def: TableDefinition, tableName: string): Creat
   };
 }
 
-/** Creates every table that does not exist yet, named `<prefix><name>`; returns name → table name. */
+/**
+ * Creates every table that does not exist yet, named `<prefix><name>`, and adds the indexes a table kept
+ * in an older data folder lacks (defined since it was made); returns name → table name.
+ */
 export async function ensureTables(client: DynamoDBClient, prefix = ''): Promise<Record<TableName, string>> {
   const names = {} as Record<TableName, string>;
   for (const def of Object.values(tables)) {
     const tableName = `${prefix}${def.name}`;
     names[def.name] = tableName;
-    try {
-      await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const existing = await describe(client, tableName);
+    if (existing) {
+      await addMissingIndexes(client, def, existing);
       continue;
-    } catch (error) {
-      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
     }
     await client.send(new CreateTableCommand(createTableInput(def, tableName)));
     if (def.ttlAttribute) {
@@ -158,4 +160,32 @@ export async function ensureTables(client: DynamoDBClient, prefix = ''): Promise
     }
   }
   return names;
+}
+
+async function describe(client: DynamoDBClient, tableName: string): Promise<TableDescription | undefined> {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table;
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+/** Adds the defined indexes the table lacks: one UpdateTable each, the next once the last is ACTIVE (as DynamoDB requires). */
+async function addMissingIndexes(client: DynamoDBClient, def: TableDefinition, table: TableDescription): Promise<void> {
+  const tableName = table.TableName!;
+  const present = new Set((table.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const wanted = createTableInput(def, tableName);
+  for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+    if (present.has(index.IndexName)) continue;
+    await client.send(new UpdateTableCommand({
+      TableName: tableName, AttributeDefinitions: wanted.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }],
+    }));
+    for (let attempt = 0; ; attempt++) {
+      const now = await describe(client, tableName);
+      if (now?.TableStatus === 'ACTIVE' && now.GlobalSecondaryIndexes?.every((i) => i.IndexStatus === 'ACTIVE')) break;
+      if (attempt >= 600) throw new Error(`Index ${index.IndexName} of table ${tableName} is not active after a minute; npm start -- --fresh starts with new tables (and no data)`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }

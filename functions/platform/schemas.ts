@@ -7,7 +7,7 @@ import {
   Jwks, LoginRequest, ManagedUser, PasswordChangeRequest, RefreshRequest, SessionList, SignupRequest, TokenInfo, TokenPair, User, UserPage, UserPatch,
   VerificationCodeRequest, VerifyEmailRequest,
 } from '../auth/schemas';
-import { Patient, PatientInput, PatientPage } from '../patients/schemas';
+import { AuditEntry, AuditPage, Patient, PatientHistory, PatientInput, PatientPage } from '../patients/schemas';
 import { Analytics } from '../analytics/schemas';
 
 export const Health = z.object({
@@ -19,6 +19,6 @@ export const schemaRegistry: Record<string, z.ZodType> = {
   Health,
   SignupRequest, LoginRequest, PasswordChangeRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks, VerifyEmailRequest, VerificationCodeRequest,
   ManagedUser, UserPage, UserPatch, SessionList,
-  PatientInput, Patient, PatientPage,
+  PatientInput, Patient, PatientPage, PatientHistory, AuditEntry, AuditPage,
   Analytics,
 };

@@ -20,6 +20,8 @@ export const ACCESS_MODES = {
   GET_ITEMS,
   /** New items only: an audit trail can be neither changed nor read back. */
   APPEND: ['dynamodb:PutItem'],
+  /** New items, read back by key or Query: the audit trail's reader (no Scan, no update, no delete). */
+  APPEND_READ: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable'],
   /** Items read (by key or Query), written and updated; none deleted. */
   WRITE_ITEMS,
   /** WRITE_ITEMS, and items deleted one by one. */
@@ -64,10 +66,10 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
   },
   patients: {
     name: 'patients', entry: 'functions/patients/handler.ts', handler: 'handler',
-    description: 'Patient records: list, search, read, create, update, soft delete',
+    description: 'Patient records: list, search, read, create, update, soft delete, history, audit trail',
     // Deletes: a soft delete or an email change removes the email claim and search entries (items of their own),
     // and a failed create releases its Idempotency-Key. IAM cannot tell those items from the patient's (same partition).
-    tables: { patients: 'RW', audit: 'APPEND', idempotency: 'RW' },
+    tables: { patients: 'RW', audit: 'APPEND_READ', idempotency: 'RW' },
     // A create waits up to 2 s for billing (plus retries) inside a DynamoDB transaction round trip.
     memorySize: 512, timeoutSeconds: 10,
   },

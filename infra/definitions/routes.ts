@@ -30,13 +30,20 @@ export interface RouteDefinition {
   responseHeaders?: Partial<Record<number, ParameterDefinition[]>>;
 }
 
-export interface ParameterDefinition { name: string; description: string; schema: { type: 'string' | 'integer'; minimum?: number; maximum?: number } }
+export interface ParameterDefinition {
+  name: string; description: string;
+  schema: { type: 'string' | 'integer'; minimum?: number; maximum?: number; enum?: readonly string[]; format?: string };
+}
 
 const route = (r: RouteDefinition): RouteDefinition => r;
 
 const text = { type: 'string' } as const;
 const ETAG = { name: 'ETag', description: 'The patient\'s version, quoted ("3"); send it back in If-Match', schema: text };
 const retryAfter = (when: string) => ({ name: 'Retry-After', description: `Seconds to wait before trying again; ${when}`, schema: { type: 'integer', minimum: 1 } } as const);
+const LIMIT = { name: 'limit', description: 'Page size, 1-100 (default 20)', schema: { type: 'integer', minimum: 1, maximum: 100 } } as const;
+const CURSOR = { name: 'cursor', description: 'Opaque cursor from the previous page (nextCursor)', schema: text };
+/** The actions an audit entry records (functions/patients/domain/access.ts; this file imports no function code). */
+const AUDIT_ACTIONS = ['LIST', 'READ', 'CREATE', 'UPDATE', 'DELETE', 'HISTORY', 'AUDIT_READ'] as const;
 const LOGIN_HEADERS = {
   429: [retryAfter('after too many failed logins for one email from one address')],
   503: [retryAfter('while too many passwords are being checked at once')],
@@ -122,6 +129,25 @@ export const routes: RouteDefinition[] = [
     summary: 'Soft-delete a patient (optional If-Match)',
     headers: [{ name: 'If-Match', description: 'The ETag last read (or a list of them); a stale or weak one → 412 and nothing is deleted', schema: { type: 'string' } }],
     successStatus: 204, errorStatuses: [401, 403, 404, 412] }),
+
+  route({ method: 'GET', path: '/api/patients/{id}/history', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'Every version of a patient, newest first (staff: a deleted record\'s too; a patient: only their own record, others → 404)',
+    responseSchema: 'PatientHistory', successStatus: 200, errorStatuses: [401, 403, 404] }),
+
+  route({ method: 'GET', path: '/api/patients/{id}/audit', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'Who saw or changed a patient\'s record, newest first (admin, also for a deleted record; a patient: their own record, others → 404; clinician → 403)',
+    responseSchema: 'AuditPage', query: [LIMIT, CURSOR], successStatus: 200, errorStatuses: [400, 401, 403, 404] }),
+  route({ method: 'GET', path: '/api/audit', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'The audit trail of every patient record, newest first, filtered (admin only)', responseSchema: 'AuditPage',
+    query: [
+      { name: 'patientId', description: 'Only entries on this patient', schema: { type: 'string', format: 'uuid' } },
+      { name: 'actorId', description: 'Only entries of requests by this user', schema: text },
+      { name: 'action', description: 'Only entries of this action', schema: { type: 'string', enum: AUDIT_ACTIONS } },
+      { name: 'from', description: 'Only entries at or after: a date (from its start, UTC) or a date-time', schema: text },
+      { name: 'to', description: 'Only entries at or before: a date (to its end, UTC) or a date-time', schema: text },
+      LIMIT, CURSOR,
+    ],
+    successStatus: 200, errorStatuses: [400, 401, 403] }),
 
   route({ method: 'GET', path: '/api/analytics', function: 'analytics-query', authorized: true, tag: 'analytics',
     summary: 'Aggregates of patient events', responseSchema: 'Analytics', successStatus: 200, errorStatuses: [401, 403] }),

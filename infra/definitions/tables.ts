@@ -33,6 +33,9 @@ export type TableName =
   | 'analytics';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
+/** A global index on string keys that projects every attribute. */
+const fullIndex = (indexName: string, partitionKey: string, sortKey: string): IndexDefinition =>
+  ({ indexName, partitionKey: S(partitionKey), sortKey: S(sortKey), projection: 'ALL' });
 
 export const tables: Record<TableName, TableDefinition> = {
   // Users: `USER#<id>` records, `EMAIL#<lowercased email>` uniqueness items and the set of active admins.
@@ -59,7 +62,11 @@ export const tables: Record<TableName, TableDefinition> = {
     stream: 'NEW_AND_OLD_IMAGES',
   },
   // Append-only audit trail of every patient read and write: who, what, when, outcome; no field values.
-  audit: { name: 'audit', partitionKey: S('pk'), sortKey: S('sk') },
+  // By patient on the table, by user on `actor`, everyone's on `recent` (write-sharded): see audit-items.ts.
+  audit: {
+    name: 'audit', partitionKey: S('pk'), sortKey: S('sk'),
+    globalIndexes: [fullIndex('actor', 'actorPk', 'sk'), fullIndex('recent', 'recentPk', 'sk')],
+  },
   // Powertools idempotency records for POST /api/patients (24 h).
   idempotency: { name: 'idempotency', partitionKey: S('id'), ttlAttribute: 'expiration' },
   // Billing accounts, one per patient (the billing service's own table).

@@ -82,7 +82,7 @@ export class ApiStack extends Stack {
     const environment: Partial<Record<FunctionName, Record<string, string>>> = {
       auth: { ...JWT, SIGNING_KEYS_SECRET_ARN: props.signingKeys.secretArn, ...(config.mail ? { MAIL_FROM: config.mail.from } : {}) },
       authorizer: { ...JWT, PUBLIC_JWKS_PARAMETER: props.publicJwks.parameterName },
-      patients: { ...billing, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
+      patients: { ...billing, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn, AUDIT_SHARDS: String(config.auditShards) },
       platform: { ...billing, KAFKA_BROKERS: props.kafka.bootstrapBrokers },
       publisher: { KAFKA_BROKERS: props.kafka.bootstrapBrokers, KAFKA_AUTH: props.kafka.auth, KAFKA_TOPIC: ANALYTICS_EVENT_SOURCE.topic },
       'pending-billing': billing,

@@ -184,14 +184,19 @@ describe.each(PROFILES)('profile %s', (profile) => {
     }
   });
 
-  it('keeps the audit trail append-only for the patients function: PutItem, no read, update or delete', () => {
+  it('keeps the audit trail append-only: the patients function puts and reads entries (table and indexes), no function updates, deletes or scans them', () => {
     const policies = Object.values(resourcesOf(s().templates.api, 'AWS::IAM::Policy')) as unknown as { Properties: { Roles: unknown; PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } } }[];
-    const patients = policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(logicalId('patients')));
-    const auditStatements = patients.flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Resource).includes('Tableaudit'));
-    expect(auditStatements.length).toBeGreaterThan(0);
-    const actions = auditStatements.flatMap((st) => ([] as string[]).concat(st.Action));
-    expect(actions).toContain('dynamodb:PutItem');
-    for (const action of actions) expect(action).not.toMatch(/dynamodb:(GetItem|Query|Scan|UpdateItem|DeleteItem|BatchWriteItem)/);
+    const auditStatementsOf = (fn: string) => policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(logicalId(fn)))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement).filter((st) => JSON.stringify(st.Resource).includes('Tableaudit'));
+    const patients = auditStatementsOf('patients');
+    expect(new Set(patients.flatMap((st) => ([] as string[]).concat(st.Action))))
+      .toEqual(new Set(['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DescribeTable']));
+    expect(JSON.stringify(patients.map((st) => st.Resource))).toContain('/index/*');
+    for (const def of Object.values(functions)) {
+      for (const action of auditStatementsOf(def.name).flatMap((st) => ([] as string[]).concat(st.Action))) {
+        expect([def.name, action]).not.toEqual([def.name, expect.stringMatching(/^dynamodb:(Scan|UpdateItem|DeleteItem|BatchWriteItem|PartiQL.*|UpdateTable|DeleteTable|\*)$/)]);
+      }
+    }
   });
 });
 
