@@ -20,11 +20,13 @@ const ROOT = resolve(__dirname, '..');
 const outputsFile = resolve(process.env.LOCALSTACK_OUTPUTS ?? join(ROOT, '.data', 'localstack-outputs.json'));
 const endpoint = process.env.LOCALSTACK_ENDPOINT ?? 'http://localhost:4566';
 
-/** The billing table named in the deploy's outputs, once a deploy newer than `since` wrote them. */
-function billingTable(since: number): string | undefined {
+/** The billing tables named in the deploy's outputs, once a deploy newer than `since` wrote them. */
+function billingTables(since: number): { accounts: string; transactions: string } | undefined {
   if (!existsSync(outputsFile) || statSync(outputsFile).mtimeMs < since) return undefined;
   const stacks = JSON.parse(readFileSync(outputsFile, 'utf8')) as Record<string, Record<string, string>>;
-  return Object.values(stacks).map((outputs) => outputs.BillingAccountsTable).find(Boolean);
+  const output = (name: string) => Object.values(stacks).map((outputs) => outputs[name]).find(Boolean);
+  const [accounts, transactions] = [output('BillingAccountsTable'), output('BillingTransactionsTable')];
+  return accounts && transactions ? { accounts, transactions } : undefined;
 }
 
 async function main(): Promise<void> {
@@ -33,10 +35,11 @@ async function main(): Promise<void> {
   const broker = await startBroker({ port: portOf('kafka'), host: '0.0.0.0', advertisedHost, dataDir: process.env.KAFKA_DATA_DIR ?? join(ROOT, '.data', 'localstack', 'kafka') });
   console.log(`Kafka broker on 0.0.0.0:${broker.port}, advertised as ${advertisedHost}:${broker.port}`);
   console.log(`Waiting for a deploy to write ${outputsFile} (npm run deploy:localstack)…`);
-  let table: string | undefined;
-  while (!(table = billingTable(started))) await new Promise((r) => setTimeout(r, 1000));
+  let tables: { accounts: string; transactions: string } | undefined;
+  while (!(tables = billingTables(started))) await new Promise((r) => setTimeout(r, 1000));
+  const table = tables.accounts;
   const billing = await startBilling(portOf('billing'), {
-    [tableEnvVar('billing-accounts')]: table, DYNAMODB_ENDPOINT: endpoint, BILLING_HOST: '0.0.0.0',
+    [tableEnvVar('billing-accounts')]: table, [tableEnvVar('billing-transactions')]: tables.transactions, DYNAMODB_ENDPOINT: endpoint, BILLING_HOST: '0.0.0.0',
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1', AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'test',
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
   }, false);

@@ -60,7 +60,7 @@ it('serves Kafka at once and billing on the deployed table once the outputs appe
     await admin.disconnect();
   }
 
-  writeFileSync(outputs, JSON.stringify({ 'Pms-dev-Stateful': { BillingAccountsTable: tables['billing-accounts'] } }));
+  writeFileSync(outputs, JSON.stringify({ 'Pms-dev-Stateful': { BillingAccountsTable: tables['billing-accounts'], BillingTransactionsTable: tables['billing-transactions'] } }));
   await waitForOutput('Billing gRPC on');
   const client = billingClient({ address: `127.0.0.1:${ports.BILLING_PORT}` });
   try {
