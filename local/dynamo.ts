@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand,
-  UpdateTimeToLiveCommand, type CreateTableCommandInput,
+  UpdateTableCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { tables, type TableDefinition, type TableName } from '../infra/definitions/tables';
 import { stopChild } from './child-process';
@@ -102,7 +102,11 @@ export async function ensureTables(client: DynamoDBClient, prefix = ''): Promise
     const tableName = `${prefix}${def.name}`;
     names[def.name] = tableName;
     try {
-      await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      // A data folder from before a table gained its stream: switch it on, as CloudFormation would.
+      if (def.stream && !Table?.StreamSpecification?.StreamEnabled) {
+        await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } }));
+      }
       continue;
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
