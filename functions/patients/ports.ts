@@ -47,6 +47,8 @@ export interface PatientRepository {
 
 export interface AuditEntry {
   action: PatientAction;
+  /** What was acted on when not the patient record itself: its billing account and transactions. */
+  resource?: 'BILLING';
   outcome: AuditOutcome;
   userId: string;
   role: string;

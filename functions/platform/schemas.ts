@@ -8,6 +8,7 @@ import {
 } from '../auth/schemas';
 import { Patient, PatientInput, PatientPage } from '../patients/schemas';
 import { Analytics } from '../analytics/schemas';
+import { BillingAccount, Transaction, TransactionInput, TransactionPage } from '../billing/schemas';
 
 export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -18,5 +19,6 @@ export const schemaRegistry: Record<string, z.ZodType> = {
   Health,
   SignupRequest, LoginRequest, PasswordChangeRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks, VerifyEmailRequest, VerificationCodeRequest,
   PatientInput, Patient, PatientPage,
+  BillingAccount, TransactionInput, Transaction, TransactionPage,
   Analytics,
 };

@@ -19,6 +19,7 @@ export class DynamoAuditLog implements AuditLog {
     const record = {
       auditId, at: entry.at, action: entry.action, outcome: entry.outcome, userId: entry.userId, role: entry.role,
       requestId: entry.requestId,
+      ...(entry.resource ? { resource: entry.resource } : {}),
       ...(entry.patientId ? { patientId: entry.patientId } : {}),
       ...(entry.patientIds ? { patientIds: entry.patientIds, resultCount: entry.patientIds.length } : {}),
     };
