@@ -20,6 +20,7 @@ import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import { ServiceFunction } from '../constructs/service-function';
+import { wireBillingLedger } from '../constructs/billing-ledger-wiring';
 import type { KafkaTarget } from './messaging-stack';
 import { functions, type FunctionName } from '../definitions/functions';
 import { AUTHORIZER_CACHE_TTL_SECONDS, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
@@ -76,6 +77,7 @@ export class ApiStack extends Stack {
       platform: { ...billing, KAFKA_BROKERS: props.kafka.bootstrapBrokers },
       publisher: { KAFKA_BROKERS: props.kafka.bootstrapBrokers, KAFKA_AUTH: props.kafka.auth, KAFKA_TOPIC: ANALYTICS_EVENT_SOURCE.topic },
       'pending-billing': billing,
+      'billing-api': billing,
     };
     // Without a Lambda authorizer, the functions behind guarded routes make its decision themselves.
     const guarded = config.tokenCheckInFunctions ? guardedFunctions() : [];
@@ -136,6 +138,11 @@ export class ApiStack extends Stack {
           ...kafkaSource, bootstrapServers: props.kafka.bootstrapBrokers.split(','),
           vpc: props.vpc, vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroup: props.functionsSecurityGroup,
         }));
+    wireBillingLedger({
+      publisher: built['billing-publisher'].fn, consumer: built['analytics-consumer'].fn, kafka: props.kafka, failures,
+      tables: { accounts: props.tables['billing-accounts'], transactions: props.tables['billing-transactions'] },
+      vpc: props.vpc, securityGroup: props.functionsSecurityGroup,
+    });
 
     this.bootstrapFirstAdmin(props);
 

@@ -14,7 +14,7 @@ import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId, Provide
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import { ServiceFunction } from '../constructs/service-function';
-import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
+import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../../functions/analytics/event-source';
 import type { KafkaAuth } from '../../functions/commons/clients/kafka';
 
 export interface MessagingStackProps extends StackProps {
@@ -30,7 +30,7 @@ export const MSK_IAM_PORT = 9098;
 export interface KafkaTarget {
   bootstrapBrokers: string;
   auth: KafkaAuth;
-  msk?: { clusterArn: string; topicArn: string; groupArn: string };
+  msk?: { clusterArn: string; topicArn: string; groupArn: string; billing?: { topicArn: string; groupArn: string } };
 }
 
 export class MessagingStack extends Stack {
@@ -48,6 +48,10 @@ export class MessagingStack extends Stack {
             clusterArn: cluster.arn,
             topicArn: this.clusterResourceArn(cluster.arn, 'topic', ANALYTICS_EVENT_SOURCE.topic),
             groupArn: this.clusterResourceArn(cluster.arn, 'group', ANALYTICS_EVENT_SOURCE.groupId),
+            billing: {
+              topicArn: this.clusterResourceArn(cluster.arn, 'topic', BILLING_EVENT_SOURCE.topic),
+              groupArn: this.clusterResourceArn(cluster.arn, 'group', BILLING_EVENT_SOURCE.groupId),
+            },
           },
         }
       : { bootstrapBrokers: props.config.selfManagedKafkaBrokers!, auth: 'none' };
@@ -64,9 +68,15 @@ export class MessagingStack extends Stack {
         resources: [cluster.arn, this.clusterResourceArn(cluster.arn, 'topic', '*')],
       }));
     }
+    const topicProvider = new Provider(this, 'TopicProvider', { onEventHandler: topicCreator.fn });
     new CustomResource(this, 'PatientTopic', {
-      serviceToken: new Provider(this, 'TopicProvider', { onEventHandler: topicCreator.fn }).serviceToken,
+      serviceToken: topicProvider.serviceToken,
       properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: ANALYTICS_EVENT_SOURCE.topic, Partitions: ANALYTICS_EVENT_SOURCE.partitions },
+    });
+    // Topic "billing": billing's events (BillingEvent), written by the billing publisher.
+    new CustomResource(this, 'BillingTopic', {
+      serviceToken: topicProvider.serviceToken,
+      properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: BILLING_EVENT_SOURCE.topic, Partitions: BILLING_EVENT_SOURCE.partitions },
     });
   }
 
