@@ -30,7 +30,11 @@ export interface RouteDefinition {
   responseHeaders?: Partial<Record<number, ParameterDefinition[]>>;
 }
 
-export interface ParameterDefinition { name: string; description: string; schema: { type: 'string' | 'integer'; minimum?: number; maximum?: number } }
+export interface ParameterDefinition {
+  name: string; description: string; schema: { type: 'string' | 'integer'; minimum?: number; maximum?: number };
+  /** A header the route refuses to do without (400 naming it). */
+  required?: boolean;
+}
 
 const route = (r: RouteDefinition): RouteDefinition => r;
 
@@ -117,7 +121,7 @@ export const routes: RouteDefinition[] = [
   route({ method: 'POST', path: '/api/patients/{id}/billing/transactions', function: 'billing-api', authorized: true, tag: 'billing',
     summary: 'Record a charge, payment or refund (Idempotency-Key required): the transaction and the balance change are one atomic write',
     requestSchema: 'TransactionInput', responseSchema: 'Transaction',
-    headers: [{ name: 'Idempotency-Key', description: 'Required, new for each transaction: the same key and body return the same transaction (Idempotent-Replayed: true) and record nothing; another body → 422', schema: { type: 'string' } }],
+    headers: [{ name: 'Idempotency-Key', required: true, description: 'Required, new for each transaction: the same key and body return the same transaction (Idempotent-Replayed: true) and record nothing; another body → 422', schema: { type: 'string' } }],
     successStatus: 201,
     errorStatuses: [400, 401, 403, 404, 409, 413, 422, 503],
     responseHeaders: {
