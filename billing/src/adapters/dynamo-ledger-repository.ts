@@ -5,8 +5,9 @@
  *   pk ACCOUNT#<accountId>   sk TX#<time-ordered id>   a transaction (its INSERT on the stream is TRANSACTION_RECORDED)
  *   pk ACCOUNT#<accountId>   sk KEY#<hashed key>       an idempotency key: the transaction it made, the request's fingerprint
  *
- * A transaction is one TransactWriteItems: Put the transaction (new), Put the key (new), Update the account
- * (figures, version + 1) on the condition that its version is the one read. So the balance always equals
+ * A write is one TransactWriteItems: per transaction, Put it (new) and Put its key (new); then Update the
+ * account (figures, version + 1) on the condition that its version is the one read. Several transactions of
+ * one account may share a write (the service batches a hot account's queue). So the balance always equals
  * what the transactions add up to, a key makes one transaction at most, and a process killed mid-write
  * leaves all of it or nothing. Listing is a Query of one partition, newest first; nothing scans, and no
  * key is shared by all accounts.
@@ -58,34 +59,37 @@ export class DynamoLedgerRepository implements LedgerRepository {
   }
 
   async commit(write: LedgerWrite): Promise<CommitOutcome> {
-    const { transaction: t, after, before } = write;
-    const pk = accountPartition(t.accountId);
+    const { after, before, entries } = write;
+    const pk = accountPartition(after.accountId);
+    const items = entries.flatMap(({ transaction: t, keyId, fingerprint, eventId }) => [
+      {
+        Put: {
+          TableName: this.tables.transactions,
+          Item: marshall({
+            pk, sk: transactionSortKey(t.id), entity: 'TRANSACTION', transactionId: t.id, accountId: t.accountId, patientId: t.patientId,
+            type: t.type, amount: t.amount, currency: t.currency, description: t.description, serviceDate: t.serviceDate,
+            createdAt: t.createdAt, createdBy: t.createdBy, balanceAfter: t.balanceAfter, fingerprint, eventId,
+          }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.tables.transactions,
+          Item: marshall({ pk, sk: keySortKey(keyId), entity: 'IDEMPOTENCY_KEY', transactionId: t.id, fingerprint, createdAt: t.createdAt }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      },
+    ]);
     try {
       await this.dynamo.send(new TransactWriteItemsCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: this.tables.transactions,
-              Item: marshall({
-                pk, sk: transactionSortKey(t.id), entity: 'TRANSACTION', transactionId: t.id, accountId: t.accountId, patientId: t.patientId,
-                type: t.type, amount: t.amount, currency: t.currency, description: t.description, serviceDate: t.serviceDate,
-                createdAt: t.createdAt, createdBy: t.createdBy, balanceAfter: t.balanceAfter, fingerprint: write.fingerprint, eventId: write.eventId,
-              }),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: this.tables.transactions,
-              Item: marshall({ pk, sk: keySortKey(write.keyId), entity: 'IDEMPOTENCY_KEY', transactionId: t.id, fingerprint: write.fingerprint, createdAt: t.createdAt }),
-              ConditionExpression: 'attribute_not_exists(pk)',
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
+          ...items,
           {
             Update: {
               TableName: this.tables.accounts,
-              Key: { patientId: { S: t.patientId } },
+              Key: { patientId: { S: after.patientId } },
               UpdateExpression: 'SET balance = :balance, totalCharged = :charged, totalPaid = :paid, totalRefunded = :refunded, '
                 + 'currency = :currency, updatedAt = :at, ledgerVersion = :next',
               // Version 0 is an account no ledger write has touched (it may predate the ledger and have no version).
@@ -94,7 +98,7 @@ export class DynamoLedgerRepository implements LedgerRepository {
                 : 'accountId = :account AND ledgerVersion = :version',
               ExpressionAttributeValues: marshall({
                 ':balance': after.balance, ':charged': after.totalCharged, ':paid': after.totalPaid, ':refunded': after.totalRefunded,
-                ':currency': after.currency, ':at': after.updatedAt, ':next': after.version, ':version': before.version, ':account': t.accountId,
+                ':currency': after.currency, ':at': after.updatedAt, ':next': after.version, ':version': before.version, ':account': after.accountId,
               }),
             },
           },
@@ -105,14 +109,16 @@ export class DynamoLedgerRepository implements LedgerRepository {
       if ((error as Error).name === 'TransactionConflictException') return { kind: 'contention' };
       if ((error as Error).name !== 'TransactionCanceledException') throw error;
       const reasons = (error as { CancellationReasons?: { Code?: string; Item?: Item }[] }).CancellationReasons ?? [];
-      const [, key, account] = reasons;
-      if (key?.Code === 'ConditionalCheckFailed') {
-        const used = key.Item ? unmarshall(key.Item) : undefined;
-        if (used) return { kind: 'key-used', transactionId: String(used.transactionId), fingerprint: String(used.fingerprint) };
-        const stored = await this.usedKey(t.accountId, write.keyId);
-        if (stored) return { kind: 'key-used', ...stored };
+      const used: (UsedKey & { index: number })[] = [];
+      for (const [index, entry] of entries.entries()) {
+        const reason = reasons[2 * index + 1];
+        if (reason?.Code !== 'ConditionalCheckFailed') continue;
+        const old = reason.Item ? unmarshall(reason.Item) : undefined;
+        const stored = old ? { transactionId: String(old.transactionId), fingerprint: String(old.fingerprint) } : await this.usedKey(after.accountId, entry.keyId);
+        if (stored) used.push({ index, ...stored });
       }
-      if (account?.Code === 'ConditionalCheckFailed') return { kind: 'stale' };
+      if (used.length > 0) return { kind: 'key-used', used };
+      if (reasons.at(-1)?.Code === 'ConditionalCheckFailed') return { kind: 'stale' };
       if (reasons.some((r) => r.Code === 'TransactionConflict')) return { kind: 'contention' };
       throw error;
     }

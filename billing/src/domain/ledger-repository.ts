@@ -1,29 +1,35 @@
 /** Where the ledger lives (port); the DynamoDB adapter implements it. */
 import type { LedgerAccount, LedgerTransaction } from './ledger';
 
-/** One transaction and the account change it makes, written all together or not at all. */
+export interface UsedKey { transactionId: string; fingerprint: string }
+
+/** One transaction of a write: the transaction, and its idempotency key claimed with it. */
+export interface LedgerEntry {
+  transaction: LedgerTransaction;
+  /** The idempotency key's id (idempotencyKeyId) and the request's fingerprint. */
+  keyId: string;
+  fingerprint: string;
+  /** The id of the TRANSACTION_RECORDED event the entry carries (the table's stream is the outbox). */
+  eventId: string;
+}
+
+/** One or more transactions of one account and the account change they make, written all together or not at all. */
 export interface LedgerWrite {
   /** The account as read: the write is conditional on its version. */
   before: LedgerAccount;
+  /** The account after every entry, in order. */
   after: LedgerAccount;
-  transaction: LedgerTransaction;
-  /** The idempotency key's id (idempotencyKeyId) and the request's fingerprint, claimed in the same write. */
-  keyId: string;
-  fingerprint: string;
-  /** The id of the TRANSACTION_RECORDED event the write carries (the table's stream is the outbox). */
-  eventId: string;
+  entries: LedgerEntry[];
 }
 
 export type CommitOutcome =
   | { kind: 'committed' }
   /** The account moved on since it was read (another writer): read it again. */
   | { kind: 'stale' }
-  /** The key was claimed before: by this request (same fingerprint) or another. */
-  | { kind: 'key-used'; transactionId: string; fingerprint: string }
+  /** Keys claimed before (by the same request, or another), by index in `entries`; nothing was written. */
+  | { kind: 'key-used'; used: (UsedKey & { index: number })[] }
   /** Another transaction held an item at that moment; nothing was written. */
   | { kind: 'contention' };
-
-export interface UsedKey { transactionId: string; fingerprint: string }
 
 export interface TransactionPage {
   transactions: LedgerTransaction[];

@@ -1,18 +1,20 @@
 /**
  * The ledger's use cases: record a transaction, read an account with its figures, read and list
- * transactions. Writes to one account are queued in this process (one at a time per account), so
- * concurrent requests for a hot account do not fight over its item; the account's figures are kept
- * between writes, so a queued write needs no read. Every write is still conditional on the version it
- * started from: another billing task writing the same account makes it re-read and try again.
+ * transactions. Writes to one account are queued in this process and written in batches: whatever queued
+ * up while a write was in flight goes out together as the next write (one TransactWriteItems: every
+ * transaction with its key, and the account's figures once), so a hot account takes many transactions per
+ * round trip instead of fighting over its item. The account's figures are kept between writes, so a
+ * queued write needs no read. Every write is still conditional on the version it started from: another
+ * billing task writing the same account makes it re-read and try again.
  */
 import { randomUUID } from 'node:crypto';
 import {
   applyTransaction, currencyOf, DEFAULT_PAGE_SIZE, idempotencyKeyId, IdempotencyKeyReused, InvalidTransaction, isTransactionId,
   LEDGER_LIMITS, LedgerBusy, LedgerNotFound, RefundExceedsPaid, requestFingerprint, validateTransactionRequest,
-  type LedgerAccount, type LedgerTransaction, type TransactionRequest,
+  type LedgerAccount, type LedgerFigures, type LedgerTransaction, type TransactionRequest,
 } from '../domain/ledger';
 import { validatePatientId } from '../domain/billing-account';
-import type { LedgerRepository } from '../domain/ledger-repository';
+import type { CommitOutcome, LedgerEntry, LedgerRepository } from '../domain/ledger-repository';
 import { timeOrderedId } from '../domain/time-ordered-id';
 
 export interface RecordedTransaction extends LedgerTransaction {
@@ -26,35 +28,32 @@ export interface LedgerOptions {
   maxAttempts?: number;
   /** Accounts whose figures are kept between writes. */
   cachedAccounts?: number;
+  /** Transactions per write at most (DynamoDB takes 100 items per transaction: two each, and the account). */
+  batchSize?: number;
+}
+
+interface Pending {
+  request: TransactionRequest;
+  resolve: (t: RecordedTransaction) => void;
+  reject: (error: unknown) => void;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Runs tasks with the same key one after another, in arrival order; tasks with other keys run alongside. */
-class KeyedQueue {
-  private readonly tails = new Map<string, Promise<unknown>>();
-
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    const result = previous.then(task, task);
-    const tail = result.catch(() => undefined);
-    this.tails.set(key, tail);
-    void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
-    return result;
-  }
-}
-
 export class Ledger {
-  private readonly queue = new KeyedQueue();
+  /** Per account: requests waiting for the next write (present while the account's writer is at work). */
+  private readonly waiting = new Map<string, Pending[]>();
   private readonly accounts = new Map<string, LedgerAccount>();
   private readonly now: () => Date;
   private readonly maxAttempts: number;
   private readonly cachedAccounts: number;
+  private readonly batchSize: number;
 
   constructor(private readonly repository: LedgerRepository, options: LedgerOptions = {}) {
     this.now = options.now ?? (() => new Date());
     this.maxAttempts = options.maxAttempts ?? 8;
     this.cachedAccounts = options.cachedAccounts ?? 10_000;
+    this.batchSize = Math.min(49, Math.max(1, options.batchSize ?? 25));
   }
 
   async account(patientId: string): Promise<LedgerAccount> {
@@ -65,8 +64,102 @@ export class Ledger {
 
   async record(raw: TransactionRequest): Promise<RecordedTransaction> {
     const request = validateTransactionRequest(raw, this.now());
-    return this.queue.run(request.patientId, () => this.recordQueued(request));
+    return new Promise((resolve, reject) => {
+      const queue = this.waiting.get(request.patientId);
+      if (queue) queue.push({ request, resolve, reject });
+      else {
+        this.waiting.set(request.patientId, [{ request, resolve, reject }]);
+        void this.drain(request.patientId);
+      }
+    });
   }
+
+  /** The one writer of an account in this process: writes what waits, batch after batch, until nothing does. */
+  private async drain(patientId: string): Promise<void> {
+    const queue = this.waiting.get(patientId)!;
+    while (queue.length > 0) await this.writeBatch(queue.splice(0, this.batchSize));
+    this.waiting.delete(patientId);
+  }
+
+  /**
+   * Writes a batch as one write and settles every request in it. A request the batch cannot decide alone
+   * (a key repeated in the batch or used before, a refusal that may be a replay, a currency not the
+   * account's) is taken out and written on its own afterwards, where the single path decides it.
+   */
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    const alone: Pending[] = [];
+    let group = batch;
+    for (let attempt = 1; group.length > 0; attempt++) {
+      const patientId = group[0]!.request.patientId;
+      let before: LedgerAccount;
+      try {
+        before = this.accounts.get(patientId) ?? await this.account(patientId);
+      } catch (error) {
+        for (const p of group) p.reject(error);
+        break;
+      }
+      const planned: { pending: Pending; entry: LedgerEntry }[] = [];
+      const keys = new Set<string>();
+      let figures: LedgerFigures = before;
+      for (const pending of group) {
+        const keyId = idempotencyKeyId(pending.request.createdBy, pending.request.idempotencyKey);
+        const next = keys.has(keyId) ? undefined : this.tryApply(figures, pending.request, before);
+        if (!next) { alone.push(pending); continue; }
+        keys.add(keyId);
+        figures = next.figures;
+        planned.push({ pending, entry: { transaction: next.transaction, keyId, fingerprint: next.fingerprint, eventId: randomUUID() } });
+      }
+      if (planned.length === 0) break;
+      const after: LedgerAccount = { ...before, ...figures, updatedAt: planned.at(-1)!.entry.transaction.createdAt, version: before.version + 1 };
+      let outcome: CommitOutcome;
+      try {
+        outcome = await this.repository.commit({ before, after, entries: planned.map((p) => p.entry) });
+      } catch (error) {
+        this.accounts.delete(patientId);
+        for (const { pending } of planned) pending.reject(error);
+        break;
+      }
+      if (outcome.kind === 'committed') {
+        this.remember(after);
+        for (const { pending, entry } of planned) pending.resolve({ ...entry.transaction, replayed: false });
+        break;
+      }
+      group = planned.map((p) => p.pending);
+      if (outcome.kind === 'key-used') {
+        // Keys used before: those requests are replays or refusals, decided alone; the rest try again at once.
+        const used = new Set(outcome.used.map((u) => u.index));
+        alone.push(...group.filter((_, i) => used.has(i)));
+        group = group.filter((_, i) => !used.has(i));
+        continue;
+      }
+      this.accounts.delete(patientId);
+      if (attempt >= this.maxAttempts) {
+        for (const p of group) p.reject(new LedgerBusy('The account is too busy; retry with the same idempotency key'));
+        break;
+      }
+      // Back off with jitter when another writer holds the items; re-read at once when the account just moved on.
+      if (outcome.kind === 'contention') await sleep(Math.random() * 10 * 2 ** attempt);
+    }
+    for (const p of alone) await this.recordQueued(p.request).then(p.resolve, p.reject);
+  }
+
+  /** The request's transaction and the figures after it, or undefined when it must be decided alone. */
+  private tryApply(figures: LedgerFigures, request: TransactionRequest, account: LedgerAccount) {
+    try {
+      const currency = currencyOf(request, account);
+      const next = applyTransaction(figures, request.type, request.amount);
+      const at = this.now();
+      const transaction: LedgerTransaction = {
+        id: timeOrderedId(at.getTime()), accountId: account.accountId, patientId: account.patientId, type: request.type, amount: request.amount,
+        currency, description: request.description, serviceDate: request.serviceDate, createdAt: at.toISOString(), createdBy: request.createdBy,
+        balanceAfter: next.balance,
+      };
+      return { figures: next, transaction, fingerprint: requestFingerprint(request, currency) };
+    } catch {
+      return undefined;
+    }
+  }
+
 
   async transaction(patientId: string, transactionId: string): Promise<LedgerTransaction> {
     if (!isTransactionId(transactionId)) throw new LedgerNotFound('No such transaction');
@@ -85,6 +178,7 @@ export class Ledger {
     return { transactions: page.transactions, nextPageToken: page.continueAfter ? Buffer.from(page.continueAfter).toString('base64url') : '' };
   }
 
+  /** One request as a write of its own (the account's writer calls it, so nothing else in this process writes the account meanwhile). */
   private async recordQueued(request: TransactionRequest): Promise<RecordedTransaction> {
     const keyId = idempotencyKeyId(request.createdBy, request.idempotencyKey);
     for (let attempt = 1; ; attempt++) {
@@ -109,13 +203,13 @@ export class Ledger {
         balanceAfter: figures.balance,
       };
       const after: LedgerAccount = { ...before, ...figures, updatedAt: transaction.createdAt, version: before.version + 1 };
-      const outcome = await this.repository.commit({ before, after, transaction, keyId, fingerprint, eventId: randomUUID() });
+      const outcome = await this.repository.commit({ before, after, entries: [{ transaction, keyId, fingerprint, eventId: randomUUID() }] });
       switch (outcome.kind) {
         case 'committed':
           this.remember(after);
           return { ...transaction, replayed: false };
         case 'key-used':
-          return this.replay(before, outcome, fingerprint);
+          return this.replay(before, outcome.used[0]!, fingerprint);
         case 'stale':
         case 'contention':
           this.accounts.delete(request.patientId);

@@ -76,7 +76,8 @@ async function expectAllOrNothing(patientId: string, accountId: string) {
   expect(keys.map((k) => k.transactionId).sort()).toEqual(transactions.map((t) => t.transactionId).sort());
   const sum = figuresOfTransactions(transactions.map((t) => ({ type: t.type as TransactionType, amount: Number(t.amount) })));
   expect({ balance: account.balance, totalCharged: account.totalCharged, totalPaid: account.totalPaid, totalRefunded: account.totalRefunded }).toEqual(sum);
-  expect(account.ledgerVersion).toBe(transactions.length);
+  // One version per write, and a write carries one transaction or a batch of them.
+  expect(account.ledgerVersion).toBeLessThanOrEqual(transactions.length);
   return transactions;
 }
 

@@ -20,12 +20,14 @@ class MemoryLedger implements LedgerRepository {
     this.commits++;
     const scripted = this.script.shift();
     if (scripted === 'stale' || scripted === 'contention') return { kind: scripted };
-    const used = this.keys.get(write.keyId);
-    if (used) return { kind: 'key-used', ...used };
+    const used = write.entries.flatMap((e, index) => (this.keys.has(e.keyId) ? [{ index, ...this.keys.get(e.keyId)! }] : []));
+    if (used.length) return { kind: 'key-used', used };
     if (write.before.version !== this.account_.version) return { kind: 'stale' };
     this.account_ = write.after;
-    this.transactions.set(write.transaction.id, write.transaction);
-    this.keys.set(write.keyId, { transactionId: write.transaction.id, fingerprint: write.fingerprint });
+    for (const e of write.entries) {
+      this.transactions.set(e.transaction.id, e.transaction);
+      this.keys.set(e.keyId, { transactionId: e.transaction.id, fingerprint: e.fingerprint });
+    }
     return { kind: 'committed' };
   }
   async transaction(_: string, id: string) { return this.transactions.get(id); }
@@ -37,13 +39,31 @@ const request = (over: Record<string, unknown> = {}) => ({
   patientId: 'p-1', idempotencyKey: 'k-1', type: 'CHARGE' as const, amount: 100, currency: '', description: 'Visit', serviceDate: '', createdBy: 'u-1', ...over,
 });
 
-it('records and keeps the account between writes, so a queued write reads nothing', async () => {
+it('writes what queued up for an account as one batch, each transaction with its own balance after it, and keeps the account between writes', async () => {
+  const memory = new MemoryLedger();
+  const ledger = new Ledger(memory, { batchSize: 4 });
+  const recorded = await Promise.all(Array.from({ length: 10 }, (_, i) => ledger.record(request({ idempotencyKey: `k-${i}`, amount: 100 + i }))));
+  expect(recorded.map((t) => t.balanceAfter)).toEqual(recorded.map((_, i) => Array.from({ length: i + 1 }, (__, j) => 100 + j).reduce((a, b) => a + b, 0)));
+  expect([...recorded].map((t) => t.id).sort()).toEqual(recorded.map((t) => t.id));
+  // The first request is written at once; the nine that queued meanwhile go in batches of at most 4.
+  expect(memory.commits).toBe(4);
+  expect(memory.account_).toMatchObject({ balance: 1_045, version: 4 });
+  expect(memory.reads).toBe(1);
+});
+
+it('takes a key repeated within a batch, or used before, out of the batch: it replays alone', async () => {
   const memory = new MemoryLedger();
   const ledger = new Ledger(memory);
-  await Promise.all(Array.from({ length: 10 }, (_, i) => ledger.record(request({ idempotencyKey: `k-${i}` }))));
-  expect(memory.account_).toMatchObject({ balance: 1_000, version: 10 });
-  expect(memory.reads).toBe(1);
-  expect(memory.commits).toBe(10);
+  const first = await ledger.record(request({ idempotencyKey: 'used' }));
+  const results = await Promise.all([
+    ledger.record(request({ idempotencyKey: 'a' })), ledger.record(request({ idempotencyKey: 'used' })),
+    ledger.record(request({ idempotencyKey: 'a' })), ledger.record(request({ idempotencyKey: 'b', type: 'REFUND' })),
+  ].map((p) => p.catch((e: Error) => e.name)));
+  expect(results[1]).toEqual({ ...first, replayed: true });
+  expect((results[2] as { replayed: boolean }).replayed).toBe(true);
+  expect(results[3]).toBe('RefundExceedsPaid');
+  expect(memory.transactions.size).toBe(2);
+  expect(memory.account_.balance).toBe(200);
 });
 
 it('reads the account again when another writer moved it on, and backs off on contention', async () => {
