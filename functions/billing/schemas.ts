@@ -17,16 +17,16 @@ export function transactionInputSchema(today: () => string = todayUtc) {
     amount: z.number('Must be an integer number of minor units').int('Must be an integer number of minor units')
       .min(1, 'Must be at least 1').max(MAX_AMOUNT, `Must be at most ${MAX_AMOUNT}`)
       .meta({ description: `Minor units (cents), 1-${MAX_AMOUNT}` }),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code (three capital letters)').optional()
-      .meta({ description: 'ISO 4217; must equal the account\'s currency (leave it out to use it)' }),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code (three capital letters)').nullish()
+      .meta({ description: 'ISO 4217; must equal the account\'s currency (leave it out, or null, to use it)' }),
     description: z.string().trim().min(1, 'Must be at least 1 character').max(200, 'Must be at most 200 characters')
       // eslint-disable-next-line no-control-regex
       .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Must not contain control characters'),
     serviceDate: z.string()
       .refine(isCalendarDate, 'Must be a real calendar date (YYYY-MM-DD)')
       .refine((v) => !isCalendarDate(v) || v <= today(), 'Must not be in the future')
-      .meta({ format: 'date', description: 'YYYY-MM-DD: when the service was given; not in the future (UTC)' })
-      .optional(),
+      .meta({ format: 'date', description: 'YYYY-MM-DD: when the service was given; not in the future (UTC); null or left out: none' })
+      .nullish(),
   }).meta({ description: 'A charge, payment or refund to record on a patient\'s billing account' });
 }
 

@@ -89,7 +89,10 @@ export async function recordTransaction(ports: BillingPorts, ctx: RequestContext
     const input = request.input();
     const patient = await visiblePatient(ports, ctx, 'CREATE', id);
     if (patient.billingStatus !== 'ACTIVE') throw new LedgerError('ACCOUNT_PENDING', 'The billing account is not open yet; retry shortly');
-    const recorded = await ports.ledger.record({ ...input, patientId: patient.id, idempotencyKey, createdBy: ctx.caller.userId });
+    const recorded = await ports.ledger.record({
+      type: input.type, amount: input.amount, description: input.description, currency: input.currency ?? undefined, serviceDate: input.serviceDate ?? undefined,
+      patientId: patient.id, idempotencyKey, createdBy: ctx.caller.userId,
+    });
     return {
       result: { transaction: toTransaction(recorded), replayed: recorded.replayed },
       outcome: recorded.replayed ? 'REPLAYED' : 'SUCCESS', patientId: patient.id,
