@@ -77,8 +77,14 @@ export class Ledger {
   /** The one writer of an account in this process: writes what waits, batch after batch, until nothing does. */
   private async drain(patientId: string): Promise<void> {
     const queue = this.waiting.get(patientId)!;
-    while (queue.length > 0) await this.writeBatch(queue.splice(0, this.batchSize));
-    this.waiting.delete(patientId);
+    try {
+      while (queue.length > 0) await this.writeBatch(queue.splice(0, this.batchSize));
+    } catch (error) {
+      // writeBatch settles what it takes; should it ever throw, nothing that waits is left hanging.
+      for (const p of queue.splice(0)) p.reject(error);
+    } finally {
+      this.waiting.delete(patientId);
+    }
   }
 
   /**
