@@ -17,7 +17,7 @@ export interface Deployment {
   network: NetworkStack;
   stateful: StatefulStack;
   messaging: MessagingStack;
-  /** Absent when billing runs elsewhere (LocalStack community profile). */
+  /** Absent when billing runs elsewhere (LocalStack Hobby and Base). */
   billing?: BillingStack;
   api: ApiStack;
   observability: ObservabilityStack;
@@ -49,14 +49,21 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
     billingAddress: billing?.address ?? config.externalBillingAddress!, billingTlsAuthority: stateful.billingTls?.authorityCertificate, kafka: messaging.kafka,
   });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
-    ...props, key: stateful.key, api: api.api, functions: api.functions, securityLog: api.authLogGroup,
+    ...props, api: api.api, functions: api.functions, securityLog: api.authLogGroup,
     billing: billing && { service: billing.service, clusterName: billing.cluster.clusterName, logGroup: billing.logGroup },
   });
 
   new CfnOutput(api, 'ApiUrl', { value: api.api.url, description: 'Base URL of the API (stage prod)' });
-  new CfnOutput(observability, 'DashboardUrl', {
-    value: `https://console.aws.amazon.com/cloudwatch/home#dashboards:name=${observability.dashboard.dashboardName}`,
-  });
+  if (observability.dashboard) {
+    new CfnOutput(observability, 'DashboardUrl', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${observability.region}#dashboards:name=${observability.dashboard.dashboardName}`,
+    });
+  }
+  if (!config.kafkaEventSourceMapping) {
+    new CfnOutput(api, 'AnalyticsConsumerFunction', {
+      value: api.functions['analytics-consumer']!.functionName, description: 'Fed from topics patient and billing by npm run localstack:sidecars (no Kafka event source mapping here)',
+    });
+  }
   if (billing) new CfnOutput(billing, 'BillingServiceName', { value: billing.service.serviceName });
   else {
     new CfnOutput(api, 'BillingAddress', { value: config.externalBillingAddress!, description: 'The billing server the functions call (runs outside this deployment)' });

@@ -2,20 +2,17 @@
  * Deployment settings from CDK context (`-c key=value`) or the environment, with safe defaults.
  * `stage=prod` keeps data when a stack is deleted; any other stage may destroy it.
  *
- * Profiles: `aws` and `localstack-full` (LocalStack's paid editions) deploy everything: the Lambda
- * authorizer, MSK Serverless, billing on ECS Fargate behind Cloud Map. `localstack-community` degrades
- * knowingly, because LocalStack's free edition lacks those services: the guarded functions check tokens
- * themselves, the analytics consumer reads a self-managed Kafka broker (SelfManagedKafkaEventSource),
- * and billing is reached at a given address. Each degradation can also be chosen alone by its setting.
+ * The profile (infra/profiles.ts) sets what the target runs: `aws` everything; each LocalStack profile
+ * what its plan emulates (WAF only on `aws`: LocalStack's coverage lists have no WAFv2). The Kafka, billing and token-check settings can also be chosen alone.
  */
 import { RemovalPolicy, type App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { corsOrigins } from './definitions/cors';
+import { PROFILE_ALIASES, PROFILE_SHAPES, PROFILES, profileNamed, SIDECAR_HOST, type MskFlavour, type Profile, type ProfileShape } from './profiles';
 
-export type Profile = 'aws' | 'localstack-full' | 'localstack-community';
-export type MskFlavour = 'serverless' | 'provisioned';
+export type { MskFlavour, Profile } from './profiles';
 
-export interface DeploymentConfig {
+export interface DeploymentConfig extends Pick<ProfileShape, 'customResources' | 'kafkaEventSourceMapping' | 'mskIamAuth' | 'dashboardAndLogMetrics' | 'flowLogs'> {
   stage: string;
   profile: Profile;
   removalPolicy: RemovalPolicy;
@@ -37,6 +34,46 @@ export interface DeploymentConfig {
   firstAdminEmail?: string;
   /** Origins whose browser scripts may call the API; none by default (no CORS). */
   corsOrigins: string[];
+  /** API Gateway's throttle on each POST auth route (login, signup, refresh, …), below the stage's: requests per second and burst. */
+  authThrottle: { rateLimit: number; burstLimit: number };
+  /**
+   * Concurrency reserved for (and capping) the auth function, so password hashing cannot take every
+   * execution from the authorizer and the patients function; undefined: none.
+   */
+  authReservedConcurrency?: number;
+  /**
+   * AWS WAF in front of the API, limiting requests per source address in 5 minutes (in general, and on the
+   * auth paths); undefined on LocalStack profiles (no WAFv2 in their coverage) or when turned off.
+   */
+  waf?: { rateLimit: number; authRateLimit: number };
+  /**
+   * Sender of the mail the auth function sends (sign-up's verification code) through SES, and the SES
+   * identity verified for it: the address, or its whole domain. Undefined: no mail is sent.
+   */
+  mail?: { from: string; domain?: string };
+  /** The stack sets the account's API Gateway CloudWatch Logs role (needed for stage logging); off where the account manages it. */
+  apiGatewayCloudWatchRole: boolean;
+  /** Write shards of the audit trail's system-wide index (functions/patients/adapters/audit-items.ts); may grow, never shrink. */
+  auditShards: number;
+}
+
+/** LocalStack keeps every message it is asked to send (its /_aws/ses endpoint); any sender will do there. */
+const LOCALSTACK_MAIL_FROM = 'no-reply@example.com';
+
+function mailSettings(from: string | undefined, domain: string | undefined, stage: string, profile: Profile): DeploymentConfig['mail'] {
+  const sender = from ?? (profile === 'aws' ? undefined : LOCALSTACK_MAIL_FROM);
+  if (!sender) {
+    if (domain) throw new Error('mailFromDomain needs mailFrom, the address in that domain the mail comes from');
+    // Production must verify patients' addresses; a dev stack deploys without mail (and its patients cannot verify).
+    if (stage === 'prod') throw new Error('mailFrom is required for stage prod: the address the verification mail comes from (-c mailFrom=no-reply@your-domain, or MAIL_FROM)');
+    return undefined;
+  }
+  if (!/^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(sender)) throw new Error(`mailFrom is not an email address: "${sender}"`);
+  const senderDomain = sender.slice(sender.lastIndexOf('@') + 1).toLowerCase();
+  if (domain && senderDomain !== domain.toLowerCase() && !senderDomain.endsWith(`.${domain.toLowerCase()}`)) {
+    throw new Error(`mailFromDomain "${domain}" must be the domain of mailFrom (or a parent of it), not another`);
+  }
+  return { from: sender, ...(domain ? { domain: domain.toLowerCase() } : {}) };
 }
 
 /** A deployed API trusts no plain-HTTP page: its scripts could be rewritten on the way and read the tokens. */
@@ -64,10 +101,17 @@ export function loadConfig(app: App): DeploymentConfig {
   };
   const stage = get('stage', 'STAGE') ?? 'dev';
   if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) throw new Error(`stage must be 1-20 lower-case letters, digits or dashes, not "${stage}"`);
-  const profile = oneOf<Profile>('profile', 'DEPLOY_PROFILE', ['aws', 'localstack-full', 'localstack-community'], 'aws');
+  const profileName = get('profile', 'DEPLOY_PROFILE') ?? 'aws';
+  const profile = profileNamed(profileName);
+  if (!profile) throw new Error(`profile must be one of ${[...PROFILES, ...Object.keys(PROFILE_ALIASES)].join(', ')}, not "${profileName}"`);
+  const shape = PROFILE_SHAPES[profile];
   const production = stage === 'prod';
-  const community = profile === 'localstack-community';
   const billingMinTasks = whole('billingMinTasks', 'BILLING_MIN_TASKS', 1);
+  const mskFlavour = oneOf<MskFlavour>('msk', 'MSK_FLAVOUR', ['serverless', 'provisioned'], shape.mskFlavours[0] ?? 'serverless');
+  if (shape.kafka === 'msk' && !shape.mskFlavours.includes(mskFlavour)) throw new Error(`profile ${profile} runs no MSK ${mskFlavour} cluster; msk must be one of ${shape.mskFlavours.join(', ')}`);
+  const externalBillingAddress = get('billingAddress', 'PMS_BILLING_ADDRESS') ?? (shape.billing === 'external' ? `${SIDECAR_HOST}:9001` : undefined);
+  // Billing's TLS certificate is made by a custom resource: a target without them reaches billing elsewhere.
+  if (!externalBillingAddress && !shape.customResources) throw new Error(`profile ${profile} runs no custom resources: give billingAddress`);
   return {
     stage,
     profile,
@@ -78,13 +122,32 @@ export function loadConfig(app: App): DeploymentConfig {
     alarmEmail: get('alarmEmail', 'ALARM_EMAIL'),
     billingMinTasks,
     billingMaxTasks: whole('billingMaxTasks', 'BILLING_MAX_TASKS', Math.max(4, billingMinTasks), (n) => n >= Math.max(1, billingMinTasks)),
-    mskFlavour: oneOf<MskFlavour>('msk', 'MSK_FLAVOUR', ['serverless', 'provisioned'], 'serverless'),
-    selfManagedKafkaBrokers: get('kafkaBrokers', 'PMS_KAFKA_BROKERS') ?? (community ? 'host.docker.internal:9092' : undefined),
-    externalBillingAddress: get('billingAddress', 'PMS_BILLING_ADDRESS') ?? (community ? 'host.docker.internal:9001' : undefined),
-    tokenCheckInFunctions: (get('tokenCheckInFunctions', 'TOKEN_CHECK_IN_FUNCTIONS') ?? String(community)) === 'true',
+    mskFlavour,
+    selfManagedKafkaBrokers: get('kafkaBrokers', 'PMS_KAFKA_BROKERS') ?? (shape.kafka === 'self-managed' ? `${SIDECAR_HOST}:9092` : undefined),
+    externalBillingAddress,
+    tokenCheckInFunctions: (get('tokenCheckInFunctions', 'TOKEN_CHECK_IN_FUNCTIONS') ?? String(!shape.lambdaAuthorizer)) === 'true',
     signingKeyRotationId: get('signingKeyRotationId', 'SIGNING_KEY_ROTATION_ID') ?? 'initial',
     billingCertificateRotationId: get('billingCertificateRotationId', 'BILLING_CERTIFICATE_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
     corsOrigins: deployedOrigins(corsOrigins(get('corsOrigins', 'CORS_ORIGINS'))),
+    authThrottle: {
+      rateLimit: whole('authThrottleRate', 'AUTH_THROTTLE_RATE', 10, (n) => n >= 1),
+      burstLimit: whole('authThrottleBurst', 'AUTH_THROTTLE_BURST', 20, (n) => n >= 1),
+    },
+    authReservedConcurrency: whole('authReservedConcurrency', 'AUTH_RESERVED_CONCURRENCY', 20) || undefined,
+    // WAF takes 10 requests per window at the least.
+    waf: oneOf('waf', 'WAF_ENABLED', ['true', 'false'], profile === 'aws' ? 'true' : 'false') === 'true' ? {
+      rateLimit: whole('wafRateLimit', 'WAF_RATE_LIMIT', 2000, (n) => n >= 10),
+      authRateLimit: whole('wafAuthRateLimit', 'WAF_AUTH_RATE_LIMIT', 100, (n) => n >= 10),
+    } : undefined,
+    mail: mailSettings(get('mailFrom', 'MAIL_FROM'), get('mailFromDomain', 'MAIL_FROM_DOMAIN'), stage, profile),
+    apiGatewayCloudWatchRole: (get('apiGatewayCloudWatchRole', 'API_GATEWAY_CLOUDWATCH_ROLE') ?? 'true') === 'true',
+    customResources: shape.customResources,
+    kafkaEventSourceMapping: shape.kafkaEventSourceMapping,
+    mskIamAuth: shape.mskIamAuth,
+    dashboardAndLogMetrics: shape.dashboardAndLogMetrics,
+    flowLogs: shape.flowLogs,
+    // 128 × ~1,000 writes/s per partition: every audited request at 10,000 writes/s and 100,000 reads/s, with headroom.
+    auditShards: whole('auditShards', 'AUDIT_SHARDS', 128, (n) => n >= 1 && n <= 1024),
   };
 }

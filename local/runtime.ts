@@ -4,7 +4,7 @@
  * Kafka pollers standing in for Lambda event source mappings, and the local API gateway.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tableEnvVar, tables, type TableName } from '../infra/definitions/tables';
 import { ensureTables, localDynamoClient, startDynamoLocal } from './dynamo';
@@ -22,6 +22,7 @@ import { TOKEN_CHECK_VARIABLE } from '../infra/definitions/routes';
 import { CORS_ORIGINS_VARIABLE, corsOrigins } from '../infra/definitions/cors';
 import { Kafka, logLevel } from 'kafkajs';
 import { stopChild } from './child-process';
+import { preparePrivateDataDir } from './private-data';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -45,7 +46,12 @@ export interface Runtime {
 
 type Stopper = { name: string; stop: () => Promise<void> };
 
+/**
+ * Starts every component, each listening on 127.0.0.1 only. Sets this process's umask to 077: what the
+ * runtime and its children (the DynamoDB JVM, billing, esbuild) write is readable by the owner only.
+ */
 export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  process.umask(0o077);
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = resolve(options.dataDir ?? process.env.DATA_DIR ?? join(ROOT, '.data'));
   const stoppers: Stopper[] = [];
@@ -63,7 +69,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   try {
     await killLeftovers(dataDir);
     if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
-    mkdirSync(dataDir, { recursive: true });
+    preparePrivateDataDir(dataDir);
 
     const ports = {} as Record<Component, number>;
     for (const component of ['api', 'billing', 'kafka', 'dynamodb'] as Component[]) {
@@ -81,7 +87,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     });
 
     const { ensureLocalSigningKeys } = await import('../functions/auth/local-keys');
-    const keys = await step('signing keys', () => ensureLocalSigningKeys(join(dataDir, 'keys')));
+    const { ensureLocalCursorKey } = await import('../functions/patients/local-cursor-key');
+    const keys = await step('signing and cursor keys', async () => ({
+      ...await ensureLocalSigningKeys(join(dataDir, 'keys')),
+      cursorKey: process.env.CURSOR_KEY || await ensureLocalCursorKey(join(dataDir, 'keys')),
+    }));
 
     const broker = await step(`Kafka broker on :${ports.kafka}`, () =>
       startBroker({ port: ports.kafka, dataDir: join(dataDir, 'kafka') }));
@@ -164,7 +174,7 @@ interface EnvironmentInput {
   dynamoEndpoint: string;
   tableNames: Record<TableName, string>;
   ports: Record<Component, number>;
-  keys: { signingKeysFile: string; publicJwksFile: string };
+  keys: { signingKeysFile: string; publicJwksFile: string; cursorKey: string };
   dataDir: string;
 }
 
@@ -184,7 +194,7 @@ function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys, dataDir 
     KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
     KAFKA_AUTH: 'none',
     KAFKA_TOPIC: 'patient',
-    CURSOR_KEY: process.env.CURSOR_KEY ?? 'local-cursor-key-not-for-production',
+    CURSOR_KEY: keys.cursorKey, // this data folder's own (keys/cursor-key), unless CURSOR_KEY is set
     POWERTOOLS_METRICS_NAMESPACE: 'PatientManagement',
     [CORS_ORIGINS_VARIABLE]: process.env[CORS_ORIGINS_VARIABLE] ?? '',
     LOCAL_RUNTIME: 'true', // the OpenAPI document then describes the local pages too

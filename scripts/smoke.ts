@@ -1,12 +1,18 @@
 /**
  * Smoke test of a deployed system (AWS, LocalStack or `npm start`): login → create a patient → read it
  * → see it counted in analytics → delete it. Usage:
- *   npx tsx scripts/smoke.ts <baseUrl> [--email admin@example.com --password ...]
- * (defaults to the local demo admin). Exits 0 when every step passes.
+ *   npm run smoke -- <baseUrl> [--email admin@example.com --password ...]     (default: the local demo admin)
+ *   npm run smoke -- --outputs <cdk outputs file> [--endpoint <AWS endpoint, e.g. LocalStack's>]
+ * The second form reads ApiUrl and the first admin's login (FirstAdminSecretArn, through the AWS SDK) from
+ * the outputs `cdk deploy --outputs-file` wrote. `--wait <seconds>`: how long analytics may take to count
+ * the event (default 15; a fresh deploy's Kafka mapping can take minutes to start). Exits 0 when every step passes.
  */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { outputValue, readStackOutputs } from './stack-outputs';
+
 type Step = { name: string; ok: boolean; detail: string };
 
-export async function smoke(baseUrl: string, email: string, password: string, log: (line: string) => void = console.log): Promise<Step[]> {
+export async function smoke(baseUrl: string, email: string, password: string, log: (line: string) => void = console.log, analyticsWaitMs = 15_000): Promise<Step[]> {
   const steps: Step[] = [];
   const url = (path: string) => `${baseUrl.replace(/\/$/, '')}${path}`;
   const record = (name: string, ok: boolean, detail: string) => { steps.push({ name, ok, detail }); log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`); return ok; };
@@ -37,27 +43,45 @@ export async function smoke(baseUrl: string, email: string, password: string, lo
   const read = await call('GET', `/api/patients/${id}`, token);
   record('read patient', read.status === 200 && read.body?.id === id, `status ${read.status}`);
 
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + analyticsWaitMs;
   let counted = false;
   while (!counted && Date.now() < deadline) {
     const now = await call('GET', '/api/analytics', token);
     counted = now.status === 200 && now.body.eventsProcessed > (before.body?.eventsProcessed ?? 0);
     if (!counted) await new Promise((r) => setTimeout(r, 250));
   }
-  record('analytics counts the event', counted, counted ? 'within 15 s' : 'not within 15 s');
+  record('analytics counts the event', counted, `${counted ? 'within' : 'not within'} ${analyticsWaitMs / 1000} s`);
   const removed = await call('DELETE', `/api/patients/${id}`, token);
   record('delete patient', removed.status === 204, `status ${removed.status}`);
   return steps;
 }
 
+/** Base URL and login from a deploy's outputs: the first admin's secret, read with the SDK (at `endpoint` if given). */
+async function deployed(outputsFile: string, endpoint?: string): Promise<{ baseUrl: string; email: string; password: string }> {
+  const outputs = readStackOutputs(outputsFile);
+  const [baseUrl, secretId] = [outputValue(outputs, 'ApiUrl'), outputValue(outputs, 'FirstAdminSecretArn')];
+  if (!baseUrl || !secretId) throw new Error(`${outputsFile} has no ApiUrl and FirstAdminSecretArn outputs`);
+  const secrets = new SecretsManagerClient(endpoint ? {
+    endpoint, region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test' },
+  } : {});
+  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
+  return { baseUrl, ...(JSON.parse(SecretString ?? '{}') as { email: string; password: string }) };
+}
+
 if (require.main === module) {
   const args = process.argv.slice(2);
-  const baseUrl = args[0];
-  const option = (name: string, fallback: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] ?? fallback : fallback; };
-  if (!baseUrl) {
-    console.error('Usage: npx tsx scripts/smoke.ts <baseUrl> [--email E --password P]');
+  const option = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+  const outputs = option('--outputs');
+  if (!args[0] || (args[0].startsWith('--') && !outputs)) {
+    console.error('Usage: npm run smoke -- <baseUrl> [--email E --password P] | --outputs <file> [--endpoint URL]  [--wait SECONDS]');
     process.exit(2);
   }
-  void smoke(baseUrl, option('--email', process.env.SMOKE_EMAIL ?? 'testuser@test.com'), option('--password', process.env.SMOKE_PASSWORD ?? 'password123'))
-    .then((steps) => process.exit(steps.every((s) => s.ok) && steps.length >= 6 ? 0 : 1));
+  const target = outputs ? deployed(outputs, option('--endpoint')) : Promise.resolve({
+    baseUrl: args[0], email: option('--email') ?? process.env.SMOKE_EMAIL ?? 'testuser@test.com', password: option('--password') ?? process.env.SMOKE_PASSWORD ?? 'password123',
+  });
+  void target
+    .then(({ baseUrl, email, password }) => smoke(baseUrl, email, password, console.log, Number(option('--wait') ?? 15) * 1000))
+    .then((steps) => process.exit(steps.every((s) => s.ok) && steps.length >= 6 ? 0 : 1))
+    .catch((error: Error) => { console.error(`smoke: ${error.message}`); process.exit(1); });
 }

@@ -18,6 +18,7 @@ import { comparison, figure, type Row } from '../lib/report';
 import { median } from '../lib/stats';
 import { accessStateKeys } from '../lib/access-state';
 import { DynamoPatientRepository } from '../../functions/patients/adapters/dynamo-patient-repository';
+import { auditShards } from '../../functions/patients/adapters/audit-items';
 import { DynamoAuditLog } from '../../functions/patients/adapters/dynamo-audit-log';
 import { newPatient } from '../../functions/patients/domain/patient';
 import type { PatientInput } from '../../functions/patients/schemas';
@@ -36,7 +37,7 @@ async function run(ctx: BenchContext) {
 
   const { client, doc } = bareClients(runtime.dynamodb);
   const repository = new DynamoPatientRepository(doc, 'patients');
-  const audit = new DynamoAuditLog(doc, 'audit');
+  const audit = new DynamoAuditLog(doc, 'audit', auditShards());
   const billing = billingCaller(runtime.billing);
   const accessStateInput = { RequestItems: { sessions: { Keys: accessStateKeys(token), ConsistentRead: true } } };
   const caller = { userId: 'bench', role: 'admin', requestId: 'bench' };
@@ -52,7 +53,7 @@ async function run(ctx: BenchContext) {
       const patient = newPatient(patientInput('raw') as unknown as PatientInput, randomUUID(), new Date());
       await repository.create(patient);
       const { accountId } = await billing.create({ patientId: patient.id, name: `${patient.firstName} ${patient.lastName}`, email: patient.email });
-      await repository.activateBilling(patient.id, accountId);
+      await repository.activateBilling(patient, accountId);
       await audit.append({ ...caller, action: 'CREATE', outcome: 'SUCCESS', patientId: patient.id, at: new Date().toISOString() });
     };
     // Warm-up: connections, JIT, DynamoDB Local's own caches.

@@ -40,7 +40,8 @@ export function billingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Bill
   if (Boolean(certificate) !== Boolean(privateKey)) throw new Error('BILLING_TLS_CERT and BILLING_TLS_KEY go together: set both for TLS, or neither');
   return {
     port: integer(env, 'BILLING_PORT', 9001, 65535),
-    host: env.BILLING_HOST?.trim() || '0.0.0.0',
+    // Loopback unless told otherwise: the container image and the ECS task set BILLING_HOST=0.0.0.0.
+    host: env.BILLING_HOST?.trim() || '127.0.0.1',
     tableName,
     transactionsTableName,
     ...(currency ? { currency } : {}),

@@ -20,7 +20,7 @@ import { logger } from './logger';
 export interface BillingServerOptions {
   /** 0 picks a free port. */
   port: number;
-  /** Defaults to 127.0.0.1; the container listens on 0.0.0.0 (see main.ts). */
+  /** Defaults to 127.0.0.1; the container listens on 0.0.0.0 (BILLING_HOST in its Dockerfile and task). */
   host?: string;
   tableName: string;
   /** The ledger's table (transactions and idempotency keys). */

@@ -4,16 +4,19 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError } from '../commons/errors';
-import { header, httpHandler, json, noContent, parseBody } from '../commons/http';
+import { header, httpHandler, json, noContent, parseBody, parseQuery } from '../commons/http';
 import { bearerToken } from './domain/access-token';
 import { AuthError, type AuthErrorKind } from './domain/errors';
 import { HashingBusy } from './domain/password';
 import { authPorts } from './ports-from-env';
 import type { AuthPorts } from './ports';
 import {
-  LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest, VerificationCodeRequest, VerifyEmailRequest,
+  LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest, UserPatch, UserQuery, VerificationCodeRequest, VerifyEmailRequest,
 } from './schemas';
-import { changePassword, login, logout, publicJwks, refresh, resendVerificationCode, signup, validate, verifyEmail } from './use-cases';
+import {
+  changePassword, endSession, endUserLogins, getUser, listSessions, listUsers, login, logout, publicJwks, refresh,
+  resendVerificationCode, signup, updateUser, validate, verifyEmail,
+} from './use-cases';
 
 const PROBLEM_OF: Record<AuthErrorKind, [number, string]> = {
   // One message for unknown email and wrong password alike: nothing tells which emails exist.
@@ -21,11 +24,16 @@ const PROBLEM_OF: Record<AuthErrorKind, [number, string]> = {
   UNAUTHORIZED: [401, 'A valid access token is required'],
   THROTTLED: [429, 'Too many failed logins for this account; try again later'],
   EMAIL_TAKEN: [409, 'This email is already registered'],
-  FORBIDDEN: [403, 'Only an admin may create users with this role'],
+  FORBIDDEN: [403, 'Only an admin may do this'],
   WRONG_PASSWORD: [403, 'The current password is incorrect'],
   COMMON_PASSWORD: [400, 'The password is too easy to guess'],
   INVALID_CODE: [400, 'The verification code is wrong or has expired'],
   BUSY: [503, 'Too many sign-ins are being checked right now; try again shortly'],
+  DISABLED: [403, 'This account is disabled'],
+  NOT_FOUND: [404, 'No such resource'],
+  LAST_ADMIN: [409, 'The last active admin cannot be demoted or disabled'],
+  SELF_LOCKOUT: [409, 'An admin cannot disable or demote themselves'],
+  CONFLICT: [409, 'The user changed meanwhile; read it again and retry'],
 };
 
 /** The message shown at the field an error names (a 400's `errors`). */
@@ -41,26 +49,46 @@ export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Prom
   const resource = ALIASES[event.resource] ?? event.resource;
   const authorization = header(event, 'Authorization');
   const bearer = bearerToken(authorization);
+  const userAgent = header(event, 'User-Agent') ?? event.requestContext?.identity?.userAgent ?? undefined;
+  const id = event.pathParameters?.id;
   try {
     switch (`${event.httpMethod} ${resource}`) {
       case 'POST /api/auth/signup':
         return json(201, await signup(ports, parseBody(event, SignupRequest), bearer, authorization !== undefined));
       case 'POST /api/auth/login':
         // API Gateway's view of the caller's address: failures count per email and source.
-        return json(200, await login(ports, parseBody(event, LoginRequest), event.requestContext?.identity?.sourceIp ?? 'unknown'));
+        return json(200, await login(ports, parseBody(event, LoginRequest), { sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown', userAgent }));
       case 'POST /api/auth/refresh':
         return json(200, await refresh(ports, parseBody(event, RefreshRequest).refreshToken));
       case 'POST /api/auth/logout':
         await logout(ports, bearer);
         return noContent();
       case 'POST /api/auth/password':
-        return json(200, await changePassword(ports, bearer, parseBody(event, PasswordChangeRequest)));
+        return json(200, await changePassword(ports, bearer, parseBody(event, PasswordChangeRequest), userAgent));
       case 'POST /api/auth/verify-email':
         await verifyEmail(ports, parseBody(event, VerifyEmailRequest));
         return noContent();
       case 'POST /api/auth/verification-code':
         // The same answer whether or not the address belongs to an unverified user.
         await resendVerificationCode(ports, parseBody(event, VerificationCodeRequest).email);
+        return noContent();
+      case 'GET /api/auth/sessions':
+        return json(200, await listSessions(ports, bearer));
+      case 'DELETE /api/auth/sessions/{id}':
+        await endSession(ports, bearer, id);
+        return noContent();
+      case 'GET /api/users':
+        // Parsed once the caller is known to be an admin: a 401 or 403 comes before a 400.
+        return json(200, await listUsers(ports, bearer, () => {
+          const { cursor, ...filters } = parseQuery(event, UserQuery);
+          return { ...filters, ...(cursor ? { after: cursor } : {}) };
+        }));
+      case 'GET /api/users/{id}':
+        return json(200, await getUser(ports, bearer, id));
+      case 'PATCH /api/users/{id}':
+        return json(200, await updateUser(ports, bearer, id, () => parseBody(event, UserPatch)));
+      case 'DELETE /api/users/{id}/sessions':
+        await endUserLogins(ports, bearer, id);
         return noContent();
       case 'GET /api/auth/validate':
         return json(200, await validate(ports, bearer));

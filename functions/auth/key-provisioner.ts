@@ -7,9 +7,10 @@
  * - Delete: nothing; the secret and the parameter are deleted with their own resources.
  * Properties: SecretId (ARN of the secret), ParameterName, RotationId (any string).
  */
-import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { secretText } from '../commons/clients/secrets';
 import { generateSigningJwk, parseKeySet, publicKeySet, rotate, type KeySet } from './domain/keys';
 
 interface Properties { SecretId: string; ParameterName: string; RotationId?: string }
@@ -18,12 +19,16 @@ export interface ProvisionerResult { PhysicalResourceId: string; Data: { Current
 const secrets = new SecretsManagerClient({});
 const ssm = new SSMClient({});
 
+/**
+ * The key set the secret holds, or undefined before the first write (the secret's generated placeholder is
+ * not a key set). Any other failure fails the deploy: taken for "no keys", it would drop the previous key.
+ */
 async function readKeys(secretId: string): Promise<KeySet | undefined> {
+  const text = await secretText(secrets, secretId);
   try {
-    const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
-    return SecretString ? parseKeySet(SecretString) : undefined;
+    return text ? parseKeySet(text) : undefined;
   } catch {
-    return undefined; // the secret's generated placeholder is not a key set yet
+    return undefined;
   }
 }
 

@@ -3,14 +3,26 @@ import type { Role, TokenSettings } from './domain/access-token';
 import type { KeySet } from './domain/keys';
 import type { AccountState, LoginRecord } from './domain/login-state';
 import type { ScryptCost } from './domain/password';
+import type { UserCursor } from './domain/user-cursor';
+
+export type UserStatus = 'active' | 'disabled';
 
 export interface UserRecord {
   id: string; email: string; role: Role; passwordHash: string; createdAt: string;
   /** The user proved they own the address (a one-time code), or an admin created them. */
   emailVerified: boolean;
+  /** A disabled user cannot log in; disabling ends every login at once. Absent on users stored before it: active. */
+  status?: UserStatus;
+  lastLoginAt?: string;
   /** Epoch ms of the last password change: logins started before it are over. */
   passwordChangedAt?: number;
 }
+
+/** A page of users, newest first; `after` is the last user of the previous page. */
+export interface UserQuery { role?: Role; status?: UserStatus; limit: number; after?: UserCursor }
+
+/** An admin's change to a user; `expected` is the role and status it was decided on (a race → CONFLICT). */
+export interface UserChange { role: Role; status: UserStatus; expected: { role: Role; status: UserStatus }; at: number }
 
 export interface UserRepository {
   /** Atomic, with the user's access state: fails with AuthError EMAIL_TAKEN when the (normalized) email is already used. */
@@ -22,6 +34,15 @@ export interface UserRepository {
    * WRONG_PASSWORD if another change replaced the hash meanwhile.
    */
   changePassword(id: string, previousHash: string, passwordHash: string, changedAt: number): Promise<void>;
+  list(query: UserQuery): Promise<{ users: UserRecord[]; more: boolean }>;
+  /**
+   * Applies a role/status change and ends every login of the user at once, atomically. AuthError
+   * LAST_ADMIN when it would leave no active admin; CONFLICT when the user changed meanwhile.
+   */
+  update(id: string, change: UserChange): Promise<void>;
+  /** Ends every login of the user at once (logins started before `at`). */
+  endLogins(id: string, at: number): Promise<void>;
+  recordLogin(id: string, at: string): Promise<void>;
 }
 
 /** A pending email-verification code: only its hash is stored. Times in epoch ms. */
@@ -45,7 +66,10 @@ export interface Mailer { send(mail: OutgoingMail): Promise<void> }
 export interface RefreshRecord { familyId: string; userId: string; used: boolean; expiresAt: number }
 
 /** A new login (token family). `startedAt` in epoch ms, `endsAt` in epoch seconds. */
-export interface LoginStart { id: string; userId: string; startedAt: number; endsAt: number }
+export interface LoginStart { id: string; userId: string; startedAt: number; endsAt: number; userAgent?: string }
+
+/** A login as its owner sees it; `expiresAt` (epoch s) is when its refresh token dies unused. */
+export interface LoginSummary extends LoginRecord { id: string; lastUsedAt: number; userAgent?: string; expiresAt: number }
 
 export interface IssuedTokens { refreshHash: string; refreshExpiresAt: number }
 
@@ -61,6 +85,8 @@ export interface SessionStore {
   rotate(oldRefreshHash: string, familyId: string, tokens: IssuedTokens, usedAt: number): Promise<boolean>;
   /** Ends a login: its refresh token and every access token it issued stop working at once. */
   revokeFamily(familyId: string): Promise<void>;
+  /** Every stored login of a user (live or not), newest first. */
+  loginsOf(userId: string): Promise<LoginSummary[]>;
   /** Login attempts (epoch ms) counted against an opaque per-email-and-source key; a success clears them. */
   loginFailures(key: string): Promise<number[]>;
   /**

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { emailAddress } from '../commons/email';
+import { parseUserCursor } from './domain/user-cursor';
 
 const Role = z.enum(['admin', 'clinician', 'patient']);
 
@@ -50,6 +51,49 @@ export const User = z.object({
   role: Role,
   createdAt: z.iso.datetime(),
 });
+
+const UserStatus = z.enum(['active', 'disabled']);
+
+export const ManagedUser = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  role: Role,
+  status: UserStatus,
+  createdAt: z.iso.datetime(),
+  lastLoginAt: z.iso.datetime().nullable(),
+}).meta({ description: 'A user as an admin manages it' });
+
+export const UserPage = z.object({
+  users: z.array(ManagedUser),
+  nextCursor: z.string().nullable().meta({ description: 'Pass as cursor for the next page; null on the last page' }),
+});
+
+export const UserPatch = z.strictObject({
+  role: Role.optional(),
+  status: UserStatus.optional(),
+}).meta({ description: 'A role or status change; either ends every login of the user at once (a disabled user cannot log in)' });
+
+export const UserQuery = z.object({
+  role: Role.optional(),
+  status: UserStatus.optional(),
+  limit: z.coerce.number<string>().int('Must be a whole number').min(1, 'Must be 1-100').max(100, 'Must be 1-100').default(20),
+  cursor: z.string().optional().transform((cursor, ctx) => {
+    if (cursor === undefined) return undefined;
+    const after = parseUserCursor(cursor);
+    if (!after) ctx.addIssue({ code: 'custom', message: 'Not a cursor this API issued' });
+    return after;
+  }),
+});
+
+export const Session = z.object({
+  id: z.uuid(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime(),
+  userAgent: z.string().nullable(),
+  current: z.boolean().meta({ description: 'The login of the token presented' }),
+});
+
+export const SessionList = z.object({ sessions: z.array(Session) });
 
 export const TokenPair = z.object({
   accessToken: z.string(),

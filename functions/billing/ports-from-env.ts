@@ -1,7 +1,7 @@
 /** The composition root of the billing routes: the concrete adapters, built once per container. */
 import { billingClient } from '../commons/clients/billing';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
-import { DynamoAuditLog, DynamoPatientRepository } from '../patients';
+import { DynamoAuditLog, DynamoPatientRepository, auditShards } from '../patients';
 import { GrpcLedger } from './adapters/grpc-ledger';
 import type { BillingPorts } from './ports';
 
@@ -16,7 +16,7 @@ export function billingPorts(env: NodeJS.ProcessEnv = process.env): BillingPorts
     ports = {
       patients: new DynamoPatientRepository(db, tableName('patients')),
       ledger: new GrpcLedger(billingClient()),
-      audit: new DynamoAuditLog(db, tableName('audit')),
+      audit: new DynamoAuditLog(db, tableName('audit'), auditShards()),
       clock: { now: () => new Date() },
       currency: currencyOf(env),
     };

@@ -47,7 +47,8 @@ export type { LedgerErrorKind };
 export interface BillingPorts {
   patients: Pick<PatientRepository, 'get'>;
   ledger: LedgerPort;
-  audit: AuditLog;
+  /** Appends only (access mode APPEND on table audit): the billing routes never read the trail back. */
+  audit: Pick<AuditLog, 'append'>;
   clock: Clock;
   /** The deployment's currency: what a PENDING account reports. */
   currency: string;

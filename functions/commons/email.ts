@@ -1,15 +1,11 @@
 /**
- * An email address as clients may send it: trimmed, then within RFC 5321's limits (254 characters in
- * all, a local part of at most 64, domain labels of at most 63), then zod's address syntax.
+ * An email address as clients may send it: trimmed, then the project's email rule (email-rule.ts):
+ * RFC 5321's limits and zod's address syntax.
  */
 import { z } from 'zod';
+import { EMAIL_MAX_LENGTH, withinEmailLimits } from './email-rule';
 
 const MESSAGE = 'Must be a valid email address';
 
-const withinLimits = (address: string) => {
-  const at = address.lastIndexOf('@');
-  return at <= 64 && address.slice(at + 1).split('.').every((label) => label.length <= 63);
-};
-
-export const emailAddress = () => z.string().trim().max(254, 'Must be at most 254 characters')
-  .pipe(z.email(MESSAGE).refine(withinLimits, MESSAGE));
+export const emailAddress = () => z.string().trim().max(EMAIL_MAX_LENGTH, `Must be at most ${EMAIL_MAX_LENGTH} characters`)
+  .pipe(z.email(MESSAGE).refine(withinEmailLimits, MESSAGE));

@@ -72,6 +72,13 @@ export function parseBody<S extends z.ZodType>(event: Pick<APIGatewayProxyEvent,
   return result.data;
 }
 
+/** Validates the query string with a schema: unknown values or a bad one → 400 naming the parameter. */
+export function parseQuery<S extends z.ZodType>(event: Pick<APIGatewayProxyEvent, 'queryStringParameters'>, schema: S): z.infer<S> {
+  const result = schema.safeParse(event.queryStringParameters ?? {});
+  if (!result.success) throw new HttpError(400, 'The query is invalid', fieldErrors(result.error));
+  return result.data;
+}
+
 /**
  * Wraps an API handler: HttpErrors become problem+json; anything else is logged (no personal data) and
  * becomes a 500. With CORS_ORIGINS set, every answer carries the CORS headers for those origins.

@@ -1,5 +1,6 @@
 /**
- * The patients function: API Gateway REST proxy events for /api/patients and /api/patients/{id}.
+ * The patients function: API Gateway REST proxy events for /api/patients, /api/patients/{id}, a patient's
+ * history and audit, and /api/audit.
  * Thin: turns the event into a use-case call and the result into an HTTP response.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -12,7 +13,7 @@ import { etagOf } from './domain/patient';
 import { patientPorts } from './ports-from-env';
 import type { PatientPorts, RequestContext } from './ports';
 import { PatientInput } from './schemas';
-import { createPatient, deletePatient, getPatient, listPatients, updatePatient } from './use-cases';
+import { createPatient, deletePatient, getPatient, getPatientHistory, listPatients, readAudit, readPatientAudit, updatePatient } from './use-cases';
 
 const STATUS_OF: Record<PatientErrorKind, number> = {
   FORBIDDEN: 403,
@@ -49,6 +50,12 @@ export async function route(ports: PatientPorts, event: APIGatewayProxyEvent, co
         const patient = await getPatient(ports, ctx, id);
         return json(200, patient, { ETag: etagOf(patient.version) });
       }
+      case 'GET /api/patients/{id}/history':
+        return json(200, await getPatientHistory(ports, ctx, id));
+      case 'GET /api/patients/{id}/audit':
+        return json(200, await readPatientAudit(ports, ctx, id, event.queryStringParameters ?? {}));
+      case 'GET /api/audit':
+        return json(200, await readAudit(ports, ctx, event.queryStringParameters ?? {}));
       case 'PUT /api/patients/{id}': {
         const patient = await updatePatient(ports, ctx, { id, input, ifMatch: header(event, 'If-Match') });
         return json(200, patient, { ETag: etagOf(patient.version) });

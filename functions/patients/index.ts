@@ -6,6 +6,7 @@ export { PatientInput, Patient, PatientPage } from './schemas';
 // For the billing routes (functions/billing): the same record lookup, role rules and audit trail.
 export { DynamoPatientRepository } from './adapters/dynamo-patient-repository';
 export { DynamoAuditLog } from './adapters/dynamo-audit-log';
+export { auditShards } from './adapters/audit-items';
 export { audited } from './use-cases/audited';
 export { mayPerform, ownRecordEmail, seesOnlyOwnRecord, type PatientAction } from './domain/access';
 export { emailKey, isDeleted, isPatientId, type PatientRecord } from './domain/patient';

@@ -4,6 +4,7 @@ import { billingClient } from '../commons/clients/billing';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
 import { GrpcBillingPort } from './adapters/billing-port';
 import { cursorKeyMaterial } from './adapters/cursor-key';
+import { auditShards } from './adapters/audit-items';
 import { DynamoAuditLog } from './adapters/dynamo-audit-log';
 import { DynamoIdempotencyStore } from './adapters/dynamo-idempotency-store';
 import { DynamoPatientRepository } from './adapters/dynamo-patient-repository';
@@ -22,7 +23,7 @@ export function patientPorts(): PatientPorts {
     const billing = billingClient();
     ports = {
       patients: new DynamoPatientRepository(db, tableName('patients')),
-      audit: new DynamoAuditLog(db, tableName('audit')),
+      audit: new DynamoAuditLog(db, tableName('audit'), auditShards()),
       idempotency: new DynamoIdempotencyStore(db, tableName('idempotency'), systemClock),
       billing: new GrpcBillingPort(billing),
       cursors: new EncryptedCursorCodec(() => cursorKeyMaterial()),

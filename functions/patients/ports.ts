@@ -37,15 +37,27 @@ export interface PatientRepository {
   /**
    * Replaces the client fields when the stored version still equals `expectedVersion` (a conditional
    * write), swapping the email claim when the email changed; throws VERSION_MISMATCH, NOT_FOUND or EMAIL_TAKEN.
+   * Returns the record as stored (billing fields as they are now, should billing have been activated meanwhile).
    */
-  replace(next: PatientRecord, expectedVersion: number, previousEmail: string): Promise<void>;
+  replace(next: PatientRecord, expectedVersion: number, previousEmail: string): Promise<PatientRecord>;
   /** Marks the patient deleted and frees its email and search entries atomically; throws VERSION_MISMATCH or NOT_FOUND. */
   softDelete(current: PatientRecord, at: Date): Promise<void>;
-  /** PENDING → ACTIVE with the account id; false when the patient is not PENDING (any more). Leaves `version` alone. */
-  activateBilling(id: string, accountId: string): Promise<boolean>;
+  /**
+   * PENDING → ACTIVE with the account id, on top of the stored record `patient` was read as; false when the
+   * patient is not PENDING (any more) or is deleted. Leaves `version` alone.
+   */
+  activateBilling(patient: PatientRecord, accountId: string): Promise<boolean>;
+  /**
+   * Every stored state of the record, newest first, each kept by the write that made it (in its transaction):
+   * create and update (a new version each), billing activation and deletion (same version; deletedAt set).
+   */
+  history(id: string): Promise<PatientRecord[]>;
+  /** The record as it read at `version`: its last state before any deletion; undefined for a version never stored. */
+  version(id: string, version: number): Promise<PatientRecord | undefined>;
 }
 
-export interface AuditEntry {
+/** One audited request: who, what, on which record, how it ended. Ids and outcomes only, never field values. */
+export interface AuditRecord {
   action: PatientAction;
   /** What was acted on when not the patient record itself: its billing account and transactions. */
   resource?: 'BILLING';
@@ -60,8 +72,35 @@ export interface AuditEntry {
   at: string;
 }
 
+export interface StoredAuditRecord extends Omit<AuditRecord, 'patientIds'> {
+  id: string;
+}
+
+/** Entries newest first: one patient's, or one user's, or everyone's; bounds are sort positions (`<at>#<id>`). */
+export interface AuditQuery {
+  patientId?: string;
+  actorId?: string;
+  action?: PatientAction;
+  /** Only entries with these outcomes. */
+  outcomes: readonly AuditOutcome[];
+  /** ISO instants, inclusive. */
+  from?: string;
+  to?: string;
+  /** Resume strictly below this position (the `next` of the previous page). */
+  before?: string;
+  limit: number;
+}
+
+export interface AuditPage {
+  records: StoredAuditRecord[];
+  /** Where the next page starts, or null on the last page. */
+  next: string | null;
+}
+
 export interface AuditLog {
-  append(entry: AuditEntry): Promise<void>;
+  /** Appends one entry; never overwrites, and nothing can change or remove it afterwards. */
+  append(record: AuditRecord): Promise<void>;
+  page(query: AuditQuery): Promise<AuditPage>;
 }
 
 export interface BillingPort {

@@ -1,9 +1,11 @@
 /**
  * The patient payloads: one zod schema per payload. The handler validates with them and the OpenAPI
- * registry publishes them under these names (PatientInput, Patient, PatientPage).
+ * registry publishes them under these names (PatientInput, Patient, PatientPage, PatientHistory, AuditEntry, AuditPage).
  */
 import { z } from 'zod';
+import { ROLES } from '../commons/caller';
 import { emailAddress } from '../commons/email';
+import { PATIENT_ACTIONS } from './domain/access';
 
 export const GENDERS = ['male', 'female', 'other', 'unknown'] as const;
 export const BILLING_STATUSES = ['ACTIVE', 'PENDING'] as const;
@@ -83,3 +85,33 @@ export const PatientPage = z.strictObject({
   nextCursor: z.string().nullable(),
 }).meta({ description: 'One page of patients; pass nextCursor back as `cursor` for the next page (null on the last page).' });
 export type PatientPage = z.infer<typeof PatientPage>;
+
+export const PatientHistory = z.strictObject({
+  versions: z.array(Patient),
+}).meta({
+  description: 'Every version of the record, newest first, one per `version`: each as the record read at the end of that version '
+    + '(a billing activation keeps the version; so does a deletion, which is not a version of its own). Staff also read a deleted '
+    + 'record\'s history (as FHIR keeps it); a patient only their own live record\'s.',
+});
+export type PatientHistory = z.infer<typeof PatientHistory>;
+
+export const AuditEntry = z.strictObject({
+  id: z.uuid(),
+  at: z.iso.datetime(),
+  actorId: z.string().meta({ description: 'The user who made the request' }),
+  actorRole: z.enum(ROLES),
+  action: z.enum(PATIENT_ACTIONS).meta({ description: 'HISTORY: a history read; AUDIT_READ: a read of the audit trail itself' }),
+  patientId: z.uuid().nullable().meta({ description: 'The record acted on; null for lists and for audit reads across patients' }),
+  outcome: z.enum(['SUCCESS', 'DENIED']).meta({
+    description: 'DENIED: refused (403, or 404 hiding an existing record). Requests that failed without touching a record '
+      + '(unknown or deleted record, conflict, stale If-Match, invalid input) are kept in the trail but not listed here.',
+  }),
+  requestId: z.string(),
+}).meta({ description: 'One audited request: ids and outcome only, never field values. Entries are never changed or removed.' });
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+export const AuditPage = z.strictObject({
+  entries: z.array(AuditEntry),
+  nextCursor: z.string().nullable(),
+}).meta({ description: 'Audit entries newest first; pass nextCursor back as `cursor` for the next page (null on the last page).' });
+export type AuditPage = z.infer<typeof AuditPage>;

@@ -104,7 +104,7 @@ export function buildOpenApi(routes: RouteDefinition[], schemas: Record<string, 
       description: 'Patient records, billing accounts and analytics. Errors are RFC 9457 problem details. Bodies over 64 KiB → 413; unknown fields → 400.',
     },
     servers: [{ url: '/' }],
-    tags: [{ name: 'auth' }, { name: 'patients' }, { name: 'billing' }, { name: 'analytics' }, { name: 'platform' }],
+    tags: [{ name: 'auth' }, { name: 'users' }, { name: 'patients' }, { name: 'billing' }, { name: 'analytics' }, { name: 'platform' }],
     paths,
     components: {
       schemas: components,

@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import {
-  Jwks, LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest, TokenInfo, TokenPair, User, VerificationCodeRequest, VerifyEmailRequest,
+  Jwks, LoginRequest, ManagedUser, PasswordChangeRequest, RefreshRequest, SessionList, SignupRequest, TokenInfo, TokenPair, User, UserPage, UserPatch,
+  VerificationCodeRequest, VerifyEmailRequest,
 } from '../auth/schemas';
-import { Patient, PatientInput, PatientPage } from '../patients/schemas';
+import { AuditEntry, AuditPage, Patient, PatientHistory, PatientInput, PatientPage } from '../patients/schemas';
 import { Analytics } from '../analytics/schemas';
 import { BillingAccount, Transaction, TransactionInput, TransactionPage } from '../billing/schemas';
 
@@ -18,7 +19,8 @@ export const Health = z.object({
 export const schemaRegistry: Record<string, z.ZodType> = {
   Health,
   SignupRequest, LoginRequest, PasswordChangeRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks, VerifyEmailRequest, VerificationCodeRequest,
-  PatientInput, Patient, PatientPage,
+  ManagedUser, UserPage, UserPatch, SessionList,
+  PatientInput, Patient, PatientPage, PatientHistory, AuditEntry, AuditPage,
   BillingAccount, TransactionInput, Transaction, TransactionPage,
   Analytics,
 };

@@ -21,6 +21,8 @@ export interface BillingLedgerWiringProps {
   failures: sqs.IQueue;
   vpc: ec2.IVpc;
   securityGroup: ec2.ISecurityGroup;
+  /** Lambda polls Kafka; otherwise (LocalStack Hobby) the sidecars' poller invokes the consumer with topic billing too. */
+  kafkaEventSourceMapping: boolean;
 }
 
 function grantKafka(fn: lambda.IFunction, clusterArn: string, resources: string[], actions: string[]): void {
@@ -49,8 +51,8 @@ export function wireBillingLedger(props: BillingLedgerWiringProps): void {
     const { clusterArn, billing } = { clusterArn: kafka.msk.clusterArn, billing: kafka.msk.billing };
     grantKafka(publisher, clusterArn, [billing.topicArn], ['kafka-cluster:WriteData', 'kafka-cluster:WriteDataIdempotently']);
     grantKafka(consumer, clusterArn, [billing.topicArn, billing.groupArn], ['kafka-cluster:ReadData', 'kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup']);
-    consumer.addEventSource(new sources.ManagedKafkaEventSource({ ...source, clusterArn }));
-  } else {
+    if (props.kafkaEventSourceMapping) consumer.addEventSource(new sources.ManagedKafkaEventSource({ ...source, clusterArn }));
+  } else if (props.kafkaEventSourceMapping) {
     consumer.addEventSource(new sources.SelfManagedKafkaEventSource({
       ...source, bootstrapServers: kafka.bootstrapBrokers.split(','),
       vpc: props.vpc, vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroup: props.securityGroup,

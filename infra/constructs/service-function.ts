@@ -2,7 +2,7 @@
  * The one way this app builds a Lambda function: Node 22 on ARM64, the shared esbuild options, active
  * tracing, a KMS-encrypted log group with retention, and grant helpers driven by the definitions.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -12,7 +12,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { BUNDLING } from '../definitions/bundling';
-import type { AccessMode, FunctionDefinition } from '../definitions/functions';
+import { ACCESS_MODES, type AccessMode, type FunctionDefinition } from '../definitions/functions';
 import { tableEnvVar, type TableName } from '../definitions/tables';
 
 const ROOT = join(__dirname, '..', '..');
@@ -21,11 +21,15 @@ export interface ServiceFunctionProps {
   definition: FunctionDefinition;
   key: IKey;
   logRetention: RetentionDays;
+  /** The log group goes with the stage's data: it is encrypted with the data key, which a non-prod stage deletes. */
+  removalPolicy: RemovalPolicy;
   environment?: Record<string, string>;
   vpc?: ec2.IVpc;
   securityGroups?: ec2.ISecurityGroup[];
   memorySize?: number;
   timeout?: Duration;
+  /** Executions reserved for this function, and its cap; none by default. */
+  reservedConcurrency?: number;
 }
 
 export class ServiceFunction extends Construct {
@@ -36,7 +40,7 @@ export class ServiceFunction extends Construct {
     super(scope, id);
     const { definition } = props;
     this.definition = definition;
-    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, encryptionKey: props.key });
+    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, encryptionKey: props.key, removalPolicy: props.removalPolicy });
     this.fn = new NodejsFunction(this, 'Function', {
       entry: join(ROOT, definition.entry),
       handler: definition.handler,
@@ -45,6 +49,7 @@ export class ServiceFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? definition.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(definition.timeoutSeconds ?? 10),
+      reservedConcurrentExecutions: props.reservedConcurrency,
       tracing: Tracing.ACTIVE,
       logGroup,
       vpc: props.vpc,
@@ -74,9 +79,8 @@ export class ServiceFunction extends Construct {
   /** Grants exactly the access the function's definition names, and passes the table's name in. */
   bindTable(name: TableName, table: ITable, accessMode: AccessMode): void {
     this.fn.addEnvironment(tableEnvVar(name), table.tableName);
-    if (accessMode === 'RW') table.grantReadWriteData(this.fn);
-    else if (accessMode === 'APPEND') table.grant(this.fn, 'dynamodb:PutItem', 'dynamodb:DescribeTable');
-    else table.grantReadData(this.fn);
+    // The data key's grant comes with the function (constructor), so only table actions here.
+    table.grant(this.fn, ...ACCESS_MODES[accessMode]);
   }
 
   bindTables(tables: Record<TableName, ITable>): void {

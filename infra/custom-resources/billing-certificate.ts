@@ -8,8 +8,9 @@
  *   a rollback to an older RotationId, which is harmless: every server certificate it issues is trusted.
  * Delete: nothing; the secrets are deleted with their own resources.
  */
-import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { secretText } from '../../functions/commons/clients/secrets';
 import { certificateAuthority, issuedBy, serverCertificate, type TlsIdentity } from '../../billing/src/tls-certificate';
 
 interface Properties { AuthoritySecretId: string; SecretId: string; Hosts: string; ValidDays: string; RotationId: string }
@@ -21,13 +22,7 @@ const secrets = new SecretsManagerClient({});
 
 /** What a secret holds, or undefined before the first write (its generated placeholder is not JSON). Other failures are failures. */
 async function stored<T extends TlsIdentity>(secretId: string): Promise<T | undefined> {
-  let text: string | undefined;
-  try {
-    text = (await secrets.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
-  } catch (error) {
-    if (error instanceof ResourceNotFoundException) return undefined;
-    throw error;
-  }
+  const text = await secretText(secrets, secretId);
   try {
     const value = JSON.parse(text ?? '') as Partial<T>;
     return value.certificate && value.privateKey ? (value as T) : undefined;

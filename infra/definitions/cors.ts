@@ -8,7 +8,7 @@ export const CORS_ORIGINS_VARIABLE = 'CORS_ORIGINS';
 
 export const CORS = {
   allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match'],
-  allowMethods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+  allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
   /** Response headers a browser script may read besides the safelisted ones. */
   exposeHeaders: ['ETag', 'Location', 'Retry-After', 'Idempotent-Replayed'],
   maxAgeSeconds: 600,

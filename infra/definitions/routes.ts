@@ -4,7 +4,7 @@
  */
 import type { FunctionName } from './functions';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteDefinition {
   method: HttpMethod;
@@ -14,7 +14,7 @@ export interface RouteDefinition {
   /** True when the Lambda TOKEN authorizer must allow the request first. */
   authorized: boolean;
   summary: string;
-  tag: 'auth' | 'patients' | 'billing' | 'analytics' | 'platform';
+  tag: 'auth' | 'users' | 'patients' | 'billing' | 'analytics' | 'platform';
   /** Names of schemas in the OpenAPI registry (functions/platform/openapi.ts). */
   requestSchema?: string;
   responseSchema?: string;
@@ -31,7 +31,8 @@ export interface RouteDefinition {
 }
 
 export interface ParameterDefinition {
-  name: string; description: string; schema: { type: 'string' | 'integer'; minimum?: number; maximum?: number };
+  name: string; description: string;
+  schema: { type: 'string' | 'integer'; minimum?: number; maximum?: number; enum?: readonly string[]; format?: string };
   /** A header the route refuses to do without (400 naming it). */
   required?: boolean;
 }
@@ -41,6 +42,10 @@ const route = (r: RouteDefinition): RouteDefinition => r;
 const text = { type: 'string' } as const;
 const ETAG = { name: 'ETag', description: 'The patient\'s version, quoted ("3"); send it back in If-Match', schema: text };
 const retryAfter = (when: string) => ({ name: 'Retry-After', description: `Seconds to wait before trying again; ${when}`, schema: { type: 'integer', minimum: 1 } } as const);
+const LIMIT = { name: 'limit', description: 'Page size, 1-100 (default 20)', schema: { type: 'integer', minimum: 1, maximum: 100 } } as const;
+const CURSOR = { name: 'cursor', description: 'Opaque cursor from the previous page (nextCursor)', schema: text };
+/** The actions an audit entry records (functions/patients/domain/access.ts; this file imports no function code). */
+const AUDIT_ACTIONS = ['LIST', 'READ', 'CREATE', 'UPDATE', 'DELETE', 'HISTORY', 'AUDIT_READ'] as const;
 const LOGIN_HEADERS = {
   429: [retryAfter('after too many failed logins for one email from one address')],
   503: [retryAfter('while too many passwords are being checked at once')],
@@ -76,6 +81,25 @@ export const routes: RouteDefinition[] = [
     requestSchema: 'VerificationCodeRequest', successStatus: 204, errorStatuses: [400, 413] }),
   route({ method: 'GET', path: '/api/auth/validate', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Describe the presented access token', bearer: 'required', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
+  route({ method: 'GET', path: '/api/auth/sessions', function: 'auth', authorized: false, tag: 'auth', bearer: 'required',
+    summary: 'The caller\'s active logins, newest first (which one is current)', responseSchema: 'SessionList', successStatus: 200, errorStatuses: [401] }),
+  route({ method: 'DELETE', path: '/api/auth/sessions/{id}', function: 'auth', authorized: false, tag: 'auth', bearer: 'required',
+    summary: 'End one of the caller\'s logins at once (its access and refresh tokens); another user\'s id → 404', successStatus: 204, errorStatuses: [401, 404] }),
+  route({ method: 'GET', path: '/api/users', function: 'auth', authorized: false, tag: 'users', bearer: 'required',
+    summary: 'List users, newest first (admin)', responseSchema: 'UserPage', successStatus: 200, errorStatuses: [400, 401, 403],
+    query: [
+      { name: 'role', description: 'Only users with this role (admin, clinician, patient)', schema: { type: 'string' } },
+      { name: 'status', description: 'Only active or only disabled users', schema: { type: 'string' } },
+      { name: 'limit', description: 'Page size, 1-100 (default 20)', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+      { name: 'cursor', description: 'nextCursor of the previous page', schema: { type: 'string' } },
+    ] }),
+  route({ method: 'GET', path: '/api/users/{id}', function: 'auth', authorized: false, tag: 'users', bearer: 'required',
+    summary: 'Read a user (admin)', responseSchema: 'ManagedUser', successStatus: 200, errorStatuses: [401, 403, 404] }),
+  route({ method: 'PATCH', path: '/api/users/{id}', function: 'auth', authorized: false, tag: 'users', bearer: 'required',
+    summary: 'Change a user\'s role or status (admin): every login of the user ends at once; not yourself, never the last admin (409)',
+    requestSchema: 'UserPatch', responseSchema: 'ManagedUser', successStatus: 200, errorStatuses: [400, 401, 403, 404, 409, 413] }),
+  route({ method: 'DELETE', path: '/api/users/{id}/sessions', function: 'auth', authorized: false, tag: 'users', bearer: 'required',
+    summary: 'End every login of a user at once (admin)', successStatus: 204, errorStatuses: [401, 403, 404] }),
   // The original system's gateway served auth under /auth/; its clients keep working.
   route({ method: 'POST', path: '/auth/login', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Alias of POST /api/auth/login', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',
@@ -108,6 +132,24 @@ export const routes: RouteDefinition[] = [
     headers: [{ name: 'If-Match', description: 'The ETag last read (or a list of them); a stale or weak one → 412 and nothing is deleted', schema: { type: 'string' } }],
     successStatus: 204, errorStatuses: [401, 403, 404, 412] }),
 
+  route({ method: 'GET', path: '/api/patients/{id}/history', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'Every version of a patient, newest first (staff: a deleted record\'s too; a patient: only their own record, others → 404)',
+    responseSchema: 'PatientHistory', successStatus: 200, errorStatuses: [401, 403, 404] }),
+
+  route({ method: 'GET', path: '/api/patients/{id}/audit', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'Who saw or changed a patient\'s record, newest first (admin, also for a deleted record; a patient: their own record, others → 404; clinician → 403)',
+    responseSchema: 'AuditPage', query: [LIMIT, CURSOR], successStatus: 200, errorStatuses: [400, 401, 403, 404] }),
+  route({ method: 'GET', path: '/api/audit', function: 'patients', authorized: true, tag: 'patients',
+    summary: 'The audit trail of every patient record, newest first, filtered (admin only)', responseSchema: 'AuditPage',
+    query: [
+      { name: 'patientId', description: 'Only entries on this patient', schema: { type: 'string', format: 'uuid' } },
+      { name: 'actorId', description: 'Only entries of requests by this user', schema: text },
+      { name: 'action', description: 'Only entries of this action', schema: { type: 'string', enum: AUDIT_ACTIONS } },
+      { name: 'from', description: 'Only entries at or after: a date (from its start, UTC) or a date-time', schema: text },
+      { name: 'to', description: 'Only entries at or before: a date (to its end, UTC) or a date-time', schema: text },
+      LIMIT, CURSOR,
+    ],
+    successStatus: 200, errorStatuses: [400, 401, 403] }),
   route({ method: 'GET', path: '/api/patients/{id}/billing', function: 'billing-api', authorized: true, tag: 'billing',
     summary: 'The patient\'s billing account: balance and totals (PENDING with zeros until it is opened)', responseSchema: 'BillingAccount',
     successStatus: 200, errorStatuses: [401, 403, 404, 503], responseHeaders: { 503: [retryAfter('while billing is unreachable')] } }),
@@ -158,4 +200,12 @@ export function guardedFunctions(): FunctionName[] {
     if (guarded.has(r.function) && !r.authorized) throw new Error(`${r.function} serves both guarded and public routes; an in-function token check could not tell them apart`);
   }
   return [...guarded];
+}
+
+/** Paths of the auth routes and of the original system's aliases; the WAF and API Gateway hold them to tighter limits. */
+export const AUTH_PATH_PREFIXES = ['/api/auth/', '/auth/'] as const;
+
+/** The POST auth routes (login, signup, refresh, password, …): those that check passwords, issue tokens or send mail. */
+export function authPostRoutes(list: RouteDefinition[] = routes): RouteDefinition[] {
+  return list.filter((r) => r.method === 'POST' && AUTH_PATH_PREFIXES.some((prefix) => r.path.startsWith(prefix)));
 }

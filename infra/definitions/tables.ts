@@ -34,12 +34,23 @@ export type TableName =
   | 'analytics';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
+/** A global index on string keys that projects every attribute. */
+const fullIndex = (indexName: string, partitionKey: string, sortKey: string): IndexDefinition =>
+  ({ indexName, partitionKey: S(partitionKey), sortKey: S(sortKey), projection: 'ALL' });
 
 export const tables: Record<TableName, TableDefinition> = {
-  // Users: `USER#<id>` records and `EMAIL#<lowercased email>` uniqueness items.
-  users: { name: 'users', partitionKey: S('pk') },
-  // Refresh-token families, revoked token ids and failed-login counters; all expire by TTL.
-  sessions: { name: 'sessions', partitionKey: S('pk'), ttlAttribute: 'expiresAt' },
+  // Users: `USER#<id>` records, `EMAIL#<lowercased email>` uniqueness items and the set of active admins.
+  // gsi1 lists users newest first (one partition: sign-ups are far below its 1,000 writes/s).
+  users: {
+    name: 'users', partitionKey: S('pk'),
+    globalIndexes: [{ indexName: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'ALL' }],
+  },
+  // Logins, users' access states, verification codes and failed-login counters; most expire by TTL.
+  // gsi1 lists one user's logins (partition per user).
+  sessions: {
+    name: 'sessions', partitionKey: S('pk'), ttlAttribute: 'expiresAt',
+    globalIndexes: [{ indexName: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'ALL' }],
+  },
   // Patients, their email-uniqueness items and search entries; the stream feeds the event publisher.
   patients: {
     name: 'patients',
@@ -52,7 +63,11 @@ export const tables: Record<TableName, TableDefinition> = {
     stream: 'NEW_AND_OLD_IMAGES',
   },
   // Append-only audit trail of every patient read and write: who, what, when, outcome; no field values.
-  audit: { name: 'audit', partitionKey: S('pk'), sortKey: S('sk') },
+  // By patient on the table, by user on `actor`, everyone's on `recent` (write-sharded): see audit-items.ts.
+  audit: {
+    name: 'audit', partitionKey: S('pk'), sortKey: S('sk'),
+    globalIndexes: [fullIndex('actor', 'actorPk', 'sk'), fullIndex('recent', 'recentPk', 'sk')],
+  },
   // Powertools idempotency records for POST /api/patients (24 h).
   idempotency: { name: 'idempotency', partitionKey: S('id'), ttlAttribute: 'expiration' },
   // Billing accounts, one per patient, with the ledger's figures (the billing service's own table). Its stream

@@ -4,7 +4,7 @@
  * logs without bodies, stage throttling; the publisher and pending billing on the patients stream and the analytics
  * consumer on topic "patient".
  */
-import { CfnOutput, CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -15,17 +15,19 @@ import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Provider } from 'aws-cdk-lib/custom-resources';
+import * as ses from 'aws-cdk-lib/aws-ses';
 import type * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
+import { ApiFirewall } from '../constructs/api-firewall';
+import { DeployTimeResource } from '../constructs/deploy-time-resource';
 import { ServiceFunction } from '../constructs/service-function';
 import { wireBillingLedger } from '../constructs/billing-ledger-wiring';
 import type { KafkaTarget } from './messaging-stack';
 import { functions, type FunctionName } from '../definitions/functions';
-import { AUTHORIZER_CACHE_TTL_SECONDS, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
+import { AUTH_PATH_PREFIXES, AUTHORIZER_CACHE_TTL_SECONDS, authPostRoutes, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
 import { CORS, CORS_ORIGINS_VARIABLE } from '../definitions/cors';
-import type { TableName } from '../definitions/tables';
+import { tableEnvVar, type TableName } from '../definitions/tables';
 import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
 import { problemOf } from '../../functions/commons/errors';
 
@@ -44,6 +46,11 @@ export interface ApiStackProps extends StackProps {
   kafka: KafkaTarget;
 }
 
+const STAGE_NAME = 'prod';
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The auth paths as a request line has them: behind a custom domain, or after the stage name on the default endpoint. */
+const AUTH_PATHS = `^(/${STAGE_NAME})?(${AUTH_PATH_PREFIXES.map(escapeRegex).join('|')})`;
+
 const JWT = { JWT_ISSUER: 'patient-management', JWT_AUDIENCE: 'patient-management-api' };
 const GATEWAY_ERRORS: [apigw.ResponseType, number][] = [
   [apigw.ResponseType.UNAUTHORIZED, 401], [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, 404],
@@ -51,6 +58,9 @@ const GATEWAY_ERRORS: [apigw.ResponseType, number][] = [
   [apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, 500], [apigw.ResponseType.REQUEST_TOO_LARGE, 413],
   [apigw.ResponseType.THROTTLED, 429], [apigw.ResponseType.DEFAULT_4XX, 400], [apigw.ResponseType.DEFAULT_5XX, 500],
 ];
+
+/** On every gateway answer (values are quoted: API Gateway reads them as literals); a 401 also names the scheme (RFC 6750). */
+const GATEWAY_ERROR_HEADERS = { 'X-Content-Type-Options': "'nosniff'", 'Cache-Control': "'no-store'" };
 
 function grantSecretRead(fn: lambda.IFunction, secret: secretsmanager.ISecret): void {
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [secret.secretArn] }));
@@ -71,9 +81,9 @@ export class ApiStack extends Stack {
       BILLING_ADDRESS: props.billingAddress, ...(props.billingTlsAuthority ? { BILLING_TLS_CA: props.billingTlsAuthority } : {}),
     };
     const environment: Partial<Record<FunctionName, Record<string, string>>> = {
-      auth: { ...JWT, SIGNING_KEYS_SECRET_ARN: props.signingKeys.secretArn },
+      auth: { ...JWT, SIGNING_KEYS_SECRET_ARN: props.signingKeys.secretArn, ...(config.mail ? { MAIL_FROM: config.mail.from } : {}) },
       authorizer: { ...JWT, PUBLIC_JWKS_PARAMETER: props.publicJwks.parameterName },
-      patients: { ...billing, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
+      patients: { ...billing, CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn, AUDIT_SHARDS: String(config.auditShards) },
       platform: { ...billing, KAFKA_BROKERS: props.kafka.bootstrapBrokers },
       publisher: { KAFKA_BROKERS: props.kafka.bootstrapBrokers, KAFKA_AUTH: props.kafka.auth, KAFKA_TOPIC: ANALYTICS_EVENT_SOURCE.topic },
       'pending-billing': billing,
@@ -90,9 +100,10 @@ export class ApiStack extends Stack {
     for (const definition of Object.values(functions)) {
       if (definition.name === 'authorizer' && config.tokenCheckInFunctions) continue;
       const service = new ServiceFunction(this, `Fn-${definition.name}`, {
-        definition, key: props.key, logRetention: config.logRetention, environment: environment[definition.name],
+        definition, key: props.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy, environment: environment[definition.name],
         vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
-        memorySize: definition.name === 'auth' ? 1024 : undefined, // scrypt: CPU scales with memory
+        // Password hashing is CPU-bound: a flood of logins or sign-ups takes at most these executions.
+        reservedConcurrency: definition.name === 'auth' ? config.authReservedConcurrency : undefined,
       });
       service.bindTables(props.tables);
       built[definition.name] = service;
@@ -103,6 +114,8 @@ export class ApiStack extends Stack {
     this.authLogGroup = built.auth.fn.logGroup;
     grantSecretRead(built.auth.fn, props.signingKeys);
     grantSecretRead(built.patients.fn, props.cursorKey);
+    if (config.mail) this.verificationMail(built.auth.fn, config.mail);
+    else Annotations.of(this).addWarning('No mailFrom: sign-up sends no verification mail, so patient users cannot verify their address (set -c mailFrom=...)');
     if (!config.tokenCheckInFunctions) props.publicJwks.grantRead(built.authorizer.fn);
     // Where the guarded functions decide themselves, they get the authorizer's access: public keys, revocations.
     for (const name of guarded) {
@@ -132,16 +145,19 @@ export class ApiStack extends Stack {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: ANALYTICS_EVENT_SOURCE.batchSize,
       onFailure: new sources.SqsDlq(failures),
     };
-    built['analytics-consumer'].fn.addEventSource(props.kafka.msk
-      ? new sources.ManagedKafkaEventSource({ ...kafkaSource, clusterArn: props.kafka.msk.clusterArn })
-      : new sources.SelfManagedKafkaEventSource({
-          ...kafkaSource, bootstrapServers: props.kafka.bootstrapBrokers.split(','),
-          vpc: props.vpc, vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroup: props.functionsSecurityGroup,
-        }));
+    // Without Kafka event source mappings (LocalStack Hobby), the sidecars' poller invokes the consumer.
+    if (config.kafkaEventSourceMapping) {
+      built['analytics-consumer'].fn.addEventSource(props.kafka.msk
+        ? new sources.ManagedKafkaEventSource({ ...kafkaSource, clusterArn: props.kafka.msk.clusterArn })
+        : new sources.SelfManagedKafkaEventSource({
+            ...kafkaSource, bootstrapServers: props.kafka.bootstrapBrokers.split(','),
+            vpc: props.vpc, vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroup: props.functionsSecurityGroup,
+          }));
+    }
     wireBillingLedger({
       publisher: built['billing-publisher'].fn, consumer: built['analytics-consumer'].fn, kafka: props.kafka, failures,
       tables: { accounts: props.tables['billing-accounts'], transactions: props.tables['billing-transactions'] },
-      vpc: props.vpc, securityGroup: props.functionsSecurityGroup,
+      vpc: props.vpc, securityGroup: props.functionsSecurityGroup, kafkaEventSourceMapping: config.kafkaEventSourceMapping,
     });
 
     this.bootstrapFirstAdmin(props);
@@ -150,7 +166,9 @@ export class ApiStack extends Stack {
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: `patient-management-${config.stage}`,
       description: 'Patient Management API (contract v1)',
-      cloudWatchRole: false,
+      // Stage logging needs the account's API Gateway CloudWatch role: set here (kept on delete: other APIs of
+      // the account and region log through it) unless the account manages it (-c apiGatewayCloudWatchRole=false).
+      cloudWatchRole: config.apiGatewayCloudWatchRole,
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // The preflight is answered by API Gateway itself (a mock integration), never by a function.
       ...(config.corsOrigins.length > 0 ? {
@@ -160,11 +178,15 @@ export class ApiStack extends Stack {
         },
       } : {}),
       deployOptions: {
-        stageName: 'prod',
+        stageName: STAGE_NAME,
         tracingEnabled: true,
         metricsEnabled: true,
         throttlingRateLimit: 200,
         throttlingBurstLimit: 400,
+        // Tighter on the routes that hash passwords, issue tokens or send mail (API Gateway limits per method, not per client).
+        methodOptions: Object.fromEntries(authPostRoutes().map((r) => [`${r.path}/${r.method}`, {
+          throttlingRateLimit: config.authThrottle.rateLimit, throttlingBurstLimit: config.authThrottle.burstLimit, metricsEnabled: true,
+        }])),
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         // Who, what, outcome and timing; never bodies, query strings or headers (personal data).
         accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify({
@@ -189,6 +211,12 @@ export class ApiStack extends Stack {
         requestValidator: validator,
       });
     }
+    if (config.waf) {
+      new ApiFirewall(this, 'Firewall', {
+        stage: this.api.deploymentStage, name: `patient-management-${config.stage}`, ...config.waf, authPaths: AUTH_PATHS,
+        key: props.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy,
+      });
+    }
     for (const [type, status] of GATEWAY_ERRORS) {
       const problem = problemOf(status, '');
       this.api.addGatewayResponse(`Gateway${type.responseType}`, {
@@ -196,9 +224,32 @@ export class ApiStack extends Stack {
         // The two defaults keep the status API Gateway chose; the others have one status each.
         statusCode: type === apigw.ResponseType.DEFAULT_4XX || type === apigw.ResponseType.DEFAULT_5XX ? undefined : String(status),
         // With CORS on, readable from any origin: these answers carry no data (the functions' own answers name the origin).
-        responseHeaders: { 'Content-Type': "'application/problem+json'", ...(config.corsOrigins.length > 0 ? { 'Access-Control-Allow-Origin': "'*'" } : {}) },
+        responseHeaders: {
+          'Content-Type': "'application/problem+json'", ...GATEWAY_ERROR_HEADERS, ...(status === 401 ? { 'WWW-Authenticate': "'Bearer'" } : {}),
+          ...(config.corsOrigins.length > 0 ? { 'Access-Control-Allow-Origin': "'*'" } : {}),
+        },
         templates: { 'application/json': JSON.stringify({ ...problem, detail: '$context.error.message' }) },
       });
+    }
+  }
+
+  /**
+   * The SES identity the verification mail is sent as (the address, or its whole domain: then its DKIM
+   * records are outputs, to add to the domain's DNS), and the auth function's right to send as that address.
+   */
+  private verificationMail(fn: lambda.IFunction, mail: NonNullable<DeploymentConfig['mail']>): void {
+    const identity = new ses.EmailIdentity(this, 'MailIdentity', { identity: mail.domain ? ses.Identity.domain(mail.domain) : ses.Identity.email(mail.from) });
+    // SES checks the sender's identity and, while the account is in the SES sandbox, every recipient's too
+    // (verified addresses of this account): so any identity of this account and region, From this address only.
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [this.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })],
+      conditions: { StringEquals: { 'ses:FromAddress': mail.from } },
+    }));
+    if (mail.domain) {
+      identity.dkimRecords.forEach((record, i) => new CfnOutput(this, `MailDkimRecord${i + 1}`, {
+        value: `${record.name} CNAME ${record.value}`, description: `DNS record ${i + 1} of 3 that verifies ${mail.domain} for SES (Easy DKIM)`,
+      }));
     }
   }
 
@@ -216,17 +267,19 @@ export class ApiStack extends Stack {
       },
       removalPolicy: props.config.removalPolicy,
     });
-    const bootstrap = new ServiceFunction(this, 'FirstAdminBootstrap', {
-      definition: { name: 'bootstrap-admin' as FunctionName, entry: 'functions/auth/bootstrap-admin.ts', handler: 'handler',
-        description: 'Creates the first admin from its secret (CloudFormation custom resource)', tables: { users: 'RW', sessions: 'RW' } },
-      key: props.key, logRetention: props.config.logRetention, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
-      memorySize: 1024, timeout: Duration.seconds(60),
-    });
-    bootstrap.bindTables(props.tables);
-    grantSecretRead(bootstrap.fn, secret);
-    new CustomResource(this, 'FirstAdminUser', {
-      serviceToken: new Provider(this, 'FirstAdminProvider', { onEventHandler: bootstrap.fn }).serviceToken,
-      properties: { SecretId: secret.secretArn },
+    new DeployTimeResource(this, 'FirstAdminUser', {
+      ids: { handler: 'FirstAdminBootstrap', provider: 'FirstAdminProvider' },
+      customResource: props.config.customResources, name: 'bootstrap-admin', entry: 'functions/auth/bootstrap-admin.ts',
+      description: 'Creates the first admin from its secret',
+      key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy,
+      vpc: props.vpc, securityGroups: [props.functionsSecurityGroup], memorySize: 1024, timeout: Duration.seconds(60),
+      properties: { SecretId: secret.secretArn }, environment: { [tableEnvVar('users')]: props.tables.users.tableName, [tableEnvVar('sessions')]: props.tables.sessions.tableName },
+      grant: (handler) => {
+        // The user and its access state (sessions table, ACCOUNT#); nothing is deleted.
+        handler.bindTable('users', props.tables.users, 'WRITE_ITEMS');
+        handler.bindTable('sessions', props.tables.sessions, 'WRITE_ITEMS');
+        grantSecretRead(handler.fn, secret);
+      },
     });
     new CfnOutput(this, 'FirstAdminSecretArn', { value: secret.secretArn, description: 'Secret holding the first admin login' });
   }

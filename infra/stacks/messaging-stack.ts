@@ -1,19 +1,19 @@
 /**
- * Amazon MSK Serverless (IAM auth, TLS) in the VPC, and topic "patient" created at deploy time by a
- * custom resource using the kafkajs admin client. Its bootstrap address is read back for the publisher.
- * With `selfManagedKafkaBrokers` (LocalStack community profile) there is no cluster: the same custom
- * resource creates the topic on that broker, in plaintext.
+ * Amazon MSK Serverless (IAM auth, TLS) in the VPC, and topic "patient" created at deploy time with the
+ * kafkajs admin client (infra/custom-resources/create-topic.ts). Its bootstrap address is read back for
+ * the publisher. With `selfManagedKafkaBrokers` (LocalStack Hobby and Base) there is no cluster: the topic
+ * is created on that broker, in plaintext.
  */
-import { CustomResource, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as msk from 'aws-cdk-lib/aws-msk';
-import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId, Provider } from 'aws-cdk-lib/custom-resources';
+import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
-import { ServiceFunction } from '../constructs/service-function';
+import { DeployTimeResource } from '../constructs/deploy-time-resource';
 import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../../functions/analytics/event-source';
 import type { KafkaAuth } from '../../functions/commons/clients/kafka';
 
@@ -43,7 +43,7 @@ export class MessagingStack extends Stack {
     const cluster = props.config.selfManagedKafkaBrokers ? undefined : this.mskCluster(props);
     this.kafka = cluster
       ? {
-          bootstrapBrokers: cluster.bootstrapBrokers, auth: 'iam',
+          bootstrapBrokers: cluster.bootstrapBrokers, auth: props.config.mskIamAuth ? 'iam' : 'none',
           msk: {
             clusterArn: cluster.arn,
             topicArn: this.clusterResourceArn(cluster.arn, 'topic', ANALYTICS_EVENT_SOURCE.topic),
@@ -56,28 +56,28 @@ export class MessagingStack extends Stack {
         }
       : { bootstrapBrokers: props.config.selfManagedKafkaBrokers!, auth: 'none' };
 
-    const topicCreator = new ServiceFunction(this, 'TopicCreator', {
-      definition: { name: 'topic-creator' as never, entry: 'infra/custom-resources/create-topic.ts', handler: 'handler',
-        description: 'Creates the Kafka topic on MSK or the self-managed broker (CloudFormation custom resource)', tables: {} },
-      key: props.key, logRetention: props.config.logRetention, vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
-      timeout: Duration.minutes(2), memorySize: 256,
-    });
-    if (cluster) {
-      topicCreator.fn.addToRolePolicy(new iam.PolicyStatement({
-        actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic'],
-        resources: [cluster.arn, this.clusterResourceArn(cluster.arn, 'topic', '*')],
-      }));
+    // Topic "patient" (PatientEvent, the publisher's) and topic "billing" (BillingEvent, the billing publisher's):
+    // one handler and one provider for both (the first creates them).
+    for (const [id, source] of [['PatientTopic', ANALYTICS_EVENT_SOURCE], ['BillingTopic', BILLING_EVENT_SOURCE]] as const) {
+      new DeployTimeResource(this, id, {
+        ids: { handler: 'TopicCreator', provider: 'TopicProvider' },
+        customResource: props.config.customResources, name: 'topic-creator', entry: 'infra/custom-resources/create-topic.ts',
+        description: 'Creates the Kafka topic on MSK or the self-managed broker',
+        key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy,
+        vpc: props.vpc, securityGroups: [props.functionsSecurityGroup], timeout: Duration.minutes(2), memorySize: 256,
+        properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: source.topic, Partitions: String(source.partitions) },
+        grant: ({ fn }) => {
+          if (!cluster) return;
+          fn.addToRolePolicy(new iam.PolicyStatement({
+            actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:AlterTopic'],
+            resources: [cluster.arn, this.clusterResourceArn(cluster.arn, 'topic', '*')],
+          }));
+        },
+      });
     }
-    const topicProvider = new Provider(this, 'TopicProvider', { onEventHandler: topicCreator.fn });
-    new CustomResource(this, 'PatientTopic', {
-      serviceToken: topicProvider.serviceToken,
-      properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: ANALYTICS_EVENT_SOURCE.topic, Partitions: ANALYTICS_EVENT_SOURCE.partitions },
-    });
-    // Topic "billing": billing's events (BillingEvent), written by the billing publisher.
-    new CustomResource(this, 'BillingTopic', {
-      serviceToken: topicProvider.serviceToken,
-      properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: BILLING_EVENT_SOURCE.topic, Partitions: BILLING_EVENT_SOURCE.partitions },
-    });
+    // CloudFormation refuses a template without resources; where this stack only carries the topic's
+    // provisioning call (self-managed Kafka, no custom resources), a handle that does nothing keeps it valid.
+    if (!cluster && !props.config.customResources) new CfnWaitConditionHandle(this, 'Placeholder');
   }
 
   /**
@@ -88,7 +88,12 @@ export class MessagingStack extends Stack {
   private mskCluster(props: MessagingStackProps): { arn: string; bootstrapBrokers: string } {
     const securityGroup = new ec2.SecurityGroup(this, 'ClusterSg', { vpc: props.vpc, description: 'MSK: IAM/TLS from the functions only', allowAllOutbound: false });
     securityGroup.addIngressRule(props.functionsSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Kafka IAM/TLS from the functions');
-    securityGroup.addIngressRule(securityGroup, ec2.Port.allTcp(), 'Event source mapping pollers share the cluster SG');
+    // Lambda's Kafka pollers run in the cluster's security group (AWS Lambda developer guide, "Configuring your
+    // Amazon MSK cluster and Amazon VPC network for Lambda"): the broker port within the group both ways, and
+    // 443 out to the Lambda, STS and SQS endpoints (network-stack.ts) that invoke the consumer and take its failures.
+    securityGroup.addIngressRule(securityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Event source mapping pollers to the brokers');
+    securityGroup.addEgressRule(securityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Event source mapping pollers to the brokers');
+    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Event source mapping pollers to the Lambda, STS and SQS endpoints (no internet route)');
     const subnetIds = props.vpc.isolatedSubnets.map((s) => s.subnetId);
     const iamOnly = { sasl: { iam: { enabled: true } } };
 
@@ -122,7 +127,8 @@ export class MessagingStack extends Stack {
       policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [arn] }),
       installLatestAwsSdk: false,
     });
-    return { arn, bootstrapBrokers: brokers.getResponseField('BootstrapBrokerStringSaslIam') };
+    // LocalStack's MSK brokers speak plaintext only.
+    return { arn, bootstrapBrokers: brokers.getResponseField(props.config.mskIamAuth ? 'BootstrapBrokerStringSaslIam' : 'BootstrapBrokerString') };
   }
 
   /** ARN of a topic or consumer group of the cluster, for kafka-cluster:* permissions. */

@@ -1,6 +1,7 @@
 /**
- * The VPC: isolated subnets in two AZs (no internet route), with the endpoints the functions and the
- * billing tasks need, and flow logs. Security groups: functions may reach billing on 9001 and MSK on 9098.
+ * The VPC: isolated subnets in two AZs (no internet route), with the endpoints the functions, the billing
+ * tasks and Lambda's MSK pollers need, and flow logs. Security groups: functions may reach billing on
+ * 9001 and MSK on 9098.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -9,6 +10,9 @@ import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 
 export interface NetworkStackProps extends StackProps { config: DeploymentConfig }
+
+/** The analytics consumer reads MSK through a Lambda event source mapping. */
+export const mskEventSource = (config: DeploymentConfig) => !config.selfManagedKafkaBrokers && config.kafkaEventSourceMapping;
 
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
@@ -25,8 +29,10 @@ export class NetworkStack extends Stack {
         S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
       },
     });
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: props.config.logRetention, removalPolicy: props.config.removalPolicy });
-    this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) });
+    if (props.config.flowLogs) {
+      const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: props.config.logRetention, removalPolicy: props.config.removalPolicy });
+      this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) });
+    }
 
     const endpoints: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
       SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
@@ -37,6 +43,11 @@ export class NetworkStack extends Stack {
       EcrDocker: ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER,
       Sts: ec2.InterfaceVpcEndpointAwsService.STS,
       Xray: ec2.InterfaceVpcEndpointAwsService.XRAY,
+      // SES's API (SendEmail), where the auth function sends mail.
+      ...(props.config.mail ? { Email: ec2.InterfaceVpcEndpointAwsService.EMAIL } : {}),
+      // Lambda's MSK pollers run in the VPC without an internet route: they invoke the consumer through the
+      // Lambda endpoint and send its failures to SQS (STS, above, serves their role).
+      ...(mskEventSource(props.config) ? { Lambda: ec2.InterfaceVpcEndpointAwsService.LAMBDA, Sqs: ec2.InterfaceVpcEndpointAwsService.SQS } : {}),
     };
     for (const [name, service] of Object.entries(endpoints)) this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true });
 

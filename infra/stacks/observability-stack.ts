@@ -3,14 +3,16 @@
  * registrations over time and by state / age band / gender (EMF metrics of the analytics consumer),
  * API latency and errors, every function's errors, duration and throttles, the Kafka consumer's offset
  * lag, the billing service's CPU, memory and task count, and the auth function's security events
- * (functions/auth/security-log.ts) as metrics from its log group.
+ * (functions/auth/security-log.ts) as metrics from its log group. Where the target has no dashboards and
+ * no log metric filters (LocalStack), only the alarms on the services' own metrics.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -22,7 +24,6 @@ import { billingWidgets } from '../constructs/billing-dashboard';
 
 export interface ObservabilityStackProps extends StackProps {
   config: DeploymentConfig;
-  key: kms.IKey;
   api: apigw.RestApi;
   functions: Partial<Record<FunctionName, lambda.IFunction>>;
   /** The auth function's log group, where its security events are written. */
@@ -40,12 +41,22 @@ const SECURITY_ALARMS = [
 ] as const;
 
 export class ObservabilityStack extends Stack {
-  readonly dashboard: cloudwatch.Dashboard;
+  /** Absent where the target has no CloudWatch dashboards (LocalStack). */
+  readonly dashboard?: cloudwatch.Dashboard;
   readonly alarms: sns.Topic;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
-    this.alarms = new sns.Topic(this, 'Alarms', { masterKey: props.key, enforceSSL: true, displayName: 'Patient Management alarms' });
+    // Its own key: CloudWatch must be let in to encrypt what it publishes (AWS: "Amazon SNS topic encryption for
+    // alarm actions"), and nothing that encrypts patient data should let it in. Alarms hold no personal data.
+    const alarmsKey = new kms.Key(this, 'AlarmsKey', {
+      description: 'Encrypts the alarm topic; CloudWatch may use it to publish alarms', enableKeyRotation: true,
+      removalPolicy: props.config.removalPolicy,
+    });
+    alarmsKey.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'],
+    }));
+    this.alarms = new sns.Topic(this, 'Alarms', { masterKey: alarmsKey, enforceSSL: true, displayName: 'Patient Management alarms' });
     if (props.config.alarmEmail) this.alarms.addSubscription(new subscriptions.EmailSubscription(props.config.alarmEmail));
     const alarm = (id: string, metric: cloudwatch.IMetric, threshold: number, description: string,
       comparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) => new cloudwatch.Alarm(this, id, {
@@ -83,7 +94,8 @@ export class ObservabilityStack extends Stack {
         `${name} is more than 5 minutes behind ${behind[name]} unreachable?)`);
     }
     alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5) }), 5, 'API answers 5xx');
-    if (props.billing) {
+    const logMetrics = props.config.dashboardAndLogMetrics;
+    if (props.billing && logMetrics) {
       // Billing logs its TLS certificate's days left at start and daily; nothing renews it by itself.
       const daysLeft = new logs.MetricFilter(this, 'BillingCertificateDaysLeft', {
         logGroup: props.billing.logGroup, metricNamespace: NAMESPACE, metricName: 'BillingTlsCertificateDaysLeft',
@@ -92,7 +104,7 @@ export class ObservabilityStack extends Stack {
       alarm('BillingCertificateExpiry', daysLeft, 30, 'billing TLS certificate expires within 30 days: deploy with -c billingCertificateRotationId=<new id>',
         cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD);
     }
-    const securityMetrics = SECURITY_ALARMS.map(({ event, threshold, description }) => {
+    const securityMetrics = !logMetrics ? [] : SECURITY_ALARMS.map(({ event, threshold, description }) => {
       const metric = new logs.MetricFilter(this, `SecurityEvents-${event}`, {
         logGroup: props.securityLog, metricNamespace: NAMESPACE, metricName: event, metricValue: '1',
         filterPattern: logs.FilterPattern.stringValue('$.securityEvent', '=', event),
@@ -101,8 +113,10 @@ export class ObservabilityStack extends Stack {
       return metric;
     });
 
+    if (!props.config.dashboardAndLogMetrics) return;
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `patient-management-${props.config.stage}`,
+      // Dashboard names are the account's, in every region: each region's deployment needs its own.
+      dashboardName: `patient-management-${props.config.stage}-${this.region}`,
       widgets: [
         [
           new cloudwatch.GraphWidget({ title: 'Registrations over time', width: 12, left: [registered()] }),

@@ -3,16 +3,15 @@
  * secrets (token signing keys, cursor key, billing's TLS identity) with the custom resources that
  * create the signing keys and billing's certificate.
  */
-import { CustomResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { Provider } from 'aws-cdk-lib/custom-resources';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
-import { ServiceFunction } from '../constructs/service-function';
+import { DeployTimeResource } from '../constructs/deploy-time-resource';
 import { tables as tableDefinitions, type TableDefinition, type TableName } from '../definitions/tables';
 import { billingHost } from './billing-stack';
 
@@ -43,7 +42,16 @@ export class StatefulStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: config.removalPolicy,
     });
-    this.key.grantEncryptDecrypt(new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`));
+    // CloudWatch Logs may use the key only for log groups of this account and region (the encryption
+    // context it always sends), as AWS's "Encrypt log data in CloudWatch Logs using AWS KMS" shows.
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': this.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      },
+    }));
 
     for (const def of Object.values(tableDefinitions)) this.tables[def.name] = this.table(def, config);
 
@@ -63,20 +71,19 @@ export class StatefulStack extends Stack {
       removalPolicy: config.removalPolicy,
     });
 
-    const provisioner = new ServiceFunction(this, 'KeyProvisioner', {
-      definition: { name: 'key-provisioner' as never, entry: 'functions/auth/key-provisioner.ts', handler: 'handler',
-        description: 'Creates and rotates the token signing keys (CloudFormation custom resource)', tables: {} },
-      key: this.key, logRetention: config.logRetention, memorySize: 256, timeout: Duration.seconds(30),
-    });
-    this.signingKeys.grantRead(provisioner.fn);
-    this.signingKeys.grantWrite(provisioner.fn);
-    this.publicJwks.grantWrite(provisioner.fn);
-    const provider = new Provider(this, 'KeyProvisionerProvider', { onEventHandler: provisioner.fn });
-    const resource = new CustomResource(this, 'SigningKeyPair', {
-      serviceToken: provider.serviceToken,
+    const keyPair = new DeployTimeResource(this, 'SigningKeyPair', {
+      ids: { handler: 'KeyProvisioner', provider: 'KeyProvisionerProvider' },
+      customResource: config.customResources, name: 'key-provisioner', entry: 'functions/auth/key-provisioner.ts',
+      description: 'Creates and rotates the token signing keys',
+      key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy, memorySize: 256, timeout: Duration.seconds(30),
       properties: { SecretId: this.signingKeys.secretArn, ParameterName: this.publicJwks.parameterName, RotationId: config.signingKeyRotationId },
+      grant: ({ fn }) => {
+        this.signingKeys.grantRead(fn);
+        this.signingKeys.grantWrite(fn);
+        this.publicJwks.grantWrite(fn);
+      },
     });
-    resource.node.addDependency(this.signingKeys, this.publicJwks);
+    keyPair.resource?.node.addDependency(this.signingKeys, this.publicJwks);
     if (!config.externalBillingAddress) this.billingTls = this.billingTlsIdentity(config);
   }
 
@@ -90,25 +97,25 @@ export class StatefulStack extends Stack {
       description: 'Billing gRPC server certificate and private key; written by the certificate provisioner, read by the billing task',
       encryptionKey: this.key, removalPolicy: config.removalPolicy,
     });
-    const provisioner = new ServiceFunction(this, 'BillingCertificateProvisioner', {
-      definition: { name: 'billing-certificate' as never, entry: 'infra/custom-resources/billing-certificate.ts', handler: 'handler',
-        description: 'Creates and rotates the billing service TLS certificate (CloudFormation custom resource)', tables: {} },
-      key: this.key, logRetention: config.logRetention, memorySize: 256, timeout: Duration.seconds(30),
-    });
-    for (const s of [authority, secret]) {
-      s.grantRead(provisioner.fn);
-      s.grantWrite(provisioner.fn);
-    }
-    const certificate = new CustomResource(this, 'BillingTlsCertificate', {
-      serviceToken: new Provider(this, 'BillingCertificateProvider', { onEventHandler: provisioner.fn }).serviceToken,
-      // localhost and 127.0.0.1: the container's own health check dials the task itself.
+    // localhost and 127.0.0.1: the container's own health check dials the task itself.
+    const certificate = new DeployTimeResource(this, 'BillingTlsCertificate', {
+      ids: { handler: 'BillingCertificateProvisioner', provider: 'BillingCertificateProvider' },
+      customResource: true, name: 'billing-certificate', entry: 'infra/custom-resources/billing-certificate.ts',
+      description: 'Creates and rotates the billing service TLS certificate',
+      key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy, memorySize: 256, timeout: Duration.seconds(30),
       properties: {
         AuthoritySecretId: authority.secretArn, SecretId: secret.secretArn, Hosts: [billingHost(config.stage), 'localhost', '127.0.0.1'].join(','),
         ValidDays: String(BILLING_CERTIFICATE_DAYS), RotationId: config.billingCertificateRotationId,
       },
+      grant: ({ fn }) => {
+        for (const s of [authority, secret]) {
+          s.grantRead(fn);
+          s.grantWrite(fn);
+        }
+      },
     });
-    certificate.node.addDependency(authority, secret);
-    return { authorityCertificate: certificate.getAttString('AuthorityCertificate'), secret };
+    certificate.resource!.node.addDependency(authority, secret);
+    return { authorityCertificate: certificate.resource!.getAttString('AuthorityCertificate'), secret };
   }
 
   private table(def: TableDefinition, config: DeploymentConfig): dynamodb.Table {

@@ -67,6 +67,12 @@ function preflightHeaders(origins: string[], origin: string | undefined): Record
   };
 }
 
+/**
+ * Only names of this machine: a web page whose own domain resolves to 127.0.0.1 (DNS rebinding) sends its
+ * domain as Host, and is refused before it can reach the API with the public demo login.
+ */
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?$/i;
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
@@ -134,6 +140,7 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
     let status = 500;
     let resource = '(none)';
     try {
+      if (!LOOPBACK_HOST.test(req.headers.host ?? '')) throw new GatewayError(403, 'This local gateway answers only to localhost and 127.0.0.1');
       const url = new URL(req.url ?? '/', 'http://localhost');
       const page = options.pages?.[url.pathname];
       if (page && req.method === 'GET') {

@@ -24,8 +24,11 @@ export const protobufPackage = "";
 export const protobufFileName = "billing_service.proto";
 
 export interface BillingRequest {
+  /** compared exactly (not trimmed) */
   patientId: string;
+  /** required, stored trimmed */
   name: string;
+  /** required, a valid address, stored trimmed */
   email: string;
 }
 
@@ -1218,7 +1221,16 @@ export const TransactionPage: MessageFns<TransactionPage> = {
 
 export type BillingServiceService = typeof BillingServiceService;
 export const BillingServiceService = {
-  /** Opens the billing account of a patient; idempotent per patientId (the same account comes back). */
+  /**
+   * Opens the billing account of a patient; idempotent per patientId (the same account comes back).
+   * A repeated call for a patientId that already has an account returns that account unchanged, even
+   * when it carries another name or email: the first call's name and email stay on the account, the
+   * later ones are neither stored nor compared (the pending-billing path may open the account after
+   * the patient's name changed). Nothing here updates a billing contact.
+   * INVALID_ARGUMENT: patientId empty or blank; name empty or blank; email not a valid address under
+   * the project's one email rule (functions/commons/email-rule.ts); a field over its length limit or
+   * with control characters. The message names the field and the rule, never the value.
+   */
   createBillingAccount: {
     path: "/BillingService/CreateBillingAccount" as const,
     requestStream: false as const,
@@ -1279,7 +1291,16 @@ export const BillingServiceService = {
 } as const;
 
 export interface BillingServiceServer extends UntypedServiceImplementation {
-  /** Opens the billing account of a patient; idempotent per patientId (the same account comes back). */
+  /**
+   * Opens the billing account of a patient; idempotent per patientId (the same account comes back).
+   * A repeated call for a patientId that already has an account returns that account unchanged, even
+   * when it carries another name or email: the first call's name and email stay on the account, the
+   * later ones are neither stored nor compared (the pending-billing path may open the account after
+   * the patient's name changed). Nothing here updates a billing contact.
+   * INVALID_ARGUMENT: patientId empty or blank; name empty or blank; email not a valid address under
+   * the project's one email rule (functions/commons/email-rule.ts); a field over its length limit or
+   * with control characters. The message names the field and the rule, never the value.
+   */
   createBillingAccount: handleUnaryCall<BillingRequest, BillingResponse>;
   /** Reads the billing account of a patient with its balance and totals; NOT_FOUND when it has none. */
   getBillingAccount: handleUnaryCall<GetBillingAccountRequest, BillingResponse>;
@@ -1296,7 +1317,16 @@ export interface BillingServiceServer extends UntypedServiceImplementation {
 }
 
 export interface BillingServiceClient extends Client {
-  /** Opens the billing account of a patient; idempotent per patientId (the same account comes back). */
+  /**
+   * Opens the billing account of a patient; idempotent per patientId (the same account comes back).
+   * A repeated call for a patientId that already has an account returns that account unchanged, even
+   * when it carries another name or email: the first call's name and email stay on the account, the
+   * later ones are neither stored nor compared (the pending-billing path may open the account after
+   * the patient's name changed). Nothing here updates a billing contact.
+   * INVALID_ARGUMENT: patientId empty or blank; name empty or blank; email not a valid address under
+   * the project's one email rule (functions/commons/email-rule.ts); a field over its length limit or
+   * with control characters. The message names the field and the rule, never the value.
+   */
   createBillingAccount(
     request: BillingRequest,
     callback: (error: ServiceError | null, response: BillingResponse) => void,

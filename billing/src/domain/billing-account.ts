@@ -2,6 +2,8 @@
  * The billing account of a patient and the rules for a request to open one.
  * Plain TypeScript: no gRPC, no AWS SDK, so the rules are testable on their own.
  */
+import { isEmailAddress } from '../../../functions/commons/email-rule';
+
 export const ACCOUNT_STATUS = 'ACTIVE';
 
 export interface BillingAccount {
@@ -44,9 +46,17 @@ export function validatePatientId(patientId: string): string {
   return patientId;
 }
 
+/**
+ * A request to open an account: a patientId, a name that is not blank, and an email address under the
+ * project's one rule (the one the API applies). Name and email come back trimmed, as the API stores them.
+ */
 export function validateOpenAccountRequest(request: OpenAccountRequest): OpenAccountRequest {
   validatePatientId(request.patientId);
   checkField('name', request.name);
   checkField('email', request.email);
-  return request;
+  const name = request.name.trim();
+  const email = request.email.trim();
+  if (name === '') throw new InvalidBillingRequest('name is required');
+  if (!isEmailAddress(email)) throw new InvalidBillingRequest('email must be a valid email address');
+  return { patientId: request.patientId, name, email };
 }

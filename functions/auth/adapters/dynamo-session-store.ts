@@ -5,12 +5,12 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient,
+  BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { WINDOW_MS } from '../domain/login-throttle';
-import type { SessionStore } from '../ports';
+import type { LoginSummary, SessionStore } from '../ports';
 import {
-  ACCOUNT_ATTRIBUTES, LOGIN_ATTRIBUTES, accountKey, accountStateOf, familyKey, loginKey, loginRecordOf, refreshKey,
+  ACCOUNT_ATTRIBUTES, LOGIN_ATTRIBUTES, accountKey, accountStateOf, familyKey, loginKey, loginRecordOf, refreshKey, userLoginsKey,
 } from './session-keys';
 
 export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): SessionStore {
@@ -25,6 +25,9 @@ export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): S
           { Put: { TableName: table, Item: {
             ...familyKey(login.id), type: 'FAMILY', userId: login.userId, revoked: false, startedAt: login.startedAt,
             lastUsedAt: login.startedAt, endsAt: login.endsAt, expiresAt: tokens.refreshExpiresAt,
+            ...(login.userAgent ? { userAgent: login.userAgent } : {}),
+            // Listed per user (gsi1), newest first: the user's own "where am I signed in".
+            gsi1pk: userLoginsKey(login.userId), gsi1sk: `${new Date(login.startedAt).toISOString()}#${login.id}`,
           } } },
         ],
       }));
@@ -77,6 +80,27 @@ export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): S
       })).catch((error: Error) => {
         if (error.name !== 'ConditionalCheckFailedException') throw error; // an expired login is over anyway
       });
+    },
+
+    async loginsOf(userId) {
+      const logins: LoginSummary[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(new QueryCommand({
+          TableName: table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :user', ScanIndexForward: false,
+          ExpressionAttributeValues: { ':user': userLoginsKey(userId) }, ExclusiveStartKey: start,
+        }));
+        for (const item of page.Items ?? []) {
+          const login = loginRecordOf(item);
+          if (!login) continue;
+          logins.push({
+            ...login, id: String(item.pk).slice('FAMILY#'.length), lastUsedAt: Number(item.lastUsedAt ?? login.startedAt),
+            expiresAt: Number(item.expiresAt ?? 0), ...(typeof item.userAgent === 'string' ? { userAgent: item.userAgent } : {}),
+          });
+        }
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return logins;
     },
 
     async loginFailures(key) {

@@ -1,18 +1,33 @@
 /**
- * Users in the `users` table: `USER#<id>` holds the user; `EMAIL#<normalized email>` points at it and
- * makes the email unique (both written in one transaction, the email item only if absent). The user's
- * access state (email verified, logins valid from) is mirrored in the sessions table's `ACCOUNT#<id>`,
- * in the same transactions, so the authorizer reads it with the login in one request.
+ * Users in the `users` table: `USER#<id>` holds the user (listed newest first through gsi1);
+ * `EMAIL#<normalized email>` points at it and makes the email unique (both written in one transaction,
+ * the email item only if absent); `ADMINS` holds the ids of the active admins, so that no change can
+ * remove the last one. The user's access state (email verified, logins valid from) is mirrored in the
+ * sessions table's `ACCOUNT#<id>`, in the same transactions, so the authorizer reads it with the login in
+ * one request.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuthError } from '../domain/errors';
-import type { UserRecord, UserRepository } from '../ports';
+import type { UserRecord, UserRepository, UserStatus } from '../ports';
 import { accountKey } from './session-keys';
 
 export const userKey = (id: string) => ({ pk: `USER#${id}` });
 const emailKey = (email: string) => ({ pk: `EMAIL#${email}` });
+const ADMINS = { pk: 'ADMINS' };
 const NO_USER = '00000000-0000-0000-0000-000000000000';
+const LISTING = 'USERS';
+const listingKey = (user: { id: string; createdAt: string }) => ({ ...userKey(user.id), gsi1pk: LISTING, gsi1sk: `${user.createdAt}#${user.id}` });
+const isActiveAdmin = (role: string, status: UserStatus) => role === 'admin' && status === 'active';
+
+function userOf(item: Record<string, unknown>): UserRecord {
+  return {
+    id: item.id as string, email: item.email as string, role: item.role as UserRecord['role'], passwordHash: item.passwordHash as string,
+    createdAt: item.createdAt as string, emailVerified: item.emailVerified === true, status: item.status === 'disabled' ? 'disabled' : 'active',
+    ...(typeof item.lastLoginAt === 'string' ? { lastLoginAt: item.lastLoginAt } : {}),
+    ...(typeof item.passwordChangedAt === 'number' ? { passwordChangedAt: item.passwordChangedAt } : {}),
+  };
+}
 
 const firstConditionFailed = (error: unknown) =>
   error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
@@ -22,21 +37,23 @@ export interface UserTables { users: string; sessions: string }
 export function dynamoUserRepository(db: DynamoDBDocumentClient, tables: UserTables): UserRepository {
   const findById = async (id: string): Promise<UserRecord | undefined> => {
     const { Item } = await db.send(new GetCommand({ TableName: tables.users, Key: userKey(id), ConsistentRead: true }));
-    if (!Item) return undefined;
-    return {
-      id: Item.id, email: Item.email, role: Item.role, passwordHash: Item.passwordHash, createdAt: Item.createdAt,
-      emailVerified: Item.emailVerified === true,
-      ...(typeof Item.passwordChangedAt === 'number' ? { passwordChangedAt: Item.passwordChangedAt } : {}),
-    };
+    return Item ? userOf(Item) : undefined;
   };
+  const endLoginsItem = (id: string, at: number) => ({
+    Update: { TableName: tables.sessions, Key: accountKey(id),
+      UpdateExpression: 'SET #type = :type, loginsValidFrom = :at', ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':type': 'ACCOUNT', ':at': at } },
+  });
   return {
     async create(user) {
       try {
         await db.send(new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: tables.users, Item: { ...emailKey(user.email), type: 'EMAIL', userId: user.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: tables.users, Item: { ...userKey(user.id), type: 'USER', ...user }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: tables.users, Item: { ...listingKey(user), type: 'USER', ...user, status: user.status ?? 'active' }, ConditionExpression: 'attribute_not_exists(pk)' } },
             { Put: { TableName: tables.sessions, Item: { ...accountKey(user.id), type: 'ACCOUNT', emailVerified: user.emailVerified } } },
+            ...(isActiveAdmin(user.role, user.status ?? 'active') ? [{ Update: { TableName: tables.users, Key: ADMINS,
+              UpdateExpression: 'ADD ids :id', ExpressionAttributeValues: { ':id': new Set([user.id]) } } }] : []),
           ],
         }));
       } catch (error) {
@@ -58,9 +75,7 @@ export function dynamoUserRepository(db: DynamoDBDocumentClient, tables: UserTab
               UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at',
               ExpressionAttributeValues: { ':previous': previousHash, ':hash': passwordHash, ':at': changedAt } } },
             // Every login that started before the change is over, on its very next request.
-            { Update: { TableName: tables.sessions, Key: accountKey(id),
-              UpdateExpression: 'SET #type = :type, loginsValidFrom = :at', ExpressionAttributeNames: { '#type': 'type' },
-              ExpressionAttributeValues: { ':type': 'ACCOUNT', ':at': changedAt } } },
+            endLoginsItem(id, changedAt),
           ],
         }));
       } catch (error) {
@@ -68,6 +83,72 @@ export function dynamoUserRepository(db: DynamoDBDocumentClient, tables: UserTab
         if (firstConditionFailed(error)) throw new AuthError('WRONG_PASSWORD');
         throw error;
       }
+    },
+
+    async list(query) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':listing': LISTING };
+      const filters: string[] = [];
+      if (query.role) { names['#role'] = 'role'; values[':role'] = query.role; filters.push('#role = :role'); }
+      if (query.status) {
+        names['#status'] = 'status'; values[':status'] = query.status;
+        filters.push(query.status === 'active' ? '(attribute_not_exists(#status) OR #status = :status)' : '#status = :status');
+      }
+      const users: UserRecord[] = [];
+      let start: Record<string, unknown> | undefined = query.after ? listingKey(query.after) : undefined;
+      // One more than asked for tells whether another page exists; a filter may need several reads.
+      do {
+        const page = await db.send(new QueryCommand({
+          TableName: tables.users, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :listing', ScanIndexForward: false,
+          ExpressionAttributeValues: values, ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
+          Limit: query.limit + 1, ExclusiveStartKey: start,
+        }));
+        users.push(...(page.Items ?? []).map(userOf));
+        start = page.LastEvaluatedKey;
+      } while (start && users.length <= query.limit);
+      return { users: users.slice(0, query.limit), more: users.length > query.limit };
+    },
+
+    async update(id, change) {
+      const { expected } = change;
+      const wasAdmin = isActiveAdmin(expected.role, expected.status);
+      const isAdmin = isActiveAdmin(change.role, change.status);
+      const endsLogins = change.role !== expected.role || change.status === 'disabled';
+      const adminSet = wasAdmin && !isAdmin
+        // Refused when this would empty the set (an admin stored before the set existed is not in it).
+        ? [{ Update: { TableName: tables.users, Key: ADMINS, UpdateExpression: 'DELETE ids :id',
+          ConditionExpression: 'NOT contains(ids, :idText) OR size(ids) > :one',
+          ExpressionAttributeValues: { ':id': new Set([id]), ':idText': id, ':one': 1 } } }]
+        : !wasAdmin && isAdmin
+          ? [{ Update: { TableName: tables.users, Key: ADMINS, UpdateExpression: 'ADD ids :id', ExpressionAttributeValues: { ':id': new Set([id]) } } }]
+          : [];
+      try {
+        await db.send(new TransactWriteCommand({
+          TransactItems: [
+            { Update: { TableName: tables.users, Key: userKey(id), UpdateExpression: 'SET #role = :role, #status = :status',
+              ConditionExpression: `#role = :oldRole AND ${expected.status === 'active' ? '(attribute_not_exists(#status) OR #status = :oldStatus)' : '#status = :oldStatus'}`,
+              ExpressionAttributeNames: { '#role': 'role', '#status': 'status' },
+              ExpressionAttributeValues: { ':role': change.role, ':status': change.status, ':oldRole': expected.role, ':oldStatus': expected.status } } },
+            ...(endsLogins ? [endLoginsItem(id, change.at)] : []),
+            ...adminSet,
+          ],
+        }));
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new AuthError('CONFLICT');
+        if (reasons[reasons.length - 1]?.Code === 'ConditionalCheckFailed') throw new AuthError('LAST_ADMIN');
+        throw error;
+      }
+    },
+
+    async endLogins(id, at) {
+      await db.send(new TransactWriteCommand({ TransactItems: [endLoginsItem(id, at)] }));
+    },
+
+    async recordLogin(id, at) {
+      await db.send(new UpdateCommand({ TableName: tables.users, Key: userKey(id), UpdateExpression: 'SET lastLoginAt = :at',
+        ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':at': at } }));
     },
   };
 }

@@ -2,7 +2,7 @@
  * The sessions table's keys and the records the authorizer reads, owned by the auth context. Free of
  * the AWS SDK so the authorizer can import it; the items themselves are written by dynamo-session-store.
  * - `REFRESH#<sha256>`  one refresh token: family, user, used flag
- * - `FAMILY#<id>`       one login: user, revoked flag, start, hard end, last use
+ * - `FAMILY#<id>`       one login: user, revoked flag, start, hard end, last use, user agent (gsi1: per user)
  * - `ACCOUNT#<userId>`  a user's access state: logins valid from (password change), email verified
  * - `VERIFY#<userId>`   the pending email-verification code (hashed), its wrong tries and sends
  * - `LOGIN#<key>`       recent failed attempts for one email and source (the key is a hash, not the email)
@@ -14,6 +14,8 @@ export const familyKey = (id: string) => ({ pk: `FAMILY#${id}` });
 export const accountKey = (userId: string) => ({ pk: `ACCOUNT#${userId}` });
 export const verificationKey = (userId: string) => ({ pk: `VERIFY#${userId}` });
 export const loginKey = (key: string) => ({ pk: `LOGIN#${key}` });
+/** gsi1's partition of one user's logins. */
+export const userLoginsKey = (userId: string) => `USER#${userId}`;
 
 /** The attributes the access decision reads from each item (a projection keeps the reads small). */
 export const LOGIN_ATTRIBUTES = ['userId', 'revoked', 'startedAt', 'endsAt'] as const;

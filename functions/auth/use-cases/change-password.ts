@@ -16,7 +16,7 @@ import { authenticate, type TokenPair } from './tokens';
 
 const passwordCheckKey = (loginId: string) => createHash('sha256').update(`password:${loginId}`).digest('base64url');
 
-export async function changePassword(ports: AuthPorts, bearer: string | undefined, input: PasswordChangeRequest): Promise<TokenPair> {
+export async function changePassword(ports: AuthPorts, bearer: string | undefined, input: PasswordChangeRequest, userAgent?: string): Promise<TokenPair> {
   const claims = await authenticate(ports, bearer);
   const user = await ports.users.findById(claims.userId);
   if (!user) throw new AuthError('UNAUTHORIZED');
@@ -31,7 +31,7 @@ export async function changePassword(ports: AuthPorts, bearer: string | undefine
   // One write: the new hash, and every login that started before `changedAt` is over.
   await ports.users.changePassword(user.id, user.passwordHash, await hashPassword(input.newPassword, ports.passwordCost), changedAt);
   await ports.sessions.revokeFamily(claims.sid);
-  const { pair, familyId } = await openLogin(ports, user, Math.max(changedAt, ports.now()));
+  const { pair, familyId } = await openLogin(ports, user, Math.max(changedAt, ports.now()), userAgent);
   await ports.sessions.clearLoginFailures(key);
   securityEvent('PASSWORD_CHANGED', { userId: user.id, familyId });
   return pair;

@@ -6,3 +6,5 @@ export { refresh } from './refresh';
 export { signup } from './signup';
 export { validate } from './validate';
 export { resendVerificationCode, verifyEmail } from './verify-email';
+export { endSession, listSessions } from './sessions';
+export { endUserLogins, getUser, listUsers, updateUser } from './users';

@@ -33,10 +33,13 @@ export async function countAttempt(ports: AuthPorts, key: string): Promise<void>
   throw new AuthError('THROTTLED', 1);
 }
 
-export async function login(ports: AuthPorts, input: LoginRequest, source: string): Promise<TokenPair> {
+/** Where a login comes from: API Gateway's view of the caller's address, and what the client calls itself. */
+export interface LoginClient { sourceIp: string; userAgent?: string }
+
+export async function login(ports: AuthPorts, input: LoginRequest, client: LoginClient): Promise<TokenPair> {
   // Before the user is read: a login that checked a password about to be changed counts as older than the change.
   const startedAt = ports.now();
-  const key = throttleKey(input.email, source);
+  const key = throttleKey(input.email, client.sourceIp);
   // The user is looked up while the attempt is counted; both finish before any hashing.
   const lookup = ports.users.findByEmail(input.email);
   lookup.catch(() => undefined); // a throttled login never awaits it
@@ -50,19 +53,24 @@ export async function login(ports: AuthPorts, input: LoginRequest, source: strin
     securityEvent('LOGIN_FAILED', { reason: user ? 'wrong password' : 'unknown email', userId: user?.id });
     throw new AuthError('INVALID_CREDENTIALS');
   }
+  if (user.status === 'disabled') {
+    securityEvent('LOGIN_DISABLED', { userId: user.id });
+    throw new AuthError('DISABLED');
+  }
 
-  const { pair, familyId } = await openLogin(ports, user, startedAt);
-  await ports.sessions.clearLoginFailures(key);
+  const { pair, familyId } = await openLogin(ports, user, startedAt, client.userAgent);
+  await Promise.all([ports.sessions.clearLoginFailures(key), ports.users.recordLogin(user.id, new Date(startedAt).toISOString())]);
   securityEvent('LOGIN_SUCCEEDED', { userId: user.id, role: user.role, familyId });
   return pair;
 }
 
 /** A new login (token family) for a user whose password was just checked. */
-export async function openLogin(ports: AuthPorts, user: UserRecord, startedAt: number): Promise<{ pair: TokenPair; familyId: string }> {
+export async function openLogin(ports: AuthPorts, user: UserRecord, startedAt: number, userAgent?: string): Promise<{ pair: TokenPair; familyId: string }> {
   const familyId = randomUUID();
   const endsAt = loginEndsAt(user.role, startedAt);
   const pair = await mintPair(ports, user, familyId);
-  await ports.sessions.startFamily({ id: familyId, userId: user.id, startedAt, endsAt }, {
+  const agent = userAgent?.trim().slice(0, 256);
+  await ports.sessions.startFamily({ id: familyId, userId: user.id, startedAt, endsAt, ...(agent ? { userAgent: agent } : {}) }, {
     refreshHash: pair.refreshHash, refreshExpiresAt: refreshExpiresAt(user.role, ports.now(), endsAt),
   });
   return { pair: pair.tokens, familyId };

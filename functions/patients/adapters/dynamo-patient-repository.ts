@@ -2,18 +2,19 @@
  * PatientRepository on DynamoDB. Every request is a GetItem, a Query on a key or index, a BatchGetItem
  * of known keys, or a TransactWriteItems; never a Scan. Layout: ./patient-items.ts and ../README.md.
  */
-import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type AttributeValue, type CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand,
+  BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand,
   type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { emailTaken, notFound, versionMismatch } from '../domain/errors';
-import { emailKey, SEARCH_FIELDS, type PatientRecord } from '../domain/patient';
+import { emailKey, isDeleted, SEARCH_FIELDS, type PatientRecord } from '../domain/patient';
 import type { Page, PageKey, PageRequest, PatientRepository } from '../ports';
 import {
   EMAIL_SK, LIST_PARTITION, PATIENT_SK, emailItem, emailPk, fromPatientItem, isRepresentativeEntry, patientAttributes,
-  patientItem, patientPk, searchItems, searchPartition, searchSk, statePartition, type SearchEntry,
+  patientItem, patientPk, searchItems, searchPartition, searchSk, statePartition, versionItem, versionPrefix,
+  type Revision, type SearchEntry,
 } from './patient-items';
 
 type Item = Record<string, unknown>;
@@ -115,6 +116,7 @@ export class DynamoPatientRepository implements PatientRepository {
       { Put: { TableName: this.table, Item: patientItem(patient), ConditionExpression: 'attribute_not_exists(pk)' } },
       { Put: { TableName: this.table, Item: emailItem(patient), ConditionExpression: 'attribute_not_exists(pk)' } },
       ...searchItems(patient).map((Item) => ({ Put: { TableName: this.table, Item } })),
+      this.putVersion(patient, 'WRITTEN'),
     ];
     await this.transact(items, (reasons) => {
       if (failed(reasons[1])) return emailTaken();
@@ -122,10 +124,14 @@ export class DynamoPatientRepository implements PatientRepository {
     });
   }
 
-  async replace(next: PatientRecord, expectedVersion: number, previousEmail: string): Promise<void> {
+  async replace(next: PatientRecord, expectedVersion: number, previousEmail: string): Promise<PatientRecord> {
+    return this.withStoredBilling(next, (state) => this.replaceOnce(state, expectedVersion, previousEmail));
+  }
+
+  private async replaceOnce(next: PatientRecord, expectedVersion: number, previousEmail: string): Promise<void> {
     const attributes = patientAttributes(next);
-    const names: Record<string, string> = { '#version': 'version', '#deletedAt': 'deletedAt' };
-    const values: Record<string, unknown> = { ':expected': expectedVersion };
+    const names: Record<string, string> = { '#version': 'version', '#deletedAt': 'deletedAt', '#billing': 'billingStatus' };
+    const values: Record<string, unknown> = { ':expected': expectedVersion, ':billing': next.billingStatus };
     const sets: string[] = [];
     for (const [name, value] of Object.entries(attributes)) {
       if (FIXED_FIELDS.has(name) || value === undefined) continue;
@@ -143,7 +149,8 @@ export class DynamoPatientRepository implements PatientRepository {
         Update: {
           TableName: this.table, Key: { pk: patientPk(next.id), sk: PATIENT_SK },
           UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#deletedAt) AND #version = :expected',
+          // `:expected`, not `:version`: the SET above binds `:version` to the new version.
+          ConditionExpression: `${liveAt(':expected')} AND #billing = :billing`,
           ExpressionAttributeNames: names, ExpressionAttributeValues: values,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
@@ -153,9 +160,10 @@ export class DynamoPatientRepository implements PatientRepository {
         { Put: { TableName: this.table, Item: emailItem(next), ConditionExpression: 'attribute_not_exists(pk)' } },
       ] : []),
       ...searchItems(next).map((Item) => ({ Put: { TableName: this.table, Item } })),
+      this.putVersion(next, 'WRITTEN'),
     ];
     await this.transact(items, (reasons) => {
-      if (failed(reasons[0])) return isGone(reasons[0]?.Item) ? notFound() : versionMismatch();
+      if (failed(reasons[0])) return staleWrite(reasons[0]?.Item, expectedVersion);
       if (emailChanged && failed(reasons[2])) return emailTaken();
       if (emailChanged && failed(reasons[1])) return versionMismatch();
       return undefined;
@@ -163,40 +171,101 @@ export class DynamoPatientRepository implements PatientRepository {
   }
 
   async softDelete(current: PatientRecord, at: Date): Promise<void> {
-    const items: TransactItems = [
+    const when = at.toISOString();
+    await this.withStoredBilling(current, (state) => this.transact([
       {
         Update: {
-          TableName: this.table, Key: { pk: patientPk(current.id), sk: PATIENT_SK },
+          TableName: this.table, Key: { pk: patientPk(state.id), sk: PATIENT_SK },
           UpdateExpression: 'SET #deletedAt = :at, updatedAt = :at REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#deletedAt) AND #version = :version',
-          ExpressionAttributeNames: { '#deletedAt': 'deletedAt', '#version': 'version' },
-          ExpressionAttributeValues: { ':at': at.toISOString(), ':version': current.version },
+          ConditionExpression: `${liveAt(':version')} AND #billing = :billing`,
+          ExpressionAttributeNames: { '#deletedAt': 'deletedAt', '#version': 'version', '#billing': 'billingStatus' },
+          ExpressionAttributeValues: { ':at': when, ':version': state.version, ':billing': state.billingStatus },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
-      { Delete: { TableName: this.table, Key: { pk: emailPk(current.email), sk: EMAIL_SK }, ConditionExpression: 'patientId = :id', ExpressionAttributeValues: { ':id': current.id } } },
-      ...SEARCH_FIELDS.map((field) => ({ Delete: { TableName: this.table, Key: { pk: patientPk(current.id), sk: searchSk(field) } } })),
-    ];
-    await this.transact(items, (reasons) => {
-      if (failed(reasons[0])) return isGone(reasons[0]?.Item) ? notFound() : versionMismatch();
+      { Delete: { TableName: this.table, Key: { pk: emailPk(state.email), sk: EMAIL_SK }, ConditionExpression: 'patientId = :id', ExpressionAttributeValues: { ':id': state.id } } },
+      ...SEARCH_FIELDS.map((field) => ({ Delete: { TableName: this.table, Key: { pk: patientPk(state.id), sk: searchSk(field) } } })),
+      this.putVersion({ ...state, deletedAt: when, updatedAt: when }, 'DELETED'),
+    ], (reasons) => {
+      if (failed(reasons[0])) return staleWrite(reasons[0]?.Item, state.version);
       if (failed(reasons[1])) return versionMismatch();
       return undefined;
-    });
+    }));
   }
 
-  async activateBilling(id: string, accountId: string): Promise<boolean> {
-    try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.table, Key: { pk: patientPk(id), sk: PATIENT_SK },
-        UpdateExpression: 'SET billingStatus = :active, billingAccountId = :account',
-        ConditionExpression: 'attribute_exists(pk) AND billingStatus = :pending',
-        ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING', ':account': accountId },
-      }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+  async activateBilling(patient: PatientRecord, accountId: string): Promise<boolean> {
+    let state = patient;
+    for (let attempt = 1; attempt <= TRANSACTION_ATTEMPTS; attempt++) {
+      try {
+        await this.transact([
+          {
+            Update: {
+              TableName: this.table, Key: { pk: patientPk(state.id), sk: PATIENT_SK },
+              UpdateExpression: 'SET #billing = :active, billingAccountId = :account',
+              ConditionExpression: `${liveAt(':version')} AND #billing = :pending`,
+              ExpressionAttributeNames: { '#deletedAt': 'deletedAt', '#version': 'version', '#billing': 'billingStatus' },
+              ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING', ':account': accountId, ':version': state.version },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          this.putVersion({ ...state, billingStatus: 'ACTIVE', billingAccountId: accountId }, 'BILLING'),
+        ], (reasons) => (failed(reasons[0]) ? new StaleRead(storedOf(reasons[0]?.Item)) : undefined));
+        return true;
+      } catch (error) {
+        if (!(error instanceof StaleRead)) throw error;
+        const stored = error.stored;
+        if (!stored || isDeleted(stored) || stored.billingStatus !== 'PENDING') return false;
+        state = stored; // a client update came first: activate on top of what it stored
+      }
     }
+    throw new Error('The patient kept changing while its billing was activated');
+  }
+
+  async history(id: string): Promise<PatientRecord[]> {
+    return this.states(id, versionPrefix());
+  }
+
+  async version(id: string, version: number): Promise<PatientRecord | undefined> {
+    return (await this.states(id, versionPrefix(version))).find((state) => !isDeleted(state));
+  }
+
+  /** The stored states under a sort-key prefix, newest first (a version's states sort by what made them). */
+  private async states(id: string, prefix: string): Promise<PatientRecord[]> {
+    const states: PatientRecord[] = [];
+    let start: Item | undefined;
+    do {
+      const result = await this.db.send(new QueryCommand({
+        TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': patientPk(id), ':prefix': prefix },
+        ScanIndexForward: false, ConsistentRead: true, ExclusiveStartKey: start,
+      }));
+      states.push(...(result.Items ?? []).map(fromPatientItem));
+      start = result.LastEvaluatedKey;
+    } while (start);
+    return states;
+  }
+
+  /** The stored state a write leaves, in the same transaction (never overwritten: one key per state). */
+  private putVersion(state: PatientRecord, revision: Revision) {
+    return { Put: { TableName: this.table, Item: versionItem(state, revision), ConditionExpression: 'attribute_not_exists(pk)' } };
+  }
+
+  /**
+   * Runs a write built on `state` (which carries the billing fields into its stored state). When billing
+   * was activated since `state` was read, the one change that keeps the version, the write is made again
+   * with the stored billing fields, so the state kept in history is exactly the record's.
+   */
+  private async withStoredBilling(state: PatientRecord, write: (state: PatientRecord) => Promise<void>): Promise<PatientRecord> {
+    for (let attempt = 1; attempt <= TRANSACTION_ATTEMPTS; attempt++) {
+      try {
+        await write(state);
+        return state;
+      } catch (error) {
+        if (!(error instanceof StaleRead) || !error.stored) throw error;
+        state = { ...state, billingStatus: error.stored.billingStatus, billingAccountId: error.stored.billingAccountId };
+      }
+    }
+    throw new Error('The patient kept changing while it was written');
   }
 
   /**
@@ -226,8 +295,27 @@ export class DynamoPatientRepository implements PatientRepository {
 }
 
 const failed = (reason: CancellationReason | undefined) => reason?.Code === 'ConditionalCheckFailed';
-/** A failed condition on the patient item: gone (never existed or deleted) rather than a version mismatch. */
-const isGone = (old: Record<string, unknown> | undefined) => !old || old.deletedAt !== undefined;
+/** The condition of every write to a patient item: it exists, is not deleted and is at the version read. */
+const liveAt = (version: string) => `attribute_exists(pk) AND attribute_not_exists(#deletedAt) AND #version = ${version}`;
+
+/** The item read when a condition failed (the cancellation reason carries it in DynamoDB's wire format). */
+function storedOf(old: Record<string, unknown> | undefined): PatientRecord | undefined {
+  return old ? fromPatientItem(unmarshall(old as Record<string, AttributeValue>)) : undefined;
+}
+
+/** A conditional write met a state other than the one read: it carries what is stored now. */
+class StaleRead extends Error {
+  constructor(readonly stored: PatientRecord | undefined) {
+    super('The patient changed since it was read');
+  }
+}
+
+/** Why a write's condition on the patient item failed: gone, another version, or only billing activated meanwhile. */
+function staleWrite(old: Record<string, unknown> | undefined, version: number): Error {
+  const stored = storedOf(old);
+  if (!stored || isDeleted(stored)) return notFound();
+  return stored.version === version ? new StaleRead(stored) : versionMismatch();
+}
 
 /** The ExclusiveStartKey of an index item: the table key plus the index key. */
 function keyOf(item: Item, index: 'gsi1' | 'gsi2'): PageKey {

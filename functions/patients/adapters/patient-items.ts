@@ -4,11 +4,12 @@
  *   patient   pk PATIENT#<id>       sk PATIENT        gsi1 PATIENTS / <createdAt>#<id>       gsi2 STATE#<STATE> / <createdAt>#<id>
  *   email     pk EMAIL#<lower>      sk EMAIL          (uniqueness claim: patientId)
  *   search    pk PATIENT#<id>       sk SEARCH#<field> gsi1 SEARCH#<first char> / <value>#<field>#<id>
+ *   version   pk PATIENT#<id>       sk VERSION#<version, 10 digits>#<revision>   (history: a copy of each stored state)
  *
  * A deleted patient keeps its item with deletedAt but loses its gsi keys (so no index lists it), its
  * email claim and its search entries.
  */
-import { SEARCH_FIELDS, emailKey, searchTerms, stateKey, type PatientRecord, type SearchField } from '../domain/patient';
+import { SEARCH_FIELDS, emailKey, searchTerms, stateKey, toPublic, type PatientRecord, type SearchField } from '../domain/patient';
 
 export const PATIENT_SK = 'PATIENT';
 export const EMAIL_SK = 'EMAIL';
@@ -21,7 +22,7 @@ export const searchSk = (field: SearchField) => `SEARCH#${field}`;
 /** Search entries are spread over one partition per first character; a prefix query knows its character. */
 export const searchPartition = (prefix: string) => `SEARCH#${Array.from(prefix)[0] ?? ''}`;
 
-const INTERNAL = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'emailLower', 'entity'] as const;
+const INTERNAL = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'emailLower', 'entity', 'revision'] as const;
 
 /** Attributes of the patient item; written whole on create and set field by field on update. */
 export function patientAttributes(p: PatientRecord): Record<string, unknown> {
@@ -94,4 +95,29 @@ export function isRepresentativeEntry(entry: SearchEntry, prefix: string): boole
     // DynamoDB orders sort keys by their UTF-8 bytes.
     .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   return matching[0] === entry.gsi1sk;
+}
+
+/**
+ * What changed a stored state, in the order they can happen within one version: the client fields were
+ * written (create, update), billing was activated (PENDING → ACTIVE keeps the version), the record was
+ * deleted (keeps the version too). Each happens at most once per version, so each state has its own key.
+ */
+export type Revision = 'WRITTEN' | 'BILLING' | 'DELETED';
+const REVISION_ORDER: Record<Revision, number> = { WRITTEN: 0, BILLING: 1, DELETED: 2 };
+
+export const VERSION_PREFIX = 'VERSION#';
+/** The sort-key prefix of one version's states (or of every version's, without a number). */
+export const versionPrefix = (version?: number) => version === undefined ? VERSION_PREFIX : `${VERSION_PREFIX}${String(version).padStart(10, '0')}#`;
+export const versionSk = (version: number, revision: Revision) => `${versionPrefix(version)}${REVISION_ORDER[revision]}`;
+
+/**
+ * A stored state of the record, written in the transaction that makes it: the public fields (and
+ * deletedAt), no index keys (no list or search can return it) and entity VERSION, which stream readers
+ * skip (only entity PATIENT is a patient change).
+ */
+export function versionItem(p: PatientRecord, revision: Revision): Record<string, unknown> {
+  return {
+    pk: patientPk(p.id), sk: versionSk(p.version, revision), entity: 'VERSION', revision,
+    ...toPublic(p), ...(p.deletedAt ? { deletedAt: p.deletedAt } : {}),
+  };
 }

@@ -2,17 +2,25 @@
 import type { Caller, Role } from '../../commons/caller';
 import { emailKey } from './patient';
 
-export type PatientAction = 'LIST' | 'READ' | 'CREATE' | 'UPDATE' | 'DELETE';
+/** What the audit trail records a request as: record reads and writes, history reads and audit reads. */
+export const PATIENT_ACTIONS = ['LIST', 'READ', 'CREATE', 'UPDATE', 'DELETE', 'HISTORY', 'AUDIT_READ'] as const;
+export type PatientAction = (typeof PATIENT_ACTIONS)[number];
 
 const MATRIX: Record<Role, readonly PatientAction[]> = {
-  admin: ['LIST', 'READ', 'CREATE', 'UPDATE', 'DELETE'],
-  clinician: ['LIST', 'READ', 'CREATE', 'UPDATE'],
-  // A patient lists and reads only their own record (see ownsRecord); writes are staff work.
-  patient: ['LIST', 'READ'],
+  admin: PATIENT_ACTIONS,
+  // Clinicians do not read the audit trail: who saw a record is the admin's and the patient's business.
+  clinician: ['LIST', 'READ', 'CREATE', 'UPDATE', 'HISTORY'],
+  // A patient reads only their own record (see ownRecordEmail), its history and who saw it; writes are staff work.
+  patient: ['LIST', 'READ', 'HISTORY', 'AUDIT_READ'],
 };
 
 export function mayPerform(role: Role, action: PatientAction): boolean {
   return MATRIX[role].includes(action);
+}
+
+/** The whole audit trail, across patients and users (GET /api/audit), is for admins only. */
+export function mayReadWholeAudit(role: Role): boolean {
+  return role === 'admin';
 }
 
 /** Whether the caller sees every patient, or only the one whose email is theirs. */

@@ -61,6 +61,20 @@ export function toPublic(r: PatientRecord): Patient {
   };
 }
 
+/**
+ * The versions a client sees, from the stored states newest first: one per `version`, as the record read
+ * at the end of that version (with a billing activation made during it; a deletion is not a version of
+ * its own, so a deleted record's last version reads as it did before the deletion).
+ */
+export function versionsOf(states: PatientRecord[]): PatientRecord[] {
+  const seen = new Set<number>();
+  return states.filter((state) => {
+    if (isDeleted(state) || seen.has(state.version)) return false;
+    seen.add(state.version);
+    return true;
+  });
+}
+
 /** A new patient from validated input: version 1, billing PENDING until the account is opened. */
 export function newPatient(input: PatientInput, id: string, now: Date): PatientRecord {
   const at = now.toISOString();

@@ -6,7 +6,7 @@
 import { PatientError, type AuditOutcome, type PatientErrorKind } from '../domain/errors';
 import type { PatientAction } from '../domain/access';
 import { isPatientId } from '../domain/patient';
-import type { AuditEntry, AuditLog, Clock, RequestContext } from '../ports';
+import type { AuditLog, AuditRecord, Clock, RequestContext } from '../ports';
 
 const OUTCOME_OF: Record<PatientErrorKind, AuditOutcome> = {
   FORBIDDEN: 'DENIED',
@@ -37,12 +37,12 @@ export interface AuditedResult<T> {
 }
 
 export async function audited<T>(
-  ports: { audit: AuditLog; clock: Clock },
+  ports: { audit: Pick<AuditLog, 'append'>; clock: Clock },
   ctx: RequestContext,
   action: PatientAction,
   patientId: string | undefined,
   work: () => Promise<AuditedResult<T>>,
-  resource?: AuditEntry['resource'],
+  resource?: AuditRecord['resource'],
 ): Promise<T> {
   const base = { action, userId: ctx.caller.userId, role: ctx.caller.role, requestId: ctx.requestId, ...(resource ? { resource } : {}) };
   let done: AuditedResult<T>;

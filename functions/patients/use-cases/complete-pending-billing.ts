@@ -23,7 +23,7 @@ export async function openBillingAccount(
     name: `${patient.firstName} ${patient.lastName}`,
     email: patient.email,
   });
-  const activated = await ports.patients.activateBilling(patient.id, accountId);
+  const activated = await ports.patients.activateBilling(patient, accountId);
   return activated ? accountId : undefined;
 }
 

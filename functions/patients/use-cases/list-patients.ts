@@ -5,9 +5,9 @@ import { matchesSearch, stateKey, toPublic, type PatientRecord } from '../domain
 import type { PatientPorts, RequestContext } from '../ports';
 import type { PatientPage } from '../schemas';
 import { audited } from './audited';
+import { parsePaging, resumeFrom } from './paging';
 
-export const DEFAULT_LIMIT = 20;
-export const MAX_LIMIT = 100;
+export { DEFAULT_LIMIT, MAX_LIMIT } from './paging';
 const MAX_SEARCH = 254;
 const MAX_STATE = 50;
 
@@ -21,19 +21,12 @@ export interface ListQuery {
 interface ParsedQuery { limit: number; search?: string; state?: string; cursor?: string }
 
 export function parseListQuery(query: ListQuery): ParsedQuery {
-  let limit = DEFAULT_LIMIT;
-  if (query.limit !== undefined) {
-    if (!/^\d{1,3}$/.test(query.limit) || Number(query.limit) < 1 || Number(query.limit) > MAX_LIMIT) {
-      throw invalidQuery('limit', `Must be an integer from 1 to ${MAX_LIMIT}`);
-    }
-    limit = Number(query.limit);
-  }
+  const { limit, cursor } = parsePaging(query);
   const search = query.search?.trim().toLowerCase() || undefined;
   if (search && search.length > MAX_SEARCH) throw invalidQuery('search', `Must be at most ${MAX_SEARCH} characters`);
   const state = query.state?.trim() ? stateKey(query.state) : undefined;
   if (state && state.length > MAX_STATE) throw invalidQuery('state', `Must be at most ${MAX_STATE} characters`);
-  if (query.cursor !== undefined && query.cursor.length === 0) throw invalidQuery('cursor', 'Must not be empty');
-  return { limit, search, state, cursor: query.cursor };
+  return { limit, search, state, cursor };
 }
 
 /** A cursor only resumes the query it came from: the scope binds it to the search and state. */
@@ -44,8 +37,7 @@ export async function listPatients(ports: PatientPorts, ctx: RequestContext, que
     if (!mayPerform(ctx.caller.role, 'LIST')) throw forbidden();
     const parsed = parseListQuery(query);
     const scope = scopeOf(parsed);
-    const startKey = parsed.cursor === undefined ? undefined : await ports.cursors.decode(parsed.cursor, scope);
-    if (parsed.cursor !== undefined && !startKey) throw invalidQuery('cursor', 'Not a cursor this API issued for this query');
+    const startKey = await resumeFrom(ports.cursors, parsed.cursor, scope);
 
     let patients: PatientRecord[];
     let nextCursor: string | null = null;

@@ -32,8 +32,7 @@ export async function updatePatient(ports: PatientPorts, ctx: RequestContext, re
       if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
       const next = replacedPatient(current, input, ports.clock.now());
       try {
-        await ports.patients.replace(next, current.version, current.email);
-        return { result: toPublic(next) };
+        return { result: toPublic(await ports.patients.replace(next, current.version, current.email)) };
       } catch (error) {
         const retry = wanted === undefined && attempt < ATTEMPTS_WITHOUT_IF_MATCH
           && error instanceof PatientError && error.kind === 'VERSION_MISMATCH';

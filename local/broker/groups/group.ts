@@ -130,14 +130,20 @@ export class Group {
     return ErrorCode.NONE;
   }
 
-  /** Whether an OffsetCommit from this member may be stored now. */
+  /**
+   * Whether an OffsetCommit from this member may be stored now. As in Apache Kafka's GroupCoordinator, a
+   * member of the current generation may commit while the group prepares a rebalance: that is when
+   * clients commit what they consumed before giving their partitions up (kafkajs on the heartbeat that
+   * says 27, the Java client in onPartitionsRevoked). Only between the join and the leader's assignment
+   * (AwaitingSync, Kafka's CompletingRebalance) is the answer REBALANCE_IN_PROGRESS.
+   */
   canCommit(generation: number, memberId: string): ErrorCode {
     if (generation === -1 && memberId === '') return ErrorCode.NONE; // a commit from outside the group (admin, manual)
     const member = this.members.get(memberId);
     if (!member) return ErrorCode.UNKNOWN_MEMBER_ID;
     if (generation !== this.generation) return ErrorCode.ILLEGAL_GENERATION;
     this.touch(member);
-    if (this.state === 'PreparingRebalance' || this.state === 'AwaitingSync') return ErrorCode.REBALANCE_IN_PROGRESS;
+    if (this.state === 'AwaitingSync') return ErrorCode.REBALANCE_IN_PROGRESS;
     return ErrorCode.NONE;
   }
 

@@ -3,7 +3,7 @@
  * behind, and a port in use is named with the variable that moves it. Runs its own runtime.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ import { startRuntimeProcess } from '../../support/runtime-process';
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 describe('npm start lifecycle', () => {
-  it('keeps data across a restart and leaves no process behind on SIGTERM', async () => {
+  it('keeps data across a restart, leaves no process behind on SIGTERM, and tightens a data folder opened to others', async () => {
     const email = `lifecycle-${Date.now()}@example.com`;
     const first = await startRuntimeProcess();
     try {
@@ -28,8 +28,14 @@ describe('npm start lifecycle', () => {
       expect(pids.filter(alive)).toEqual([]);
     }
 
+    // As a folder made by an older version or by hand may be: readable by everyone.
+    const database = join(first.dataDir, 'dynamodb', 'shared-local-instance.db');
+    chmodSync(first.dataDir, 0o755);
+    chmodSync(database, 0o644);
     const second = await startRuntimeProcess({ dataDir: first.dataDir, fresh: false });
     try {
+      expect(statSync(first.dataDir).mode & 0o777).toBe(0o700);
+      expect(statSync(database).mode & 0o777).toBe(0o600);
       const login = await fetch(`${second.baseUrl}/api/auth/login`, {
         method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery' }),
       });

@@ -51,11 +51,16 @@ describe('CreateBillingAccount through the original proto', () => {
     expect(items[0]!.accountId).toEqual({ S: reply.accountId });
   });
 
-  it('gives the same account to the same patient twice', async () => {
+  it('gives the same account to the same patient twice, even with another name and email, and keeps the first contact', async () => {
     const request = patient();
     const first = await original.create(request);
-    const second = await original.create({ ...request, name: 'Another Name' });
+    // Documented in proto/billing_service.proto: idempotent per patientId, whatever name and email come with it
+    // (the pending-billing path may open the account after the patient's name changed).
+    const second = await original.create({ ...request, name: 'Another Name', email: 'another@example.test' });
     expect(second).toEqual(first);
+    const items = await itemsOf(request.patientId);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ name: { S: request.name }, email: { S: request.email } });
   });
 
   it('opens exactly one account for 10 parallel calls for one patient, and all callers get its id', async () => {
@@ -83,12 +88,20 @@ describe('bad input', () => {
     ['an over-long name', { patientId: randomUUID(), name: 'n'.repeat(201), email: 'a@example.test' }],
     ['an over-long email', { patientId: randomUUID(), name: 'A', email: `${'e'.repeat(320)}@example.test` }],
     ['control characters in the patientId', { patientId: 'abc\u0000def', name: 'A', email: 'a@example.test' }],
+    ['an empty name', { patientId: randomUUID(), name: '', email: 'a@example.test' }],
+    ['a blank name', { patientId: randomUUID(), name: '  \u2003 ', email: 'a@example.test' }],
+    ['an empty email', { patientId: randomUUID(), name: 'Ada', email: '' }],
+    ['an email without @', { patientId: randomUUID(), name: 'Ada', email: 'ada.example.test' }],
+    ['an email without a domain', { patientId: randomUUID(), name: 'Ada', email: 'ada@' }],
+    ['an email without a local part', { patientId: randomUUID(), name: 'Ada', email: '@example.test' }],
+    ['an email with two @', { patientId: randomUUID(), name: 'Ada', email: 'ada@lovelace@example.test' }],
+    ['an email with a space inside', { patientId: randomUUID(), name: 'Ada', email: 'ada lovelace@example.test' }],
   ])('refuses %s with INVALID_ARGUMENT and stores nothing', async (_, request) => {
     const error = await rejectionOf(original.create(request));
     expect(error.code).toBe(status.INVALID_ARGUMENT);
     // The message names the rule, never the value sent.
-    expect(error.details).not.toContain(request.name);
-    expect(error.details).not.toContain(request.email);
+    if (request.name.trim()) expect(error.details).not.toContain(request.name);
+    if (request.email) expect(error.details).not.toContain(request.email);
     if (request.patientId.trim()) expect(await itemsOf(request.patientId)).toHaveLength(0);
   });
 

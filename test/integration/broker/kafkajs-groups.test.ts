@@ -1,4 +1,4 @@
-/** kafkajs consumer groups against the local broker: commit and resume, a two-member rebalance, leave. */
+/** kafkajs consumer groups against the local broker: commit and resume, a two-member rebalance, commits during a rebalance, leave. */
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Broker } from '../../../local/broker';
 import { kafkaFor, startTestBroker, tempDataDir, waitFor } from './support';
@@ -118,6 +118,48 @@ it('rebalances two members so both get partitions and every message is consumed 
   await waitFor(() => a.assignment().length === 4, 'the remaining member to own all 4 partitions again');
   await produce('shared', [0, 1, 2, 3].map((partition) => ({ partition, value: `after-leave-${partition}` })));
   await waitFor(() => seenA.filter((m) => m.value.startsWith('after-leave')).length === 4, 'the remaining member to read every partition');
+});
+
+it('keeps what a member commits while the group prepares a rebalance: after it, reading resumes there, nothing is delivered again', async () => {
+  await createTopic('handover', 1);
+  await produce('handover', [0, 1, 2].map((i) => ({ partition: 0, value: `h-${i}` })));
+  const admin = kafka.admin();
+  await admin.connect();
+  const state = async () => (await admin.describeGroups(['handover-group'])).groups[0]?.state;
+
+  // Member A holds its first message until member B's JoinGroup has put the group into PreparingRebalance.
+  // kafkajs then heartbeats, hears 27, and commits the offset it resolved (runner.heartbeat → autoCommitOffsets)
+  // before it rejoins: a commit Apache Kafka accepts in that state.
+  const seen: Seen[] = [];
+  let releaseA!: () => void;
+  const aHolds = new Promise<void>((resolve) => (releaseA = resolve));
+  let held = false;
+  const a = consumerOf('handover-group');
+  await a.connect();
+  await a.subscribe({ topic: 'handover', fromBeginning: true });
+  await a.run({
+    eachMessage: async ({ partition, message }) => {
+      seen.push({ partition, offset: Number(message.offset), value: message.value?.toString() ?? '' });
+      if (!held) {
+        held = true;
+        await aHolds;
+      }
+    },
+  });
+  try {
+    await waitFor(() => held, 'member A to hold its first message');
+    const bJoined = run(consumerOf('handover-group'), 'handover', seen); // resolves once B is in the group, i.e. after A rejoined
+    await waitFor(async () => (await state()) === 'PreparingRebalance', 'member B to start a rebalance');
+    releaseA();
+    await bJoined;
+  } finally {
+    releaseA();
+  }
+
+  const committed = async () => (await admin.fetchOffsets({ groupId: 'handover-group', topics: ['handover'] }))[0]?.partitions[0]?.offset;
+  await waitFor(async () => (await committed()) === '3', 'the whole partition to be read and committed after the rebalance');
+  await admin.disconnect();
+  expect(seen.map((m) => m.value)).toEqual(['h-0', 'h-1', 'h-2']); // h-0 once: the commit made during the rebalance was kept
 });
 
 it('describes a running group as Stable with its members', async () => {

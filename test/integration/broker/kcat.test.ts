@@ -1,4 +1,5 @@
 /** Debian's kcat (librdkafka 2.0) against the local broker: a real client no one here wrote. Fails if kcat is missing. */
+import { spawn } from 'node:child_process';
 import type { Broker } from '../../../local/broker';
 import { kafkaFor, kcat, startTestBroker, tempDataDir, waitFor } from './support';
 
@@ -81,4 +82,36 @@ it('kcat -G consumes as a group, commits, and a second run of the group reads on
   const second = await kcat(group);
   expect(second.code).toBe(0);
   expect(lines(second.stdout)).toEqual(['g5']);
+});
+
+it('kcat -G: what a member commits when a newcomer starts a rebalance is kept, so nothing is delivered again', async () => {
+  const admin = kafkaFor(broker).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: 'kcat-handover', numPartitions: 1 }] });
+  await kcat(['-b', bootstrap, '-P', '-t', 'kcat-handover'], 'k0\nk1\nk2\n');
+  // No periodic commits: the only commit is librdkafka's own when the rebalance revokes the partition,
+  // which it sends while the group prepares the rebalance (the newcomer's JoinGroup waits for it).
+  const member = (name: string) => {
+    const child = spawn('kcat', ['-b', bootstrap, '-G', 'kcat-handover-group', '-X', 'auto.offset.reset=earliest', '-X', 'auto.commit.interval.ms=600000',
+      '-X', 'heartbeat.interval.ms=200', '-u', '-q', '-f', `${name} %s\\n`, 'kcat-handover'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    return { read: () => lines(out), stop: () => child.kill('SIGKILL') };
+  };
+  const members = [member('A')];
+  try {
+    await waitFor(() => members[0]!.read().length === 3, 'member A to read k0..k2');
+    members.push(member('B'));
+    await waitFor(async () => {
+      const [group] = (await admin.describeGroups(['kcat-handover-group'])).groups;
+      return group?.state === 'Stable' && group.members.length === 2;
+    }, 'the rebalance to two members to complete');
+    await kcat(['-b', bootstrap, '-P', '-t', 'kcat-handover'], 'k3\n');
+    const values = () => members.flatMap((m) => m.read()).map((line) => line.split(' ')[1]);
+    await waitFor(() => values().includes('k3'), 'the partition\'s owner after the rebalance to read k3');
+    expect(values().sort()).toEqual(['k0', 'k1', 'k2', 'k3']); // whoever owns it now resumed at the commit
+  } finally {
+    members.forEach((m) => m.stop());
+    await admin.disconnect();
+  }
 });

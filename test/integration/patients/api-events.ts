@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Role } from '../../../functions/commons/caller';
 
-export interface TestCaller { userId: string; email: string; role: Role }
+/** `emailVerified` defaults to true (as for users an admin created, or who confirmed their code); false: a self-signed-up patient who has not confirmed theirs. */
+export interface TestCaller { userId: string; email: string; role: Role; emailVerified?: boolean }
 
 export const admin: TestCaller = { userId: 'u-admin', email: 'admin@clinic.test', role: 'admin' };
 export const clinician: TestCaller = { userId: 'u-clinician', email: 'clinician@clinic.test', role: 'clinician' };
@@ -12,6 +13,8 @@ export const patientUser = (email: string): TestCaller => ({ userId: `u-${email}
 export interface RequestInput {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   id?: string;
+  /** A sub-resource of the patient (`history`, `audit`), or a whole other resource path (`/api/audit`). */
+  sub?: string;
   body?: unknown;
   rawBody?: string;
   headers?: Record<string, string>;
@@ -19,9 +22,11 @@ export interface RequestInput {
   caller?: TestCaller;
 }
 
-export function apiEvent({ method, id, body, rawBody, headers = {}, query, caller = admin }: RequestInput): APIGatewayProxyEvent {
-  const resource = id === undefined ? '/api/patients' : '/api/patients/{id}';
-  const path = id === undefined ? '/api/patients' : `/api/patients/${id}`;
+export function apiEvent({ method, id, sub, body, rawBody, headers = {}, query, caller = admin }: RequestInput): APIGatewayProxyEvent {
+  const other = sub?.startsWith('/') ? sub : undefined;
+  const suffix = sub && !other ? `/${sub}` : '';
+  const resource = other ?? (id === undefined ? '/api/patients' : `/api/patients/{id}${suffix}`);
+  const path = other ?? (id === undefined ? '/api/patients' : `/api/patients/${id}${suffix}`);
   const requestId = randomUUID();
   return {
     resource, path, httpMethod: method,
@@ -31,7 +36,8 @@ export function apiEvent({ method, id, body, rawBody, headers = {}, query, calle
     body: rawBody ?? (body === undefined ? null : JSON.stringify(body)), isBase64Encoded: false,
     requestContext: {
       requestId, resourcePath: resource, httpMethod: method, path, stage: 'prod',
-      authorizer: { userId: caller.userId, email: caller.email, role: caller.role },
+      // API Gateway passes the authorizer's context values as strings.
+      authorizer: { userId: caller.userId, email: caller.email, role: caller.role, emailVerified: String(caller.emailVerified ?? true) },
     } as unknown as APIGatewayProxyEvent['requestContext'],
   };
 }

@@ -3,33 +3,12 @@
  * the whole Patients part of the contract, with the real billing server on a free port
  * (the PENDING path, billing down, is in billing.test.ts).
  */
-import { startBillingServer, type BillingServer } from '../../../billing/src/server';
-import { freePort } from '../../../local/ports';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { useLocalTables } from '../../support/tables';
 import { Patient, PatientPage } from '../../../functions/patients/schemas';
-import { admin, clinician, client, patientUser, validInput, type TestResponse } from './api-events';
+import { admin, clinician, patientUser, validInput, type TestResponse } from './api-events';
+import { usePatientsHandler } from './patients-handler';
 
-let call: ReturnType<typeof client>;
-let tables: Awaited<ReturnType<typeof useLocalTables>>;
-
-let billing: BillingServer;
-
-beforeAll(async () => {
-  tables = await useLocalTables();
-  process.env.CURSOR_KEY = 'integration-test-cursor-key';
-  process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  billing = await startBillingServer({ port: await freePort(), tableName: tables['billing-accounts'], transactionsTableName: tables['billing-transactions'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT });
-  process.env.BILLING_ADDRESS = `127.0.0.1:${billing.port}`;
-  const { handler } = await import('../../../functions/patients/handler');
-  call = client(handler);
-});
-
-afterAll(async () => {
-  const { billingClient } = await import('../../../functions/commons/clients/billing');
-  billingClient().close();
-  await billing.stop();
-});
+const { call, tables: tablesOf } = usePatientsHandler();
 
 const create = async (overrides: Record<string, unknown> = {}, caller = admin): Promise<TestResponse> =>
   call({ method: 'POST', body: validInput(overrides), caller });
@@ -40,10 +19,13 @@ async function createOk(overrides: Record<string, unknown> = {}) {
   return response.body;
 }
 
-async function auditRecords(pk: string) {
+/** Audit items of one patient (the table's partition), or of one user (index `actor`), oldest first. */
+async function auditRecords(key: `PATIENT#${string}` | `ACTOR#${string}`) {
   const { dynamoClient } = await import('../../../functions/commons/clients/dynamo');
+  const byActor = key.startsWith('ACTOR#');
   const { Items } = await dynamoClient().send(new QueryCommand({
-    TableName: tables.audit, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true,
+    TableName: tablesOf().audit, ...(byActor ? { IndexName: 'actor' } : { ConsistentRead: true }),
+    KeyConditionExpression: `${byActor ? 'actorPk' : 'pk'} = :pk`, ExpressionAttributeValues: { ':pk': key },
   }));
   return Items ?? [];
 }
@@ -315,6 +297,13 @@ describe('role matrix', () => {
     expect((await call({ method: 'GET', caller: stranger })).body).toEqual({ patients: [], nextCursor: null });
   });
 
+  it('a patient whose email is not verified yet sees no record, not even the one with their email', async () => {
+    const own = await createOk({ email: `Unverified.${Date.now()}@Example.com` });
+    const me = { ...patientUser(own.email.toLowerCase()), emailVerified: false };
+    expect((await call({ method: 'GET', caller: me })).body).toEqual({ patients: [], nextCursor: null });
+    expect((await call({ method: 'GET', id: own.id, caller: me })).status).toBe(404);
+  });
+
   it('answers 401 when the authorizer context is missing', async () => {
     const response = await call({ method: 'GET', caller: { userId: 'x', email: 'x@y.z', role: 'superuser' as never } });
     expect(response.status).toBe(401);
@@ -402,11 +391,9 @@ describe('audit trail', () => {
         expect(text).not.toContain(value);
       }
     }
-    // The same records by user and by day.
-    const byUser = await auditRecords(`USER#${clinician.userId}`);
-    expect(byUser.some((r) => r.patientId === patient.id && r.action === 'READ')).toBe(true);
-    const byDay = await auditRecords(`DAY#${new Date().toISOString().slice(0, 10)}`);
-    expect(byDay.filter((r) => r.patientId === patient.id)).toHaveLength(7);
+    // The same items by user: one item per entry, no copies.
+    const byUser = (await auditRecords(`ACTOR#${clinician.userId}`)).filter((r) => r.patientId === patient.id);
+    expect(byUser.map((r) => r.sk)).toEqual(records.filter((r) => r.userId === clinician.userId).map((r) => r.sk));
   });
 
   it('records lists with the ids returned, and invalid requests', async () => {
@@ -414,7 +401,7 @@ describe('audit trail', () => {
     const page = await call({ method: 'GET', query: { limit: '3' }, caller: who });
     await call({ method: 'GET', query: { limit: '0' }, caller: who });
     await call({ method: 'POST', body: { nope: 1 }, caller: who });
-    const records = await auditRecords(`USER#${who.userId}`);
+    const records = await auditRecords(`ACTOR#${who.userId}`);
     expect(records.map((r) => [r.action, r.outcome])).toEqual([['LIST', 'SUCCESS'], ['LIST', 'INVALID'], ['CREATE', 'INVALID']]);
     expect(records[0]!.patientIds).toEqual(page.body.patients.map((p: { id: string }) => p.id));
   });

@@ -31,6 +31,12 @@ const WRONG_VALUES: unknown[] = [
   '1899-12-31', '9999-12-31', 'not-an-email', '@', 'a@', '@b', 'a@b', '12', '+'.repeat(20), Number.MAX_SAFE_INTEGER,
 ];
 
+/** Near misses for the audit filters (patientId, actorId, action, from, to): right shape, wrong value, or the edges. */
+const AUDIT_FILTER_VALUES = [
+  '2026-02-30', '2026-13-01', '0000-01-01', '9999-12-31', '2026-01-01T25:00:00Z', '2026-01-01T00:00:00+99:00', '2026-01-01T00:00:00.123456789Z',
+  '+275760-09-13T00:00:00Z', 'READ', 'read', 'AUDIT_READ', 'EXPORT', '00000000-0000-4000-8000-000000000000', 'ACTOR#x', '~',
+];
+
 const PATIENT_FIELDS = ['firstName', 'lastName', 'email', 'dateOfBirth', 'address', 'phoneNumber', 'gender', 'registeredDate'];
 const ADDRESS_FIELDS = ['street', 'city', 'state', 'zipCode'];
 const TRANSACTION_FIELDS = ['type', 'amount', 'currency', 'description', 'serviceDate'];
@@ -128,7 +134,7 @@ function fuzzQuery(route: RouteDefinition, random: Random): string {
   const parts: string[] = [];
   for (let i = 0, n = 1 + random.int(4); i < n; i++) {
     const name = random.pick(names);
-    const value = random.pick(['-1', '0', '101', '1e3', '1.5', 'abc', '', '9'.repeat(30), 'null']);
+    const value = random.pick(['-1', '0', '101', '1e3', '1.5', 'abc', '', '9'.repeat(30), 'null', ...AUDIT_FILTER_VALUES]);
     const text = random.chance(0.5) ? value : fuzzString(random);
     // Unencoded text is sent as far as HTTP lets a client send it (printable ASCII only).
     parts.push(`${random.chance(0.1) ? pct(fuzzString(random)) : name}=${random.chance(0.1) ? text.replace(/[^\x21-\x7e]/g, (c) => pct(c)) : pct(text)}`);

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { GrpcLedger, type LedgerClient } from '../../../functions/billing/adapters/grpc-ledger';
 import { route } from '../../../functions/billing/handler';
 import type { BillingPorts, LedgerPort } from '../../../functions/billing/ports';
-import type { AuditEntry } from '../../../functions/patients/ports';
+import type { AuditRecord } from '../../../functions/patients/ports';
 import type { PatientRecord } from '../../../functions/patients/domain/patient';
 
 const ID = '3f1c7a8e-2b4d-4c6e-9f0a-1b2c3d4e5f60';
@@ -17,7 +17,7 @@ const patient = (over: Partial<PatientRecord> = {}): PatientRecord => ({
 });
 const unreachable = () => { throw new Error('must not be called'); };
 
-function ports(record: PatientRecord | undefined, ledger: Partial<LedgerPort> = {}, audit: AuditEntry[] = []): BillingPorts {
+function ports(record: PatientRecord | undefined, ledger: Partial<LedgerPort> = {}, audit: AuditRecord[] = []): BillingPorts {
   return {
     patients: { get: async () => record },
     ledger: ledger instanceof GrpcLedger ? ledger : { account: unreachable, record: unreachable, transaction: unreachable, page: unreachable, ...ledger },
@@ -40,14 +40,14 @@ const ACCOUNT = '/api/patients/{id}/billing';
 const body = { type: 'CHARGE', amount: 100, description: 'Visit' };
 
 it('refuses a patient\'s POST with 403 before reading the body or the key, audited DENIED', async () => {
-  const audit: AuditEntry[] = [];
+  const audit: AuditRecord[] = [];
   const response = await route(ports(patient(), {}, audit), event('POST', POST, 'patient', { body: 'not json' }), { awsRequestId: 'x' }).catch((e) => e);
   expect(response.status).toBe(403);
   expect(audit).toEqual([expect.objectContaining({ action: 'CREATE', outcome: 'DENIED', resource: 'BILLING', patientId: ID })]);
 });
 
 it('hides another patient\'s account behind 404, audited DENIED, and shows the own one', async () => {
-  const audit: AuditEntry[] = [];
+  const audit: AuditRecord[] = [];
   const account = async () => ({ accountId: 'a-1', currency: 'USD', balance: 5, totalCharged: 5, totalPaid: 0, totalRefunded: 0, updatedAt: '2026-01-02T00:00:00.000Z' });
   const other = await route(ports(patient(), { account }, audit), event('GET', ACCOUNT, 'patient'), { awsRequestId: 'x' }).catch((e) => e);
   expect(other.status).toBe(404);

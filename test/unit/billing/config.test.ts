@@ -1,17 +1,17 @@
 import { billingConfigFromEnv } from '../../../billing/src/config';
 
 describe('billingConfigFromEnv', () => {
-  it('defaults to 0.0.0.0:9001 with a 10 s drain, and needs only the table', () => {
+  it('defaults to 127.0.0.1:9001 (loopback: only the container opts into 0.0.0.0) with a 10 s drain, and needs only the tables', () => {
     expect(billingConfigFromEnv({ BILLING_ACCOUNTS_TABLE: 'billing-accounts', BILLING_TRANSACTIONS_TABLE: 'billing-transactions' })).toEqual({
-      port: 9001, host: '0.0.0.0', tableName: 'billing-accounts', transactionsTableName: 'billing-transactions', drainTimeoutMs: 10_000,
+      port: 9001, host: '127.0.0.1', tableName: 'billing-accounts', transactionsTableName: 'billing-transactions', drainTimeoutMs: 10_000,
     });
   });
 
   it('reads every variable', () => {
     expect(billingConfigFromEnv({
-      BILLING_ACCOUNTS_TABLE: 't', BILLING_TRANSACTIONS_TABLE: 'tx', BILLING_CURRENCY: 'EUR', BILLING_PORT: '0', BILLING_HOST: '127.0.0.1',
+      BILLING_ACCOUNTS_TABLE: 't', BILLING_TRANSACTIONS_TABLE: 'tx', BILLING_CURRENCY: 'EUR', BILLING_PORT: '0', BILLING_HOST: '0.0.0.0',
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', BILLING_DRAIN_TIMEOUT_MS: '2500',
-    })).toEqual({ port: 0, host: '127.0.0.1', tableName: 't', transactionsTableName: 'tx', currency: 'EUR', dynamoEndpoint: 'http://127.0.0.1:8000', drainTimeoutMs: 2500 });
+    })).toEqual({ port: 0, host: '0.0.0.0', tableName: 't', transactionsTableName: 'tx', currency: 'EUR', dynamoEndpoint: 'http://127.0.0.1:8000', drainTimeoutMs: 2500 });
   });
 
   it('refuses a missing table', () => {

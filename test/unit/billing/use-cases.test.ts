@@ -36,7 +36,7 @@ it('returns the existing account on a repeat', async () => {
 
 it('finds by patient id, and refuses an empty one', async () => {
   const repository = inMemory();
-  const { account } = await openBillingAccount(repository, { patientId: 'p-2', name: '', email: '' });
+  const { account } = await openBillingAccount(repository, { patientId: 'p-2', name: 'Bo', email: 'b@example.test' });
   expect(await findBillingAccount(repository, 'p-2')).toEqual(account);
   expect(await findBillingAccount(repository, 'p-3')).toBeUndefined();
   await expect(findBillingAccount(repository, '')).rejects.toThrow('patientId is required');

@@ -32,8 +32,14 @@ it('a second member starts a rebalance: heartbeat says 27, both rejoin, the foll
   await group.sync(1, a.memberId, [{ memberId: a.memberId, assignment: Buffer.from('a') }]);
   const bJoin = group.join(request('', 5000));
   expect(group.heartbeat(1, a.memberId)).toBe(27);
-  expect(group.canCommit(1, a.memberId)).toBe(27);
+  // As in Kafka: a member of the current generation may commit what it consumed while the group prepares the rebalance.
+  expect(group.state).toBe('PreparingRebalance');
+  expect(group.canCommit(1, a.memberId)).toBe(0);
   const [aAgain, b] = await Promise.all([group.join(request(a.memberId, 5000)), bJoin]);
+  // Between the join and the leader's assignment (Kafka's CompletingRebalance) commits wait.
+  expect(group.state).toBe('AwaitingSync');
+  expect(group.canCommit(2, b.memberId)).toBe(27);
+  expect(group.canCommit(1, a.memberId)).toBe(22);
   expect(aAgain).toMatchObject({ generationId: 2, leader: a.memberId });
   expect(aAgain.members.map((m) => m.memberId).sort()).toEqual([a.memberId, b.memberId].sort());
   expect(b.members).toEqual([]);

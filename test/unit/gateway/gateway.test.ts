@@ -63,6 +63,18 @@ describe('local API gateway', () => {
     expect(tokens.at(-1)).toEqual({ type: 'TOKEN', authorizationToken: 'Bearer good', methodArn: expect.stringMatching(/\/prod\/GET\/api\/patients\/abc-123$/) });
   });
 
+  it('refuses a Host that is not this machine (DNS rebinding), and answers localhost and 127.0.0.1', async () => {
+    const { request } = await import('node:http');
+    const statusFor = (host: string) => new Promise<number>((resolve, reject) => {
+      const req = request(`${base}/health`, { headers: { Host: host } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(await statusFor('evil.example:4000')).toBe(403);
+    expect(await statusFor('127.0.0.1.nip.io')).toBe(403);
+    for (const host of ['localhost:4000', '127.0.0.1:4000', '127.0.0.1', '[::1]:4000']) expect(await statusFor(host)).toBe(200);
+  });
+
   it('passes a JSON body through as text', async () => {
     await fetch(`${base}/api/auth/login`, { method: 'POST', body: '{"a":1}', headers: { 'Content-Type': 'application/json' } });
     expect(seen.at(-1)!.body).toBe('{"a":1}');

@@ -1,19 +1,17 @@
 /** Domain rules: the role matrix, ETags and If-Match, search terms and the one-entry-per-patient rule. */
-import { mayPerform, seesOnlyOwnRecord, type PatientAction } from '../../../functions/patients/domain/access';
+import { mayPerform, PATIENT_ACTIONS, seesOnlyOwnRecord, type PatientAction } from '../../../functions/patients/domain/access';
 import {
-  emailKey, expectedVersions, fingerprintOf, isPatientId, matchesSearch, newPatient, replacedPatient, stateKey, toPublic, type PatientRecord,
+  emailKey, expectedVersions, fingerprintOf, isPatientId, matchesSearch, newPatient, replacedPatient, stateKey, toPublic, versionsOf, type PatientRecord,
 } from '../../../functions/patients/domain/patient';
-import { isRepresentativeEntry, searchItems, patientItem, fromPatientItem } from '../../../functions/patients/adapters/patient-items';
-
-const ACTIONS: PatientAction[] = ['LIST', 'READ', 'CREATE', 'UPDATE', 'DELETE'];
+import { isRepresentativeEntry, searchItems, patientItem, fromPatientItem, versionItem } from '../../../functions/patients/adapters/patient-items';
 
 describe('role matrix', () => {
   it.each([
-    ['admin', ['LIST', 'READ', 'CREATE', 'UPDATE', 'DELETE']],
-    ['clinician', ['LIST', 'READ', 'CREATE', 'UPDATE']],
-    ['patient', ['LIST', 'READ']],
+    ['admin', ['LIST', 'READ', 'CREATE', 'UPDATE', 'DELETE', 'HISTORY', 'AUDIT_READ']],
+    ['clinician', ['LIST', 'READ', 'CREATE', 'UPDATE', 'HISTORY']],
+    ['patient', ['LIST', 'READ', 'HISTORY', 'AUDIT_READ']],
   ] as const)('%s may do exactly %j', (role, allowed) => {
-    expect(ACTIONS.filter((action) => mayPerform(role, action))).toEqual(allowed);
+    expect(PATIENT_ACTIONS.filter((action: PatientAction) => mayPerform(role, action))).toEqual(allowed);
   });
 
   it('only the patient role is restricted to its own record', () => {
@@ -71,6 +69,27 @@ describe('patient lifecycle values', () => {
     const item = patientItem(p);
     expect(item).toMatchObject({ pk: `PATIENT#${p.id}`, sk: 'PATIENT', gsi1pk: 'PATIENTS', gsi2pk: 'STATE#CA', emailLower: 'ada@example.com' });
     expect(fromPatientItem(item)).toEqual(p);
+  });
+
+  it('a stored state: sorted by version, then by what made it; no index keys; reads back as the record', () => {
+    const p = { ...newPatient(input, '3f1c7a8e-2b4d-4c6e-9f0a-1b2c3d4e5f60', now), version: 12 };
+    const keys = (['WRITTEN', 'BILLING', 'DELETED'] as const).map((revision) => versionItem(p, revision).sk);
+    expect(keys).toEqual(['VERSION#0000000012#0', 'VERSION#0000000012#1', 'VERSION#0000000012#2']);
+    expect([...keys].sort()).toEqual(keys);
+    expect(String(versionItem({ ...p, version: 9 }, 'DELETED').sk) < String(versionItem(p, 'WRITTEN').sk)).toBe(true);
+    const item = versionItem({ ...p, deletedAt: now.toISOString() }, 'DELETED');
+    expect(item).toMatchObject({ pk: `PATIENT#${p.id}`, entity: 'VERSION', revision: 'DELETED', deletedAt: now.toISOString() });
+    expect(Object.keys(item).filter((k) => k.startsWith('gsi') || k === 'emailLower')).toEqual([]);
+    expect(fromPatientItem(versionItem(p, 'WRITTEN'))).toEqual(p);
+  });
+
+  it('versions as clients see them: one per version, its last state before any deletion, newest first', () => {
+    const v1 = newPatient(input, 'id-1', now);
+    const v1Active = { ...v1, billingStatus: 'ACTIVE' as const, billingAccountId: 'acc' };
+    const v2 = { ...v1Active, version: 2, firstName: 'Two' };
+    const v2Deleted = { ...v2, deletedAt: now.toISOString() };
+    expect(versionsOf([v2Deleted, v2, v1Active, v1])).toEqual([v2, v1Active]);
+    expect(versionsOf([])).toEqual([]);
   });
 
   it('normalises keys: email lowercased, state uppercased and trimmed; ids are UUIDs', () => {

@@ -3,19 +3,19 @@
  * audited, and a result is never returned when its audit record cannot be written (fail closed).
  */
 import type { Caller } from '../../../functions/commons/caller';
-import type { AuditEntry, PatientPorts } from '../../../functions/patients/ports';
+import type { AuditRecord, PatientPorts } from '../../../functions/patients/ports';
 import { createPatient, deletePatient, getPatient, listPatients, updatePatient } from '../../../functions/patients/use-cases';
 import { outcomeOf } from '../../../functions/patients/use-cases/audited';
 import { PatientError } from '../../../functions/patients/domain/errors';
 
 const unreachable = () => { throw new Error('must not be called'); };
 
-function portsWith(audit: AuditEntry[], failAudit = false): PatientPorts {
+function portsWith(audit: AuditRecord[], failAudit = false): PatientPorts {
   const repo = { get: async () => undefined, getByEmail: async () => undefined, page: async () => ({ patients: [], nextKey: null }),
-    create: unreachable, replace: unreachable, softDelete: unreachable, activateBilling: unreachable };
+    create: unreachable, replace: unreachable, softDelete: unreachable, activateBilling: unreachable, history: unreachable, version: unreachable };
   return {
     patients: repo,
-    audit: { append: async (entry) => { if (failAudit) throw new Error('audit down'); audit.push(entry); } },
+    audit: { append: async (entry) => { if (failAudit) throw new Error('audit down'); audit.push(entry); }, page: unreachable },
     billing: { openAccount: unreachable },
     cursors: { encode: async () => 'c', decode: async () => undefined },
     idempotency: { begin: unreachable, complete: unreachable, release: unreachable },
@@ -34,7 +34,7 @@ describe('role checks come first and are audited as DENIED', () => {
     ['patient', 'DELETE', (p: PatientPorts, c: ReturnType<typeof ctx>) => deletePatient(p, c, ID)],
     ['clinician', 'DELETE', (p: PatientPorts, c: ReturnType<typeof ctx>) => deletePatient(p, c, ID)],
   ] as const)('%s %s → FORBIDDEN without reading the body', async (role, action, run) => {
-    const audit: AuditEntry[] = [];
+    const audit: AuditRecord[] = [];
     await expect(run(portsWith(audit), ctx(role))).rejects.toMatchObject({ kind: 'FORBIDDEN' });
     expect(audit).toEqual([expect.objectContaining({ action, outcome: 'DENIED', role, userId: `u-${role}`, requestId: 'req-1' })]);
   });
@@ -42,7 +42,7 @@ describe('role checks come first and are audited as DENIED', () => {
 
 describe('audit', () => {
   it('records not-found reads and invalid list queries', async () => {
-    const audit: AuditEntry[] = [];
+    const audit: AuditRecord[] = [];
     await expect(getPatient(portsWith(audit), ctx('admin'), ID)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
     await expect(listPatients(portsWith(audit), ctx('admin'), { limit: '0' })).rejects.toMatchObject({ kind: 'INVALID_QUERY' });
     await expect(listPatients(portsWith(audit), ctx('admin'), { cursor: 'forged' })).rejects.toMatchObject({ kind: 'INVALID_QUERY' });
