@@ -18,13 +18,14 @@ import auth from './modules/auth';
 import patients from './modules/patients';
 import billing from './modules/billing';
 import events from './modules/events';
+import ledger from './modules/ledger';
 
 export interface BenchModule {
   name: string;
   run(ctx: BenchContext): Promise<ModuleReport>;
 }
 
-const MODULES: BenchModule[] = [bundles, startup, auth, patients, billing, events];
+const MODULES: BenchModule[] = [bundles, startup, auth, patients, billing, events, ledger];
 
 interface Section { module: string; rows: Row[]; notes: string[]; skipped?: string; seconds: number }
 

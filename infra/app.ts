@@ -41,7 +41,7 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   // Billing on Fargate, unless the profile names a billing server running elsewhere.
   const billing = config.externalBillingAddress ? undefined : new BillingStack(app, `${prefix}-Billing`, {
     ...props, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup,
-    table: stateful.tables['billing-accounts'], key: stateful.key, tlsIdentity: stateful.billingTls!.secret, tlsAuthority: stateful.billingTls!.authorityCertificate,
+    table: stateful.tables['billing-accounts'], transactionsTable: stateful.tables['billing-transactions'], key: stateful.key, tlsIdentity: stateful.billingTls!.secret, tlsAuthority: stateful.billingTls!.authorityCertificate,
   });
   const api = new ApiStack(app, `${prefix}-Api`, {
     ...props, key: stateful.key, tables: stateful.tables, signingKeys: stateful.signingKeys, publicJwks: stateful.publicJwks,
@@ -61,13 +61,14 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   }
   if (!config.kafkaEventSourceMapping) {
     new CfnOutput(api, 'AnalyticsConsumerFunction', {
-      value: api.functions['analytics-consumer']!.functionName, description: 'Fed from topic patient by npm run localstack:sidecars (no Kafka event source mapping here)',
+      value: api.functions['analytics-consumer']!.functionName, description: 'Fed from topics patient and billing by npm run localstack:sidecars (no Kafka event source mapping here)',
     });
   }
   if (billing) new CfnOutput(billing, 'BillingServiceName', { value: billing.service.serviceName });
   else {
     new CfnOutput(api, 'BillingAddress', { value: config.externalBillingAddress!, description: 'The billing server the functions call (runs outside this deployment)' });
     new CfnOutput(stateful, 'BillingAccountsTable', { value: stateful.tables['billing-accounts'].tableName, description: 'Table for the billing server run outside (BILLING_ACCOUNTS_TABLE)' });
+    new CfnOutput(stateful, 'BillingTransactionsTable', { value: stateful.tables['billing-transactions'].tableName, description: 'Ledger table for the billing server run outside (BILLING_TRANSACTIONS_TABLE)' });
   }
 
   const deployment = { config, network, stateful, messaging, billing, api, observability };

@@ -90,7 +90,7 @@ export const LOCALSTACK_COVERAGE: Readonly<Record<LocalStackProfile, Coverage>> 
     without: [
       { lacks: 'Lambda-backed custom resources', instead: 'npm run deploy:localstack calls the same handlers (signing keys, topic, first admin) through the SDK', source: 'noCustomResources' },
       { lacks: 'Lambda authorizers', instead: 'the guarded functions make the authorizer\'s decision themselves (REQUIRE_TOKEN_IN_FUNCTION)', source: 'noAuthorizer' },
-      { lacks: 'Kafka event source mappings', instead: 'the sidecars\' poller reads topic patient and invokes the analytics consumer through LocalStack\'s Lambda API', source: 'esmCommunity' },
+      { lacks: 'Kafka event source mappings', instead: 'the sidecars\' pollers read topics patient and billing and invoke the analytics consumer through LocalStack\'s Lambda API', source: 'esmCommunity' },
       NO_MSK, NO_CLOUD_MAP, NO_DASHBOARD,
     ],
   },

@@ -150,6 +150,10 @@ export async function ensureTables(client: DynamoDBClient, prefix = ''): Promise
     const existing = await describe(client, tableName);
     if (existing) {
       await addMissingIndexes(client, def, existing);
+      // A data folder from before a table gained its stream: switch it on, as CloudFormation would.
+      if (def.stream && !existing.StreamSpecification?.StreamEnabled) {
+        await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } }));
+      }
       continue;
     }
     await client.send(new CreateTableCommand(createTableInput(def, tableName)));

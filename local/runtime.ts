@@ -17,7 +17,7 @@ import { startStreamPoller } from './pollers/stream-poller';
 import { startKafkaPoller } from './pollers/kafka-poller';
 import { dashboardPage } from './dashboard';
 import { mailboxPage } from './mailbox';
-import { ANALYTICS_EVENT_SOURCE } from '../functions/analytics/event-source';
+import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../functions/analytics/event-source';
 import { TOKEN_CHECK_VARIABLE } from '../infra/definitions/routes';
 import { CORS_ORIGINS_VARIABLE, corsOrigins } from '../infra/definitions/cors';
 import { Kafka, logLevel } from 'kafkajs';
@@ -96,7 +96,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const broker = await step(`Kafka broker on :${ports.kafka}`, () =>
       startBroker({ port: ports.kafka, dataDir: join(dataDir, 'kafka') }));
     stoppers.push({ name: 'kafka', stop: broker.stop });
-    await step(`topic ${ANALYTICS_EVENT_SOURCE.topic}`, () => ensureTopic(`127.0.0.1:${broker.port}`));
+    await step(`topics ${ANALYTICS_EVENT_SOURCE.topic}, ${BILLING_EVENT_SOURCE.topic}`, () => ensureTopic(`127.0.0.1:${broker.port}`));
 
     const env = functionEnvironment({ dynamoEndpoint: dynamo.endpoint, tableNames, ports, keys, dataDir });
     Object.assign(process.env, env);
@@ -125,13 +125,23 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       }));
       stoppers.push({ name: `stream-poller (${reader})`, stop: poller.stop });
     }
+    // The billing tables' streams are billing's outbox: one reader publishes both to topic "billing".
+    for (const table of ['billing-accounts', 'billing-transactions'] as const) {
+      const poller = await step(`${table} stream → billing-publisher`, async () => startStreamPoller({
+        endpoint: dynamo.endpoint, tableName: tableNames[table], handler: functionSet['billing-publisher'] as never,
+        dataDir: join(dataDir, 'pollers', 'billing-publisher'),
+      }));
+      stoppers.push({ name: `stream-poller (${table})`, stop: poller.stop });
+    }
 
-    const kafkaPoller = await step('topic patient → analytics', async () => startKafkaPoller({
-      brokers: [`127.0.0.1:${broker.port}`], topic: ANALYTICS_EVENT_SOURCE.topic, groupId: ANALYTICS_EVENT_SOURCE.groupId,
-      handler: functionSet['analytics-consumer'] as never,
-      batchSize: ANALYTICS_EVENT_SOURCE.batchSize, batchWindowMs: ANALYTICS_EVENT_SOURCE.batchWindowMs,
-    }));
-    stoppers.push({ name: 'kafka-poller', stop: kafkaPoller.stop });
+    // One event source mapping per topic, as on AWS, both into the analytics consumer.
+    for (const source of [ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE]) {
+      const kafkaPoller = await step(`topic ${source.topic} → analytics`, async () => startKafkaPoller({
+        brokers: [`127.0.0.1:${broker.port}`], topic: source.topic, groupId: source.groupId,
+        handler: functionSet['analytics-consumer'] as never, batchSize: source.batchSize, batchWindowMs: source.batchWindowMs,
+      }));
+      stoppers.push({ name: `kafka-poller (${source.topic})`, stop: kafkaPoller.stop });
+    }
 
     // REQUIRE_TOKEN_IN_FUNCTION=true: the LocalStack community shape, no authorizer in the gateway.
     const tokenInFunctions = process.env[TOKEN_CHECK_VARIABLE] === 'true';
@@ -197,12 +207,12 @@ function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys, dataDir 
   return env;
 }
 
-/** Creates topic "patient" as the deployment does (CDK custom resource), rather than relying on auto-creation. */
+/** Creates topics "patient" and "billing" as the deployment does (CDK custom resource), rather than relying on auto-creation. */
 async function ensureTopic(broker: string): Promise<void> {
   const admin = new Kafka({ clientId: 'local-runtime', brokers: [broker], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic: ANALYTICS_EVENT_SOURCE.topic, numPartitions: ANALYTICS_EVENT_SOURCE.partitions }] });
+    await admin.createTopics({ topics: [ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE].map((s) => ({ topic: s.topic, numPartitions: s.partitions })) });
   } finally {
     await admin.disconnect();
   }

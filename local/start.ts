@@ -51,7 +51,7 @@ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
   API          ${urls.api}          (health: ${urls.api}/health, OpenAPI: ${urls.api}/api-docs)
   Dashboard    ${urls.dashboard}
   DynamoDB     ${urls.dynamodb}
-  Kafka        ${urls.kafka}  (topic "patient")
+  Kafka        ${urls.kafka}  (topics "patient", "billing")
   Billing gRPC ${urls.billing}
 Demo login (local only): testuser@test.com / password123 (admin)
   curl -s -X POST ${urls.api}/api/auth/login -H 'Content-Type: application/json' \\

@@ -5,7 +5,7 @@
  *   - once `npm run deploy:localstack` has written its outputs: the billing gRPC server on 0.0.0.0:9001
  *     (the profiles' default `billingAddress`) on LocalStack's billing-accounts table; and, where the plan
  *     has no Kafka event source mapping (output AnalyticsConsumerFunction), the feed that stands in for
- *     it: the local Kafka poller on topic patient, invoking that function through LocalStack's Lambda API.
+ *     it: the local Kafka pollers on topics patient and billing, invoking that function through LocalStack's Lambda API.
  * Start it before the deploy: the deploy creates the topic. Ctrl-C stops everything.
  *   npm run localstack:sidecars
  * Settings: KAFKA_PORT, KAFKA_ADVERTISED_HOST, KAFKA_DATA_DIR (.data/localstack/kafka), BILLING_PORT, LOCALSTACK_ENDPOINT (http://localhost:4566),
@@ -19,7 +19,7 @@ import { startBroker } from '../local/broker';
 import { startKafkaPoller } from '../local/pollers/kafka-poller';
 import { portOf } from '../local/ports';
 import { startBilling } from '../local/runtime';
-import { ANALYTICS_EVENT_SOURCE } from '../functions/analytics/event-source';
+import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../functions/analytics/event-source';
 import { tableEnvVar } from '../infra/definitions/tables';
 import { SIDECAR_HOST } from '../infra/profiles';
 import { assertResolvesHere } from './host-names';
@@ -68,20 +68,26 @@ async function main(): Promise<void> {
   while (!(outputs = deployedSince(started))) await new Promise((r) => setTimeout(r, 1000));
 
   const table = outputValue(outputs, 'BillingAccountsTable');
-  if (table) {
-    const billing = await startBilling(portOf('billing'), { [tableEnvVar('billing-accounts')]: table, DYNAMODB_ENDPOINT: endpoint, BILLING_HOST: '0.0.0.0', ...aws }, false);
+  const ledger = outputValue(outputs, 'BillingTransactionsTable');
+  if (table && ledger) {
+    const billing = await startBilling(portOf('billing'), {
+      [tableEnvVar('billing-accounts')]: table, [tableEnvVar('billing-transactions')]: ledger, DYNAMODB_ENDPOINT: endpoint, BILLING_HOST: '0.0.0.0', ...aws,
+    }, false);
     stops.push(billing.stop);
-    console.log(`Billing gRPC on 0.0.0.0:${portOf('billing')}, table ${table} at ${endpoint}.`);
+    console.log(`Billing gRPC on 0.0.0.0:${portOf('billing')}, tables ${table} and ${ledger} at ${endpoint}.`);
   }
   const consumer = outputValue(outputs, 'AnalyticsConsumerFunction');
   if (consumer) {
-    const feed = await startKafkaPoller({
-      brokers: [`127.0.0.1:${broker.port}`], topic: ANALYTICS_EVENT_SOURCE.topic, groupId: ANALYTICS_EVENT_SOURCE.groupId, handler: invoker(consumer),
-      batchSize: ANALYTICS_EVENT_SOURCE.batchSize, batchWindowMs: ANALYTICS_EVENT_SOURCE.batchWindowMs,
-      log: (message, details) => console.warn(JSON.stringify({ source: 'analytics-feed', message, ...details })),
-    });
-    stops.push(feed.stop);
-    console.log(`Topic ${ANALYTICS_EVENT_SOURCE.topic} → ${consumer} (this plan has no Kafka event source mapping).`);
+    // One poller per topic, each with its consumer group, as the two event source mappings would be.
+    for (const source of [ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE]) {
+      const feed = await startKafkaPoller({
+        brokers: [`127.0.0.1:${broker.port}`], topic: source.topic, groupId: source.groupId, handler: invoker(consumer),
+        batchSize: source.batchSize, batchWindowMs: source.batchWindowMs,
+        log: (message, details) => console.warn(JSON.stringify({ source: 'analytics-feed', topic: source.topic, message, ...details })),
+      });
+      stops.push(feed.stop);
+      console.log(`Topic ${source.topic} → ${consumer} (this plan has no Kafka event source mapping).`);
+    }
   }
   console.log('Ctrl-C stops them.');
 }

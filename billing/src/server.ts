@@ -8,6 +8,10 @@ import { BillingServiceService } from '../../proto/gen/billing_service';
 import { HealthService } from '../../proto/gen/grpc/health/v1/health';
 import { billingDynamoClient, DynamoAccountRepository } from './adapters/dynamo-account-repository';
 import { billingService } from './adapters/grpc-billing-service';
+import { ledgerService } from './adapters/grpc-ledger-service';
+import { DynamoLedgerRepository } from './adapters/dynamo-ledger-repository';
+import type { LedgerRepository } from './domain/ledger-repository';
+import { Ledger } from './use-cases/ledger';
 import { HealthStatus } from './adapters/health-service';
 import type { AccountRepository } from './domain/account-repository';
 import type { TlsIdentity } from './tls-certificate';
@@ -19,6 +23,10 @@ export interface BillingServerOptions {
   /** Defaults to 127.0.0.1; the container listens on 0.0.0.0 (BILLING_HOST in its Dockerfile and task). */
   host?: string;
   tableName: string;
+  /** The ledger's table (transactions and idempotency keys). */
+  transactionsTableName: string;
+  /** ISO 4217 currency of every account; default USD. */
+  currency?: string;
   /** DynamoDB Local's URL; unset on AWS. */
   dynamoEndpoint?: string;
   /** How long stop() lets in-flight calls finish before cutting them off. Default 10 s (ECS waits 30 s before SIGKILL). */
@@ -27,7 +35,11 @@ export interface BillingServerOptions {
   tls?: TlsIdentity;
   /** Replaces the DynamoDB repository (tests wrap the real one to hold a call in flight). */
   accounts?: (real: AccountRepository) => AccountRepository;
+  /** Replaces the ledger's DynamoDB repository (tests wrap the real one, e.g. to stop the process mid-write). */
+  ledger?: (real: LedgerRepository) => LedgerRepository;
 }
+
+export const DEFAULT_CURRENCY = 'USD';
 
 export interface BillingServer {
   port: number;
@@ -45,12 +57,15 @@ export async function startBillingServer(options: BillingServerOptions): Promise
   const host = options.host ?? '127.0.0.1';
   const drainTimeoutMs = options.drainTimeoutMs ?? 10_000;
   const dynamo = billingDynamoClient(options.dynamoEndpoint);
-  const real = new DynamoAccountRepository(dynamo, options.tableName);
+  const currency = options.currency ?? DEFAULT_CURRENCY;
+  const real = new DynamoAccountRepository(dynamo, options.tableName, currency);
   const accounts = options.accounts ? options.accounts(real) : real;
+  const ledgerRepository = new DynamoLedgerRepository(dynamo, { accounts: options.tableName, transactions: options.transactionsTableName }, currency);
+  const ledger = new Ledger(options.ledger ? options.ledger(ledgerRepository) : ledgerRepository);
   const health = new HealthStatus([BillingServiceService.createBillingAccount.path.split('/')[1]!]);
 
   const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
-  server.addService(BillingServiceService, billingService(accounts));
+  server.addService(BillingServiceService, { ...billingService(accounts), ...ledgerService(ledger) });
   server.addService(HealthService, health.service());
 
   let port: number;

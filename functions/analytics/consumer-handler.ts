@@ -1,27 +1,43 @@
 /**
- * Consumes topic "patient" (an MSK or self-managed Kafka event source mapping; locally the Kafka poller) into the aggregates,
- * exactly once per event id, and emits CloudWatch metrics in Embedded Metric Format.
+ * Consumes topics "patient" and "billing" (one Kafka event source mapping each; locally the Kafka pollers)
+ * into the aggregates, exactly once per event id, and emits CloudWatch metrics in Embedded Metric Format.
  * A thrown error fails the batch, which the event source retries whole (at-least-once in, exactly-once counted).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { MSKEvent } from 'aws-lambda';
+import type { MSKEvent, MSKRecord } from 'aws-lambda';
+import { BillingEvent } from '../../proto/gen/billing_event';
 import { PatientEvent } from '../../proto/gen/patient_event';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
 import { logger } from '../commons/logger';
 import { ageBand } from './aggregates';
 import { AggregateStore } from './aggregate-store';
+import { billingFiguresOf } from './billing-aggregates';
+import { BILLING_EVENT_SOURCE } from './event-source';
 
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'PatientManagement', serviceName: 'analytics' });
 let store: AggregateStore | undefined;
 
-function decode(event: MSKEvent): PatientEvent[] {
-  const decoded: PatientEvent[] = [];
+interface Decoded { patient: PatientEvent[]; billing: BillingEvent[] }
+
+function decodeRecord(record: MSKRecord, decoded: Decoded): void {
+  const value = Buffer.from(record.value, 'base64');
+  if (record.topic === BILLING_EVENT_SOURCE.topic) {
+    const billingEvent = BillingEvent.decode(value);
+    if (!billingEvent.eventId) throw new Error('no event id');
+    decoded.billing.push(billingEvent);
+  } else {
+    const patientEvent = PatientEvent.decode(value);
+    if (!patientEvent.eventId) throw new Error('no event id');
+    decoded.patient.push(patientEvent);
+  }
+}
+
+function decode(event: MSKEvent): Decoded {
+  const decoded: Decoded = { patient: [], billing: [] };
   for (const records of Object.values(event.records)) {
     for (const record of records) {
       try {
-        const patientEvent = PatientEvent.decode(Buffer.from(record.value, 'base64'));
-        if (!patientEvent.eventId) throw new Error('no event id');
-        decoded.push(patientEvent);
+        decodeRecord(record, decoded);
       } catch (error) {
         // A record no consumer can read must not block the partition forever: skip it, loudly.
         logger.error('Undecodable record skipped', { topic: record.topic, partition: record.partition, offset: record.offset, errorName: (error as Error).name });
@@ -31,7 +47,7 @@ function decode(event: MSKEvent): PatientEvent[] {
   return decoded;
 }
 
-function emitMetrics(applied: PatientEvent[]): void {
+function emitPatientMetrics(applied: PatientEvent[]): void {
   const now = new Date();
   const byDimension = new Map<string, number>();
   let registered = 0;
@@ -50,17 +66,48 @@ function emitMetrics(applied: PatientEvent[]): void {
   metrics.addMetric('EventsProcessed', MetricUnit.Count, applied.length);
   for (const [key, value] of byDimension) {
     const [metric, dimension, dimensionValue] = key.split('|') as [string, string, string];
-    const single = metrics.singleMetric();
-    single.addDimension(dimension, dimensionValue);
-    single.addMetric(metric, MetricUnit.Count, value);
+    single(metric, value, { [dimension]: dimensionValue });
   }
-  metrics.publishStoredMetrics();
+}
+
+function single(metric: string, value: number, dimensions: Record<string, string>): void {
+  const one = metrics.singleMetric();
+  for (const [name, dimensionValue] of Object.entries(dimensions)) one.addDimension(name, dimensionValue);
+  one.addMetric(metric, MetricUnit.Count, value);
+}
+
+const BILLING_METRIC: Record<string, string> = { CHARGE: 'BillingCharged', PAYMENT: 'BillingPaid', REFUND: 'BillingRefunded' };
+
+/** Flows per currency (minor units) and, after them, what is outstanding in each currency (a gauge for the dashboard). */
+async function emitBillingMetrics(applied: BillingEvent[], current: AggregateStore): Promise<void> {
+  const sums = new Map<string, number>();
+  let opened = 0;
+  for (const e of applied) {
+    if (e.eventType === 'ACCOUNT_OPENED') opened++;
+    const metric = e.eventType === 'TRANSACTION_RECORDED' ? BILLING_METRIC[e.transactionType] : undefined;
+    if (metric && e.currency) sums.set(`${metric}|${e.currency}`, (sums.get(`${metric}|${e.currency}`) ?? 0) + e.amount);
+  }
+  if (opened) metrics.addMetric('BillingAccountsOpened', MetricUnit.Count, opened);
+  metrics.addMetric('BillingEventsProcessed', MetricUnit.Count, applied.length);
+  for (const [key, value] of sums) {
+    const [metric, currency] = key.split('|') as [string, string];
+    single(metric, value, { Currency: currency });
+  }
+  if (sums.size > 0) {
+    const stored = await current.read();
+    for (const [currency, figures] of Object.entries(billingFiguresOf(stored.billing, []).currencies)) single('BillingOutstanding', figures.outstanding, { Currency: currency });
+  }
 }
 
 export async function handler(event: MSKEvent): Promise<void> {
   store ??= new AggregateStore(dynamoClient(), tableName('analytics'));
-  const events = decode(event);
-  const applied = await store.apply(events);
-  logger.info('Batch counted', { received: events.length, applied: applied.length, duplicates: events.length - applied.length });
-  if (applied.length > 0) emitMetrics(applied);
+  const decoded = decode(event);
+  const appliedPatients = decoded.patient.length ? await store.apply(decoded.patient) : [];
+  const appliedBilling = decoded.billing.length ? await store.applyBilling(decoded.billing) : [];
+  const received = decoded.patient.length + decoded.billing.length;
+  const applied = appliedPatients.length + appliedBilling.length;
+  logger.info('Batch counted', { received, applied, duplicates: received - applied });
+  if (appliedPatients.length > 0) emitPatientMetrics(appliedPatients);
+  if (appliedBilling.length > 0) await emitBillingMetrics(appliedBilling, store);
+  if (applied > 0) metrics.publishStoredMetrics();
 }

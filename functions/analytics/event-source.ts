@@ -12,3 +12,14 @@ export const ANALYTICS_EVENT_SOURCE = {
   /** Partitions of the topic, where the project creates it (locally, and on a provisioned cluster). */
   partitions: 3,
 } as const;
+
+/**
+ * The analytics consumer's second event source mapping: topic "billing" (key: patient id, value
+ * billing.events.BillingEvent). Its own consumer group: a Kafka event source mapping reads one topic, and
+ * two mappings must not share a group.
+ */
+export const BILLING_EVENT_SOURCE = {
+  ...ANALYTICS_EVENT_SOURCE,
+  topic: 'billing',
+  groupId: 'analytics-consumer-billing',
+} as const;

@@ -59,6 +59,8 @@ export interface PatientRepository {
 /** One audited request: who, what, on which record, how it ended. Ids and outcomes only, never field values. */
 export interface AuditRecord {
   action: PatientAction;
+  /** What was acted on when not the patient record itself: its billing account and transactions. */
+  resource?: 'BILLING';
   outcome: AuditOutcome;
   userId: string;
   role: string;

@@ -32,7 +32,7 @@ function operation(route: RouteDefinition, schemas: Record<string, z.ZodType>): 
   const parameters = [
     ...pathParams,
     ...(route.query ?? []).map((p) => ({ name: p.name, in: 'query', required: false, description: p.description, schema: p.schema })),
-    ...(route.headers ?? []).map((p) => ({ name: p.name, in: 'header', required: false, description: p.description, schema: p.schema })),
+    ...(route.headers ?? []).map((p) => ({ name: p.name, in: 'header', required: p.required ?? false, description: p.description, schema: p.schema })),
   ];
   const headersOf = (status: number) => {
     const list = route.responseHeaders?.[status];
@@ -104,7 +104,7 @@ export function buildOpenApi(routes: RouteDefinition[], schemas: Record<string, 
       description: 'Patient records, billing accounts and analytics. Errors are RFC 9457 problem details. Bodies over 64 KiB → 413; unknown fields → 400.',
     },
     servers: [{ url: '/' }],
-    tags: [{ name: 'auth' }, { name: 'users' }, { name: 'patients' }, { name: 'analytics' }, { name: 'platform' }],
+    tags: [{ name: 'auth' }, { name: 'users' }, { name: 'patients' }, { name: 'billing' }, { name: 'analytics' }, { name: 'platform' }],
     paths,
     components: {
       schemas: components,

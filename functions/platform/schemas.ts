@@ -9,6 +9,7 @@ import {
 } from '../auth/schemas';
 import { AuditEntry, AuditPage, Patient, PatientHistory, PatientInput, PatientPage } from '../patients/schemas';
 import { Analytics } from '../analytics/schemas';
+import { BillingAccount, Transaction, TransactionInput, TransactionPage } from '../billing/schemas';
 
 export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -20,5 +21,6 @@ export const schemaRegistry: Record<string, z.ZodType> = {
   SignupRequest, LoginRequest, PasswordChangeRequest, RefreshRequest, User, TokenPair, TokenInfo, Jwks, VerifyEmailRequest, VerificationCodeRequest,
   ManagedUser, UserPage, UserPatch, SessionList,
   PatientInput, Patient, PatientPage, PatientHistory, AuditEntry, AuditPage,
+  BillingAccount, TransactionInput, Transaction, TransactionPage,
   Analytics,
 };

@@ -27,7 +27,7 @@ export interface DeployTimeResourceProps extends Omit<ServiceFunctionProps, 'def
   properties: Record<string, string>;
   /** What the handler reads from its environment, besides the properties. */
   environment?: Record<string, string>;
-  /** Grants the handler's function what it touches (custom resource only). */
+  /** Grants the handler's function what it touches (custom resource only; not called when an earlier resource made the handler). */
   grant?: (fn: ServiceFunction) => void;
 }
 
@@ -47,15 +47,19 @@ export class DeployTimeResource extends Construct {
       return;
     }
     const stack = Stack.of(this);
-    const handler = new ServiceFunction(stack, ids.handler, {
-      ...functionProps, environment,
-      definition: { name: name as FunctionName, entry, handler: 'handler', description: `${description} (CloudFormation custom resource)`, tables: {} },
-    });
-    grant?.(handler);
+    // Another resource of the same handler (a second topic) shares its function and Provider: one service token.
+    const shared = stack.node.tryFindChild(ids.provider);
+    let provider: Provider;
+    if (shared instanceof Provider) provider = shared;
+    else {
+      const handler = new ServiceFunction(stack, ids.handler, {
+        ...functionProps, environment,
+        definition: { name: name as FunctionName, entry, handler: 'handler', description: `${description} (CloudFormation custom resource)`, tables: {} },
+      });
+      grant?.(handler);
+      provider = new Provider(stack, ids.provider, { onEventHandler: handler.fn });
+    }
     // 'Default': the resource keeps the logical id it had before this construct (the construct's id).
-    this.resource = new CustomResource(this, 'Default', {
-      serviceToken: new Provider(stack, ids.provider, { onEventHandler: handler.fn }).serviceToken,
-      properties,
-    });
+    this.resource = new CustomResource(this, 'Default', { serviceToken: provider.serviceToken, properties });
   }
 }

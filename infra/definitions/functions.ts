@@ -36,7 +36,9 @@ export type FunctionName =
   | 'analytics-query'
   | 'analytics-consumer'
   | 'publisher'
-  | 'pending-billing';
+  | 'pending-billing'
+  | 'billing-api'
+  | 'billing-publisher';
 
 export interface FunctionDefinition {
   name: FunctionName;
@@ -99,5 +101,17 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     name: 'pending-billing', entry: 'functions/publisher/pending-billing-handler.ts', handler: 'handler',
     description: 'Patients table stream: opens the billing account of every PENDING patient (idempotent)',
     tables: { patients: 'WRITE_ITEMS' }, memorySize: 256, timeoutSeconds: 60,
+  },
+  'billing-api': {
+    name: 'billing-api', entry: 'functions/billing/handler.ts', handler: 'handler',
+    description: 'A patient\'s billing account and ledger (calls the billing service over gRPC; billing writes its own data)',
+    // The patient record decides who may see the account; every access is audited.
+    tables: { patients: 'GET_ITEMS', audit: 'APPEND' }, memorySize: 512,
+  },
+  'billing-publisher': {
+    name: 'billing-publisher', entry: 'functions/publisher/billing-handler.ts', handler: 'handler',
+    description: 'Billing tables\' streams to topic "billing" (transactional outbox: ACCOUNT_OPENED, TRANSACTION_RECORDED)',
+    // It reads only the billing tables' streams (granted by its event sources), no table items.
+    tables: {}, timeoutSeconds: 60,
   },
 };

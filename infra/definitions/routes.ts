@@ -14,7 +14,7 @@ export interface RouteDefinition {
   /** True when the Lambda TOKEN authorizer must allow the request first. */
   authorized: boolean;
   summary: string;
-  tag: 'auth' | 'users' | 'patients' | 'analytics' | 'platform';
+  tag: 'auth' | 'users' | 'patients' | 'billing' | 'analytics' | 'platform';
   /** Names of schemas in the OpenAPI registry (functions/platform/openapi.ts). */
   requestSchema?: string;
   responseSchema?: string;
@@ -33,6 +33,8 @@ export interface RouteDefinition {
 export interface ParameterDefinition {
   name: string; description: string;
   schema: { type: 'string' | 'integer'; minimum?: number; maximum?: number; enum?: readonly string[]; format?: string };
+  /** A header the route refuses to do without (400 naming it). */
+  required?: boolean;
 }
 
 const route = (r: RouteDefinition): RouteDefinition => r;
@@ -148,9 +150,34 @@ export const routes: RouteDefinition[] = [
       LIMIT, CURSOR,
     ],
     successStatus: 200, errorStatuses: [400, 401, 403] }),
+  route({ method: 'GET', path: '/api/patients/{id}/billing', function: 'billing-api', authorized: true, tag: 'billing',
+    summary: 'The patient\'s billing account: balance and totals (PENDING with zeros until it is opened)', responseSchema: 'BillingAccount',
+    successStatus: 200, errorStatuses: [401, 403, 404, 503], responseHeaders: { 503: [retryAfter('while billing is unreachable')] } }),
+  route({ method: 'GET', path: '/api/patients/{id}/billing/transactions', function: 'billing-api', authorized: true, tag: 'billing',
+    summary: 'The account\'s transactions, newest first (cursor pagination)', responseSchema: 'TransactionPage',
+    query: [
+      { name: 'limit', description: 'Page size, 1-100 (default 20)', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+      { name: 'cursor', description: 'Opaque cursor from the previous page (nextCursor)', schema: { type: 'string' } },
+    ],
+    successStatus: 200, errorStatuses: [400, 401, 403, 404, 503], responseHeaders: { 503: [retryAfter('while billing is unreachable')] } }),
+  route({ method: 'POST', path: '/api/patients/{id}/billing/transactions', function: 'billing-api', authorized: true, tag: 'billing',
+    summary: 'Record a charge, payment or refund (Idempotency-Key required): the transaction and the balance change are one atomic write',
+    requestSchema: 'TransactionInput', responseSchema: 'Transaction',
+    headers: [{ name: 'Idempotency-Key', required: true, description: 'Required, new for each transaction: the same key and body return the same transaction (Idempotent-Replayed: true) and record nothing; another body → 422', schema: { type: 'string' } }],
+    successStatus: 201,
+    errorStatuses: [400, 401, 403, 404, 409, 413, 422, 503],
+    responseHeaders: {
+      201: [{ name: 'Location', description: '/api/patients/{id}/billing/transactions/{transactionId} of the transaction', schema: text },
+        { name: 'Idempotent-Replayed', description: '"true" when the Idempotency-Key returned an earlier transaction', schema: text }],
+      409: [retryAfter('while the billing account is still PENDING (being opened)')],
+      503: [retryAfter('while billing is unreachable; retry with the same Idempotency-Key')],
+    } }),
+  route({ method: 'GET', path: '/api/patients/{id}/billing/transactions/{transactionId}', function: 'billing-api', authorized: true, tag: 'billing',
+    summary: 'One transaction of the account', responseSchema: 'Transaction', successStatus: 200, errorStatuses: [401, 403, 404, 503],
+    responseHeaders: { 503: [retryAfter('while billing is unreachable')] } }),
 
   route({ method: 'GET', path: '/api/analytics', function: 'analytics-query', authorized: true, tag: 'analytics',
-    summary: 'Aggregates of patient events', responseSchema: 'Analytics', successStatus: 200, errorStatuses: [401, 403] }),
+    summary: 'Aggregates of patient and billing events', responseSchema: 'Analytics', successStatus: 200, errorStatuses: [401, 403] }),
 ];
 
 /**

@@ -30,6 +30,7 @@ export type TableName =
   | 'audit'
   | 'idempotency'
   | 'billing-accounts'
+  | 'billing-transactions'
   | 'analytics';
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
@@ -69,8 +70,12 @@ export const tables: Record<TableName, TableDefinition> = {
   },
   // Powertools idempotency records for POST /api/patients (24 h).
   idempotency: { name: 'idempotency', partitionKey: S('id'), ttlAttribute: 'expiration' },
-  // Billing accounts, one per patient (the billing service's own table).
-  'billing-accounts': { name: 'billing-accounts', partitionKey: S('patientId') },
+  // Billing accounts, one per patient, with the ledger's figures (the billing service's own table). Its stream
+  // carries ACCOUNT_OPENED to topic "billing" (functions/publisher/billing-handler.ts).
+  'billing-accounts': { name: 'billing-accounts', partitionKey: S('patientId'), stream: 'NEW_AND_OLD_IMAGES' },
+  // The ledger: per account (pk ACCOUNT#<id>) its transactions (sk TX#<time-ordered id>) and idempotency keys
+  // (sk KEY#<hash>); billing's own table. Its stream carries TRANSACTION_RECORDED to topic "billing".
+  'billing-transactions': { name: 'billing-transactions', partitionKey: S('pk'), sortKey: S('sk'), stream: 'NEW_AND_OLD_IMAGES' },
   // Analytics aggregates and processed event ids (exactly-once counting).
   analytics: { name: 'analytics', partitionKey: S('pk'), sortKey: S('sk'), ttlAttribute: 'expiresAt' },
 };

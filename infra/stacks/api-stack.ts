@@ -22,6 +22,7 @@ import type { DeploymentConfig } from '../config';
 import { ApiFirewall } from '../constructs/api-firewall';
 import { DeployTimeResource } from '../constructs/deploy-time-resource';
 import { ServiceFunction } from '../constructs/service-function';
+import { wireBillingLedger } from '../constructs/billing-ledger-wiring';
 import type { KafkaTarget } from './messaging-stack';
 import { functions, type FunctionName } from '../definitions/functions';
 import { AUTH_PATH_PREFIXES, AUTHORIZER_CACHE_TTL_SECONDS, authPostRoutes, guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../definitions/routes';
@@ -86,6 +87,7 @@ export class ApiStack extends Stack {
       platform: { ...billing, KAFKA_BROKERS: props.kafka.bootstrapBrokers },
       publisher: { KAFKA_BROKERS: props.kafka.bootstrapBrokers, KAFKA_AUTH: props.kafka.auth, KAFKA_TOPIC: ANALYTICS_EVENT_SOURCE.topic },
       'pending-billing': billing,
+      'billing-api': billing,
     };
     // Without a Lambda authorizer, the functions behind guarded routes make its decision themselves.
     const guarded = config.tokenCheckInFunctions ? guardedFunctions() : [];
@@ -152,6 +154,11 @@ export class ApiStack extends Stack {
             vpc: props.vpc, vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroup: props.functionsSecurityGroup,
           }));
     }
+    wireBillingLedger({
+      publisher: built['billing-publisher'].fn, consumer: built['analytics-consumer'].fn, kafka: props.kafka, failures,
+      tables: { accounts: props.tables['billing-accounts'], transactions: props.tables['billing-transactions'] },
+      vpc: props.vpc, securityGroup: props.functionsSecurityGroup, kafkaEventSourceMapping: config.kafkaEventSourceMapping,
+    });
 
     this.bootstrapFirstAdmin(props);
 

@@ -22,6 +22,8 @@ export interface BillingStackProps extends StackProps {
   vpc: ec2.IVpc;
   functionsSecurityGroup: ec2.ISecurityGroup;
   table: ITable;
+  /** The ledger's table: transactions and idempotency keys. */
+  transactionsTable: ITable;
   key: kms.IKey;
   /** The secret holding the server's TLS certificate and private key ({certificate, privateKey}). */
   tlsIdentity: secretsmanager.ISecret;
@@ -65,7 +67,9 @@ export class BillingStack extends Stack {
       cpu: 512, memoryLimitMiB: 1024,
       runtimePlatform: { cpuArchitecture: CPU.task, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
-    props.table.grant(task.taskRole, 'dynamodb:PutItem', 'dynamodb:GetItem');
+    props.table.grant(task.taskRole, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    // The ledger: a transaction is a TransactWriteItems of puts (and the account's update above); reads by key and Query.
+    props.transactionsTable.grant(task.taskRole, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:Query');
     props.key.grantEncryptDecrypt(task.taskRole);
     // By ARN: ECS reads it with the execution role's own policy (a grant through the imported key would tie the stacks in a cycle).
     const tlsIdentity = secretsmanager.Secret.fromSecretCompleteArn(this, 'TlsIdentity', props.tlsIdentity.secretArn);
@@ -75,7 +79,7 @@ export class BillingStack extends Stack {
       image: billingImage(),
       portMappings: [{ containerPort: BILLING_PORT, name: 'grpc' }],
       environment: {
-        BILLING_ACCOUNTS_TABLE: props.table.tableName, BILLING_PORT: String(BILLING_PORT), BILLING_HOST: '0.0.0.0',
+        BILLING_ACCOUNTS_TABLE: props.table.tableName, BILLING_TRANSACTIONS_TABLE: props.transactionsTable.tableName, BILLING_PORT: String(BILLING_PORT), BILLING_HOST: '0.0.0.0',
         BILLING_DRAIN_TIMEOUT_MS: '10000', POWERTOOLS_SERVICE_NAME: 'billing', POWERTOOLS_LOG_LEVEL: 'INFO',
         // Secrets are read when a task starts: a new rotation id changes the task definition, so new tasks take the new key.
         BILLING_TLS_ROTATION_ID: config.billingCertificateRotationId,

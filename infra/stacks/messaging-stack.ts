@@ -14,7 +14,7 @@ import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from '
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import { DeployTimeResource } from '../constructs/deploy-time-resource';
-import { ANALYTICS_EVENT_SOURCE } from '../../functions/analytics/event-source';
+import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../../functions/analytics/event-source';
 import type { KafkaAuth } from '../../functions/commons/clients/kafka';
 
 export interface MessagingStackProps extends StackProps {
@@ -30,7 +30,7 @@ export const MSK_IAM_PORT = 9098;
 export interface KafkaTarget {
   bootstrapBrokers: string;
   auth: KafkaAuth;
-  msk?: { clusterArn: string; topicArn: string; groupArn: string };
+  msk?: { clusterArn: string; topicArn: string; groupArn: string; billing?: { topicArn: string; groupArn: string } };
 }
 
 export class MessagingStack extends Stack {
@@ -48,25 +48,33 @@ export class MessagingStack extends Stack {
             clusterArn: cluster.arn,
             topicArn: this.clusterResourceArn(cluster.arn, 'topic', ANALYTICS_EVENT_SOURCE.topic),
             groupArn: this.clusterResourceArn(cluster.arn, 'group', ANALYTICS_EVENT_SOURCE.groupId),
+            billing: {
+              topicArn: this.clusterResourceArn(cluster.arn, 'topic', BILLING_EVENT_SOURCE.topic),
+              groupArn: this.clusterResourceArn(cluster.arn, 'group', BILLING_EVENT_SOURCE.groupId),
+            },
           },
         }
       : { bootstrapBrokers: props.config.selfManagedKafkaBrokers!, auth: 'none' };
 
-    new DeployTimeResource(this, 'PatientTopic', {
-      ids: { handler: 'TopicCreator', provider: 'TopicProvider' },
-      customResource: props.config.customResources, name: 'topic-creator', entry: 'infra/custom-resources/create-topic.ts',
-      description: 'Creates the Kafka topic on MSK or the self-managed broker',
-      key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy,
-      vpc: props.vpc, securityGroups: [props.functionsSecurityGroup], timeout: Duration.minutes(2), memorySize: 256,
-      properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: ANALYTICS_EVENT_SOURCE.topic, Partitions: String(ANALYTICS_EVENT_SOURCE.partitions) },
-      grant: ({ fn }) => {
-        if (!cluster) return;
-        fn.addToRolePolicy(new iam.PolicyStatement({
-          actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:AlterTopic'],
-          resources: [cluster.arn, this.clusterResourceArn(cluster.arn, 'topic', '*')],
-        }));
-      },
-    });
+    // Topic "patient" (PatientEvent, the publisher's) and topic "billing" (BillingEvent, the billing publisher's):
+    // one handler and one provider for both (the first creates them).
+    for (const [id, source] of [['PatientTopic', ANALYTICS_EVENT_SOURCE], ['BillingTopic', BILLING_EVENT_SOURCE]] as const) {
+      new DeployTimeResource(this, id, {
+        ids: { handler: 'TopicCreator', provider: 'TopicProvider' },
+        customResource: props.config.customResources, name: 'topic-creator', entry: 'infra/custom-resources/create-topic.ts',
+        description: 'Creates the Kafka topic on MSK or the self-managed broker',
+        key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy,
+        vpc: props.vpc, securityGroups: [props.functionsSecurityGroup], timeout: Duration.minutes(2), memorySize: 256,
+        properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: source.topic, Partitions: String(source.partitions) },
+        grant: ({ fn }) => {
+          if (!cluster) return;
+          fn.addToRolePolicy(new iam.PolicyStatement({
+            actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:AlterTopic'],
+            resources: [cluster.arn, this.clusterResourceArn(cluster.arn, 'topic', '*')],
+          }));
+        },
+      });
+    }
     // CloudFormation refuses a template without resources; where this stack only carries the topic's
     // provisioning call (self-managed Kafka, no custom resources), a handle that does nothing keeps it valid.
     if (!cluster && !props.config.customResources) new CfnWaitConditionHandle(this, 'Placeholder');

@@ -20,6 +20,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import type { FunctionName } from '../definitions/functions';
+import { billingWidgets } from '../constructs/billing-dashboard';
 
 export interface ObservabilityStackProps extends StackProps {
   config: DeploymentConfig;
@@ -85,11 +86,12 @@ export class ObservabilityStack extends Stack {
     alarm('KafkaLag', offsetLag, 1000, 'analytics consumer falls behind topic patient');
     // The stream readers report failed records instead of failing, so their Errors alarm stays quiet while
     // Kafka or billing is down; the age of the oldest record they have not taken tells it.
-    for (const name of ['publisher', 'pending-billing'] as const) {
+    const behind = { publisher: 'the patients stream (Kafka', 'pending-billing': 'the patients stream (billing', 'billing-publisher': 'the billing tables\' streams (Kafka' };
+    for (const name of ['publisher', 'pending-billing', 'billing-publisher'] as const) {
       const fn = props.functions[name];
       if (!fn) continue;
       alarm(`StreamAge-${name}`, fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }), 5 * 60 * 1000,
-        `${name} is more than 5 minutes behind the patients stream (${name === 'publisher' ? 'Kafka' : 'billing'} unreachable?)`);
+        `${name} is more than 5 minutes behind ${behind[name]} unreachable?)`);
     }
     alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5) }), 5, 'API answers 5xx');
     const logMetrics = props.config.dashboardAndLogMetrics;
@@ -132,6 +134,7 @@ export class ObservabilityStack extends Stack {
           }),
           new cloudwatch.GraphWidget({ title: 'API errors', width: 12, left: [props.api.metricClientError(), props.api.metricServerError()] }),
         ],
+        billingWidgets(NAMESPACE),
         fnWidgets,
         [
           new cloudwatch.GraphWidget({ title: 'Security events', width: 12, left: securityMetrics }),

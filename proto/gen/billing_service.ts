@@ -37,10 +37,73 @@ export interface BillingResponse {
   status: string;
   patientId: string;
   createdAt: string;
+  /** The ledger's figures (minor units). balance = totalCharged - totalPaid + totalRefunded (positive: the patient owes). */
+  currency: string;
+  balance: number;
+  totalCharged: number;
+  totalPaid: number;
+  totalRefunded: number;
+  /** ISO 8601 UTC: the last transaction, or the opening */
+  updatedAt: string;
 }
 
 export interface GetBillingAccountRequest {
   patientId: string;
+}
+
+export interface RecordTransactionRequest {
+  patientId: string;
+  /** required, 1-255 visible ASCII characters */
+  idempotencyKey: string;
+  /** CHARGE | PAYMENT | REFUND */
+  type: string;
+  /** minor units, 1-100000000 */
+  amount: number;
+  /** empty: the account's; else must equal it */
+  currency: string;
+  /** 1-200 characters */
+  description: string;
+  /** empty, or YYYY-MM-DD not in the future */
+  serviceDate: string;
+  /** the user id of the caller (scopes the idempotency key) */
+  createdBy: string;
+}
+
+export interface Transaction {
+  /** a UUID (version 7: time-ordered) */
+  id: string;
+  accountId: string;
+  patientId: string;
+  type: string;
+  amount: number;
+  currency: string;
+  description: string;
+  /** empty when none was given */
+  serviceDate: string;
+  createdAt: string;
+  createdBy: string;
+  balanceAfter: number;
+  /** true when an idempotency key returned an earlier transaction */
+  replayed: boolean;
+}
+
+export interface GetTransactionRequest {
+  patientId: string;
+  transactionId: string;
+}
+
+export interface ListTransactionsRequest {
+  patientId: string;
+  /** 1-100; 0 means 20 */
+  limit: number;
+  /** nextPageToken of the previous page; empty for the first */
+  pageToken: string;
+}
+
+export interface TransactionPage {
+  transactions: Transaction[];
+  /** empty on the last page */
+  nextPageToken: string;
 }
 
 function createBaseBillingRequest(): BillingRequest {
@@ -145,7 +208,18 @@ export const BillingRequest: MessageFns<BillingRequest> = {
 };
 
 function createBaseBillingResponse(): BillingResponse {
-  return { accountId: "", status: "", patientId: "", createdAt: "" };
+  return {
+    accountId: "",
+    status: "",
+    patientId: "",
+    createdAt: "",
+    currency: "",
+    balance: 0,
+    totalCharged: 0,
+    totalPaid: 0,
+    totalRefunded: 0,
+    updatedAt: "",
+  };
 }
 
 export const BillingResponse: MessageFns<BillingResponse> = {
@@ -161,6 +235,24 @@ export const BillingResponse: MessageFns<BillingResponse> = {
     }
     if (message.createdAt !== "") {
       writer.uint32(34).string(message.createdAt);
+    }
+    if (message.currency !== "") {
+      writer.uint32(42).string(message.currency);
+    }
+    if (message.balance !== 0) {
+      writer.uint32(48).int64(message.balance);
+    }
+    if (message.totalCharged !== 0) {
+      writer.uint32(56).int64(message.totalCharged);
+    }
+    if (message.totalPaid !== 0) {
+      writer.uint32(64).int64(message.totalPaid);
+    }
+    if (message.totalRefunded !== 0) {
+      writer.uint32(72).int64(message.totalRefunded);
+    }
+    if (message.updatedAt !== "") {
+      writer.uint32(82).string(message.updatedAt);
     }
     return writer;
   },
@@ -210,6 +302,54 @@ export const BillingResponse: MessageFns<BillingResponse> = {
             message.createdAt = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.balance = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.totalCharged = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.totalPaid = longToNumber(reader.int64());
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.totalRefunded = longToNumber(reader.int64());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.updatedAt = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -228,6 +368,12 @@ export const BillingResponse: MessageFns<BillingResponse> = {
       status: isSet(object.status) ? globalThis.String(object.status) : "",
       patientId: isSet(object.patientId) ? globalThis.String(object.patientId) : "",
       createdAt: isSet(object.createdAt) ? globalThis.String(object.createdAt) : "",
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+      balance: isSet(object.balance) ? globalThis.Number(object.balance) : 0,
+      totalCharged: isSet(object.totalCharged) ? globalThis.Number(object.totalCharged) : 0,
+      totalPaid: isSet(object.totalPaid) ? globalThis.Number(object.totalPaid) : 0,
+      totalRefunded: isSet(object.totalRefunded) ? globalThis.Number(object.totalRefunded) : 0,
+      updatedAt: isSet(object.updatedAt) ? globalThis.String(object.updatedAt) : "",
     };
   },
 
@@ -245,6 +391,24 @@ export const BillingResponse: MessageFns<BillingResponse> = {
     if (message.createdAt !== "") {
       obj.createdAt = message.createdAt;
     }
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    if (message.balance !== 0) {
+      obj.balance = Math.round(message.balance);
+    }
+    if (message.totalCharged !== 0) {
+      obj.totalCharged = Math.round(message.totalCharged);
+    }
+    if (message.totalPaid !== 0) {
+      obj.totalPaid = Math.round(message.totalPaid);
+    }
+    if (message.totalRefunded !== 0) {
+      obj.totalRefunded = Math.round(message.totalRefunded);
+    }
+    if (message.updatedAt !== "") {
+      obj.updatedAt = message.updatedAt;
+    }
     return obj;
   },
 
@@ -257,6 +421,12 @@ export const BillingResponse: MessageFns<BillingResponse> = {
     message.status = object.status ?? "";
     message.patientId = object.patientId ?? "";
     message.createdAt = object.createdAt ?? "";
+    message.currency = object.currency ?? "";
+    message.balance = object.balance ?? 0;
+    message.totalCharged = object.totalCharged ?? 0;
+    message.totalPaid = object.totalPaid ?? 0;
+    message.totalRefunded = object.totalRefunded ?? 0;
+    message.updatedAt = object.updatedAt ?? "";
     return message;
   },
 };
@@ -328,6 +498,727 @@ export const GetBillingAccountRequest: MessageFns<GetBillingAccountRequest> = {
   },
 };
 
+function createBaseRecordTransactionRequest(): RecordTransactionRequest {
+  return {
+    patientId: "",
+    idempotencyKey: "",
+    type: "",
+    amount: 0,
+    currency: "",
+    description: "",
+    serviceDate: "",
+    createdBy: "",
+  };
+}
+
+export const RecordTransactionRequest: MessageFns<RecordTransactionRequest> = {
+  encode(message: RecordTransactionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.patientId !== "") {
+      writer.uint32(10).string(message.patientId);
+    }
+    if (message.idempotencyKey !== "") {
+      writer.uint32(18).string(message.idempotencyKey);
+    }
+    if (message.type !== "") {
+      writer.uint32(26).string(message.type);
+    }
+    if (message.amount !== 0) {
+      writer.uint32(32).int64(message.amount);
+    }
+    if (message.currency !== "") {
+      writer.uint32(42).string(message.currency);
+    }
+    if (message.description !== "") {
+      writer.uint32(50).string(message.description);
+    }
+    if (message.serviceDate !== "") {
+      writer.uint32(58).string(message.serviceDate);
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(66).string(message.createdBy);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordTransactionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordTransactionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.patientId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.amount = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.serviceDate = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordTransactionRequest {
+    return {
+      patientId: isSet(object.patientId) ? globalThis.String(object.patientId) : "",
+      idempotencyKey: isSet(object.idempotencyKey) ? globalThis.String(object.idempotencyKey) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      amount: isSet(object.amount) ? globalThis.Number(object.amount) : 0,
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      serviceDate: isSet(object.serviceDate) ? globalThis.String(object.serviceDate) : "",
+      createdBy: isSet(object.createdBy) ? globalThis.String(object.createdBy) : "",
+    };
+  },
+
+  toJSON(message: RecordTransactionRequest): unknown {
+    const obj: any = {};
+    if (message.patientId !== "") {
+      obj.patientId = message.patientId;
+    }
+    if (message.idempotencyKey !== "") {
+      obj.idempotencyKey = message.idempotencyKey;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.amount !== 0) {
+      obj.amount = Math.round(message.amount);
+    }
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.serviceDate !== "") {
+      obj.serviceDate = message.serviceDate;
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordTransactionRequest>, I>>(base?: I): RecordTransactionRequest {
+    return RecordTransactionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordTransactionRequest>, I>>(object: I): RecordTransactionRequest {
+    const message = createBaseRecordTransactionRequest();
+    message.patientId = object.patientId ?? "";
+    message.idempotencyKey = object.idempotencyKey ?? "";
+    message.type = object.type ?? "";
+    message.amount = object.amount ?? 0;
+    message.currency = object.currency ?? "";
+    message.description = object.description ?? "";
+    message.serviceDate = object.serviceDate ?? "";
+    message.createdBy = object.createdBy ?? "";
+    return message;
+  },
+};
+
+function createBaseTransaction(): Transaction {
+  return {
+    id: "",
+    accountId: "",
+    patientId: "",
+    type: "",
+    amount: 0,
+    currency: "",
+    description: "",
+    serviceDate: "",
+    createdAt: "",
+    createdBy: "",
+    balanceAfter: 0,
+    replayed: false,
+  };
+}
+
+export const Transaction: MessageFns<Transaction> = {
+  encode(message: Transaction, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.accountId !== "") {
+      writer.uint32(18).string(message.accountId);
+    }
+    if (message.patientId !== "") {
+      writer.uint32(26).string(message.patientId);
+    }
+    if (message.type !== "") {
+      writer.uint32(34).string(message.type);
+    }
+    if (message.amount !== 0) {
+      writer.uint32(40).int64(message.amount);
+    }
+    if (message.currency !== "") {
+      writer.uint32(50).string(message.currency);
+    }
+    if (message.description !== "") {
+      writer.uint32(58).string(message.description);
+    }
+    if (message.serviceDate !== "") {
+      writer.uint32(66).string(message.serviceDate);
+    }
+    if (message.createdAt !== "") {
+      writer.uint32(74).string(message.createdAt);
+    }
+    if (message.createdBy !== "") {
+      writer.uint32(82).string(message.createdBy);
+    }
+    if (message.balanceAfter !== 0) {
+      writer.uint32(88).int64(message.balanceAfter);
+    }
+    if (message.replayed !== false) {
+      writer.uint32(96).bool(message.replayed);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Transaction {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransaction();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.accountId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.patientId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.amount = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.currency = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.description = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.serviceDate = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.createdAt = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.createdBy = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.balanceAfter = longToNumber(reader.int64());
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.replayed = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Transaction {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      accountId: isSet(object.accountId) ? globalThis.String(object.accountId) : "",
+      patientId: isSet(object.patientId) ? globalThis.String(object.patientId) : "",
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      amount: isSet(object.amount) ? globalThis.Number(object.amount) : 0,
+      currency: isSet(object.currency) ? globalThis.String(object.currency) : "",
+      description: isSet(object.description) ? globalThis.String(object.description) : "",
+      serviceDate: isSet(object.serviceDate) ? globalThis.String(object.serviceDate) : "",
+      createdAt: isSet(object.createdAt) ? globalThis.String(object.createdAt) : "",
+      createdBy: isSet(object.createdBy) ? globalThis.String(object.createdBy) : "",
+      balanceAfter: isSet(object.balanceAfter) ? globalThis.Number(object.balanceAfter) : 0,
+      replayed: isSet(object.replayed) ? globalThis.Boolean(object.replayed) : false,
+    };
+  },
+
+  toJSON(message: Transaction): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.accountId !== "") {
+      obj.accountId = message.accountId;
+    }
+    if (message.patientId !== "") {
+      obj.patientId = message.patientId;
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.amount !== 0) {
+      obj.amount = Math.round(message.amount);
+    }
+    if (message.currency !== "") {
+      obj.currency = message.currency;
+    }
+    if (message.description !== "") {
+      obj.description = message.description;
+    }
+    if (message.serviceDate !== "") {
+      obj.serviceDate = message.serviceDate;
+    }
+    if (message.createdAt !== "") {
+      obj.createdAt = message.createdAt;
+    }
+    if (message.createdBy !== "") {
+      obj.createdBy = message.createdBy;
+    }
+    if (message.balanceAfter !== 0) {
+      obj.balanceAfter = Math.round(message.balanceAfter);
+    }
+    if (message.replayed !== false) {
+      obj.replayed = message.replayed;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Transaction>, I>>(base?: I): Transaction {
+    return Transaction.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Transaction>, I>>(object: I): Transaction {
+    const message = createBaseTransaction();
+    message.id = object.id ?? "";
+    message.accountId = object.accountId ?? "";
+    message.patientId = object.patientId ?? "";
+    message.type = object.type ?? "";
+    message.amount = object.amount ?? 0;
+    message.currency = object.currency ?? "";
+    message.description = object.description ?? "";
+    message.serviceDate = object.serviceDate ?? "";
+    message.createdAt = object.createdAt ?? "";
+    message.createdBy = object.createdBy ?? "";
+    message.balanceAfter = object.balanceAfter ?? 0;
+    message.replayed = object.replayed ?? false;
+    return message;
+  },
+};
+
+function createBaseGetTransactionRequest(): GetTransactionRequest {
+  return { patientId: "", transactionId: "" };
+}
+
+export const GetTransactionRequest: MessageFns<GetTransactionRequest> = {
+  encode(message: GetTransactionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.patientId !== "") {
+      writer.uint32(10).string(message.patientId);
+    }
+    if (message.transactionId !== "") {
+      writer.uint32(18).string(message.transactionId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetTransactionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetTransactionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.patientId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.transactionId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetTransactionRequest {
+    return {
+      patientId: isSet(object.patientId) ? globalThis.String(object.patientId) : "",
+      transactionId: isSet(object.transactionId) ? globalThis.String(object.transactionId) : "",
+    };
+  },
+
+  toJSON(message: GetTransactionRequest): unknown {
+    const obj: any = {};
+    if (message.patientId !== "") {
+      obj.patientId = message.patientId;
+    }
+    if (message.transactionId !== "") {
+      obj.transactionId = message.transactionId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetTransactionRequest>, I>>(base?: I): GetTransactionRequest {
+    return GetTransactionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetTransactionRequest>, I>>(object: I): GetTransactionRequest {
+    const message = createBaseGetTransactionRequest();
+    message.patientId = object.patientId ?? "";
+    message.transactionId = object.transactionId ?? "";
+    return message;
+  },
+};
+
+function createBaseListTransactionsRequest(): ListTransactionsRequest {
+  return { patientId: "", limit: 0, pageToken: "" };
+}
+
+export const ListTransactionsRequest: MessageFns<ListTransactionsRequest> = {
+  encode(message: ListTransactionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.patientId !== "") {
+      writer.uint32(10).string(message.patientId);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(16).uint32(message.limit);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(26).string(message.pageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListTransactionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListTransactionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.patientId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.limit = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListTransactionsRequest {
+    return {
+      patientId: isSet(object.patientId) ? globalThis.String(object.patientId) : "",
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      pageToken: isSet(object.pageToken) ? globalThis.String(object.pageToken) : "",
+    };
+  },
+
+  toJSON(message: ListTransactionsRequest): unknown {
+    const obj: any = {};
+    if (message.patientId !== "") {
+      obj.patientId = message.patientId;
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListTransactionsRequest>, I>>(base?: I): ListTransactionsRequest {
+    return ListTransactionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListTransactionsRequest>, I>>(object: I): ListTransactionsRequest {
+    const message = createBaseListTransactionsRequest();
+    message.patientId = object.patientId ?? "";
+    message.limit = object.limit ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    return message;
+  },
+};
+
+function createBaseTransactionPage(): TransactionPage {
+  return { transactions: [], nextPageToken: "" };
+}
+
+export const TransactionPage: MessageFns<TransactionPage> = {
+  encode(message: TransactionPage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.transactions) {
+      Transaction.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransactionPage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransactionPage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.transactions.push(Transaction.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TransactionPage {
+    return {
+      transactions: globalThis.Array.isArray(object?.transactions)
+        ? object.transactions.map((e: any) => Transaction.fromJSON(e))
+        : [],
+      nextPageToken: isSet(object.nextPageToken) ? globalThis.String(object.nextPageToken) : "",
+    };
+  },
+
+  toJSON(message: TransactionPage): unknown {
+    const obj: any = {};
+    if (message.transactions?.length) {
+      obj.transactions = message.transactions.map((e) => Transaction.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TransactionPage>, I>>(base?: I): TransactionPage {
+    return TransactionPage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TransactionPage>, I>>(object: I): TransactionPage {
+    const message = createBaseTransactionPage();
+    message.transactions = object.transactions?.map((e) => Transaction.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 export type BillingServiceService = typeof BillingServiceService;
 export const BillingServiceService = {
   /**
@@ -349,7 +1240,7 @@ export const BillingServiceService = {
     responseSerialize: (value: BillingResponse): Buffer => Buffer.from(BillingResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): BillingResponse => BillingResponse.decode(value),
   },
-  /** Reads the billing account of a patient; NOT_FOUND when it has none. */
+  /** Reads the billing account of a patient with its balance and totals; NOT_FOUND when it has none. */
   getBillingAccount: {
     path: "/BillingService/GetBillingAccount" as const,
     requestStream: false as const,
@@ -359,6 +1250,43 @@ export const BillingServiceService = {
     requestDeserialize: (value: Buffer): GetBillingAccountRequest => GetBillingAccountRequest.decode(value),
     responseSerialize: (value: BillingResponse): Buffer => Buffer.from(BillingResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): BillingResponse => BillingResponse.decode(value),
+  },
+  /**
+   * Records a CHARGE, PAYMENT or REFUND on the patient's account: the transaction and the new balance are
+   * one atomic write. Idempotent per (createdBy, idempotencyKey) on the account: the same request again
+   * returns the same transaction (replayed = true) and records nothing; another request → ALREADY_EXISTS.
+   */
+  recordTransaction: {
+    path: "/BillingService/RecordTransaction" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RecordTransactionRequest): Buffer =>
+      Buffer.from(RecordTransactionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RecordTransactionRequest => RecordTransactionRequest.decode(value),
+    responseSerialize: (value: Transaction): Buffer => Buffer.from(Transaction.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Transaction => Transaction.decode(value),
+  },
+  /** One transaction of the patient's account; NOT_FOUND when the account has no such transaction. */
+  getTransaction: {
+    path: "/BillingService/GetTransaction" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetTransactionRequest): Buffer =>
+      Buffer.from(GetTransactionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetTransactionRequest => GetTransactionRequest.decode(value),
+    responseSerialize: (value: Transaction): Buffer => Buffer.from(Transaction.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Transaction => Transaction.decode(value),
+  },
+  /** The account's transactions, newest first, a page at a time. */
+  listTransactions: {
+    path: "/BillingService/ListTransactions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTransactionsRequest): Buffer =>
+      Buffer.from(ListTransactionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTransactionsRequest => ListTransactionsRequest.decode(value),
+    responseSerialize: (value: TransactionPage): Buffer => Buffer.from(TransactionPage.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TransactionPage => TransactionPage.decode(value),
   },
 } as const;
 
@@ -374,8 +1302,18 @@ export interface BillingServiceServer extends UntypedServiceImplementation {
    * with control characters. The message names the field and the rule, never the value.
    */
   createBillingAccount: handleUnaryCall<BillingRequest, BillingResponse>;
-  /** Reads the billing account of a patient; NOT_FOUND when it has none. */
+  /** Reads the billing account of a patient with its balance and totals; NOT_FOUND when it has none. */
   getBillingAccount: handleUnaryCall<GetBillingAccountRequest, BillingResponse>;
+  /**
+   * Records a CHARGE, PAYMENT or REFUND on the patient's account: the transaction and the new balance are
+   * one atomic write. Idempotent per (createdBy, idempotencyKey) on the account: the same request again
+   * returns the same transaction (replayed = true) and records nothing; another request → ALREADY_EXISTS.
+   */
+  recordTransaction: handleUnaryCall<RecordTransactionRequest, Transaction>;
+  /** One transaction of the patient's account; NOT_FOUND when the account has no such transaction. */
+  getTransaction: handleUnaryCall<GetTransactionRequest, Transaction>;
+  /** The account's transactions, newest first, a page at a time. */
+  listTransactions: handleUnaryCall<ListTransactionsRequest, TransactionPage>;
 }
 
 export interface BillingServiceClient extends Client {
@@ -404,7 +1342,7 @@ export interface BillingServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: BillingResponse) => void,
   ): ClientUnaryCall;
-  /** Reads the billing account of a patient; NOT_FOUND when it has none. */
+  /** Reads the billing account of a patient with its balance and totals; NOT_FOUND when it has none. */
   getBillingAccount(
     request: GetBillingAccountRequest,
     callback: (error: ServiceError | null, response: BillingResponse) => void,
@@ -419,6 +1357,58 @@ export interface BillingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: BillingResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Records a CHARGE, PAYMENT or REFUND on the patient's account: the transaction and the new balance are
+   * one atomic write. Idempotent per (createdBy, idempotencyKey) on the account: the same request again
+   * returns the same transaction (replayed = true) and records nothing; another request → ALREADY_EXISTS.
+   */
+  recordTransaction(
+    request: RecordTransactionRequest,
+    callback: (error: ServiceError | null, response: Transaction) => void,
+  ): ClientUnaryCall;
+  recordTransaction(
+    request: RecordTransactionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Transaction) => void,
+  ): ClientUnaryCall;
+  recordTransaction(
+    request: RecordTransactionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Transaction) => void,
+  ): ClientUnaryCall;
+  /** One transaction of the patient's account; NOT_FOUND when the account has no such transaction. */
+  getTransaction(
+    request: GetTransactionRequest,
+    callback: (error: ServiceError | null, response: Transaction) => void,
+  ): ClientUnaryCall;
+  getTransaction(
+    request: GetTransactionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Transaction) => void,
+  ): ClientUnaryCall;
+  getTransaction(
+    request: GetTransactionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Transaction) => void,
+  ): ClientUnaryCall;
+  /** The account's transactions, newest first, a page at a time. */
+  listTransactions(
+    request: ListTransactionsRequest,
+    callback: (error: ServiceError | null, response: TransactionPage) => void,
+  ): ClientUnaryCall;
+  listTransactions(
+    request: ListTransactionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: TransactionPage) => void,
+  ): ClientUnaryCall;
+  listTransactions(
+    request: ListTransactionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: TransactionPage) => void,
   ): ClientUnaryCall;
 }
 
@@ -443,6 +1433,17 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

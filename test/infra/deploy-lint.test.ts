@@ -140,6 +140,8 @@ describe.each(VARIANTS)('%s', (_name, context) => {
       SigningKeyPair: 'KeyProvisionerProviderframeworkonEvent49CA6D01', BillingTlsCertificate: 'BillingCertificateProviderframeworkonEvent20128BFC',
       PatientTopic: 'TopicProviderframeworkonEventCBC18C23', FirstAdminUser: 'FirstAdminProviderframeworkonEvent179DA661',
       BootstrapBrokersA235978C: 'AWS679f53fac002430cb0da5b7982bd22872D164C4C',
+      // The ledger's topic, on the patient topic's provider since it was added (h-ledger).
+      BillingTopic: 'TopicProviderframeworkonEventCBC18C23',
     };
     const custom = Object.entries(x().templates).flatMap(([stack, t]) => Object.entries(t.Resources)
       .filter(([, r]) => r.Type === 'AWS::CloudFormation::CustomResource' || r.Type.startsWith('Custom::')).map(([id, resource]) => ({ stack, id, resource })));
@@ -188,7 +190,7 @@ describe.each(Object.keys(LOCALSTACK_COVERAGE) as LocalStackProfile[])('%s: with
     if (x0.deployment.config.customResources) expect(calls).toEqual([]);
     else {
       expect(custom).toEqual([]);
-      expect(calls).toEqual(['FirstAdminUser', 'PatientTopic', 'SigningKeyPair']);
+      expect(calls).toEqual(['BillingTopic', 'FirstAdminUser', 'PatientTopic', 'SigningKeyPair']);
     }
     const outputs = Object.assign({}, ...Object.values(x0.templates).map((t) => t.Outputs ?? {})) as Record<string, unknown>;
     expect('AnalyticsConsumerFunction' in outputs).toBe(!x0.deployment.config.kafkaEventSourceMapping);

@@ -18,6 +18,17 @@ describe('DynamoDB Local table set-up', () => {
     client.destroy();
   });
 
+  it('switches on the stream of a table that a data folder from before kept without one', async () => {
+    const client = localDynamoClient(process.env.DYNAMODB_ENDPOINT!);
+    const prefix = `old${randomUUID().slice(0, 8)}-`;
+    const old = createTableInput(tables['billing-accounts'], `${prefix}billing-accounts`);
+    await client.send(new CreateTableCommand({ ...old, StreamSpecification: undefined }));
+    await ensureTables(client, prefix);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: `${prefix}billing-accounts` }));
+    expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    client.destroy();
+  });
+
   // Its own DynamoDB Local, as npm start has: the shared one holds every test file's tables, and DynamoDB
   // Local leaves an index CREATING for minutes once it holds a few dozen tables.
   it('adds the indexes a table from an older data folder lacks, indexing the items it already holds', async () => {

@@ -4,6 +4,7 @@
  * and the losers get the winner's item back from the failed condition itself (no second read).
  * The plain client with explicit attribute values, not the document client: every call is on the hot path.
  */
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AccountRepository } from '../domain/account-repository';
 import { ACCOUNT_STATUS, type BillingAccount, type BillingContact } from '../domain/billing-account';
@@ -30,7 +31,7 @@ function toAccount(item: Item): BillingAccount {
 }
 
 export class DynamoAccountRepository implements AccountRepository {
-  constructor(private readonly dynamo: DynamoDBClient, private readonly tableName: string) {}
+  constructor(private readonly dynamo: DynamoDBClient, private readonly tableName: string, private readonly currency = 'USD') {}
 
   async openOnce(account: BillingAccount, contact: BillingContact): Promise<{ account: BillingAccount; created: boolean }> {
     try {
@@ -43,6 +44,12 @@ export class DynamoAccountRepository implements AccountRepository {
           createdAt: { S: account.createdAt },
           name: { S: contact.name },
           email: { S: contact.email },
+          // The ledger starts empty in the deployment's currency; the stream turns this insert into ACCOUNT_OPENED.
+          currency: { S: this.currency },
+          balance: { N: '0' }, totalCharged: { N: '0' }, totalPaid: { N: '0' }, totalRefunded: { N: '0' },
+          ledgerVersion: { N: '0' },
+          updatedAt: { S: account.createdAt },
+          openedEventId: { S: randomUUID() },
         },
         ConditionExpression: 'attribute_not_exists(patientId)',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

@@ -3,10 +3,10 @@
  * Every failure becomes a status with a short, data-free message; nothing a caller sends can crash the server.
  */
 import { status, type ServerErrorResponse, type ServiceError } from '@grpc/grpc-js';
-import type { BillingResponse, BillingServiceServer } from '../../../proto/gen/billing_service';
+import { BillingResponse, type BillingServiceServer } from '../../../proto/gen/billing_service';
 import type { AccountRepository } from '../domain/account-repository';
 import { InvalidBillingRequest, type BillingAccount } from '../domain/billing-account';
-import { findBillingAccount, openBillingAccount } from '../use-cases/billing-accounts';
+import { openBillingAccount } from '../use-cases/billing-accounts';
 import { logger } from '../logger';
 
 // DynamoDB answers that mean "try again": the caller's client retries UNAVAILABLE, and opening is idempotent.
@@ -15,11 +15,11 @@ const TRANSIENT_ERRORS = new Set([
   'ServiceUnavailable', 'TimeoutError', 'RequestTimeout', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
 ]);
 
-function statusError(code: status, details: string): ServerErrorResponse {
+export function statusError(code: status, details: string): ServerErrorResponse {
   return Object.assign(new Error(details), { code, details });
 }
 
-function toStatus(error: unknown, operation: string, patientId: string): Partial<ServiceError> {
+export function toStatus(error: unknown, operation: string, patientId: string): Partial<ServiceError> {
   if (error instanceof InvalidBillingRequest) return statusError(status.INVALID_ARGUMENT, error.message);
   const err = error as Error & { code?: string };
   const name = err?.name ?? 'Error';
@@ -32,10 +32,12 @@ function toStatus(error: unknown, operation: string, patientId: string): Partial
 }
 
 function toResponse(account: BillingAccount): BillingResponse {
-  return { accountId: account.accountId, status: account.status, patientId: account.patientId, createdAt: account.createdAt };
+  // Fields 1-4; GetBillingAccount answers the ledger's figures too.
+  return BillingResponse.fromPartial({ accountId: account.accountId, status: account.status, patientId: account.patientId, createdAt: account.createdAt });
 }
 
-export function billingService(accounts: AccountRepository): BillingServiceServer {
+/** Opening accounts; the ledger's methods (GetBillingAccount with the figures among them) are in grpc-ledger-service.ts. */
+export function billingService(accounts: AccountRepository): Pick<BillingServiceServer, 'createBillingAccount'> {
   return {
     createBillingAccount(call, callback) {
       const { patientId, name, email } = call.request;
@@ -45,16 +47,6 @@ export function billingService(accounts: AccountRepository): BillingServiceServe
           callback(null, toResponse(account));
         },
         (error: unknown) => callback(toStatus(error, 'CreateBillingAccount', patientId.slice(0, 128))),
-      );
-    },
-
-    getBillingAccount(call, callback) {
-      const { patientId } = call.request;
-      findBillingAccount(accounts, patientId).then(
-        (account) => account
-          ? callback(null, toResponse(account))
-          : callback(statusError(status.NOT_FOUND, 'no billing account for this patient')),
-        (error: unknown) => callback(toStatus(error, 'GetBillingAccount', patientId.slice(0, 128))),
       );
     },
   };

@@ -1,18 +1,27 @@
 /**
- * The billing service's gRPC client, for the patients, pending-billing and platform functions.
+ * The billing service's gRPC client, for the patients, billing, pending-billing and platform functions.
  * One channel per process, reused across invocations; a 2 s deadline per attempt; retries with
- * exponential backoff on UNAVAILABLE only (at most 3 attempts), since CreateBillingAccount is idempotent
- * per patient and UNAVAILABLE means the call did not reach a server able to answer it.
+ * exponential backoff on UNAVAILABLE only (at most 3 attempts): UNAVAILABLE means the call did not reach a
+ * server able to answer it, and every write billing takes is idempotent (CreateBillingAccount per patient,
+ * RecordTransaction per idempotency key), so a retry never does a thing twice.
  */
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import { BillingServiceClient } from '../../../proto/gen/billing_service';
+import {
+  BillingServiceClient, type BillingResponse, type RecordTransactionRequest, type Transaction, type TransactionPage,
+} from '../../../proto/gen/billing_service';
 import { billingChannel } from '../../../billing/src/channel';
 
 export interface BillingAccountRequest { patientId: string; name: string; email: string }
 export interface BillingAccountReply { accountId: string; status: string }
+export type { BillingResponse as LedgerAccountReply, RecordTransactionRequest, Transaction as TransactionReply, TransactionPage as TransactionPageReply };
 
 export interface BillingClient {
   createBillingAccount(request: BillingAccountRequest): Promise<BillingAccountReply>;
+  /** The account with its ledger figures; rejects NOT_FOUND when the patient has none. */
+  getBillingAccount(patientId: string): Promise<BillingResponse>;
+  recordTransaction(request: RecordTransactionRequest): Promise<Transaction>;
+  getTransaction(patientId: string, transactionId: string): Promise<Transaction>;
+  listTransactions(patientId: string, limit: number, pageToken: string): Promise<TransactionPage>;
   /** Closes the shared channel (tests, shutdown); the next call opens a new one. */
   close(): void;
 }
@@ -52,12 +61,13 @@ function discardChannel(client: BillingServiceClient): void {
   }
 }
 
-function callOnce(client: BillingServiceClient, request: BillingAccountRequest, deadlineMs: number): Promise<BillingAccountReply> {
+type Callback<T> = (error: ServiceError | null, response: T) => void;
+/** One unary call on a client: the generated method, called with a deadline. */
+type Call<T> = (client: BillingServiceClient, options: { deadline: number }, callback: Callback<T>) => void;
+
+function callOnce<T>(client: BillingServiceClient, call: Call<T>, deadlineMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    client.createBillingAccount(request, new Metadata(), { deadline: Date.now() + deadlineMs }, (error, response) => {
-      if (error) reject(error);
-      else resolve({ accountId: response.accountId, status: response.status });
-    });
+    call(client, { deadline: Date.now() + deadlineMs }, (error, response) => (error ? reject(error) : resolve(response)));
   });
 }
 
@@ -69,24 +79,33 @@ export function billingClient(options: BillingClientOptions = {}): BillingClient
   const backoffMs = options.backoffMs ?? DEFAULTS.backoffMs;
   const wait = options.wait ?? sleep;
 
+  async function withRetries<T>(call: Call<T>): Promise<T> {
+    const address = options.address ?? process.env.BILLING_ADDRESS;
+    if (!address) throw new Error('BILLING_ADDRESS is not set');
+    for (let attempt = 1; ; attempt++) {
+      const client = channelFor(address);
+      try {
+        return await callOnce(client, call, deadlineMs);
+      } catch (error) {
+        if ((error as ServiceError).code !== status.UNAVAILABLE) throw error;
+        discardChannel(client);
+        if (attempt >= maxAttempts) throw error;
+        // Exponential backoff with jitter (100, 200, ... ms, each +0-50 %) so callers do not retry in lockstep.
+        const delay = backoffMs * 2 ** (attempt - 1);
+        await wait(Math.round(delay + Math.random() * delay * 0.5), attempt);
+      }
+    }
+  }
+
   return {
     async createBillingAccount(request) {
-      const address = options.address ?? process.env.BILLING_ADDRESS;
-      if (!address) throw new Error('BILLING_ADDRESS is not set');
-      for (let attempt = 1; ; attempt++) {
-        const client = channelFor(address);
-        try {
-          return await callOnce(client, request, deadlineMs);
-        } catch (error) {
-          if ((error as ServiceError).code !== status.UNAVAILABLE) throw error;
-          discardChannel(client);
-          if (attempt >= maxAttempts) throw error;
-          // Exponential backoff with jitter (100, 200, ... ms, each +0-50 %) so callers do not retry in lockstep.
-          const delay = backoffMs * 2 ** (attempt - 1);
-          await wait(Math.round(delay + Math.random() * delay * 0.5), attempt);
-        }
-      }
+      const response = await withRetries<BillingResponse>((c, o, cb) => c.createBillingAccount(request, new Metadata(), o, cb));
+      return { accountId: response.accountId, status: response.status };
     },
+    getBillingAccount: (patientId) => withRetries((c, o, cb) => c.getBillingAccount({ patientId }, new Metadata(), o, cb)),
+    recordTransaction: (request) => withRetries((c, o, cb) => c.recordTransaction(request, new Metadata(), o, cb)),
+    getTransaction: (patientId, transactionId) => withRetries((c, o, cb) => c.getTransaction({ patientId, transactionId }, new Metadata(), o, cb)),
+    listTransactions: (patientId, limit, pageToken) => withRetries((c, o, cb) => c.listTransactions({ patientId, limit, pageToken }, new Metadata(), o, cb)),
     close() {
       if (shared) discardChannel(shared.client);
     },

@@ -45,6 +45,7 @@ export function auditItem(record: AuditRecord, auditId: string, shards: number):
     recentPk: recentPk(shardOf(auditId, shards)),
     auditId, at: record.at, action: record.action, outcome: record.outcome, userId: record.userId, role: record.role,
     requestId: record.requestId,
+    ...(record.resource ? { resource: record.resource } : {}),
     ...(record.patientId ? { patientId: record.patientId } : {}),
     ...(record.patientIds ? { patientIds: record.patientIds, resultCount: record.patientIds.length } : {}),
   };
@@ -55,6 +56,7 @@ export function fromAuditItem(item: Record<string, unknown>): StoredAuditRecord 
     id: String(item.auditId), at: String(item.at), action: item.action as StoredAuditRecord['action'],
     outcome: item.outcome as StoredAuditRecord['outcome'], userId: String(item.userId), role: String(item.role),
     requestId: String(item.requestId),
+    ...(item.resource === 'BILLING' ? { resource: item.resource } : {}),
     ...(typeof item.patientId === 'string' ? { patientId: item.patientId } : {}),
   };
 }

@@ -6,7 +6,7 @@
 import { PatientError, type AuditOutcome, type PatientErrorKind } from '../domain/errors';
 import type { PatientAction } from '../domain/access';
 import { isPatientId } from '../domain/patient';
-import type { AuditLog, Clock, RequestContext } from '../ports';
+import type { AuditLog, AuditRecord, Clock, RequestContext } from '../ports';
 
 const OUTCOME_OF: Record<PatientErrorKind, AuditOutcome> = {
   FORBIDDEN: 'DENIED',
@@ -21,6 +21,9 @@ const OUTCOME_OF: Record<PatientErrorKind, AuditOutcome> = {
 
 export function outcomeOf(error: unknown): AuditOutcome {
   if (error instanceof PatientError) return error.auditOutcome ?? OUTCOME_OF[error.kind];
+  // Errors of other contexts (the billing routes) may name their outcome.
+  const declared = (error as { auditOutcome?: AuditOutcome } | null)?.auditOutcome;
+  if (declared) return declared;
   // Input errors thrown while reading the body (400 invalid, 413 too large) carry an HTTP status.
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 500 ? 'INVALID' : 'ERROR';
@@ -34,13 +37,14 @@ export interface AuditedResult<T> {
 }
 
 export async function audited<T>(
-  ports: { audit: AuditLog; clock: Clock },
+  ports: { audit: Pick<AuditLog, 'append'>; clock: Clock },
   ctx: RequestContext,
   action: PatientAction,
   patientId: string | undefined,
   work: () => Promise<AuditedResult<T>>,
+  resource?: AuditRecord['resource'],
 ): Promise<T> {
-  const base = { action, userId: ctx.caller.userId, role: ctx.caller.role, requestId: ctx.requestId };
+  const base = { action, userId: ctx.caller.userId, role: ctx.caller.role, requestId: ctx.requestId, ...(resource ? { resource } : {}) };
   let done: AuditedResult<T>;
   try {
     done = await work();

@@ -41,4 +41,40 @@ describe('local dashboard', () => {
     expect(Object.keys(await bars('chart-registrationsByDay')).length).toBeGreaterThan(0);
     await page.close();
   });
+
+  it('shows the billing figures of GET /api/analytics: accounts opened, flows per currency, by day', async () => {
+    const token = await login('testuser@test.com', 'password123');
+    const patient = await request('POST', '/api/patients', { token, body: {
+      firstName: 'Dash', lastName: 'Board', email: `dash.${Date.now()}@e2e.test`, dateOfBirth: '1970-01-01',
+      address: { street: '1 Chart St', city: 'Plot', state: 'CA', zipCode: '1' },
+    } });
+    expect((await request('POST', `/api/patients/${patient.body.id}/billing/transactions`, {
+      token, body: { type: 'CHARGE', amount: 1234, description: 'Dashboard check' }, headers: { 'Idempotency-Key': `dash-${Date.now()}` },
+    })).status).toBe(201);
+    const page = await browser.newPage();
+    await page.goto(`${process.env.E2E_BASE_URL}/dashboard`);
+    await page.fill('#email', 'testuser@test.com');
+    await page.fill('#password', 'password123');
+    await page.click('button[type=submit]');
+    await page.waitForSelector('body[data-loaded=true]');
+    const shown = async () => ({
+      accountsOpened: Number(await page.textContent('[data-testid=billing-accountsOpened]')),
+      usd: Object.fromEntries(await page.$$eval('#billing-currencies tr[data-currency=USD] [data-field]',
+        (cells) => cells.map((c) => [c.getAttribute('data-field'), c.textContent]))),
+    });
+    let api: { accountsOpened: number; usd: Record<string, string> } = { accountsOpened: -1, usd: {} };
+    let onPage = await shown();
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const billing = (await request('GET', '/api/analytics', { token })).body.billing;
+      const usd = billing.currencies.USD ?? {};
+      api = { accountsOpened: billing.accountsOpened, usd: { currency: 'USD', ...Object.fromEntries(Object.entries(usd).map(([k, v]) => [k, String(v)])) } };
+      await page.evaluate('refresh()');
+      onPage = await shown();
+      if (JSON.stringify(onPage) === JSON.stringify(api) && Number(api.usd.charged) >= 1234) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(onPage).toEqual(api);
+    expect(Object.keys(await page.$$eval('[data-testid=chart-billingByDay] g[data-label]', (g) => g.map((x) => x.getAttribute('data-label')))).length).toBeGreaterThan(0);
+    await page.close();
+  });
 });

@@ -8,6 +8,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { JWK } from 'jose';
 import { handler as analyticsHandler } from '../../../functions/analytics/query-handler';
 import { handler as authHandler } from '../../../functions/auth/handler';
+import { handler as billingHandler } from '../../../functions/billing/handler';
 import { handler as patientsHandler } from '../../../functions/patients/handler';
 import { resetPublicKeyCache } from '../../../functions/authorizer/public-keys';
 import { guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../../../infra/definitions/routes';
@@ -17,12 +18,21 @@ import { apiEvent, lambdaContext, parse, uniqueEmail, useAuthEnvironment, type E
 jest.setTimeout(60_000);
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-const HANDLERS: Record<string, Handler> = { patients: patientsHandler, 'analytics-query': analyticsHandler };
+const HANDLERS: Record<string, Handler> = { patients: patientsHandler, 'analytics-query': analyticsHandler, 'billing-api': billingHandler };
+/** The patient a route with `{id}` names: none such, so a token the function accepts is answered 404. */
+const MISSING_PATIENT = '00000000-0000-4000-8000-000000000000';
 
 const guarded = guardedFunctions().map((name) => {
-  const route = routes.find((r) => r.function === name && r.authorized && r.method === 'GET' && !r.path.includes('{'))!;
-  return { name, route, handler: () => HANDLERS[name]! };
+  const reads = routes.filter((r) => r.function === name && r.authorized && r.method === 'GET');
+  // A route without path parameters where the function has one (billing-api has none: every route names a patient).
+  const route = reads.find((r) => !r.path.includes('{')) ?? reads.find((r) => r.path === '/api/patients/{id}/billing')!;
+  return { name, route, accepted: route?.path.includes('{') ? 404 : 200, handler: () => HANDLERS[name]! };
 });
+const eventFor = (route: { method: string; path: string }, input: EventInput = {}) => {
+  const event = apiEvent(route.method, route.path, input);
+  if (route.path.includes('{id}')) event.pathParameters = { id: MISSING_PATIENT };
+  return event;
+};
 
 const callAuth = async (method: string, resource: string, input: EventInput = {}) =>
   parse((await authHandler(apiEvent(method, resource, input), lambdaContext('auth'))) as APIGatewayProxyResult);
@@ -51,16 +61,16 @@ it('covers every function behind guarded routes', () => {
   for (const g of guarded) expect(g.route).toBeDefined();
 });
 
-describe.each(guarded)('$name with REQUIRE_TOKEN_IN_FUNCTION=true', ({ route, handler }) => {
+describe.each(guarded)('$name with REQUIRE_TOKEN_IN_FUNCTION=true', ({ route, accepted, handler }) => {
   const call = async (authorization?: string, authorizer?: Record<string, string>) => {
-    const event = apiEvent(route.method, route.path, { headers: authorization === undefined ? {} : { Authorization: authorization } });
+    const event = eventFor(route, { headers: authorization === undefined ? {} : { Authorization: authorization } });
     if (authorizer) event.requestContext.authorizer = authorizer;
     return parse(await handler()(event, lambdaContext(route.function)));
   };
   beforeEach(() => { process.env[TOKEN_CHECK_VARIABLE] = 'true'; });
 
   it('answers a valid admin token', async () => {
-    expect((await call(`Bearer ${adminToken}`)).status).toBe(200);
+    expect((await call(`Bearer ${adminToken}`)).status).toBe(accepted);
   });
 
   it('refuses a request without a token with 401 problem+json, even with a forged authorizer context', async () => {
@@ -108,9 +118,9 @@ it('takes the role from the token, not from a context the caller sent (analytics
 });
 
 it('without the variable, trusts the decision API Gateway\'s authorizer put in the request context', async () => {
-  for (const { route, handler } of guarded) {
-    const event = apiEvent(route.method, route.path);
+  for (const { route, accepted, handler } of guarded) {
+    const event = eventFor(route);
     event.requestContext.authorizer = { userId: 'u-1', email: 'admin@example.com', role: 'admin', principalId: 'u-1' };
-    expect([route.function, parse(await handler()(event, lambdaContext(route.function))).status]).toEqual([route.function, 200]);
+    expect([route.function, parse(await handler()(event, lambdaContext(route.function))).status]).toEqual([route.function, accepted]);
   }
 });

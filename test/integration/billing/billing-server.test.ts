@@ -140,7 +140,10 @@ describe('GetBillingAccount', () => {
     const request = patient();
     const opened = await typed.create(request);
     const found = await typed.get(request.patientId);
-    expect(found).toEqual({ accountId: opened.accountId, status: 'ACTIVE', patientId: request.patientId, createdAt: opened.createdAt });
+    expect(found).toEqual({
+      accountId: opened.accountId, status: 'ACTIVE', patientId: request.patientId, createdAt: opened.createdAt,
+      currency: 'USD', balance: 0, totalCharged: 0, totalPaid: 0, totalRefunded: 0, updatedAt: opened.createdAt,
+    });
     expect(Number.isNaN(Date.parse(found.createdAt))).toBe(false);
   });
 

@@ -16,14 +16,17 @@ jest.setTimeout(30_000);
 
 const ROOT = resolve(__dirname, '../../..');
 let tableName: string;
+let transactionsTable: string;
 
 beforeAll(async () => {
-  tableName = (await useLocalTables())['billing-accounts'];
+  const tables = await useLocalTables();
+  tableName = tables['billing-accounts'];
+  transactionsTable = tables['billing-transactions'];
 });
 
 function environment(port: number): NodeJS.ProcessEnv {
   return {
-    ...process.env, BILLING_PORT: String(port), BILLING_HOST: '127.0.0.1', BILLING_ACCOUNTS_TABLE: tableName,
+    ...process.env, BILLING_PORT: String(port), BILLING_HOST: '127.0.0.1', BILLING_ACCOUNTS_TABLE: tableName, BILLING_TRANSACTIONS_TABLE: transactionsTable,
     AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_LOG_LEVEL: 'INFO',
   };
 }

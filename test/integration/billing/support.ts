@@ -11,11 +11,12 @@ import { useLocalTables } from '../../support/tables';
 // One line per call would drown the test output; warnings and errors still show.
 logger.setLogLevel('WARN');
 
-export async function startTestServer(extra: Partial<BillingServerOptions> = {}): Promise<BillingServer & { address: string; tableName: string }> {
+export async function startTestServer(extra: Partial<BillingServerOptions> = {}): Promise<BillingServer & { address: string; tableName: string; transactionsTableName: string }> {
   const tables = await useLocalTables();
   const tableName = tables['billing-accounts'];
-  const server = await startBillingServer({ port: 0, tableName, dynamoEndpoint: process.env.DYNAMODB_ENDPOINT, ...extra });
-  return { ...server, address: `127.0.0.1:${server.port}`, tableName };
+  const transactionsTableName = tables['billing-transactions'];
+  const server = await startBillingServer({ port: 0, tableName, transactionsTableName, dynamoEndpoint: process.env.DYNAMODB_ENDPOINT, ...extra });
+  return { ...server, address: `127.0.0.1:${server.port}`, tableName, transactionsTableName };
 }
 
 type Callback<T> = (error: ServiceError | null, response: T) => void;

@@ -77,7 +77,7 @@ it('refuses a certificate issued for another host name', async () => {
 it('the container entry point serves TLS from BILLING_TLS_CERT/KEY, and its HEALTHCHECK passes against it', async () => {
   const port = await freePort();
   const env = {
-    ...process.env, BILLING_PORT: String(port), BILLING_HOST: '127.0.0.1', BILLING_ACCOUNTS_TABLE: (await useLocalTables())['billing-accounts'],
+    ...process.env, BILLING_PORT: String(port), BILLING_HOST: '127.0.0.1', ...await (async () => { const t = await useLocalTables(); return { BILLING_ACCOUNTS_TABLE: t['billing-accounts'], BILLING_TRANSACTIONS_TABLE: t['billing-transactions'] }; })(),
     AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_LOG_LEVEL: 'INFO',
     BILLING_TLS_CERT: identity.certificate, BILLING_TLS_KEY: identity.privateKey,
   };
@@ -99,7 +99,7 @@ it('the container entry point serves TLS from BILLING_TLS_CERT/KEY, and its HEAL
 });
 
 it('the server will not start with half a TLS identity', () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, BILLING_ACCOUNTS_TABLE: 'billing-accounts', BILLING_TLS_CERT: identity.certificate };
+  const env: NodeJS.ProcessEnv = { ...process.env, BILLING_ACCOUNTS_TABLE: 'billing-accounts', BILLING_TRANSACTIONS_TABLE: 'billing-transactions', BILLING_TLS_CERT: identity.certificate };
   delete env.BILLING_TLS_KEY;
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
   expect(result.status).toBe(1);

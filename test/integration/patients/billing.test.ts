@@ -20,7 +20,7 @@ let port = 0;
 let tables: Awaited<ReturnType<typeof useLocalTables>>;
 
 async function startBilling(): Promise<void> {
-  billing = await startBillingServer({ port, tableName: tables['billing-accounts'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT, drainTimeoutMs: 1000 });
+  billing = await startBillingServer({ port, tableName: tables['billing-accounts'], transactionsTableName: tables['billing-transactions'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT, drainTimeoutMs: 1000 });
 }
 
 async function stopBilling(): Promise<void> {

@@ -26,7 +26,7 @@ let billing: BillingServer | undefined;
 let billingPort = 0;
 
 const startBilling = async () => {
-  billing = await startBillingServer({ port: billingPort, tableName: tables['billing-accounts'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT, drainTimeoutMs: 1000 });
+  billing = await startBillingServer({ port: billingPort, tableName: tables['billing-accounts'], transactionsTableName: tables['billing-transactions'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT, drainTimeoutMs: 1000 });
 };
 const stopBilling = async () => { await billing?.stop(); billing = undefined; };
 

@@ -9,7 +9,7 @@ beforeAll(async () => {
   const tables = await useLocalTables();
   process.env.CURSOR_KEY = 'integration-test-cursor-key';
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  billing = await startBillingServer({ port: await freePort(), tableName: tables['billing-accounts'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT });
+  billing = await startBillingServer({ port: await freePort(), tableName: tables['billing-accounts'], transactionsTableName: tables['billing-transactions'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT });
   process.env.BILLING_ADDRESS = `127.0.0.1:${billing.port}`;
 });
 

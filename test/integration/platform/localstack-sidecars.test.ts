@@ -92,10 +92,11 @@ it('serves Kafka at once; once the outputs appear, billing on the deployed table
   }
 
   writeFileSync(outputs, JSON.stringify({
-    'Pms-dev-Stateful': { BillingAccountsTable: tables['billing-accounts'] }, 'Pms-dev-Api': { AnalyticsConsumerFunction: 'pms-dev-analytics-consumer' },
+    'Pms-dev-Stateful': { BillingAccountsTable: tables['billing-accounts'], BillingTransactionsTable: tables['billing-transactions'] }, 'Pms-dev-Api': { AnalyticsConsumerFunction: 'pms-dev-analytics-consumer' },
   }));
   await waitForOutput('Billing gRPC on');
   await waitForOutput('Topic patient → pms-dev-analytics-consumer');
+  await waitForOutput('Topic billing → pms-dev-analytics-consumer');
   const client = billingClient({ address: `127.0.0.1:${ports.BILLING_PORT}` });
   try {
     const reply = await client.createBillingAccount({ patientId: 'p-sidecar-1', name: 'Edie Tester', email: 'edie@example.com' });

@@ -39,6 +39,7 @@ const AUDIT_FILTER_VALUES = [
 
 const PATIENT_FIELDS = ['firstName', 'lastName', 'email', 'dateOfBirth', 'address', 'phoneNumber', 'gender', 'registeredDate'];
 const ADDRESS_FIELDS = ['street', 'city', 'state', 'zipCode'];
+const TRANSACTION_FIELDS = ['type', 'amount', 'currency', 'description', 'serviceDate'];
 const AUTH_FIELDS = ['email', 'password', 'role', 'refreshToken', 'code', 'currentPassword', 'newPassword'];
 
 function validPatient(random: Random): Record<string, unknown> {
@@ -51,6 +52,7 @@ function validPatient(random: Random): Record<string, unknown> {
 
 function validBody(route: RouteDefinition, random: Random): Record<string, unknown> {
   if (route.requestSchema === 'PatientInput') return validPatient(random);
+  if (route.requestSchema === 'TransactionInput') return { type: random.pick(['CHARGE', 'PAYMENT', 'REFUND']), amount: 1 + random.int(1e8), description: 'Fuzz', serviceDate: '2024-02-29' };
   if (route.requestSchema === 'RefreshRequest') return { refreshToken: random.bytes(24).toString('base64url') };
   if (route.requestSchema === 'VerifyEmailRequest') return { email: `fuzz${random.int(1e9)}@example.test`, code: String(random.int(1e6)).padStart(6, '0') };
   if (route.requestSchema === 'VerificationCodeRequest') return { email: `fuzz${random.int(1e9)}@example.test` };
@@ -59,6 +61,7 @@ function validBody(route: RouteDefinition, random: Random): Record<string, unkno
 }
 
 function fieldsOf(route: RouteDefinition): string[] {
+  if (route.requestSchema === 'TransactionInput') return TRANSACTION_FIELDS;
   return route.requestSchema === 'PatientInput' ? PATIENT_FIELDS : AUTH_FIELDS;
 }
 
@@ -169,7 +172,7 @@ export interface FuzzCase { request: RawRequest; description: string }
 export function fuzzCase(random: Random, tokens: Tokens): FuzzCase {
   const route = random.pick(routes);
   const validToken = random.chance(0.5);
-  let path = route.path.replace('{id}', () => fuzzId(random));
+  let path = route.path.replace(/\{\w+\}/g, () => fuzzId(random));
   const query = route.query || random.chance(0.3) ? fuzzQuery(route, random) : '';
   if (query) path += `?${query}`;
   if (!path.startsWith('/')) path = `/${path}`;

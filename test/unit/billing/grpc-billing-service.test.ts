@@ -35,7 +35,7 @@ it.each([
 });
 
 it('maps a network error code (ECONNREFUSED) to UNAVAILABLE', async () => {
-  const { error } = await call(billingService(failingWith('Error', { code: 'ECONNREFUSED' })).getBillingAccount, { patientId: 'p-1' });
+  const { error } = await call(billingService(failingWith('Error', { code: 'ECONNREFUSED' })).createBillingAccount, request);
   expect(error?.code).toBe(status.UNAVAILABLE);
 });
 

@@ -32,6 +32,16 @@ describe('OpenAPI document', () => {
     for (const name of referenced) expect(names).toContain(name);
   });
 
+  it('documents the billing routes: a required Idempotency-Key, the ledger\'s schemas, and the analytics billing block', () => {
+    const paths = document.paths as Record<string, Record<string, { parameters?: { name: string; in: string; required: boolean }[] }>>;
+    const post = paths['/api/patients/{id}/billing/transactions']!.post!;
+    expect(post.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true })]));
+    const schemas = (document.components as { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> }).schemas;
+    expect(schemas.TransactionInput!.required).toEqual(['type', 'amount', 'description']);
+    expect(Object.keys(schemas.BillingAccount!.properties!)).toEqual(['accountId', 'patientId', 'status', 'currency', 'balance', 'totalCharged', 'totalPaid', 'totalRefunded', 'updatedAt']);
+    expect(schemas.Analytics!.properties!.billing).toBeDefined();
+  });
+
   it('describes the response headers clients rely on, and (locally) the dashboard page', () => {
     const paths = document.paths as Record<string, Record<string, { responses: Record<string, { headers?: Record<string, unknown> }> }>>;
     const headers = (path: string, method: string, status: number) => Object.keys(paths[path]![method]!.responses[String(status)]!.headers ?? {});
@@ -40,6 +50,8 @@ describe('OpenAPI document', () => {
     expect(headers('/api/patients/{id}', 'put', 200)).toEqual(['ETag']);
     expect(headers('/api/auth/login', 'post', 429)).toEqual(['Retry-After']);
     expect(headers('/auth/login', 'post', 429)).toEqual(['Retry-After']);
+    expect(headers('/api/patients/{id}/billing/transactions', 'post', 201)).toEqual(['Location', 'Idempotent-Replayed']);
+    expect(headers('/api/patients/{id}/billing/transactions', 'post', 409)).toEqual(['Retry-After']);
     expect(paths['/dashboard']).toBeUndefined(); // not on AWS
     const local = buildOpenApi(routes, schemaRegistry, true).paths as typeof paths;
     expect(local['/dashboard']!.get!.responses['200']).toBeDefined();
