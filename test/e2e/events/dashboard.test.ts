@@ -12,13 +12,19 @@ describe('local dashboard', () => {
   });
   afterAll(() => browser?.close());
 
-  it('shows the same figures as GET /api/analytics', async () => {
+  /** The dashboard page, signed in as the demo admin and drawn. */
+  async function openDashboard() {
     const page = await browser.newPage();
     await page.goto(`${process.env.E2E_BASE_URL}/dashboard`);
     await page.fill('#email', 'testuser@test.com');
     await page.fill('#password', 'password123');
     await page.click('button[type=submit]');
     await page.waitForSelector('body[data-loaded=true]');
+    return page;
+  }
+
+  it('shows the same figures as GET /api/analytics', async () => {
+    const page = await openDashboard();
 
     const token = await login('testuser@test.com', 'password123');
     const bars = async (chart: string) => Object.fromEntries(await page.$$eval(`[data-testid=${chart}] g[data-label]`,
@@ -51,12 +57,7 @@ describe('local dashboard', () => {
     expect((await request('POST', `/api/patients/${patient.body.id}/billing/transactions`, {
       token, body: { type: 'CHARGE', amount: 1234, description: 'Dashboard check' }, headers: { 'Idempotency-Key': `dash-${Date.now()}` },
     })).status).toBe(201);
-    const page = await browser.newPage();
-    await page.goto(`${process.env.E2E_BASE_URL}/dashboard`);
-    await page.fill('#email', 'testuser@test.com');
-    await page.fill('#password', 'password123');
-    await page.click('button[type=submit]');
-    await page.waitForSelector('body[data-loaded=true]');
+    const page = await openDashboard();
     const shown = async () => ({
       accountsOpened: Number(await page.textContent('[data-testid=billing-accountsOpened]')),
       usd: Object.fromEntries(await page.$$eval('#billing-currencies tr[data-currency=USD] [data-field]',
