@@ -9,25 +9,17 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
-import { billingCaller, startBillingProcess } from './support/billing';
+import { billingCaller, useBillingFault } from './support/billing';
 import { config } from './support/config';
 import { pool } from './support/http';
 import { api, childPids, eventually, login, patientInput, tally } from './support/runtime';
 import { readPatientTopic } from './support/topic';
 
 describe('fault: billing down during creates', () => {
-  let runtime: RuntimeProcess;
-  let replacement: Awaited<ReturnType<typeof startBillingProcess>> | undefined;
-  let frozen: number | undefined;
-  beforeAll(async () => { runtime = await startRuntimeProcess(); });
-  afterAll(async () => {
-    if (frozen) try { process.kill(frozen, 'SIGCONT'); } catch { /* gone */ }
-    await replacement?.stop();
-    await runtime?.stop();
-  });
+  const fault = useBillingFault();
 
   it('stores every patient, and opens exactly one account each once billing is back', async () => {
+    const { runtime } = fault;
     const client = api(runtime.baseUrl, await login(runtime.baseUrl));
     const { billing } = childPids(runtime.dataDir);
     const half = Math.ceil(config.faultCreates / 2);
@@ -36,11 +28,7 @@ describe('fault: billing down during creates', () => {
       return response.status === 201 ? String(response.body.id) : `status ${response.status}`;
     });
 
-    process.kill(billing, 'SIGSTOP');
-    frozen = billing;
-    const duringHang = await createAll(half, 'billing-hung');
-    process.kill(billing, 'SIGCONT');
-    frozen = undefined;
+    const duringHang = await fault.whileFrozen(billing, () => createAll(half, 'billing-hung'));
 
     process.kill(billing, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 300));
@@ -56,7 +44,7 @@ describe('fault: billing down during creates', () => {
     expect(JSON.parse(healthBody).components.billing).toEqual({ status: 'down', reason: 'unreachable' });
     expect(healthBody).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|:\d{4,5}/);
 
-    replacement = await startBillingProcess(runtime.billing, runtime.dynamodb);
+    await fault.replaceBilling();
 
     // Every patient ends ACTIVE, without anyone asking.
     const patients = await eventually('every patient ACTIVE', 120_000, async () => {

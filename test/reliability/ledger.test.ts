@@ -7,8 +7,7 @@
  * and the analytics billing block counted each transaction once.
  */
 import { randomUUID } from 'node:crypto';
-import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
-import { startBillingProcess } from './support/billing';
+import { useBillingFault } from './support/billing';
 import { config } from './support/config';
 import { pool } from './support/http';
 import { childPids, eventually, login, patientInput, tally } from './support/runtime';
@@ -16,17 +15,10 @@ import { childPids, eventually, login, patientInput, tally } from './support/run
 interface Sent { key: string; body: { type: string; amount: number; description: string }; id?: string; statuses: number[] }
 
 describe('fault: billing down and killed while transactions are posted to one account', () => {
-  let runtime: RuntimeProcess;
-  let replacement: Awaited<ReturnType<typeof startBillingProcess>> | undefined;
-  let frozen: number | undefined;
-  beforeAll(async () => { runtime = await startRuntimeProcess(); });
-  afterAll(async () => {
-    if (frozen) try { process.kill(frozen, 'SIGCONT'); } catch { /* gone */ }
-    await replacement?.stop();
-    await runtime?.stop();
-  });
+  const fault = useBillingFault();
 
   it('records each key once, keeps the balance exact, and answers only 201 or 503 meanwhile', async () => {
+    const { runtime } = fault;
     const token = await login(runtime.baseUrl);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const get = async (path: string) => (await fetch(`${runtime.baseUrl}${path}`, { headers })).json() as Promise<Record<string, unknown>>;
@@ -51,11 +43,8 @@ describe('fault: billing down and killed while transactions are posted to one ac
     const third = Math.ceil(total / 3);
 
     await pool(third, 4, (i) => post(sent[i]!)); // billing up
-    process.kill(billing, 'SIGSTOP'); // billing hangs: calls run into their deadline
-    frozen = billing;
-    await pool(third, 4, (i) => post(sent[third + i]!));
-    process.kill(billing, 'SIGCONT');
-    frozen = undefined;
+    // Billing hangs: calls run into their deadline.
+    await fault.whileFrozen(billing, () => pool(third, 4, (i) => post(sent[third + i]!)));
     const rest = sent.slice(2 * third);
     let answered = 0;
     await pool(rest.length, 8, async (i) => {
@@ -66,7 +55,7 @@ describe('fault: billing down and killed while transactions are posted to one ac
     if (answered < 3) process.kill(billing, 'SIGKILL');
     const acknowledgedFirstTime = sent.filter((s) => s.statuses[0] === 201).length;
 
-    replacement = await startBillingProcess(runtime.billing, runtime.dynamodb);
+    await fault.replaceBilling();
     // The client's retries: the same key and body until 201.
     for (let round = 0; round < 10 && sent.some((s) => !s.id); round++) {
       const unanswered = sent.filter((s) => !s.id);

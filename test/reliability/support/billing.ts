@@ -5,6 +5,7 @@ import { credentials, Metadata } from '@grpc/grpc-js';
 import { tableEnvVar, tables } from '../../../infra/definitions/tables';
 import { BillingServiceClient } from '../../../proto/gen/billing_service';
 import { stopChild } from '../../../local/child-process';
+import { startRuntimeProcess, type RuntimeProcess } from '../../support/runtime-process';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -55,5 +56,38 @@ export function billingCaller(address: string) {
         error ? reject(error) : resolve({ accountId: response.accountId, status: response.status }));
     }),
     close: () => client.close(),
+  };
+}
+
+/**
+ * A full `npm start` for a billing fault scenario: `runtime` once started, `whileFrozen` runs work while
+ * billing is stopped (SIGSTOP: calls hang to their deadline) and thaws it whatever happens, and
+ * `replaceBilling` starts a new billing server on the same port and data after a kill (as an orchestrator
+ * would). Everything is stopped after the file's tests.
+ */
+export function useBillingFault() {
+  let runtime: RuntimeProcess | undefined;
+  let replacement: Awaited<ReturnType<typeof startBillingProcess>> | undefined;
+  beforeAll(async () => { runtime = await startRuntimeProcess(); });
+  afterAll(async () => {
+    await replacement?.stop();
+    await runtime?.stop();
+  });
+  return {
+    get runtime(): RuntimeProcess {
+      if (!runtime) throw new Error('the runtime has not started');
+      return runtime;
+    },
+    async whileFrozen<T>(pid: number, work: () => Promise<T>): Promise<T> {
+      process.kill(pid, 'SIGSTOP');
+      try {
+        return await work();
+      } finally {
+        try { process.kill(pid, 'SIGCONT'); } catch { /* gone */ }
+      }
+    },
+    async replaceBilling(): Promise<void> {
+      replacement = await startBillingProcess(this.runtime.billing, this.runtime.dynamodb);
+    },
   };
 }
