@@ -11,10 +11,10 @@ export interface Session { id: string; createdAt: string; lastUsedAt: string; us
 export async function listSessions(ports: AuthPorts, bearer: string | undefined): Promise<{ sessions: Session[] }> {
   const caller = await authenticate(ports, bearer);
   const now = ports.now();
-  const [{ account }, logins] = await Promise.all([ports.sessions.accessState(caller.sid, caller.userId), ports.sessions.loginsOf(caller.userId)]);
+  const logins = await ports.sessions.loginsOf(caller.userId);
   return {
     sessions: logins
-      .filter((login) => loginIsLive(login, account, caller.userId, now) && login.expiresAt * 1000 > now)
+      .filter((login) => loginIsLive(login, caller.account, caller.userId, now) && login.expiresAt * 1000 > now)
       .map((login) => ({
         id: login.id, createdAt: new Date(login.startedAt).toISOString(), lastUsedAt: new Date(login.lastUsedAt).toISOString(),
         userAgent: login.userAgent ?? null, current: login.id === caller.sid,

@@ -4,7 +4,7 @@ import { createLocalJWKSet } from 'jose';
 import { mintAccessToken, verifyAccessToken, ACCESS_TOKEN_TTL_SECONDS, type AccessClaims } from '../domain/access-token';
 import { AuthError } from '../domain/errors';
 import { currentSigningKey, publicKeySet, type KeySet } from '../domain/keys';
-import { loginIsLive } from '../domain/login-state';
+import { loginIsLive, type AccountState } from '../domain/login-state';
 import { newRefreshToken, refreshTokenHash } from '../domain/refresh-token';
 import type { AuthPorts, UserRecord } from '../ports';
 
@@ -25,8 +25,11 @@ export async function mintPair(ports: AuthPorts, user: UserRecord, familyId: str
 
 const verifierCache = new WeakMap<KeySet, ReturnType<typeof createLocalJWKSet>>();
 
-/** The claims of a valid access token of a live login (the authorizer's rule); AuthError UNAUTHORIZED otherwise. */
-export async function authenticate(ports: AuthPorts, token: string | undefined): Promise<AccessClaims & { sid: string }> {
+/**
+ * The claims of a valid access token of a live login (the authorizer's rule), with the user's access state
+ * it was checked against; AuthError UNAUTHORIZED otherwise.
+ */
+export async function authenticate(ports: AuthPorts, token: string | undefined): Promise<AccessClaims & { sid: string; account: AccountState }> {
   if (!token) throw new AuthError('UNAUTHORIZED');
   const privateKeys = await ports.keys.privateKeySet();
   let keys = verifierCache.get(privateKeys);
@@ -44,5 +47,5 @@ export async function authenticate(ports: AuthPorts, token: string | undefined):
   if (!sid) throw new AuthError('UNAUTHORIZED');
   const { login, account } = await ports.sessions.accessState(sid, claims.userId);
   if (!loginIsLive(login, account, claims.userId, ports.now())) throw new AuthError('UNAUTHORIZED');
-  return { ...claims, sid };
+  return { ...claims, sid, account };
 }
