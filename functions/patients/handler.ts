@@ -1,6 +1,6 @@
 /**
  * The patients function: API Gateway REST proxy events for /api/patients, /api/patients/{id}, a patient's
- * history and audit, and /api/audit.
+ * history and audit, /api/audit, and the FHIR R4 Patient routes (fhir/).
  * Thin: turns the event into a use-case call and the result into an HTTP response.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -8,23 +8,15 @@ import { checkingToken } from '../authorizer/in-function';
 import { callerOf } from '../commons/caller';
 import { HttpError } from '../commons/errors';
 import { header, httpHandler, json, noContent, parseBody } from '../commons/http';
-import { PatientError, type PatientErrorKind } from './domain/errors';
+import { PatientError } from './domain/errors';
 import { etagOf } from './domain/patient';
+import { fhirRoute } from './fhir/fhir-routes';
+import { STATUS_OF } from './http-status';
 import { patientPorts } from './ports-from-env';
 import type { PatientPorts, RequestContext } from './ports';
 import { PatientInput } from './schemas';
 import { createPatient, deletePatient, getPatient, getPatientHistory, listPatients, readAudit, readPatientAudit, updatePatient } from './use-cases';
 
-const STATUS_OF: Record<PatientErrorKind, number> = {
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  EMAIL_TAKEN: 409,
-  VERSION_MISMATCH: 412,
-  INVALID_QUERY: 400,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  IDEMPOTENCY_IN_PROGRESS: 409,
-  IDEMPOTENT_TARGET_DELETED: 409,
-};
 
 const MAX_IDEMPOTENCY_KEY = 255;
 
@@ -33,6 +25,8 @@ export async function route(ports: PatientPorts, event: APIGatewayProxyEvent, co
     caller: callerOf(event),
     requestId: event.requestContext?.requestId ?? context.awsRequestId,
   };
+  // The FHIR R4 view of the same records (contract "v2 · FHIR R4"): its own formats and errors, the same use cases.
+  if (event.resource.startsWith('/fhir/')) return fhirRoute(ports, event, ctx);
   const id = event.pathParameters?.id;
   const input = () => parseBody(event, PatientInput);
   const key = `${event.httpMethod} ${event.resource}`;

@@ -5,18 +5,16 @@
 import type { Caller } from '../commons/caller';
 import type { AuditOutcome } from './domain/errors';
 import type { PatientAction } from './domain/access';
+import type { PatientCriteria } from './domain/criteria';
 import type { PatientRecord } from './domain/patient';
 
 /** A storage position to resume a listing from; opaque to the use cases. */
 export type PageKey = Record<string, string>;
 
-export interface PageRequest {
+/** A page of the patients that meet every criterion (domain/criteria.ts). */
+export interface PageRequest extends PatientCriteria {
   limit: number;
   startKey?: PageKey;
-  /** Lowercased prefix of first name, last name or email. */
-  search?: string;
-  /** Normalised state (stateKey). */
-  state?: string;
 }
 
 export interface Page {
@@ -30,7 +28,7 @@ export interface PatientRepository {
   get(id: string): Promise<PatientRecord | undefined>;
   /** The non-deleted patient with this email (case-insensitive). */
   getByEmail(email: string): Promise<PatientRecord | undefined>;
-  /** One page of non-deleted patients, in a stable order. */
+  /** One page of non-deleted patients meeting the request's criteria (but id and email: lookups by key), in a stable order. */
   page(request: PageRequest): Promise<Page>;
   /** Stores a new patient with its email claim atomically; throws EMAIL_TAKEN. */
   create(patient: PatientRecord): Promise<void>;

@@ -1,7 +1,8 @@
-/** GET /health and GET /api-docs. */
+/** GET /health, GET /api-docs and GET /fhir/R4/metadata. */
 import { routes } from '../../infra/definitions/routes';
 import { httpHandler, json, problem } from '../commons/http';
 import { notFound } from '../commons/errors';
+import { capabilityStatement } from '../patients/fhir/capability-statement';
 import { configuredChecks, runChecks } from './health';
 import { buildOpenApi } from './openapi';
 import { schemaRegistry } from './schemas';
@@ -21,6 +22,10 @@ export const handler = httpHandler(async (event) => {
   if (event.resource === '/api-docs') {
     openApi ??= buildOpenApi(routes, schemaRegistry, process.env.LOCAL_RUNTIME === 'true');
     return json(200, openApi, { 'Cache-Control': 'public, max-age=300' });
+  }
+  if (event.resource === '/fhir/R4/metadata') {
+    // Static: the same for every caller, so it may be cached.
+    return json(200, capabilityStatement(), { 'Content-Type': 'application/fhir+json; charset=utf-8', 'Cache-Control': 'public, max-age=300' });
   }
   throw notFound();
 });

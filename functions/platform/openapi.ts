@@ -26,9 +26,13 @@ function operationId(route: RouteDefinition): string {
 }
 
 function operation(route: RouteDefinition, schemas: Record<string, z.ZodType>): JsonObject {
-  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-    name: m[1], in: 'path', required: true, schema: { type: 'string', format: 'uuid' },
-  }));
+  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => {
+    const declared = route.pathParameters?.find((p) => p.name === m[1]);
+    return { name: m[1], in: 'path', required: true, ...(declared ? { description: declared.description, schema: declared.schema } : { schema: { type: 'string', format: 'uuid' } }) };
+  });
+  const [media, errorMedia, errorSchema] = route.format === 'fhir'
+    ? ['application/fhir+json', 'application/fhir+json', 'OperationOutcome']
+    : ['application/json', 'application/problem+json', 'Problem'];
   const parameters = [
     ...pathParams,
     ...(route.query ?? []).map((p) => ({ name: p.name, in: 'query', required: false, description: p.description, schema: p.schema })),
@@ -41,12 +45,12 @@ function operation(route: RouteDefinition, schemas: Record<string, z.ZodType>): 
   const success = {
     description: 'Success',
     ...headersOf(route.successStatus),
-    ...(route.responseSchema && schemas[route.responseSchema] ? { content: { 'application/json': { schema: ref(route.responseSchema) } } } : {}),
+    ...(route.responseSchema && schemas[route.responseSchema] ? { content: { [media]: { schema: ref(route.responseSchema) } } } : {}),
   };
   const errors = Object.fromEntries([...new Set([...route.errorStatuses, 500])].map((status) => [String(status), {
     description: problemOf(status, '').title,
     ...headersOf(status),
-    content: { 'application/problem+json': { schema: ref('Problem') } },
+    content: { [errorMedia]: { schema: ref(errorSchema && schemas[errorSchema] ? errorSchema : 'Problem') } },
   }]));
   const security = route.authorized || route.bearer === 'required'
     ? [{ bearerAuth: [] }]
@@ -57,7 +61,9 @@ function operation(route: RouteDefinition, schemas: Record<string, z.ZodType>): 
     tags: [route.tag],
     ...(parameters.length ? { parameters } : {}),
     ...(route.requestSchema && schemas[route.requestSchema]
-      ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.requestSchema) } } } }
+      ? { requestBody: { required: true, content: route.format === 'fhir'
+        ? { 'application/fhir+json': { schema: ref(route.requestSchema) }, 'application/json': { schema: ref(route.requestSchema) } }
+        : { 'application/json': { schema: ref(route.requestSchema) } } } }
       : {}),
     responses: { [String(route.successStatus)]: success, ...errors },
     security,
@@ -104,7 +110,10 @@ export function buildOpenApi(routes: RouteDefinition[], schemas: Record<string, 
       description: 'Patient records, billing accounts and analytics. Errors are RFC 9457 problem details. Bodies over 64 KiB → 413; unknown fields → 400.',
     },
     servers: [{ url: '/' }],
-    tags: [{ name: 'auth' }, { name: 'users' }, { name: 'patients' }, { name: 'billing' }, { name: 'analytics' }, { name: 'platform' }],
+    tags: [
+      { name: 'auth' }, { name: 'users' }, { name: 'patients' }, { name: 'billing' }, { name: 'analytics' }, { name: 'platform' },
+      { name: 'fhir', description: 'HL7 FHIR R4 (4.0.1): the same patient records as Patient resources; errors are OperationOutcome resources' },
+    ],
     paths,
     components: {
       schemas: components,

@@ -9,6 +9,7 @@ import {
 } from '../auth/schemas';
 import { AuditEntry, AuditPage, Patient, PatientHistory, PatientInput, PatientPage } from '../patients/schemas';
 import { Analytics } from '../analytics/schemas';
+import { CapabilityStatement, FhirBundle, FhirPatient, OperationOutcome } from '../patients/fhir/schemas';
 import { BillingAccount, Transaction, TransactionInput, TransactionPage } from '../billing/schemas';
 
 export const Health = z.object({
@@ -23,4 +24,5 @@ export const schemaRegistry: Record<string, z.ZodType> = {
   PatientInput, Patient, PatientPage, PatientHistory, AuditEntry, AuditPage,
   BillingAccount, TransactionInput, Transaction, TransactionPage,
   Analytics,
+  FhirPatient, FhirBundle, OperationOutcome, CapabilityStatement,
 };

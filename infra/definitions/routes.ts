@@ -14,7 +14,7 @@ export interface RouteDefinition {
   /** True when the Lambda TOKEN authorizer must allow the request first. */
   authorized: boolean;
   summary: string;
-  tag: 'auth' | 'users' | 'patients' | 'billing' | 'analytics' | 'platform';
+  tag: 'auth' | 'users' | 'patients' | 'billing' | 'analytics' | 'platform' | 'fhir';
   /** Names of schemas in the OpenAPI registry (functions/platform/openapi.ts). */
   requestSchema?: string;
   responseSchema?: string;
@@ -28,6 +28,10 @@ export interface RouteDefinition {
   headers?: ParameterDefinition[];
   /** Headers of the success response, and of an error response by status, for the OpenAPI document. */
   responseHeaders?: Partial<Record<number, ParameterDefinition[]>>;
+  /** `fhir`: bodies are application/fhir+json and errors OperationOutcome resources (default: JSON and problem+json). */
+  format?: 'fhir';
+  /** Path parameters that are not record ids (UUIDs), for the OpenAPI document. */
+  pathParameters?: ParameterDefinition[];
 }
 
 export interface ParameterDefinition {
@@ -46,6 +50,8 @@ const LIMIT = { name: 'limit', description: 'Page size, 1-100 (default 20)', sch
 const CURSOR = { name: 'cursor', description: 'Opaque cursor from the previous page (nextCursor)', schema: text };
 /** The actions an audit entry records (functions/patients/domain/access.ts; this file imports no function code). */
 const AUDIT_ACTIONS = ['LIST', 'READ', 'CREATE', 'UPDATE', 'DELETE', 'HISTORY', 'AUDIT_READ'] as const;
+const FHIR_ETAG = { name: 'ETag', description: 'The version, weak (W/"3"); send it back in If-Match', schema: text };
+const FHIR_FORMAT = { name: '_format', description: 'json, application/json or application/fhir+json (others → 406)', schema: text };
 const LOGIN_HEADERS = {
   429: [retryAfter('after too many failed logins for one email from one address')],
   503: [retryAfter('while too many passwords are being checked at once')],
@@ -175,6 +181,48 @@ export const routes: RouteDefinition[] = [
   route({ method: 'GET', path: '/api/patients/{id}/billing/transactions/{transactionId}', function: 'billing-api', authorized: true, tag: 'billing',
     summary: 'One transaction of the account', responseSchema: 'Transaction', successStatus: 200, errorStatuses: [401, 403, 404, 503],
     responseHeaders: { 503: [retryAfter('while billing is unreachable')] } }),
+
+  // The FHIR R4 view of the same patient records (contract "v2 · FHIR R4"); metadata is public, so the platform function serves it.
+  route({ method: 'GET', path: '/fhir/R4/metadata', function: 'platform', authorized: false, tag: 'fhir', format: 'fhir',
+    summary: 'The FHIR CapabilityStatement: FHIR 4.0.1, JSON, Patient with its interactions and search parameters',
+    responseSchema: 'CapabilityStatement', query: [FHIR_FORMAT], successStatus: 200, errorStatuses: [] }),
+  route({ method: 'GET', path: '/fhir/R4/Patient', function: 'patients', authorized: true, tag: 'fhir', format: 'fhir',
+    summary: 'Search patients (parameters AND-combined; a patient sees only their own record); paged by the Bundle\'s link next',
+    responseSchema: 'FhirBundle', successStatus: 200, errorStatuses: [400, 401, 403, 406],
+    query: [
+      { name: '_id', description: 'The patient id', schema: text },
+      { name: 'name', description: 'Case-insensitive prefix of the given or family name', schema: text },
+      { name: 'family', description: 'Case-insensitive prefix of the family name', schema: text },
+      { name: 'given', description: 'Case-insensitive prefix of the given name', schema: text },
+      { name: 'email', description: 'The email address, exactly (case-insensitive)', schema: text },
+      { name: 'birthdate', description: 'YYYY, YYYY-MM or YYYY-MM-DD with an optional prefix eq, lt, le, gt or ge (repeat for a range)', schema: text },
+      { name: 'gender', description: 'male, female, other or unknown (comma-separated: any of them)', schema: text },
+      { name: 'address-state', description: 'The address state (case-insensitive)', schema: text },
+      { name: '_count', description: 'Page size, 1-100 (default 20)', schema: { type: 'integer', minimum: 1, maximum: 100 } },
+      { name: '_cursor', description: 'The position a link next carries (opaque)', schema: text },
+      FHIR_FORMAT,
+    ] }),
+  route({ method: 'POST', path: '/fhir/R4/Patient', function: 'patients', authorized: true, tag: 'fhir', format: 'fhir',
+    summary: 'Create a patient (and open its billing account, as POST /api/patients)', requestSchema: 'FhirPatient', responseSchema: 'FhirPatient',
+    successStatus: 201, errorStatuses: [400, 401, 403, 409, 413, 415, 422],
+    responseHeaders: { 201: [{ name: 'Location', description: '{base}/Patient/{id}/_history/1', schema: text }, FHIR_ETAG] } }),
+  route({ method: 'GET', path: '/fhir/R4/Patient/{id}', function: 'patients', authorized: true, tag: 'fhir', format: 'fhir',
+    summary: 'Read a patient (deleted → 410)', responseSchema: 'FhirPatient', successStatus: 200, errorStatuses: [401, 403, 404, 410],
+    responseHeaders: { 200: [FHIR_ETAG] } }),
+  route({ method: 'PUT', path: '/fhir/R4/Patient/{id}', function: 'patients', authorized: true, tag: 'fhir', format: 'fhir',
+    summary: 'Update a patient (the body\'s id must be the URL\'s)', requestSchema: 'FhirPatient', responseSchema: 'FhirPatient',
+    headers: [{ name: 'If-Match', description: 'W/"<version>" last read; a stale one → 412', schema: text }],
+    successStatus: 200, errorStatuses: [400, 401, 403, 404, 409, 412, 413, 415, 422], responseHeaders: { 200: [FHIR_ETAG] } }),
+  route({ method: 'DELETE', path: '/fhir/R4/Patient/{id}', function: 'patients', authorized: true, tag: 'fhir', format: 'fhir',
+    summary: 'Delete a patient (admin only; its history stays readable)',
+    headers: [{ name: 'If-Match', description: 'W/"<version>" last read; a stale one → 412 and nothing is deleted', schema: text }],
+    successStatus: 204, errorStatuses: [401, 403, 404, 412] }),
+  route({ method: 'GET', path: '/fhir/R4/Patient/{id}/_history', function: 'patients', authorized: true, tag: 'fhir', format: 'fhir',
+    summary: 'Every version of a patient, newest first (a history Bundle)', responseSchema: 'FhirBundle', successStatus: 200, errorStatuses: [401, 403, 404] }),
+  route({ method: 'GET', path: '/fhir/R4/Patient/{id}/_history/{vid}', function: 'patients', authorized: true, tag: 'fhir', format: 'fhir',
+    summary: 'One version of a patient (vread)', responseSchema: 'FhirPatient', successStatus: 200, errorStatuses: [401, 403, 404],
+    pathParameters: [{ name: 'vid', description: 'The version (meta.versionId)', schema: { type: 'integer', minimum: 1 } }],
+    responseHeaders: { 200: [FHIR_ETAG] } }),
 
   route({ method: 'GET', path: '/api/analytics', function: 'analytics-query', authorized: true, tag: 'analytics',
     summary: 'Aggregates of patient and billing events', responseSchema: 'Analytics', successStatus: 200, errorStatuses: [401, 403] }),

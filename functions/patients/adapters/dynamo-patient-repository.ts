@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { emailTaken, notFound, versionMismatch } from '../domain/errors';
+import { matchesCriteria, matchesTerms, needsRecordCheck, prefixesOf, type PrefixMatch } from '../domain/criteria';
 import { emailKey, isDeleted, SEARCH_FIELDS, type PatientRecord } from '../domain/patient';
 import type { Page, PageKey, PageRequest, PatientRepository } from '../ports';
 import {
@@ -44,42 +45,66 @@ export class DynamoPatientRepository implements PatientRepository {
   }
 
   async page(request: PageRequest): Promise<Page> {
-    if (request.search) return this.searchPage(request, request.search);
+    const prefixes = prefixesOf(request);
+    if (prefixes.length > 0) return this.searchPage(request, prefixes);
     const query: QueryCommandInput = request.state
       ? { TableName: this.table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': statePartition(request.state) } }
       : { TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': LIST_PARTITION } };
     const index = request.state ? 'gsi2' : 'gsi1';
-    const { items, nextKey } = await this.collect(query, request, index, (item) => item.deletedAt === undefined);
+    // Criteria no index serves (gender, birth date) are checked on the items read; the page reads on until it is full.
+    const filtered = needsRecordCheck(request);
+    const accept = filtered
+      ? (item: Item) => item.deletedAt === undefined && matchesCriteria(fromPatientItem(item), request)
+      : (item: Item) => item.deletedAt === undefined;
+    const { items, nextKey } = await this.collect(query, request, index, filtered, accept);
     return { patients: items.map(fromPatientItem), nextKey };
   }
 
-  /** Prefix search: one Query on the search partition of the prefix's first character, then the patients by key. */
-  private async searchPage(request: PageRequest, prefix: string): Promise<Page> {
+  /**
+   * Prefix search: Queries on the search partition of the longest prefix's first character (the other prefixes
+   * and the state are checked on the entries), then the patients by key; criteria only a record can answer
+   * (gender, birth date) are checked on those, reading on from where the page stopped while it is short.
+   */
+  private async searchPage(request: PageRequest, prefixes: PrefixMatch[]): Promise<Page> {
+    const driver = prefixes.reduce((a, b) => (b.prefix.length > a.prefix.length ? b : a));
     const query: QueryCommandInput = {
       TableName: this.table, IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :prefix)',
-      ExpressionAttributeValues: { ':p': searchPartition(prefix), ':prefix': prefix },
+      ExpressionAttributeValues: { ':p': searchPartition(driver.prefix), ':prefix': driver.prefix },
     };
-    const accept = (item: Item) => isRepresentativeEntry(item as unknown as SearchEntry, prefix)
-      && (!request.state || (item as unknown as SearchEntry).state === request.state);
-    const { items, nextKey } = await this.collect(query, request, 'gsi1', accept);
-    const ids = items.map((item) => String(item.patientId));
-    const patients = await this.getMany(ids);
-    // The index is eventually consistent: drop a patient deleted since its entry was read.
-    return { patients: ids.map((id) => patients.get(id)).filter((p): p is PatientRecord => !!p && !p.deletedAt), nextKey };
+    const accept = (item: Item) => {
+      const entry = item as unknown as SearchEntry;
+      return isRepresentativeEntry(entry, driver.prefix, driver.fields) && matchesTerms(entry.terms, entry.state, request);
+    };
+    const recordCheck = needsRecordCheck(request);
+    const patients: PatientRecord[] = [];
+    let startKey = request.startKey;
+    for (let round = 1; ; round++) {
+      const { items, nextKey } = await this.collect(query, { limit: request.limit - patients.length, startKey }, 'gsi1', true, accept);
+      const ids = items.map((item) => String(item.patientId));
+      const found = await this.getMany(ids);
+      // The index is eventually consistent: drop a patient deleted since its entry was read.
+      patients.push(...ids.map((id) => found.get(id))
+        .filter((p): p is PatientRecord => !!p && !p.deletedAt && (!recordCheck || matchesCriteria(p, request))));
+      if (!nextKey || !recordCheck || patients.length >= request.limit || round >= MAX_ROUNDS) return { patients, nextKey };
+      startKey = nextKey;
+    }
   }
 
   /**
    * Reads items in index order until `limit` are accepted. It asks for one more to know whether a next
    * page exists, so the last page carries no cursor; the cursor is the key of the last item returned.
+   * `filtered`: `accept` drops items, so each round reads at least 50.
    */
-  private async collect(query: QueryCommandInput, request: PageRequest, index: 'gsi1' | 'gsi2', accept: (item: Item) => boolean) {
+  private async collect(
+    query: QueryCommandInput, request: Pick<PageRequest, 'limit' | 'startKey'>, index: 'gsi1' | 'gsi2', filtered: boolean, accept: (item: Item) => boolean,
+  ) {
     const accepted: Item[] = [];
     let start: Item | undefined = request.startKey;
     for (let round = 1; ; round++) {
       const wanted = request.limit + 1 - accepted.length;
       const result = await this.db.send(new QueryCommand({
-        ...query, ExclusiveStartKey: start, Limit: request.search ? Math.max(wanted, 50) : wanted,
+        ...query, ExclusiveStartKey: start, Limit: filtered ? Math.max(wanted, 50) : wanted,
       }));
       for (const item of result.Items ?? []) {
         if (!accept(item)) continue;

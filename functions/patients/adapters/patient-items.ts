@@ -86,10 +86,11 @@ export function searchItems(p: PatientRecord): SearchEntry[] {
  * Whether this search entry is the one that represents its patient in a prefix search: the first, in
  * index order, of the patient's entries that match. Entries of one patient that match one prefix share
  * its first character, hence one partition and one ordering, so every patient appears exactly once.
+ * `fields`: the fields the prefix is searched in (FHIR's `family` is the last name only).
  */
-export function isRepresentativeEntry(entry: SearchEntry, prefix: string): boolean {
-  if (!entry.value.startsWith(prefix)) return false;
-  const matching = SEARCH_FIELDS
+export function isRepresentativeEntry(entry: SearchEntry, prefix: string, fields: readonly SearchField[] = SEARCH_FIELDS): boolean {
+  if (!entry.value.startsWith(prefix) || !fields.includes(entry.field)) return false;
+  const matching = fields
     .filter((field) => entry.terms[field].startsWith(prefix))
     .map((field) => `${entry.terms[field]}#${field}#${entry.patientId}`)
     // DynamoDB orders sort keys by their UTF-8 bytes.

@@ -4,6 +4,8 @@ import type { FieldError } from '../../commons/errors';
 export type PatientErrorKind =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  /** The record existed and was deleted: REST answers 404 as for any unknown id, FHIR 410. */
+  | 'GONE'
   | 'EMAIL_TAKEN'
   | 'VERSION_MISMATCH'
   | 'INVALID_QUERY'
@@ -29,6 +31,7 @@ export class PatientError extends Error {
 
 export const forbidden = () => new PatientError('FORBIDDEN', 'Your role does not allow this action');
 export const notFound = (auditOutcome?: AuditOutcome) => new PatientError('NOT_FOUND', 'No such patient', undefined, auditOutcome);
+export const gone = () => new PatientError('GONE', 'The patient was deleted', undefined, 'NOT_FOUND');
 export const emailTaken = () => new PatientError('EMAIL_TAKEN', 'Another patient already has this email address');
 export const versionMismatch = () => new PatientError('VERSION_MISMATCH', 'The patient has changed since the ETag given in If-Match');
 export const invalidQuery = (field: string, message: string) =>

@@ -11,6 +11,7 @@ import type { AuditLog, AuditRecord, Clock, RequestContext } from '../ports';
 const OUTCOME_OF: Record<PatientErrorKind, AuditOutcome> = {
   FORBIDDEN: 'DENIED',
   NOT_FOUND: 'NOT_FOUND',
+  GONE: 'NOT_FOUND',
   EMAIL_TAKEN: 'CONFLICT',
   VERSION_MISMATCH: 'PRECONDITION_FAILED',
   INVALID_QUERY: 'INVALID',

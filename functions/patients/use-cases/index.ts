@@ -1,7 +1,7 @@
 /** The patient use cases: plain async functions taking ports. */
-export { listPatients, parseListQuery, DEFAULT_LIMIT, MAX_LIMIT, type ListQuery } from './list-patients';
+export { findPatients, listPatients, parseListQuery, DEFAULT_LIMIT, MAX_LIMIT, type ListQuery, type PatientSearch } from './list-patients';
 export { getPatient } from './get-patient';
-export { getPatientHistory } from './get-patient-history';
+export { getPatientHistory, getPatientVersion } from './get-patient-history';
 export { readAudit, readPatientAudit, type AuditListQuery } from './read-audit';
 export { createPatient, type CreateRequest, type CreateResult } from './create-patient';
 export { updatePatient, type UpdateRequest } from './update-patient';

@@ -1,7 +1,12 @@
-/** GET /api/patients: a page of patients, optionally a prefix search and a state filter. Staff see all; a patient only their own record. */
+/**
+ * GET /api/patients (a page of patients, optionally a prefix search and a state filter) and the searches of
+ * other views (FHIR) through findPatients. Staff see all; a patient only their own record.
+ */
+import type { Caller } from '../../commons/caller';
 import { mayPerform, ownRecordEmail, seesOnlyOwnRecord } from '../domain/access';
+import { matchesCriteria, type PatientCriteria } from '../domain/criteria';
 import { forbidden, invalidQuery } from '../domain/errors';
-import { matchesSearch, stateKey, toPublic, type PatientRecord } from '../domain/patient';
+import { isDeleted, isPatientId, stateKey, toPublic, type PatientRecord } from '../domain/patient';
 import type { PatientPorts, RequestContext } from '../ports';
 import type { PatientPage } from '../schemas';
 import { audited } from './audited';
@@ -33,24 +38,52 @@ export function parseListQuery(query: ListQuery): ParsedQuery {
 const scopeOf = (q: ParsedQuery) => JSON.stringify(['patients', q.search ?? null, q.state ?? null]);
 
 export async function listPatients(ports: PatientPorts, ctx: RequestContext, query: ListQuery): Promise<PatientPage> {
+  return findPatients(ports, ctx, () => {
+    const parsed = parseListQuery(query);
+    return { ...parsed, scope: scopeOf(parsed) };
+  });
+}
+
+/** A search as a view of the API (REST or FHIR) parsed it: the criteria, the page size and the cursor's scope. */
+export interface PatientSearch extends PatientCriteria {
+  limit: number;
+  cursor?: string;
+  /** What binds a cursor to this search (a cursor of another search or view → 400). */
+  scope: string;
+}
+
+/**
+ * Patients meeting every criterion, a page at a time; audited LIST with the ids returned. `parse` reads the
+ * request (called after the role check, so its errors are audited INVALID). Staff see every patient, a
+ * patient-role caller only their own record; `id` and `email` are lookups by key, the rest served by indexes.
+ */
+export async function findPatients(ports: PatientPorts, ctx: RequestContext, parse: () => PatientSearch): Promise<PatientPage> {
   return audited(ports, ctx, 'LIST', undefined, async () => {
     if (!mayPerform(ctx.caller.role, 'LIST')) throw forbidden();
-    const parsed = parseListQuery(query);
-    const scope = scopeOf(parsed);
-    const startKey = await resumeFrom(ports.cursors, parsed.cursor, scope);
+    const search = parse();
+    const startKey = await resumeFrom(ports.cursors, search.cursor, search.scope);
 
     let patients: PatientRecord[];
     let nextCursor: string | null = null;
-    if (seesOnlyOwnRecord(ctx.caller.role)) {
-      const email = ownRecordEmail(ctx.caller);
-      const own = email === undefined ? undefined : await ports.patients.getByEmail(email);
-      const visible = own && (!parsed.search || matchesSearch(own, parsed.search)) && (!parsed.state || stateKey(own.address.state) === parsed.state);
-      patients = visible && !startKey ? [own] : [];
+    if (seesOnlyOwnRecord(ctx.caller.role) || search.id !== undefined || search.email !== undefined) {
+      const found = await lookUp(ports, ctx.caller, search);
+      const visible = found && !isDeleted(found) && matchesCriteria(found, search);
+      patients = visible && !startKey ? [found] : [];
     } else {
-      const page = await ports.patients.page({ limit: parsed.limit, startKey, search: parsed.search, state: parsed.state });
+      const page = await ports.patients.page({ ...search, limit: search.limit, startKey });
       patients = page.patients;
-      nextCursor = page.nextKey ? await ports.cursors.encode(page.nextKey, scope) : null;
+      nextCursor = page.nextKey ? await ports.cursors.encode(page.nextKey, search.scope) : null;
     }
     return { result: { patients: patients.map(toPublic), nextCursor }, patientIds: patients.map((p) => p.id) };
   });
+}
+
+/** The one record a search can name: the caller's own (patient role), or the one with this id or email. */
+async function lookUp(ports: PatientPorts, caller: Caller, search: PatientCriteria): Promise<PatientRecord | undefined> {
+  if (seesOnlyOwnRecord(caller.role)) {
+    const email = ownRecordEmail(caller);
+    return email === undefined ? undefined : ports.patients.getByEmail(email);
+  }
+  if (search.id !== undefined) return isPatientId(search.id) ? ports.patients.get(search.id) : undefined;
+  return search.email === undefined ? undefined : ports.patients.getByEmail(search.email);
 }

@@ -5,7 +5,7 @@
  */
 import type { Caller } from '../../commons/caller';
 import { ownRecordEmail, seesOnlyOwnRecord } from '../domain/access';
-import { notFound } from '../domain/errors';
+import { gone, notFound } from '../domain/errors';
 import { emailKey, isDeleted, isPatientId, type PatientRecord } from '../domain/patient';
 import type { PatientRepository } from '../ports';
 
@@ -19,7 +19,9 @@ export async function readableRecord(
   const record = await patients.get(id);
   if (!record) throw notFound();
   const ownOnly = seesOnlyOwnRecord(caller.role);
-  if (isDeleted(record) && (ownOnly || !options.deletedForStaff)) throw notFound();
+  // A deleted record is gone for staff (FHIR: 410); to a patient-role caller it is as unknown as any other.
+  if (isDeleted(record) && ownOnly) throw notFound();
+  if (isDeleted(record) && !options.deletedForStaff) throw gone();
   if (ownOnly && emailKey(record.email) !== ownRecordEmail(caller)) throw notFound('DENIED');
   return record;
 }
