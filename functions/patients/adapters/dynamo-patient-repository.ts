@@ -80,14 +80,22 @@ export class DynamoPatientRepository implements PatientRepository {
     const patients: PatientRecord[] = [];
     let startKey = request.startKey;
     for (let round = 1; ; round++) {
-      const { items, nextKey } = await this.collect(query, { limit: request.limit - patients.length, startKey }, 'gsi1', true, accept);
-      const ids = items.map((item) => String(item.patientId));
-      const found = await this.getMany(ids);
-      // The index is eventually consistent: drop a patient deleted since its entry was read.
-      patients.push(...ids.map((id) => found.get(id))
-        .filter((p): p is PatientRecord => !!p && !p.deletedAt && (!recordCheck || matchesCriteria(p, request))));
-      if (!nextKey || !recordCheck || patients.length >= request.limit || round >= MAX_ROUNDS) return { patients, nextKey };
-      startKey = nextKey;
+      const wanted = request.limit - patients.length;
+      // With criteria only records answer, read a batch of entries at a time and stop at the page's last match.
+      const batch = await this.collect(query, { limit: recordCheck ? Math.max(wanted, 50) : wanted, startKey }, 'gsi1', true, accept);
+      const found = await this.getMany(batch.items.map((item) => String(item.patientId)));
+      for (const [i, item] of batch.items.entries()) {
+        const patient = found.get(String(item.patientId));
+        // The index is eventually consistent: drop a patient deleted since its entry was read.
+        if (!patient || patient.deletedAt || (recordCheck && !matchesCriteria(patient, request))) continue;
+        patients.push(patient);
+        if (patients.length === request.limit) {
+          const more = i < batch.items.length - 1 || batch.nextKey !== null;
+          return { patients, nextKey: more ? keyOf(item, 'gsi1') : null };
+        }
+      }
+      if (!batch.nextKey || round >= MAX_ROUNDS) return { patients, nextKey: batch.nextKey };
+      startKey = batch.nextKey;
     }
   }
 
