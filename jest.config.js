@@ -1,4 +1,4 @@
-// Four Jest projects, one per test level. ESM-only packages (@middy v7, jose 6) are transformed for Jest's CommonJS runtime.
+// Four Jest projects, one per test level. ESM-only packages (@middy v7, jose 6, fhir-kit-client 2) are transformed for Jest's CommonJS runtime.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The functions log at INFO by default; in test output only their errors are wanted (tests that read logs set their own level).
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
@@ -7,9 +7,10 @@ const shared = {
   moduleNameMapper: {
     '^@middy/([^/]+)$': '<rootDir>/node_modules/@middy/$1/index.js',
     '^#commons/(.*)$': '<rootDir>/functions/commons/$1',
+    '^fhir-kit-client$': '<rootDir>/node_modules/fhir-kit-client/dist/index.js',
   },
   transform: { '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }] },
-  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|jose|fhir-kit-client)/)'],
 };
 
 module.exports = {
