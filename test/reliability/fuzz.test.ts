@@ -1,7 +1,7 @@
 /**
  * Bad input: a seeded fuzzer sends RELIABILITY_FUZZ_REQUESTS (default 5,000; 500 in the short run)
  * malformed requests across every route, half with a valid token. Zero 5xx, every error in
- * problem+json, and the system healthy afterwards. Replay a run with RELIABILITY_SEED=<printed seed>.
+ * problem+json (an OperationOutcome on the FHIR routes), and the system healthy afterwards. Replay a run with RELIABILITY_SEED=<printed seed>.
  */
 import { config } from './support/config';
 import { fuzzCase, type Tokens } from './support/fuzz-requests';
@@ -30,7 +30,7 @@ describe('bad input', () => {
       try {
         const response = await send(runtime.baseUrl, request);
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        const breach = contractBreach(request.method, response);
+        const breach = contractBreach(request.method, response, request.path);
         if (breach) breaches.push(`#${i} ${description}: ${breach} ${response.body.slice(0, 200)}`);
       } catch (error) {
         breaches.push(`#${i} ${description}: no answer (${(error as Error).message})`);

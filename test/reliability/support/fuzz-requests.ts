@@ -37,6 +37,13 @@ const AUDIT_FILTER_VALUES = [
   '+275760-09-13T00:00:00Z', 'READ', 'read', 'AUDIT_READ', 'EXPORT', '00000000-0000-4000-8000-000000000000', 'ACTOR#x', '~',
 ];
 
+/** Near misses for the FHIR search parameters: prefixes, partial and impossible dates, OR lists, modifiers' values. */
+const FHIR_SEARCH_VALUES = [
+  'ge1980', 'lt1980-05', 'ne2000', 'ap1980-01-01', 'eq1980-02-30', '1980-13', '19800101', 'male,female', 'male,', 'robot', ',', 'json', 'xml',
+  'application/fhir+xml', 'ca', 'a,b', '\\,',
+];
+/** FHIR elements: kept, other Patient elements, choice types, extensions and unknown ones. */
+const FHIR_FIELDS = ['resourceType', 'id', 'meta', 'name', 'telecom', 'birthDate', 'gender', 'address', 'extension', 'deceasedBoolean', 'deceased', '_birthDate', 'identifier'];
 const PATIENT_FIELDS = ['firstName', 'lastName', 'email', 'dateOfBirth', 'address', 'phoneNumber', 'gender', 'registeredDate'];
 const ADDRESS_FIELDS = ['street', 'city', 'state', 'zipCode'];
 const TRANSACTION_FIELDS = ['type', 'amount', 'currency', 'description', 'serviceDate'];
@@ -50,8 +57,17 @@ function validPatient(random: Random): Record<string, unknown> {
   };
 }
 
+function validFhirPatient(random: Random): Record<string, unknown> {
+  const n = random.int(1e9);
+  return {
+    resourceType: 'Patient', name: [{ family: `Case${n}`, given: ['Fuzz'] }], telecom: [{ system: 'email', value: `fuzz${n}@example.test` }],
+    birthDate: '1980-02-29', gender: 'other', address: [{ line: ['1 Main St'], city: 'Springfield', state: 'CA', postalCode: '12345' }],
+  };
+}
+
 function validBody(route: RouteDefinition, random: Random): Record<string, unknown> {
   if (route.requestSchema === 'PatientInput') return validPatient(random);
+  if (route.requestSchema === 'FhirPatient') return validFhirPatient(random);
   if (route.requestSchema === 'TransactionInput') return { type: random.pick(['CHARGE', 'PAYMENT', 'REFUND']), amount: 1 + random.int(1e8), description: 'Fuzz', serviceDate: '2024-02-29' };
   if (route.requestSchema === 'RefreshRequest') return { refreshToken: random.bytes(24).toString('base64url') };
   if (route.requestSchema === 'VerifyEmailRequest') return { email: `fuzz${random.int(1e9)}@example.test`, code: String(random.int(1e6)).padStart(6, '0') };
@@ -62,6 +78,7 @@ function validBody(route: RouteDefinition, random: Random): Record<string, unkno
 
 function fieldsOf(route: RouteDefinition): string[] {
   if (route.requestSchema === 'TransactionInput') return TRANSACTION_FIELDS;
+  if (route.requestSchema === 'FhirPatient') return FHIR_FIELDS;
   return route.requestSchema === 'PatientInput' ? PATIENT_FIELDS : AUTH_FIELDS;
 }
 
@@ -130,11 +147,11 @@ function fuzzId(random: Random): string {
 }
 
 function fuzzQuery(route: RouteDefinition, random: Random): string {
-  const names = [...(route.query ?? []).map((q) => q.name), 'limit', 'cursor', 'search', 'state', 'x', '__proto__'];
+  const names = [...(route.query ?? []).map((q) => q.name), 'limit', 'cursor', 'search', 'state', 'x', '__proto__', 'name:exact', '_sort', '_format'];
   const parts: string[] = [];
   for (let i = 0, n = 1 + random.int(4); i < n; i++) {
     const name = random.pick(names);
-    const value = random.pick(['-1', '0', '101', '1e3', '1.5', 'abc', '', '9'.repeat(30), 'null', ...AUDIT_FILTER_VALUES]);
+    const value = random.pick(['-1', '0', '101', '1e3', '1.5', 'abc', '', '9'.repeat(30), 'null', ...AUDIT_FILTER_VALUES, ...FHIR_SEARCH_VALUES]);
     const text = random.chance(0.5) ? value : fuzzString(random);
     // Unencoded text is sent as far as HTTP lets a client send it (printable ASCII only).
     parts.push(`${random.chance(0.1) ? pct(fuzzString(random)) : name}=${random.chance(0.1) ? text.replace(/[^\x21-\x7e]/g, (c) => pct(c)) : pct(text)}`);
@@ -165,6 +182,7 @@ function authorization(random: Random, tokens: Tokens, route: RouteDefinition, v
 const CONTENT_TYPES: (string | string[] | undefined)[] = [
   undefined, 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json; charset=utf-16',
   'application/xml', 'application/json', 'application/json', 'garbage', ['application/json', 'text/plain'], 'application/problem+json', '*/*',
+  'application/fhir+json', 'application/fhir+xml',
 ];
 
 export interface FuzzCase { request: RawRequest; description: string }

@@ -38,11 +38,15 @@ export function send(baseUrl: string, req: RawRequest, timeoutMs = 30_000): Prom
   });
 }
 
-/** Why a response breaks the error contract (5xx, or an error that is not problem+json), or undefined. */
-export function contractBreach(method: string, response: RawResponse): string | undefined {
+/**
+ * Why a response breaks the error contract (5xx, or an error that is not problem+json; on the FHIR routes
+ * an OperationOutcome with the status's issues), or undefined.
+ */
+export function contractBreach(method: string, response: RawResponse, path = ''): string | undefined {
   if (response.status >= 500) return `status ${response.status}`;
   if (response.status < 400 || method === 'HEAD') return undefined;
   const type = String(response.headers['content-type'] ?? '');
+  if (path.startsWith('/fhir/') && type.startsWith('application/fhir+json')) return outcomeBreach(response.body);
   if (!type.startsWith('application/problem+json')) return `status ${response.status} with Content-Type "${type}"`;
   try {
     const problem = JSON.parse(response.body) as { status?: unknown; title?: unknown; type?: unknown };
@@ -50,6 +54,19 @@ export function contractBreach(method: string, response: RawResponse): string | 
     if (typeof problem.title !== 'string') return 'problem without a title';
   } catch {
     return `status ${response.status} with a body that is not JSON`;
+  }
+  return undefined;
+}
+
+/** Why a FHIR error body is no OperationOutcome with at least one issue, each with a severity and a code. */
+function outcomeBreach(body: string): string | undefined {
+  try {
+    const outcome = JSON.parse(body) as { resourceType?: unknown; issue?: { severity?: unknown; code?: unknown }[] };
+    if (outcome.resourceType !== 'OperationOutcome') return `FHIR error of resourceType ${String(outcome.resourceType)}`;
+    if (!Array.isArray(outcome.issue) || outcome.issue.length === 0) return 'OperationOutcome without issues';
+    if (outcome.issue.some((i) => i.severity !== 'error' || typeof i.code !== 'string')) return 'OperationOutcome issue without severity error and a code';
+  } catch {
+    return 'FHIR error with a body that is not JSON';
   }
   return undefined;
 }
