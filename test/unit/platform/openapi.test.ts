@@ -56,4 +56,16 @@ describe('OpenAPI document', () => {
     const local = buildOpenApi(routes, schemaRegistry, true).paths as typeof paths;
     expect(local['/dashboard']!.get!.responses['200']).toBeDefined();
   });
+
+  it('documents the FHIR routes with FHIR media types, OperationOutcome errors and the public metadata', () => {
+    type Op = { security: unknown[]; requestBody?: { content: Record<string, unknown> }; responses: Record<string, { content?: Record<string, { schema: unknown }> }> };
+    const paths = document.paths as Record<string, Record<string, Op>>;
+    const post = paths['/fhir/R4/Patient']!.post!;
+    expect(Object.keys(post.requestBody!.content)).toEqual(['application/fhir+json', 'application/json']);
+    expect(post.responses['201']!.content).toEqual({ 'application/fhir+json': { schema: { $ref: '#/components/schemas/FhirPatient' } } });
+    expect(post.responses['422']!.content).toEqual({ 'application/fhir+json': { schema: { $ref: '#/components/schemas/OperationOutcome' } } });
+    expect(paths['/fhir/R4/metadata']!.get!.security).toEqual([]);
+    expect(paths['/fhir/R4/Patient/{id}/_history/{vid}']!.get!.responses['200']).toBeDefined();
+    expect((document.tags as { name: string }[]).map((t) => t.name)).toContain('fhir');
+  });
 });
