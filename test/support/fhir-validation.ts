@@ -9,13 +9,21 @@ import type { Bundle, Resource } from '@medplum/fhirtypes';
 
 let indexed = false;
 
+/**
+ * Reads the FHIR R4 definitions (seconds of CPU on a busy machine). Tests over HTTP call it before their first
+ * request: an event loop blocked that long between requests outlives the server's keep-alive, and the client
+ * then reuses a socket the server has closed.
+ */
+export function loadFhirDefinitions(): void {
+  if (indexed) return;
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
+  indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
+  indexed = true;
+}
+
 /** Throws (an OperationOutcomeError naming each issue) unless `resource` is valid FHIR R4; the entries of a Bundle too. */
 export function expectValidFhir(resource: unknown): void {
-  if (!indexed) {
-    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json') as Bundle);
-    indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json') as Bundle);
-    indexed = true;
-  }
+  loadFhirDefinitions();
   try {
     validateResource(resource as Resource);
   } catch (error) {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, RESPONSE_KEY, type FhirResource, type FhirResponse } from 'fhir-kit-client';
 import type { Bundle, OperationOutcome, Patient } from '@medplum/fhirtypes';
-import { expectValidFhir } from '../../support/fhir-validation';
+import { expectValidFhir, loadFhirDefinitions } from '../../support/fhir-validation';
 import { base, login, patientInput, request, userWithRole } from '../../support/http';
 
 let adminToken: string;
@@ -48,6 +48,7 @@ async function create(body: Patient = fhirPatient(), client = admin): Promise<Pa
 }
 
 beforeAll(async () => {
+  loadFhirDefinitions();
   adminToken = await login('testuser@test.com', 'password123');
   admin = clientWith(adminToken);
   clinician = clientWith((await userWithRole('clinician', adminToken)).token);
