@@ -1,5 +1,5 @@
 /** GET /health and GET /api-docs. */
-import { routes } from '../../infra/definitions/routes';
+import { routes } from '../../system/routes';
 import { httpHandler, json, problem } from '../commons/http';
 import { notFound } from '../commons/errors';
 import { configuredChecks, runChecks } from './health';
