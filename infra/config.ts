@@ -7,7 +7,7 @@
  */
 import { RemovalPolicy, type App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { corsOrigins } from './definitions/cors';
+import { corsOrigins } from '../system/cors';
 import { PROFILE_ALIASES, PROFILE_SHAPES, PROFILES, profileNamed, SIDECAR_HOST, type MskFlavour, type Profile, type ProfileShape } from './profiles';
 
 export type { MskFlavour, Profile } from './profiles';

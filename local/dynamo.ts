@@ -11,7 +11,7 @@ import {
   CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand,
   UpdateTimeToLiveCommand, type CreateTableCommandInput, type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { tables, type TableDefinition, type TableName } from '../infra/definitions/tables';
+import { tables, type TableDefinition, type TableName } from '../system/tables';
 import { stopChild } from './child-process';
 
 export interface DynamoLocal {

@@ -1,13 +1,13 @@
 /**
- * Builds every function with esbuild, exactly as the CDK NodejsFunctions do (infra/definitions/bundling.ts),
+ * Builds every function with esbuild, exactly as the CDK NodejsFunctions do (system/bundling.ts),
  * and loads the bundles in-process: locally the same artefacts run that Lambda would run.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { build, stop as stopEsbuild } from 'esbuild';
-import { BUNDLING } from '../infra/definitions/bundling';
-import { functions, type FunctionName } from '../infra/definitions/functions';
+import { BUNDLING } from '../system/bundling';
+import { functions, type FunctionName } from '../system/functions';
 import type { FunctionSet, LambdaHandler } from './gateway/server';
 
 const ROOT = resolve(__dirname, '..');

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { tableEnvVar, tables, type TableName } from '../infra/definitions/tables';
+import { tableEnvVar, tables, type TableName } from '../system/tables';
 import { ensureTables, localDynamoClient, startDynamoLocal } from './dynamo';
 import { bundleFunctions, loadFunctions } from './functions';
 import { startGateway } from './gateway/server';
@@ -17,9 +17,9 @@ import { startStreamPoller } from './pollers/stream-poller';
 import { startKafkaPoller } from './pollers/kafka-poller';
 import { dashboardPage } from './dashboard';
 import { mailboxPage } from './mailbox';
-import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../functions/analytics/event-source';
-import { TOKEN_CHECK_VARIABLE } from '../infra/definitions/routes';
-import { CORS_ORIGINS_VARIABLE, corsOrigins } from '../infra/definitions/cors';
+import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../system/events';
+import { TOKEN_CHECK_VARIABLE } from '../system/routes';
+import { CORS_ORIGINS_VARIABLE, corsOrigins } from '../system/cors';
 import { Kafka, logLevel } from 'kafkajs';
 import { stopChild } from './child-process';
 import { preparePrivateDataDir } from './private-data';
@@ -81,7 +81,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       startDynamoLocal({ port: ports.dynamodb, dataDir: join(dataDir, 'dynamodb') }));
     stoppers.push({ name: 'dynamodb', stop: dynamo.stop });
 
-    const tableNames = await step('tables from infra/definitions', async () => {
+    const tableNames = await step('tables from system', async () => {
       const client = localDynamoClient(dynamo.endpoint);
       try { return await ensureTables(client); } finally { client.destroy(); }
     });

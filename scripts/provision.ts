@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { PROVISION_OUTPUT_PREFIX, type ProvisioningCall } from '../infra/definitions/provisioning';
+import { PROVISION_OUTPUT_PREFIX, type ProvisioningCall } from '../system/provisioning';
 import type { StackOutputs } from './stack-outputs';
 
 export interface Provisioning { stack: string; id: string; call: ProvisioningCall }

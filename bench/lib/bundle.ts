@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLING } from '../../infra/definitions/bundling';
-import { functions, type FunctionName } from '../../infra/definitions/functions';
+import { BUNDLING } from '../../system/bundling';
+import { functions, type FunctionName } from '../../system/functions';
 import { ROOT } from './components';
 
 const load = createRequire(__filename);

@@ -1,7 +1,7 @@
 /** A bare DynamoDB client for baselines, pointed at the same DynamoDB Local the system uses. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tableEnvVar, tables } from '../../infra/definitions/tables';
+import { tableEnvVar, tables } from '../../system/tables';
 
 export function bareClients(endpoint: string): { client: DynamoDBClient; doc: DynamoDBDocumentClient } {
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

@@ -1,5 +1,5 @@
 /**
- * Each function's bundle, built as CDK builds it (infra/definitions/bundling.ts): minified and gzip size,
+ * Each function's bundle, built as CDK builds it (system/bundling.ts): minified and gzip size,
  * and the time to load it in a fresh Node process as a ratio to `node -e 0` (the cold start's share
  * that the code controls). Runs alternate bundle and baseline so drift hits both alike.
  */
@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { BUNDLING } from '../../infra/definitions/bundling';
-import { functions } from '../../infra/definitions/functions';
-import { tableEnvVar, tables } from '../../infra/definitions/tables';
+import { BUNDLING } from '../../system/bundling';
+import { functions } from '../../system/functions';
+import { tableEnvVar, tables } from '../../system/tables';
 import type { BenchModule } from '../run';
 import type { BenchContext } from '../lib/context';
 import { comparison, figure, limit, type Row } from '../lib/report';

@@ -78,7 +78,7 @@ async function startMockCluster(): Promise<{ bootstrap: string; stop(): void }> 
 }
 
 async function run(ctx: BenchContext) {
-  requireFiles(['functions/analytics/consumer-handler.ts', 'functions/analytics/query-handler.ts', 'functions/publisher/handler.ts', 'local/broker/index.ts']);
+  requireFiles(['functions/analytics/consumer-handler.ts', 'functions/analytics/query-handler.ts', 'functions/patients/streams/publish-events.ts', 'local/broker/index.ts']);
   const runtime = await ctx.runtime();
   const token = await ctx.adminToken();
   const rows: Row[] = [];

@@ -24,7 +24,7 @@ const CONCURRENCY = 16;
 const E2E_SAMPLES = Number(process.env.BENCH_E2E_SAMPLES ?? 10);
 
 async function run(ctx: BenchContext) {
-  requireFiles(['billing/src/use-cases/ledger.ts', 'functions/billing/handler.ts', 'functions/publisher/billing-handler.ts']);
+  requireFiles(['billing/src/use-cases/ledger.ts', 'functions/billing/handler.ts', 'functions/billing/streams/publish-events.ts']);
   const runtime = await ctx.runtime();
   const token = await ctx.adminToken();
   const opener = billingCaller(runtime.billing);

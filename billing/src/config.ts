@@ -1,6 +1,6 @@
 /** The billing server's configuration, from environment variables (the container's and `npm start`'s). */
-import { tableEnvVar } from '../../infra/definitions/tables';
-import type { TlsIdentity } from './tls-certificate';
+import { tableEnvVar } from '../../system/tables';
+import type { TlsIdentity } from '../../system/tls-certificate';
 
 export interface BillingConfig {
   port: number;

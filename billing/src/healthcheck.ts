@@ -4,7 +4,7 @@
  */
 import { Metadata } from '@grpc/grpc-js';
 import { HealthCheckResponse_ServingStatus, HealthClient } from '../../proto/gen/grpc/health/v1/health';
-import { billingChannel } from './channel';
+import { billingChannel } from '../../system/billing-channel';
 
 const port = process.env.BILLING_PORT?.trim() || '9001';
 // With TLS (the task has the authority's certificate), the server's certificate names localhost for this check.

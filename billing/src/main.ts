@@ -5,7 +5,7 @@
 import { billingConfigFromEnv } from './config';
 import { logger } from './logger';
 import { startBillingServer } from './server';
-import { daysLeft } from './tls-certificate';
+import { daysLeft } from '../../system/tls-certificate';
 
 const DAY_MS = 86_400_000;
 

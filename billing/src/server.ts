@@ -14,7 +14,7 @@ import type { LedgerRepository } from './domain/ledger-repository';
 import { Ledger } from './use-cases/ledger';
 import { HealthStatus } from './adapters/health-service';
 import type { AccountRepository } from './domain/account-repository';
-import type { TlsIdentity } from './tls-certificate';
+import type { TlsIdentity } from '../../system/tls-certificate';
 import { logger } from './logger';
 
 export interface BillingServerOptions {

@@ -12,7 +12,7 @@ import { logger } from '../commons/logger';
 import { ageBand } from './aggregates';
 import { AggregateStore } from './aggregate-store';
 import { billingFiguresOf } from './billing-aggregates';
-import { BILLING_EVENT_SOURCE } from './event-source';
+import { BILLING_EVENT_SOURCE } from '../../system/events';
 
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'PatientManagement', serviceName: 'analytics' });
 let store: AggregateStore | undefined;

@@ -10,7 +10,7 @@ import type { ApiHandler } from '../commons/http';
 import { problem, header } from '../commons/http';
 import { logger } from '../commons/logger';
 import { authorizerContext, decide, Unauthorized } from './decision';
-import { TOKEN_CHECK_VARIABLE } from '../../infra/definitions/routes';
+import { TOKEN_CHECK_VARIABLE } from '../../system/routes';
 
 export function checkingToken(fn: ApiHandler): ApiHandler {
   return async (event, context) => {

@@ -3,7 +3,7 @@
  * RFC 5321's limits and zod's address syntax.
  */
 import { z } from 'zod';
-import { EMAIL_MAX_LENGTH, withinEmailLimits } from './email-rule';
+import { EMAIL_MAX_LENGTH, withinEmailLimits } from '../../system/email-rule';
 
 const MESSAGE = 'Must be a valid email address';
 

@@ -7,9 +7,9 @@ import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { z } from 'zod';
 import { HttpError, problemOf, type FieldError } from './errors';
-import { MAX_BODY_BYTES } from './limits';
+import { MAX_BODY_BYTES } from '../../system/limits';
 import { logger } from './logger';
-import { CORS, CORS_ORIGINS_VARIABLE, corsOrigins } from '../../infra/definitions/cors';
+import { CORS, CORS_ORIGINS_VARIABLE, corsOrigins } from '../../system/cors';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 

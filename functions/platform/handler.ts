@@ -1,5 +1,5 @@
 /** GET /health, GET /api-docs and GET /fhir/R4/metadata. */
-import { routes } from '../../infra/definitions/routes';
+import { routes } from '../../system/routes';
 import { httpHandler, json, problem } from '../commons/http';
 import { notFound } from '../commons/errors';
 import { capabilityStatement } from '../patients/fhir/capability-statement';

@@ -5,7 +5,7 @@
 import { connect } from 'node:net';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { makeGenericClientConstructor, status, type Client, type ServiceError } from '@grpc/grpc-js';
-import { billingChannel } from '../../billing/src/channel';
+import { billingChannel } from '../../system/billing-channel';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
 import { logger } from '../commons/logger';
 

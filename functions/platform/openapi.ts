@@ -3,7 +3,7 @@
  * functions validate with: nothing in it is kept by hand, so it cannot drift from the code.
  */
 import { z } from 'zod';
-import type { RouteDefinition } from '../../infra/definitions/routes';
+import type { RouteDefinition } from '../../system/routes';
 import { problemOf } from '../commons/errors';
 
 type JsonObject = Record<string, unknown>;

@@ -1,6 +1,6 @@
 /**
  * Every named schema of the OpenAPI document: each context exports the zod schemas it validates with,
- * and this registry names them as infra/definitions/routes.ts refers to them.
+ * and this registry names them as system/routes.ts refers to them.
  */
 import { z } from 'zod';
 import {

@@ -11,7 +11,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { problemOf } from '../../functions/commons/errors';
+import { problemOf } from '../../system/problem';
 
 export interface ApiFirewallProps {
   stage: apigw.Stage;

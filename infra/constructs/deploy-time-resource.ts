@@ -8,11 +8,10 @@
 import { CfnOutput, CustomResource, Stack } from 'aws-cdk-lib';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { FunctionName } from '../definitions/functions';
-import { PROVISION_OUTPUT_PREFIX, type ProvisioningCall } from '../definitions/provisioning';
+import { PROVISION_OUTPUT_PREFIX, type ProvisioningCall } from '../../system/provisioning';
 import { ServiceFunction, type ServiceFunctionProps } from './service-function';
 
-export interface DeployTimeResourceProps extends Omit<ServiceFunctionProps, 'definition' | 'environment'> {
+export interface DeployTimeResourceProps extends Omit<ServiceFunctionProps, 'environment'> {
   /** Run as a custom resource (else: outputs for the deploy script). */
   customResource: boolean;
   /**
@@ -20,10 +19,6 @@ export interface DeployTimeResourceProps extends Omit<ServiceFunctionProps, 'def
    * a custom resource to another provider (a new service token) is refused by CloudFormation.
    */
   ids: { handler: string; provider: string };
-  /** The handler's service name in its logs. */
-  name: string;
-  entry: string;
-  description: string;
   properties: Record<string, string>;
   /** What the handler reads from its environment, besides the properties. */
   environment?: Record<string, string>;
@@ -37,12 +32,12 @@ export class DeployTimeResource extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployTimeResourceProps) {
     super(scope, id);
-    const { customResource, ids, name, entry, description, properties, environment = {}, grant, ...functionProps } = props;
+    const { customResource, ids, definition, properties, environment = {}, grant, ...functionProps } = props;
     if (!customResource) {
-      const call: ProvisioningCall = { entry, handler: 'handler', properties, environment };
+      const call: ProvisioningCall = { entry: definition.entry, handler: definition.handler, properties, environment };
       new CfnOutput(Stack.of(this), `${PROVISION_OUTPUT_PREFIX}${id}`, {
         value: Stack.of(this).toJsonString(call),
-        description: `Done by npm run deploy:localstack: this target runs no custom resources (${description})`,
+        description: `Done by npm run deploy:localstack: this target runs no custom resources (${definition.description})`,
       });
       return;
     }
@@ -52,10 +47,7 @@ export class DeployTimeResource extends Construct {
     let provider: Provider;
     if (shared instanceof Provider) provider = shared;
     else {
-      const handler = new ServiceFunction(stack, ids.handler, {
-        ...functionProps, environment,
-        definition: { name: name as FunctionName, entry, handler: 'handler', description: `${description} (CloudFormation custom resource)`, tables: {} },
-      });
+      const handler = new ServiceFunction(stack, ids.handler, { ...functionProps, environment, definition });
       grant?.(handler);
       provider = new Provider(stack, ids.provider, { onEventHandler: handler.fn });
     }

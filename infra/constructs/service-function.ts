@@ -11,9 +11,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { BUNDLING } from '../definitions/bundling';
-import { ACCESS_MODES, type AccessMode, type FunctionDefinition } from '../definitions/functions';
-import { tableEnvVar, type TableName } from '../definitions/tables';
+import { BUNDLING } from '../../system/bundling';
+import { ACCESS_MODES, type AccessMode, type FunctionDefinition } from '../../system/functions';
+import { tableEnvVar, type TableName } from '../../system/tables';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -26,8 +26,6 @@ export interface ServiceFunctionProps {
   environment?: Record<string, string>;
   vpc?: ec2.IVpc;
   securityGroups?: ec2.ISecurityGroup[];
-  memorySize?: number;
-  timeout?: Duration;
   /** Executions reserved for this function, and its cap; none by default. */
   reservedConcurrency?: number;
 }
@@ -44,11 +42,11 @@ export class ServiceFunction extends Construct {
     this.fn = new NodejsFunction(this, 'Function', {
       entry: join(ROOT, definition.entry),
       handler: definition.handler,
-      description: definition.description,
+      description: definition.trigger.kind === 'deploy-time' ? `${definition.description} (CloudFormation custom resource)` : definition.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
-      memorySize: props.memorySize ?? definition.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(definition.timeoutSeconds ?? 10),
+      memorySize: definition.memorySize ?? 512,
+      timeout: Duration.seconds(definition.timeoutSeconds ?? 10),
       reservedConcurrentExecutions: props.reservedConcurrency,
       tracing: Tracing.ACTIVE,
       logGroup,

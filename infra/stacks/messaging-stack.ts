@@ -1,10 +1,10 @@
 /**
  * Amazon MSK Serverless (IAM auth, TLS) in the VPC, and topic "patient" created at deploy time with the
- * kafkajs admin client (infra/custom-resources/create-topic.ts). Its bootstrap address is read back for
+ * kafkajs admin client (functions/custom-resources/create-topic.ts). Its bootstrap address is read back for
  * the publisher. With `selfManagedKafkaBrokers` (LocalStack Hobby and Base) there is no cluster: the topic
  * is created on that broker, in plaintext.
  */
-import { CfnWaitConditionHandle, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnWaitConditionHandle, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,8 +14,9 @@ import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from '
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import { DeployTimeResource } from '../constructs/deploy-time-resource';
-import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../../functions/analytics/event-source';
-import type { KafkaAuth } from '../../functions/commons/clients/kafka';
+import { TOPICS } from '../../system/events';
+import { functions } from '../../system/functions';
+import type { KafkaAuth } from '../../system/events';
 
 export interface MessagingStackProps extends StackProps {
   config: DeploymentConfig;
@@ -30,7 +31,8 @@ export const MSK_IAM_PORT = 9098;
 export interface KafkaTarget {
   bootstrapBrokers: string;
   auth: KafkaAuth;
-  msk?: { clusterArn: string; topicArn: string; groupArn: string; billing?: { topicArn: string; groupArn: string } };
+  /** MSK: the cluster, and the ARN of one of its topics or consumer groups (for kafka-cluster:* permissions). */
+  msk?: { clusterArn: string; arnOf(kind: 'topic' | 'group', name: string): string };
 }
 
 export class MessagingStack extends Stack {
@@ -44,28 +46,19 @@ export class MessagingStack extends Stack {
     this.kafka = cluster
       ? {
           bootstrapBrokers: cluster.bootstrapBrokers, auth: props.config.mskIamAuth ? 'iam' : 'none',
-          msk: {
-            clusterArn: cluster.arn,
-            topicArn: this.clusterResourceArn(cluster.arn, 'topic', ANALYTICS_EVENT_SOURCE.topic),
-            groupArn: this.clusterResourceArn(cluster.arn, 'group', ANALYTICS_EVENT_SOURCE.groupId),
-            billing: {
-              topicArn: this.clusterResourceArn(cluster.arn, 'topic', BILLING_EVENT_SOURCE.topic),
-              groupArn: this.clusterResourceArn(cluster.arn, 'group', BILLING_EVENT_SOURCE.groupId),
-            },
-          },
+          msk: { clusterArn: cluster.arn, arnOf: (kind, name) => this.clusterResourceArn(cluster.arn, kind, name) },
         }
       : { bootstrapBrokers: props.config.selfManagedKafkaBrokers!, auth: 'none' };
 
     // Topic "patient" (PatientEvent, the publisher's) and topic "billing" (BillingEvent, the billing publisher's):
     // one handler and one provider for both (the first creates them).
-    for (const [id, source] of [['PatientTopic', ANALYTICS_EVENT_SOURCE], ['BillingTopic', BILLING_EVENT_SOURCE]] as const) {
-      new DeployTimeResource(this, id, {
+    for (const [topic, { partitions }] of Object.entries(TOPICS)) {
+      new DeployTimeResource(this, `${topic[0]!.toUpperCase()}${topic.slice(1)}Topic`, {
         ids: { handler: 'TopicCreator', provider: 'TopicProvider' },
-        customResource: props.config.customResources, name: 'topic-creator', entry: 'infra/custom-resources/create-topic.ts',
-        description: 'Creates the Kafka topic on MSK or the self-managed broker',
+        customResource: props.config.customResources, definition: functions['topic-creator'],
         key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy,
-        vpc: props.vpc, securityGroups: [props.functionsSecurityGroup], timeout: Duration.minutes(2), memorySize: 256,
-        properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: source.topic, Partitions: String(source.partitions) },
+        vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
+        properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: topic, Partitions: String(partitions) },
         grant: ({ fn }) => {
           if (!cluster) return;
           fn.addToRolePolicy(new iam.PolicyStatement({

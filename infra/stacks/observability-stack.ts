@@ -19,7 +19,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
-import type { FunctionName } from '../definitions/functions';
+import type { FunctionName } from '../../system/functions';
 import { billingWidgets } from '../constructs/billing-dashboard';
 
 export interface ObservabilityStackProps extends StackProps {

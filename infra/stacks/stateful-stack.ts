@@ -1,9 +1,9 @@
 /**
- * Data that outlives deployments: the KMS key, every table of infra/definitions/tables.ts, and the
+ * Data that outlives deployments: the KMS key, every table of system/tables.ts, and the
  * secrets (token signing keys, cursor key, billing's TLS identity) with the custom resources that
  * create the signing keys and billing's certificate.
  */
-import { ArnFormat, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -12,7 +12,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import { DeployTimeResource } from '../constructs/deploy-time-resource';
-import { tables as tableDefinitions, type TableDefinition, type TableName } from '../definitions/tables';
+import { functions } from '../../system/functions';
+import { tables as tableDefinitions, type TableDefinition, type TableName } from '../../system/tables';
 import { billingHost } from './billing-stack';
 
 /** The billing server certificate's life; replace it before it ends with -c billingCertificateRotationId=… */
@@ -73,9 +74,8 @@ export class StatefulStack extends Stack {
 
     const keyPair = new DeployTimeResource(this, 'SigningKeyPair', {
       ids: { handler: 'KeyProvisioner', provider: 'KeyProvisionerProvider' },
-      customResource: config.customResources, name: 'key-provisioner', entry: 'functions/auth/key-provisioner.ts',
-      description: 'Creates and rotates the token signing keys',
-      key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy, memorySize: 256, timeout: Duration.seconds(30),
+      customResource: config.customResources, definition: functions['key-provisioner'],
+      key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy,
       properties: { SecretId: this.signingKeys.secretArn, ParameterName: this.publicJwks.parameterName, RotationId: config.signingKeyRotationId },
       grant: ({ fn }) => {
         this.signingKeys.grantRead(fn);
@@ -100,9 +100,8 @@ export class StatefulStack extends Stack {
     // localhost and 127.0.0.1: the container's own health check dials the task itself.
     const certificate = new DeployTimeResource(this, 'BillingTlsCertificate', {
       ids: { handler: 'BillingCertificateProvisioner', provider: 'BillingCertificateProvider' },
-      customResource: true, name: 'billing-certificate', entry: 'infra/custom-resources/billing-certificate.ts',
-      description: 'Creates and rotates the billing service TLS certificate',
-      key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy, memorySize: 256, timeout: Duration.seconds(30),
+      customResource: true, definition: functions['billing-certificate'],
+      key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy,
       properties: {
         AuthoritySecretId: authority.secretArn, SecretId: secret.secretArn, Hosts: [billingHost(config.stage), 'localhost', '127.0.0.1'].join(','),
         ValidDays: String(BILLING_CERTIFICATE_DAYS), RotationId: config.billingCertificateRotationId,

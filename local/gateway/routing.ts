@@ -1,5 +1,5 @@
-/** Matches a request to a route of infra/definitions/routes.ts, as API Gateway matches resources. */
-import { routes, type RouteDefinition } from '../../infra/definitions/routes';
+/** Matches a request to a route of system/routes.ts, as API Gateway matches resources. */
+import { routes, type RouteDefinition } from '../../system/routes';
 
 export interface RouteMatch { route: RouteDefinition; pathParameters: Record<string, string> | null }
 export type RouteLookup = { kind: 'found'; match: RouteMatch } | { kind: 'method-not-allowed'; allowed: string[] } | { kind: 'not-found' };

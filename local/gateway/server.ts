@@ -1,16 +1,16 @@
 /**
- * The local stand-in for API Gateway (REST): matches routes from infra/definitions/routes.ts, runs the
+ * The local stand-in for API Gateway (REST): matches routes from system/routes.ts, runs the
  * TOKEN authorizer where a route needs it, evaluates its policy, invokes the function with the real
  * proxy event, and answers the gateway's own errors in the contract's problem+json shape.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { problemOf } from '../../functions/commons/errors';
-import { MAX_BODY_BYTES } from '../../functions/commons/limits';
-import type { FunctionName } from '../../infra/definitions/functions';
-import { CORS } from '../../infra/definitions/cors';
-import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../infra/definitions/routes';
+import { problemOf } from '../../system/problem';
+import { MAX_BODY_BYTES } from '../../system/limits';
+import type { FunctionName } from '../../system/functions';
+import { CORS } from '../../system/cors';
+import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../system/routes';
 import { lambdaContext, methodArn, proxyEvent, tokenEvent } from './events';
 import { isAllowed } from './policy';
 import { createRouter, type RouteMatch } from './routing';
@@ -32,7 +32,7 @@ export interface GatewayOptions {
    */
   authorizer?: boolean;
   accessLog?: (line: Record<string, unknown>) => void;
-  /** Origins whose browser scripts may call the API (infra/definitions/cors.ts); none: no CORS. */
+  /** Origins whose browser scripts may call the API (system/cors.ts); none: no CORS. */
   corsOrigins?: string[];
 }
 

@@ -14,7 +14,7 @@ export const protobufFileName = "billing_event.proto";
 /**
  * Value of every record on Kafka topic "billing" (key: the patient id). Written by the billing service
  * to its tables in the same write as the change it reports (the tables' streams are the outbox), and
- * published by the billing stream reader (functions/publisher/billing-handler.ts).
+ * published by the billing stream reader (functions/billing/streams/publish-events.ts).
  */
 export interface BillingEvent {
   /** unique per event; consumers deduplicate on it */

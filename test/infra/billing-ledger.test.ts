@@ -6,7 +6,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp, type Deployment } from '../../infra/app';
-import { BILLING_EVENT_SOURCE } from '../../functions/analytics/event-source';
+import { BILLING_EVENT_SOURCE } from '../../system/events';
 
 let deployment: Deployment;
 const template = (stack: 'stateful' | 'messaging' | 'billing' | 'api' | 'observability') => Template.fromStack(deployment[stack]!);

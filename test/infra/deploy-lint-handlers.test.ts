@@ -7,8 +7,8 @@ import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { generateSigningJwk, rotate } from '../../functions/auth/domain/keys';
-import { handler as provisionKeys } from '../../functions/auth/key-provisioner';
-import { ensureTopic } from '../../infra/custom-resources/create-topic';
+import { handler as provisionKeys } from '../../functions/custom-resources/key-provisioner';
+import { ensureTopic } from '../../functions/custom-resources/create-topic';
 
 describe('signing-key provisioner', () => {
   const props = (rotationId: string) => ({ ServiceToken: 'arn:token', SecretId: 'arn:secret', ParameterName: '/pms/jwks', RotationId: rotationId });

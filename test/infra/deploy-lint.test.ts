@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { LOCALSTACK_COVERAGE, type EventSourceKind } from '../../infra/localstack-coverage';
 import { PROFILES, type LocalStackProfile } from '../../infra/profiles';
-import { PROVISION_OUTPUT_PREFIX, type ProvisioningCall } from '../../infra/definitions/provisioning';
+import { PROVISION_OUTPUT_PREFIX, type ProvisioningCall } from '../../system/provisioning';
 import { keysIn, referenced, removeSynthesized, resources, synthesize, type Located, type Synthesized } from './synthesized';
 
 const VARIANTS: [string, Record<string, string>][] = [

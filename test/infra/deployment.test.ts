@@ -11,9 +11,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
 import type { Profile } from '../../infra/config';
-import { functions, type FunctionDefinition } from '../../infra/definitions/functions';
-import { guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../../infra/definitions/routes';
-import { tableEnvVar, tables, type TableName } from '../../infra/definitions/tables';
+import { functions, type FunctionDefinition } from '../../system/functions';
+import { guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../../system/routes';
+import { tableEnvVar, tables, type TableName } from '../../system/tables';
 import {
   allResources, deployedFunctions, environmentOf, itRefuses, logicalId, PROFILES, resourcesOf, synthesize, type Synthesized,
 } from './synth';

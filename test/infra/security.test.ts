@@ -6,9 +6,9 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Profile } from '../../infra/config';
-import { ACCESS_MODES, functions, type FunctionName } from '../../infra/definitions/functions';
-import { routes } from '../../infra/definitions/routes';
-import { tables, type TableName } from '../../infra/definitions/tables';
+import { ACCESS_MODES, functions, type FunctionName } from '../../system/functions';
+import { routes } from '../../system/routes';
+import { tables, type TableName } from '../../system/tables';
 import { allResources, deployedFunctions, environmentOf, itRefuses, logicalId, resourcesOf, synthesize, type Synthesized } from './synth';
 
 type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };

@@ -6,7 +6,7 @@ import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp, type Deployment } from '../../infra/app';
 import type { Profile } from '../../infra/config';
-import { functions } from '../../infra/definitions/functions';
+import { functions } from '../../system/functions';
 
 export type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 export type StackKey = keyof Omit<Deployment, 'config'>;

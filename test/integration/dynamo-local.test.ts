@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DescribeTableCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { createTableInput, ensureTables, localDynamoClient, startDynamoLocal } from '../../local/dynamo';
 import { freePort } from '../../local/ports';
-import { tables } from '../../infra/definitions/tables';
+import { tables } from '../../system/tables';
 import { useLocalTables } from '../support/tables';
 
 describe('DynamoDB Local table set-up', () => {

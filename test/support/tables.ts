@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ensureTables, localDynamoClient } from '../../local/dynamo';
-import { tableEnvVar, type TableName } from '../../infra/definitions/tables';
+import { tableEnvVar, type TableName } from '../../system/tables';
 
 export async function useLocalTables(): Promise<Record<TableName, string>> {
   const endpoint = process.env.DYNAMODB_ENDPOINT;

@@ -2,7 +2,7 @@
  * The billing account of a patient and the rules for a request to open one.
  * Plain TypeScript: no gRPC, no AWS SDK, so the rules are testable on their own.
  */
-import { isEmailAddress } from '../../../functions/commons/email-rule';
+import { isEmailAddress } from '../../../system/email-rule';
 
 export const ACCOUNT_STATUS = 'ACTIVE';
 

@@ -1,9 +1,10 @@
 /**
  * Access tokens: ES256-signed JWTs with a `kid`, 15 minutes. The verification rules live here once and
  * are shared by the TOKEN authorizer and the auth function, so both refuse exactly the same tokens.
- * Imports jose only: the authorizer bundles this file and must stay small.
+ * Imports jose only (and two constants): the authorizer bundles this file and must stay small.
  */
 import { jwtVerify, SignJWT, type CryptoKey, type JWTVerifyGetKey } from 'jose';
+import { JWT_CLAIMS } from '../../../system/tokens';
 
 export const ALGORITHM = 'ES256';
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
@@ -15,7 +16,7 @@ export type Role = (typeof ROLES)[number];
 export interface TokenSettings { issuer: string; audience: string }
 
 export function tokenSettings(env: NodeJS.ProcessEnv = process.env): TokenSettings {
-  return { issuer: env.JWT_ISSUER || 'patient-management', audience: env.JWT_AUDIENCE || 'patient-management-api' };
+  return { issuer: env.JWT_ISSUER || JWT_CLAIMS.JWT_ISSUER, audience: env.JWT_AUDIENCE || JWT_CLAIMS.JWT_AUDIENCE };
 }
 
 export interface AccessClaims {

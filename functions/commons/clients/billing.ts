@@ -9,7 +9,7 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import {
   BillingServiceClient, type BillingResponse, type RecordTransactionRequest, type Transaction, type TransactionPage,
 } from '../../../proto/gen/billing_service';
-import { billingChannel } from '../../../billing/src/channel';
+import { billingChannel } from '../../../system/billing-channel';
 
 export interface BillingAccountRequest { patientId: string; name: string; email: string }
 export interface BillingAccountReply { accountId: string; status: string }

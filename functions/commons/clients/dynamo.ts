@@ -1,7 +1,7 @@
 /** One DynamoDB document client per process, reused across invocations. Locally it points at DynamoDB Local. */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tableEnvVar, type TableName } from '../../../infra/definitions/tables';
+import { tableEnvVar, type TableName } from '../../../system/tables';
 
 let client: DynamoDBDocumentClient | undefined;
 

@@ -4,8 +4,9 @@
  */
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
+import type { KafkaAuth } from '../../../system/events';
 
-export type KafkaAuth = 'iam' | 'none';
+export type { KafkaAuth };
 
 /** KAFKA_AUTH as set by the deployment: a typo must not silently mean plaintext. */
 export function kafkaAuthOf(value: string | undefined): KafkaAuth {

@@ -11,7 +11,7 @@ import { handler as authHandler } from '../../../functions/auth/handler';
 import { handler as billingHandler } from '../../../functions/billing/handler';
 import { handler as patientsHandler } from '../../../functions/patients/handler';
 import { resetPublicKeyCache } from '../../../functions/authorizer/public-keys';
-import { guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../../../infra/definitions/routes';
+import { guardedFunctions, routes, TOKEN_CHECK_VARIABLE } from '../../../system/routes';
 import { forgedTokens } from '../../unit/auth/token-fixtures';
 import { apiEvent, lambdaContext, parse, uniqueEmail, useAuthEnvironment, type EventInput } from './helpers';
 

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { certificateAuthority, serverCertificate, type TlsIdentity } from '../../../billing/src/tls-certificate';
+import { certificateAuthority, serverCertificate, type TlsIdentity } from '../../../system/tls-certificate';
 import { billingClient } from '../../../functions/commons/clients/billing';
 import { freePort } from '../../../local/ports';
 import { useLocalTables } from '../../support/tables';

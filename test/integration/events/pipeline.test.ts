@@ -13,8 +13,8 @@ import { startKafkaPoller } from '../../../local/pollers/kafka-poller';
 import { startStreamPoller } from '../../../local/pollers/stream-poller';
 import { PatientEvent } from '../../../proto/gen/patient_event';
 import { dynamoClient } from '../../../functions/commons/clients/dynamo';
-import { handler as publisher } from '../../../functions/publisher/handler';
-import { closeProducer } from '../../../functions/publisher/kafka-producer';
+import { handler as publisher } from '../../../functions/patients/streams/publish-events';
+import { closeProducer } from '../../../functions/commons/clients/kafka-producer';
 import { useLocalTables } from '../../support/tables';
 
 const waitFor = async (condition: () => boolean, what: string, ms = 20_000) => {

@@ -1,10 +1,10 @@
 /**
- * The deploy-time topic custom resource (infra/custom-resources/create-topic.ts) against the local
+ * The deploy-time topic custom resource (functions/custom-resources/create-topic.ts) against the local
  * broker in plaintext, as the LocalStack community profile runs it; and a broker that advertises the
  * host name containers must use to reach it.
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { handler } from '../../../infra/custom-resources/create-topic';
+import { handler } from '../../../functions/custom-resources/create-topic';
 import type { Broker } from '../../../local/broker';
 import { kafkaFor, startTestBroker, tempDataDir } from '../broker/support';
 

@@ -118,7 +118,7 @@ it('the stream\'s pending-billing reader opens the accounts of patients created 
   await stopBilling();
   const created = await Promise.all([1, 2, 3].map(() => call({ method: 'POST', body: validInput() })));
   expect(created.map((c) => c.body.billingStatus)).toEqual(['PENDING', 'PENDING', 'PENDING']);
-  const { handler } = await import('../../../functions/publisher/pending-billing-handler');
+  const { handler } = await import('../../../functions/patients/streams/open-billing');
   let invocations = 0;
   const poller = await startStreamPoller({
     endpoint: process.env.DYNAMODB_ENDPOINT!, tableName: tables.patients, dataDir: mkdtempSync(join(tmpdir(), 'pending-billing-')),

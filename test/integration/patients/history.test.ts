@@ -14,7 +14,7 @@ import { freePort } from '../../../local/ports';
 import { startStreamPoller } from '../../../local/pollers/stream-poller';
 import { DynamoPatientRepository } from '../../../functions/patients/adapters/dynamo-patient-repository';
 import { dynamoClient } from '../../../functions/commons/clients/dynamo';
-import { changeOf, needsBilling, toPatientEvent } from '../../../functions/publisher/patient-events';
+import { changeOf, needsBilling, toPatientEvent } from '../../../functions/patients/streams/patient-events';
 import { PatientHistory } from '../../../functions/patients/schemas';
 import { useLocalTables } from '../../support/tables';
 import { admin, client, clinician, patientUser, validInput } from './api-events';

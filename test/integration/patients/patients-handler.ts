@@ -4,7 +4,7 @@
  */
 import { startBillingServer, type BillingServer } from '../../../billing/src/server';
 import { freePort } from '../../../local/ports';
-import type { TableName } from '../../../infra/definitions/tables';
+import type { TableName } from '../../../system/tables';
 import { useLocalTables } from '../../support/tables';
 import { client, type RequestInput, type TestResponse } from './api-events';
 

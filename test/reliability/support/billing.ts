@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { credentials, Metadata } from '@grpc/grpc-js';
-import { tableEnvVar, tables } from '../../../infra/definitions/tables';
+import { tableEnvVar, tables } from '../../../system/tables';
 import { BillingServiceClient } from '../../../proto/gen/billing_service';
 import { stopChild } from '../../../local/child-process';
 import { startRuntimeProcess, type RuntimeProcess } from '../../support/runtime-process';

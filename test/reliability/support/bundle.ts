@@ -1,11 +1,11 @@
-/** Builds one function as CDK does (infra/definitions/bundling.ts) and loads its handler into this process. */
+/** Builds one function as CDK does (system/bundling.ts) and loads its handler into this process. */
 import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLING } from '../../../infra/definitions/bundling';
-import { functions, type FunctionName } from '../../../infra/definitions/functions';
+import { BUNDLING } from '../../../system/bundling';
+import { functions, type FunctionName } from '../../../system/functions';
 
 const ROOT = resolve(__dirname, '../../..');
 const load = createRequire(__filename);

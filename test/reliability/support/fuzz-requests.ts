@@ -1,9 +1,9 @@
 /**
- * Malformed requests, drawn from a seeded PRNG across every route of infra/definitions/routes.ts:
+ * Malformed requests, drawn from a seeded PRNG across every route of system/routes.ts:
  * random bytes, wrong types per field, huge and deeply nested JSON, unicode edge cases, injection strings
  * in ids and query parameters, wrong content types, missing and duplicated headers.
  */
-import { routes, type RouteDefinition } from '../../../infra/definitions/routes';
+import { routes, type RouteDefinition } from '../../../system/routes';
 import type { RawRequest } from './http';
 import type { Random } from './prng';
 

@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { generateSigningJwk, rotate } from '../../../functions/auth/domain/keys';
-import { plannedKeys } from '../../../functions/auth/key-provisioner';
+import { plannedKeys } from '../../../functions/custom-resources/key-provisioner';
 
 const props = (rotationId: string) => ({ ServiceToken: 'arn:token', SecretId: 'arn:secret', ParameterName: '/pms/jwks', RotationId: rotationId });
 const common = { ServiceToken: 'arn:token', ResponseURL: 'https://example.com', StackId: 'stack', RequestId: 'r', LogicalResourceId: 'Keys', ResourceType: 'Custom::SigningKeys' };

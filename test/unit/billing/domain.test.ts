@@ -1,6 +1,6 @@
 import { InvalidBillingRequest, LIMITS, validateOpenAccountRequest, validatePatientId } from '../../../billing/src/domain/billing-account';
 import { emailAddress } from '../../../functions/commons/email';
-import { isEmailAddress } from '../../../functions/commons/email-rule';
+import { isEmailAddress } from '../../../system/email-rule';
 
 const valid = { patientId: 'b7d0c1e2-0000-4000-8000-000000000001', name: 'Ada Lovelace', email: 'ada@example.test' };
 

@@ -27,7 +27,7 @@ it('lets into the build context, and copies, every repository file the billing b
     .filter((line) => line.startsWith('!')).map((line) => globToRegExp(line.slice(1)));
   const copied = [...readFileSync(join(ROOT, 'billing/Dockerfile'), 'utf8').matchAll(/^COPY (?!--from)(\S+)/gm)].map((match) => match[1]!);
   const inputs = await bundleInputs();
-  expect(inputs).toEqual(expect.arrayContaining(['billing/src/main.ts', 'functions/commons/email-rule.ts']));
+  expect(inputs).toEqual(expect.arrayContaining(['billing/src/main.ts', 'system/email-rule.ts']));
   expect(inputs.filter((path) => !allowed.some((pattern) => pattern.test(path)))).toEqual([]);
   expect(inputs.filter((path) => !copied.some((source) => path === source || path.startsWith(`${source}/`)))).toEqual([]);
 });

@@ -1,6 +1,6 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
-import { certificateAuthority, daysLeft, issuedBy, serverCertificate } from '../../../billing/src/tls-certificate';
-import { keepsServerCertificate } from '../../../infra/custom-resources/billing-certificate';
+import { certificateAuthority, daysLeft, issuedBy, serverCertificate } from '../../../system/tls-certificate';
+import { keepsServerCertificate } from '../../../functions/custom-resources/billing-certificate';
 
 describe('billing TLS certificates', () => {
   it('a P-256 authority issues server certificates for the given names and days, each matching its key', async () => {

@@ -2,7 +2,7 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { billingDeltas, billingFiguresOf } from '../../../functions/analytics/billing-aggregates';
-import { toBillingEvent } from '../../../functions/publisher/billing-events';
+import { toBillingEvent } from '../../../functions/billing/streams/billing-events';
 import type { BillingEvent } from '../../../proto/gen/billing_event';
 
 const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', item: Record<string, unknown>): DynamoDBRecord => ({

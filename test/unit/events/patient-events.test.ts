@@ -2,7 +2,7 @@ import protobuf from 'protobufjs';
 import { PatientEvent } from '../../../proto/gen/patient_event';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { changeOf, eventTypeOf, needsBilling, toPatientEvent, type StoredPatient } from '../../../functions/publisher/patient-events';
+import { changeOf, eventTypeOf, needsBilling, toPatientEvent, type StoredPatient } from '../../../functions/patients/streams/patient-events';
 import { patientItem, versionItem } from '../../../functions/patients/adapters/patient-items';
 import { newPatient } from '../../../functions/patients/domain/patient';
 

@@ -9,7 +9,7 @@ import { newPatient, type PatientRecord } from '../../../functions/patients/doma
 import type { AuditQuery, AuditRecord, PatientPorts, StoredAuditRecord } from '../../../functions/patients/ports';
 import { AuditPage } from '../../../functions/patients/schemas';
 import { parseFilters, readAudit, readPatientAudit } from '../../../functions/patients/use-cases/read-audit';
-import { routes } from '../../../infra/definitions/routes';
+import { routes } from '../../../system/routes';
 
 const ID = '3f1c7a8e-2b4d-4c6e-9f0a-1b2c3d4e5f60';
 const unreachable = () => { throw new Error('must not be called'); };

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { routes } from '../../../infra/definitions/routes';
+import { routes } from '../../../system/routes';
 import { buildOpenApi } from '../../../functions/platform/openapi';
 import { schemaRegistry } from '../../../functions/platform/schemas';
 

@@ -5,8 +5,8 @@
  * is idempotent per patient, so the retries never open a second account.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../commons/logger';
-import { billingCompletionPorts, completePendingBilling } from '../patients';
+import { logger } from '../../commons/logger';
+import { billingCompletionPorts, completePendingBilling } from '..';
 import { changeOf, needsBilling } from './patient-events';
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {

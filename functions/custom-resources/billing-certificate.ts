@@ -10,8 +10,8 @@
  */
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { secretText } from '../../functions/commons/clients/secrets';
-import { certificateAuthority, issuedBy, serverCertificate, type TlsIdentity } from '../../billing/src/tls-certificate';
+import { secretText } from '../commons/clients/secrets';
+import { certificateAuthority, issuedBy, serverCertificate, type TlsIdentity } from '../../system/tls-certificate';
 
 interface Properties { AuthoritySecretId: string; SecretId: string; Hosts: string; ValidDays: string; RotationId: string }
 interface ServerIdentity extends TlsIdentity { rotationId: string; hosts: string }

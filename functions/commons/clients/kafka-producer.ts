@@ -3,7 +3,7 @@
  * with IAM (SASL OAUTHBEARER over TLS); locally it speaks plaintext to the project's broker.
  */
 import type { Producer } from 'kafkajs';
-import { brokerList, kafkaAuthOf, kafkaClient } from '../commons/clients/kafka';
+import { brokerList, kafkaAuthOf, kafkaClient } from './kafka';
 
 export interface OutgoingMessage { key: string; value: Buffer; headers?: Record<string, string> }
 

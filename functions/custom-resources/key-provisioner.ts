@@ -11,7 +11,7 @@ import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { secretText } from '../commons/clients/secrets';
-import { generateSigningJwk, parseKeySet, publicKeySet, rotate, type KeySet } from './domain/keys';
+import { generateSigningJwk, parseKeySet, publicKeySet, rotate, type KeySet } from '../auth/domain/keys';
 
 interface Properties { SecretId: string; ParameterName: string; RotationId?: string }
 export interface ProvisionerResult { PhysicalResourceId: string; Data: { CurrentKid: string; KeyCount: number } }

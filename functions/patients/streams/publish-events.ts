@@ -1,16 +1,17 @@
 /**
  * The transactional outbox's relay: the patients table's change stream → PatientEvent records on topic
  * "patient" (key: patient id). Kafka down → the whole batch fails and is retried (nothing lost;
- * consumers deduplicate on event id). Billing is none of its business (pending-billing-handler.ts reads
+ * consumers deduplicate on event id). Billing is none of its business (open-billing.ts reads
  * the same stream), so a billing outage neither delays nor repeats an event.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { PatientEvent } from '../../proto/gen/patient_event';
-import { logger } from '../commons/logger';
-import { publish } from './kafka-producer';
+import { PatientEvent } from '../../../proto/gen/patient_event';
+import { logger } from '../../commons/logger';
+import { publish } from '../../commons/clients/kafka-producer';
+import type { TopicName } from '../../../system/events';
 import { changeOf, toPatientEvent } from './patient-events';
 
-const TOPIC = process.env.KAFKA_TOPIC ?? 'patient';
+const TOPIC: TopicName = 'patient';
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const messages = event.Records.flatMap((record) => {

@@ -4,11 +4,13 @@
  * retried (nothing lost; consumers deduplicate on event id), as the patients stream's publisher does.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { BillingEvent } from '../../proto/gen/billing_event';
-import { BILLING_EVENT_SOURCE } from '../analytics/event-source';
-import { logger } from '../commons/logger';
+import { BillingEvent } from '../../../proto/gen/billing_event';
+import type { TopicName } from '../../../system/events';
+import { logger } from '../../commons/logger';
 import { toBillingEvent } from './billing-events';
-import { publish } from './kafka-producer';
+import { publish } from '../../commons/clients/kafka-producer';
+
+const TOPIC: TopicName = 'billing';
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const messages = event.Records.flatMap((record) => {
@@ -20,7 +22,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       headers: { eventType: billingEvent.eventType, eventId: billingEvent.eventId },
     }];
   });
-  await publish(BILLING_EVENT_SOURCE.topic, messages);
+  await publish(TOPIC, messages);
   logger.info('Billing stream batch published', { records: event.Records.length, events: messages.length });
   return { batchItemFailures: [] };
 }

@@ -2,7 +2,7 @@
  * The billing gRPC port's TLS identities, in PEM: a private certificate authority that lives for years
  * and is all the clients trust, and the server certificates it issues for the hosts clients dial.
  * Replacing the server certificate then never touches the clients, and old and new tasks are both
- * trusted while a rotation rolls out. The deploy-time custom resource (infra/custom-resources/
+ * trusted while a rotation rolls out. The deploy-time custom resource (functions/custom-resources/
  * billing-certificate.ts) makes both and keeps the private keys in Secrets Manager.
  */
 import { createPrivateKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';

@@ -6,7 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { PatientEvent } from '../../proto/gen/patient_event';
+import type { PatientEvent } from '../../../proto/gen/patient_event';
 
 export const SCHEMA_VERSION = 2;
 

@@ -7,7 +7,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { BillingEvent } from '../../proto/gen/billing_event';
+import type { BillingEvent } from '../../../proto/gen/billing_event';
 
 type Image = Record<string, unknown>;
 

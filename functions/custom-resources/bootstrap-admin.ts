@@ -9,8 +9,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
-import { dynamoUserRepository } from './adapters/dynamo-user-repository';
-import { ensureAdmin } from './use-cases/ensure-admin';
+import { dynamoUserRepository } from '../auth/adapters/dynamo-user-repository';
+import { ensureAdmin } from '../auth/use-cases/ensure-admin';
 
 const secrets = new SecretsManagerClient({});
 

@@ -7,7 +7,7 @@
  */
 import type { Admin } from 'kafkajs';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { brokerList, kafkaAuthOf, kafkaClient } from '../../functions/commons/clients/kafka';
+import { brokerList, kafkaAuthOf, kafkaClient } from '../commons/clients/kafka';
 
 interface TopicProperties { Brokers: string; Topic: string; Partitions: string; Auth?: string }
 

@@ -2,7 +2,7 @@
  * The one description of the HTTP API: every route, the function that serves it, and whether the
  * TOKEN authorizer guards it. The CDK API stack, the local gateway and the OpenAPI document all read it.
  */
-import type { FunctionName } from './functions';
+import { functions, type FunctionDefinition, type FunctionName, type Setting } from './functions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -248,6 +248,33 @@ export function guardedFunctions(): FunctionName[] {
     if (guarded.has(r.function) && !r.authorized) throw new Error(`${r.function} serves both guarded and public routes; an in-function token check could not tell them apart`);
   }
   return [...guarded];
+}
+
+/** How a deployment is shaped, as far as a function's environment goes. */
+export interface DeploymentShape {
+  /** No Lambda authorizer: the functions behind guarded routes check tokens themselves (LocalStack's free plan). */
+  tokenCheckInFunctions: boolean;
+  /** Browser origins are named: the functions behind routes answer CORS. */
+  cors: boolean;
+}
+
+/**
+ * A function's definition as a deployment of that shape runs it: behind guarded routes without a Lambda
+ * authorizer it also needs the authorizer's settings and tables; behind routes with CORS on, the origins.
+ */
+export function asDeployed(definition: FunctionDefinition, shape: DeploymentShape): FunctionDefinition {
+  const { authorizer } = functions;
+  const checksTokens = shape.tokenCheckInFunctions && guardedFunctions().includes(definition.name);
+  const added: Setting[] = [
+    ...(checksTokens ? ['tokenCheck' as const, ...authorizer.settings ?? []] : []),
+    ...(shape.cors && routes.some((r) => r.function === definition.name) ? ['cors' as const] : []),
+  ];
+  if (added.length === 0) return definition;
+  return {
+    ...definition,
+    settings: [...new Set([...definition.settings ?? [], ...added])],
+    tables: checksTokens ? { ...authorizer.tables, ...definition.tables } : definition.tables,
+  };
 }
 
 /** Paths of the auth routes and of the original system's aliases; the WAF and API Gateway hold them to tighter limits. */

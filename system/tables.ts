@@ -71,7 +71,7 @@ export const tables: Record<TableName, TableDefinition> = {
   // Powertools idempotency records for POST /api/patients (24 h).
   idempotency: { name: 'idempotency', partitionKey: S('id'), ttlAttribute: 'expiration' },
   // Billing accounts, one per patient, with the ledger's figures (the billing service's own table). Its stream
-  // carries ACCOUNT_OPENED to topic "billing" (functions/publisher/billing-handler.ts).
+  // carries ACCOUNT_OPENED to topic "billing" (functions/billing/streams/publish-events.ts).
   'billing-accounts': { name: 'billing-accounts', partitionKey: S('patientId'), stream: 'NEW_AND_OLD_IMAGES' },
   // The ledger: per account (pk ACCOUNT#<id>) its transactions (sk TX#<time-ordered id>) and idempotency keys
   // (sk KEY#<hash>); billing's own table. Its stream carries TRANSACTION_RECORDED to topic "billing".
