@@ -31,7 +31,8 @@ export class PatientError extends Error {
 
 export const forbidden = () => new PatientError('FORBIDDEN', 'Your role does not allow this action');
 export const notFound = (auditOutcome?: AuditOutcome) => new PatientError('NOT_FOUND', 'No such patient', undefined, auditOutcome);
-export const gone = () => new PatientError('GONE', 'The patient was deleted', undefined, 'NOT_FOUND');
+/** REST answers it as any unknown id (same words); FHIR says the resource was deleted. */
+export const gone = () => new PatientError('GONE', 'No such patient', undefined, 'NOT_FOUND');
 export const emailTaken = () => new PatientError('EMAIL_TAKEN', 'Another patient already has this email address');
 export const versionMismatch = () => new PatientError('VERSION_MISMATCH', 'The patient has changed since the ETag given in If-Match');
 export const invalidQuery = (field: string, message: string) =>

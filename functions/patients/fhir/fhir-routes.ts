@@ -143,7 +143,7 @@ export function outcomeResponse(error: unknown, event: Pick<APIGatewayProxyEvent
     const code = error.kind === 'EMAIL_TAKEN' ? 'duplicate' : issueCodeOf(status);
     issues = error.errors?.length
       ? error.errors.map((e) => ({ code, diagnostics: `${e.field}: ${e.message}` }))
-      : [{ code, diagnostics: error.message }];
+      : [{ code, diagnostics: error.kind === 'GONE' ? 'The patient was deleted' : error.message }];
     if (error.kind === 'IDEMPOTENCY_IN_PROGRESS') headers = { 'Retry-After': '1' };
   } else if (error instanceof HttpError) {
     status = error.status;
