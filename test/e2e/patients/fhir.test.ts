@@ -1,9 +1,11 @@
 /**
  * The FHIR R4 view over HTTP against `npm start`, driven by a real FHIR client (fhir-kit-client), with every
  * resource returned validated against the FHIR R4 specification (@medplum/core): one record in both views,
- * versions, search paging, OperationOutcome errors naming elements, roles, billing and the audit trail.
+ * versions, search paging, OperationOutcome errors naming elements, roles, billing, events and the audit trail.
  */
 import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import protobuf from 'protobufjs';
 import { Client, RESPONSE_KEY, type FhirResource, type FhirResponse } from 'fhir-kit-client';
 import type { Bundle, OperationOutcome, Patient } from '@medplum/fhirtypes';
 import { expectValidFhir, loadFhirDefinitions } from '../../support/fhir-validation';
@@ -203,5 +205,27 @@ describe('FHIR R4 /fhir/R4', () => {
     const trail = await request('GET', `/api/patients/${created.id}/audit?limit=100`, { token: adminToken });
     expect(trail.status).toBe(200);
     expect((trail.body.entries as { action: string }[]).map((e) => e.action).reverse()).toEqual(['CREATE', 'READ', 'READ', 'HISTORY']);
+  });
+
+  it('emits the patient events of REST for FHIR writes (create, update, delete)', async () => {
+    const Event = protobuf.parse(`syntax = "proto3"; package patient.events;
+      message PatientEvent { string patientId = 1; string name = 2; string email = 3; string event_type = 4; }`, { keepCase: true }).root.lookupType('patient.events.PatientEvent');
+    const consumer = new Kafka({ brokers: [process.env.E2E_KAFKA_BROKERS!], logLevel: logLevel.NOTHING }).consumer({ groupId: `e2e-fhir-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    const seen: { key: string; event: Record<string, unknown> }[] = [];
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: 'patient', fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => { seen.push({ key: message.key!.toString(), event: Event.toObject(Event.decode(message.value!)) }); } });
+      const created = await create();
+      await admin.update({ resourceType: 'Patient', id: created.id!, body: { ...created, gender: 'other' } as unknown as FhirResource });
+      await admin.delete({ resourceType: 'Patient', id: created.id! });
+      const deadline = Date.now() + 10_000;
+      while (seen.filter((s) => s.key === created.id).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const email = created.telecom![0]!.value;
+      expect(seen.filter((s) => s.key === created.id).map((s) => s.event)).toEqual(['PATIENT_CREATED', 'PATIENT_UPDATED', 'PATIENT_DELETED']
+        .map((type) => ({ patientId: created.id, name: 'Flo Fhirtester', email, event_type: type })));
+    } finally {
+      await consumer.disconnect();
+    }
   });
 });
