@@ -23,7 +23,7 @@ export async function bundleFunctions(outDir: string): Promise<Record<FunctionNa
     bundle: true,
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourcemap,
-    target: 'node20', // the local Node; CDK targets the Lambda runtime (node22)
+    target: BUNDLING.target,
     format: BUNDLING.format,
     platform: BUNDLING.platform,
     mainFields: [...BUNDLING.mainFields],
