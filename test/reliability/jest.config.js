@@ -1,4 +1,4 @@
-// The reliability suite (issue 8): bad input, faults, load. Each test file starts the servers it needs.
+// The reliability suite: bad input, faults, load. Each test file starts the servers it needs.
 //   npx jest -c test/reliability/jest.config.js            full size
 //   RELIABILITY_SHORT=1 npx jest -c test/reliability/...   shortened run (inside npm test)
 // Sizes: RELIABILITY_FUZZ_REQUESTS, RELIABILITY_LOAD_SECONDS, RELIABILITY_SEED (replays a fuzz run).
