@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 # put node_modules/.bin first on PATH, and so does this line when the script is run directly.
 export PATH="$PWD/node_modules/.bin:$PATH"
 export CDK_DISABLE_CLI_TELEMETRY=true
+echo "node $(node -v) ($(command -v node))"
 mkdir -p .data
 rm -f .data/jest-results.json .data/reliability-results.json
 checks_passed=0; checks_failed=0; status=0
