@@ -26,7 +26,7 @@ export async function bundleFunctions(definitions: FunctionDefinition[], outDir:
     bundle: true,
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourcemap,
-    target: 'node20', // the local Node; CDK targets the Lambda runtime (node22)
+    target: BUNDLING.target,
     format: BUNDLING.format,
     platform: BUNDLING.platform,
     mainFields: [...BUNDLING.mainFields],
