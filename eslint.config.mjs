@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.data/', 'proto/gen/', 'coverage/', '**/*.js', '**/*.mjs'] },
@@ -9,6 +10,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
+    },
+  },
+  {
+    // Every package a file imports is declared in package.json; only dev tooling (tests, bench, scripts, the
+    // local runtime) may import devDependencies, since functions, billing and infra ship or synthesise with the rest.
+    plugins: { 'import-x': importX },
+    rules: {
+      'import-x/no-extraneous-dependencies': ['error', {
+        devDependencies: ['test/**', 'bench/**', 'scripts/**', 'local/**'],
+        optionalDependencies: false,
+      }],
     },
   },
 );

@@ -1,5 +1,4 @@
 // Four Jest projects, one per test level. ESM-only packages (@middy v7, jose 6, fhir-kit-client 2) are transformed for Jest's CommonJS runtime.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // The functions log at INFO by default; in test output only their errors are wanted (tests that read logs set their own level).
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 const shared = {

@@ -1,29 +1,32 @@
 /**
- * Builds every function with esbuild, exactly as the CDK NodejsFunctions do (system/bundling.ts),
- * and loads the bundles in-process: locally the same artefacts run that Lambda would run.
+ * Builds every function with esbuild, exactly as the CDK NodejsFunctions do (system/bundling.ts), and runs
+ * each bundle as Lambda runs it: in its own worker thread (its own module state, as a container has), with
+ * its own environment built from its definition (local/environment.ts). A worker that dies is replaced at the
+ * next invocation, as Lambda replaces a crashed container.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Context } from 'aws-lambda';
 import { build, stop as stopEsbuild } from 'esbuild';
 import { BUNDLING } from '../system/bundling';
-import { functions, type FunctionName } from '../system/functions';
-import type { FunctionSet, LambdaHandler } from './gateway/server';
+import { lambdaContext } from './gateway/events';
+import type { FunctionDefinition, FunctionName } from '../system/functions';
 
 const ROOT = resolve(__dirname, '..');
-// Bundles are CommonJS files built at start-up; they are loaded as Lambda loads them, by path.
-const loadBundle = createRequire(__filename);
 
-export async function bundleFunctions(outDir: string): Promise<Record<FunctionName, string>> {
+export type LambdaHandler = (event: never, context: Context) => Promise<unknown>;
+export type FunctionSet = Partial<Record<FunctionName, LambdaHandler>>;
+
+export async function bundleFunctions(definitions: FunctionDefinition[], outDir: string): Promise<Partial<Record<FunctionName, string>>> {
   mkdirSync(outDir, { recursive: true });
-  const entryPoints = Object.fromEntries(Object.values(functions).map((f) => [f.name, join(ROOT, f.entry)]));
   await build({
-    entryPoints,
+    entryPoints: Object.fromEntries(definitions.map((f) => [f.name, join(ROOT, f.entry)])),
     outdir: outDir,
     bundle: true,
     minify: BUNDLING.minify,
     sourcemap: BUNDLING.sourcemap,
-    target: 'node20', // the local Node; CDK targets the Lambda runtime (node22)
+    target: BUNDLING.target,
     format: BUNDLING.format,
     platform: BUNDLING.platform,
     mainFields: [...BUNDLING.mainFields],
@@ -31,20 +34,94 @@ export async function bundleFunctions(outDir: string): Promise<Record<FunctionNa
     logLevel: 'error',
   });
   await stopEsbuild(); // the esbuild service process holds ~300 MB; the runtime needs it only at start
-
-  return Object.fromEntries(Object.values(functions).map((f) => [f.name, join(outDir, `${f.name}.js`)])) as Record<FunctionName, string>;
+  return Object.fromEntries(definitions.map((f) => [f.name, join(outDir, `${f.name}.js`)]));
 }
 
-/** Loads the bundles; call after the functions' environment variables are set (handlers read them at load). */
-export function loadFunctions(bundles: Record<FunctionName, string>): FunctionSet {
-  process.setSourceMapsEnabled(true);
-  const loaded = {} as FunctionSet;
-  for (const def of Object.values(functions)) {
-    const file = bundles[def.name];
-    if (!existsSync(file)) throw new Error(`No bundle for function ${def.name}`);
-    const handler = (loadBundle(file) as Record<string, unknown>)[def.handler];
-    if (typeof handler !== 'function') throw new Error(`${def.entry} exports no function "${def.handler}"`);
-    loaded[def.name] = handler as LambdaHandler;
+/** The worker's side: loads the bundle once, then answers invocations (a Lambda container's life). */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+process.setSourceMapsEnabled(true);
+const handler = require(workerData.file)[workerData.handler];
+if (typeof handler !== 'function') throw new Error(workerData.file + ' exports no function "' + workerData.handler + '"');
+parentPort.on('message', async ({ id, event, context }) => {
+  const deadline = Date.now() + context.remainingMs;
+  const lambdaContext = { ...context, getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()), done() {}, fail() {}, succeed() {} };
+  try {
+    parentPort.postMessage({ id, result: await handler(event, lambdaContext) });
+  } catch (error) {
+    parentPort.postMessage({ id, error: { name: error && error.name, message: error && error.message } });
   }
-  return loaded;
+});
+parentPort.postMessage({ ready: true });
+`;
+
+interface Pending { resolve(value: unknown): void; reject(error: Error): void }
+
+/** One function's worker, started at once (its module load is the cold start) and again after a crash. */
+class FunctionWorker {
+  private worker?: Worker;
+  private ready?: Promise<void>;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private stopped = false;
+
+  constructor(private readonly definition: FunctionDefinition, private readonly file: string, private readonly env: Record<string, string>) {}
+
+  start(): Promise<void> {
+    const worker = new Worker(WORKER_SOURCE, { eval: true, env: this.env, workerData: { file: this.file, handler: this.definition.handler } });
+    this.worker = worker;
+    this.ready = new Promise<void>((resolveReady, rejectReady) => {
+      worker.on('message', (message: { ready?: true; id?: number; result?: unknown; error?: { name?: string; message?: string } }) => {
+        if (message.ready) return resolveReady();
+        const call = this.pending.get(message.id!);
+        this.pending.delete(message.id!);
+        if (!call) return;
+        if (message.error) call.reject(Object.assign(new Error(message.error.message), { name: message.error.name ?? 'Error' }));
+        else call.resolve(message.result);
+      });
+      worker.on('error', (error) => rejectReady(error));
+      worker.on('exit', (code) => {
+        if (this.worker === worker) this.worker = undefined;
+        const crash = new Error(`function ${this.definition.name} exited (${code})`);
+        rejectReady(crash);
+        for (const call of this.pending.values()) call.reject(crash);
+        this.pending.clear();
+      });
+    });
+    return this.ready;
+  }
+
+  /** The gateway passes its context (its integration timeout); the pollers none: the function's own timeout then. */
+  async invoke(event: unknown, context = lambdaContext(this.definition.name, (this.definition.timeoutSeconds ?? 10) * 1000)): Promise<unknown> {
+    if (this.stopped) throw new Error(`function ${this.definition.name} is stopped`);
+    if (!this.worker) await this.start();
+    await this.ready;
+    const id = this.nextId++;
+    const { functionName, functionVersion, invokedFunctionArn, memoryLimitInMB, awsRequestId, logGroupName, logStreamName } = context;
+    return new Promise((resolveCall, rejectCall) => {
+      this.pending.set(id, { resolve: resolveCall, reject: rejectCall });
+      this.worker!.postMessage({
+        id, event,
+        context: {
+          functionName, functionVersion, invokedFunctionArn, memoryLimitInMB, awsRequestId, logGroupName, logStreamName,
+          callbackWaitsForEmptyEventLoop: false, remainingMs: context.getRemainingTimeInMillis(),
+        },
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.worker?.terminate();
+  }
+}
+
+/** Starts every function's worker with its own environment; resolves once each has loaded its bundle. */
+export async function startFunctions(
+  definitions: FunctionDefinition[], bundles: Partial<Record<FunctionName, string>>, environmentOf: (definition: FunctionDefinition) => Record<string, string>,
+): Promise<{ functions: FunctionSet; stop(): Promise<void> }> {
+  const workers = definitions.map((definition) => new FunctionWorker(definition, bundles[definition.name]!, environmentOf(definition)));
+  await Promise.all(workers.map((w) => w.start()));
+  const functions: FunctionSet = Object.fromEntries(definitions.map((d, i) => [d.name, (event: unknown, context?: Context) => workers[i]!.invoke(event, context)]));
+  return { functions, stop: async () => { await Promise.all(workers.map((w) => w.stop())); } };
 }

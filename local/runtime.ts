@@ -6,9 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { tableEnvVar, tables, type TableName } from '../system/tables';
 import { ensureTables, localDynamoClient, startDynamoLocal } from './dynamo';
-import { bundleFunctions, loadFunctions } from './functions';
+import { bundleFunctions, startFunctions } from './functions';
+import { functionEnvironment, sharedEnvironment, type LocalResources } from './environment';
 import { startGateway } from './gateway/server';
 import { assertPortFree, freePort, portOf, type Component } from './ports';
 import { killLeftovers, recordChildren } from './leftovers';
@@ -17,7 +17,9 @@ import { startStreamPoller } from './pollers/stream-poller';
 import { startKafkaPoller } from './pollers/kafka-poller';
 import { dashboardPage } from './dashboard';
 import { mailboxPage } from './mailbox';
-import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../system/events';
+import { TOPICS } from '../system/events';
+import { functionsTriggeredBy, runtimeFunctions } from '../system/functions';
+import { asDeployed } from '../system/deployment';
 import { TOKEN_CHECK_VARIABLE } from '../system/routes';
 import { CORS_ORIGINS_VARIABLE, corsOrigins } from '../system/cors';
 import { Kafka, logLevel } from 'kafkajs';
@@ -96,17 +98,26 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const broker = await step(`Kafka broker on :${ports.kafka}`, () =>
       startBroker({ port: ports.kafka, dataDir: join(dataDir, 'kafka') }));
     stoppers.push({ name: 'kafka', stop: broker.stop });
-    await step(`topics ${ANALYTICS_EVENT_SOURCE.topic}, ${BILLING_EVENT_SOURCE.topic}`, () => ensureTopic(`127.0.0.1:${broker.port}`));
+    await step(`topics ${Object.keys(TOPICS).join(', ')}`, () => ensureTopics(`127.0.0.1:${broker.port}`));
 
-    const env = functionEnvironment({ dynamoEndpoint: dynamo.endpoint, tableNames, ports, keys, dataDir });
+    // The deployment's shape: REQUIRE_TOKEN_IN_FUNCTION=true is the LocalStack community one (no authorizer).
+    const tokenInFunctions = process.env[TOKEN_CHECK_VARIABLE] === 'true';
+    const origins = corsOrigins(process.env[CORS_ORIGINS_VARIABLE]);
+    const definitions = runtimeFunctions().map((d) => asDeployed(d, { tokenCheckInFunctions: tokenInFunctions, cors: origins.length > 0 }))
+      .filter((d) => !(tokenInFunctions && d.trigger.kind === 'authorizer'));
+    const resources: LocalResources = { dynamoEndpoint: dynamo.endpoint, tableNames, ports, keys, dataDir, corsOrigins: origins.join(',') };
+    // This process runs function code too (the demo seed), and billing reads the same names.
+    const env = sharedEnvironment(definitions, resources);
     Object.assign(process.env, env);
 
     const billing = await step(`billing gRPC on :${ports.billing}`, () => startBilling(ports.billing, env, options.quiet ?? false));
     stoppers.push({ name: 'billing', stop: billing.stop });
     recordChildren(dataDir, [dynamo.process, billing.process]);
 
-    const functionSet = await step('functions (esbuild bundles)', async () =>
-      loadFunctions(await bundleFunctions(join(dataDir, 'build'))));
+    const running = await step('functions (esbuild bundles, a worker each)', async () =>
+      startFunctions(definitions, await bundleFunctions(definitions, join(dataDir, 'build')), (d) => functionEnvironment(d, resources)));
+    stoppers.push({ name: 'functions', stop: running.stop });
+    const functionSet = running.functions;
 
     if (options.seed ?? true) {
       await step('demo admin and patients', async () => {
@@ -117,36 +128,29 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       });
     }
 
-    // The patients stream has two readers, as on AWS, each with its own checkpoint.
-    for (const reader of ['publisher', 'pending-billing'] as const) {
-      const poller = await step(`patients stream → ${reader}`, async () => startStreamPoller({
-        endpoint: dynamo.endpoint, tableName: tableNames.patients, handler: functionSet[reader] as never,
-        dataDir: join(dataDir, 'pollers', reader),
-      }));
-      stoppers.push({ name: `stream-poller (${reader})`, stop: poller.stop });
+    // The event source mappings of system/functions.ts: a poller per function and table stream (each its own
+    // checkpoint), a poller per Kafka source (each its own consumer group).
+    for (const { name, trigger } of functionsTriggeredBy('table-streams')) {
+      for (const table of trigger.tables) {
+        const poller = await step(`${table} stream → ${name}`, async () => startStreamPoller({
+          endpoint: dynamo.endpoint, tableName: tableNames[table], handler: functionSet[name] as never, batchSize: trigger.batchSize,
+          dataDir: join(dataDir, 'pollers', name), // a checkpoint file per table
+        }));
+        stoppers.push({ name: `stream-poller (${table} → ${name})`, stop: poller.stop });
+      }
     }
-    // The billing tables' streams are billing's outbox: one reader publishes both to topic "billing".
-    for (const table of ['billing-accounts', 'billing-transactions'] as const) {
-      const poller = await step(`${table} stream → billing-publisher`, async () => startStreamPoller({
-        endpoint: dynamo.endpoint, tableName: tableNames[table], handler: functionSet['billing-publisher'] as never,
-        dataDir: join(dataDir, 'pollers', 'billing-publisher'),
-      }));
-      stoppers.push({ name: `stream-poller (${table})`, stop: poller.stop });
-    }
-
-    // One event source mapping per topic, as on AWS, both into the analytics consumer.
-    for (const source of [ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE]) {
-      const kafkaPoller = await step(`topic ${source.topic} → analytics`, async () => startKafkaPoller({
-        brokers: [`127.0.0.1:${broker.port}`], topic: source.topic, groupId: source.groupId,
-        handler: functionSet['analytics-consumer'] as never, batchSize: source.batchSize, batchWindowMs: source.batchWindowMs,
-      }));
-      stoppers.push({ name: `kafka-poller (${source.topic})`, stop: kafkaPoller.stop });
+    for (const { name, trigger } of functionsTriggeredBy('kafka')) {
+      for (const source of trigger.sources) {
+        const kafkaPoller = await step(`topic ${source.topic} → ${name}`, async () => startKafkaPoller({
+          brokers: [`127.0.0.1:${broker.port}`], topic: source.topic, groupId: source.groupId,
+          handler: functionSet[name] as never, batchSize: source.batchSize, batchWindowMs: source.batchWindowMs,
+        }));
+        stoppers.push({ name: `kafka-poller (${source.topic} → ${name})`, stop: kafkaPoller.stop });
+      }
     }
 
-    // REQUIRE_TOKEN_IN_FUNCTION=true: the LocalStack community shape, no authorizer in the gateway.
-    const tokenInFunctions = process.env[TOKEN_CHECK_VARIABLE] === 'true';
     const gateway = await step(`API gateway on :${ports.api}${tokenInFunctions ? ' (token checks in the functions)' : ''}`, () => startGateway({
-      port: ports.api, functions: functionSet, authorizer: !tokenInFunctions, corsOrigins: corsOrigins(process.env[CORS_ORIGINS_VARIABLE]),
+      port: ports.api, functions: functionSet, authorizer: !tokenInFunctions, corsOrigins: origins,
       pages: {
         '/dashboard': (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end(dashboardPage()); },
         '/_local/mailbox': mailboxPage(env.MAILBOX_FILE!),
@@ -170,49 +174,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   }
 }
 
-interface EnvironmentInput {
-  dynamoEndpoint: string;
-  tableNames: Record<TableName, string>;
-  ports: Record<Component, number>;
-  keys: { signingKeysFile: string; publicJwksFile: string; cursorKey: string };
-  dataDir: string;
-}
-
-/** What Lambda's environment holds on AWS, pointed at the local stand-ins. */
-function functionEnvironment({ dynamoEndpoint, tableNames, ports, keys, dataDir }: EnvironmentInput): Record<string, string> {
-  const env: Record<string, string> = {
-    DYNAMODB_ENDPOINT: dynamoEndpoint,
-    AWS_REGION: process.env.AWS_REGION ?? 'local',
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    SIGNING_KEYS_FILE: keys.signingKeysFile,
-    PUBLIC_JWKS_FILE: keys.publicJwksFile,
-    // Mail the system would send (verification codes) lands here; GET /_local/mailbox serves it.
-    MAILBOX_FILE: join(dataDir, 'mailbox.jsonl'),
-    BILLING_ADDRESS: `127.0.0.1:${ports.billing}`,
-    KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
-    KAFKA_AUTH: 'none',
-    KAFKA_TOPIC: 'patient',
-    CURSOR_KEY: keys.cursorKey, // this data folder's own (keys/cursor-key), unless CURSOR_KEY is set
-    POWERTOOLS_METRICS_NAMESPACE: 'PatientManagement',
-    [CORS_ORIGINS_VARIABLE]: process.env[CORS_ORIGINS_VARIABLE] ?? '',
-    LOCAL_RUNTIME: 'true', // the OpenAPI document then describes the local pages too
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
-    BILLING_PORT: String(ports.billing),
-    BILLING_HOST: '127.0.0.1',
-  };
-  for (const def of Object.values(tables)) env[tableEnvVar(def.name)] = tableNames[def.name];
-  return env;
-}
-
 /** Creates topics "patient" and "billing" as the deployment does (CDK custom resource), rather than relying on auto-creation. */
-async function ensureTopic(broker: string): Promise<void> {
+async function ensureTopics(broker: string): Promise<void> {
   const admin = new Kafka({ clientId: 'local-runtime', brokers: [broker], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE].map((s) => ({ topic: s.topic, numPartitions: s.partitions })) });
+    await admin.createTopics({ topics: Object.entries(TOPICS).map(([topic, { partitions }]) => ({ topic, numPartitions: partitions })) });
   } finally {
     await admin.disconnect();
   }

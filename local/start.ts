@@ -6,9 +6,6 @@
  */
 import { startRuntime, type Runtime } from './runtime';
 
-// Node 20 is supported here; the SDK's notice about its future Node 22 floor is noise in every line of output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 function parseArgs(argv: string[]): { fresh: boolean; dataDir?: string; quiet: boolean } {
   const args = { fresh: false, dataDir: undefined as string | undefined, quiet: false };
   for (let i = 0; i < argv.length; i++) {

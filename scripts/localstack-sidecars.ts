@@ -19,7 +19,7 @@ import { startBroker } from '../local/broker';
 import { startKafkaPoller } from '../local/pollers/kafka-poller';
 import { portOf } from '../local/ports';
 import { startBilling } from '../local/runtime';
-import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../system/events';
+import { functions } from '../system/functions';
 import { tableEnvVar } from '../system/tables';
 import { SIDECAR_HOST } from '../infra/profiles';
 import { assertResolvesHere } from './host-names';
@@ -78,8 +78,9 @@ async function main(): Promise<void> {
   }
   const consumer = outputValue(outputs, 'AnalyticsConsumerFunction');
   if (consumer) {
-    // One poller per topic, each with its consumer group, as the two event source mappings would be.
-    for (const source of [ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE]) {
+    // One poller per Kafka source of the consumer's definition, each with its consumer group, as its event source mappings would be.
+    const { trigger } = functions['analytics-consumer'];
+    for (const source of trigger.kind === 'kafka' ? trigger.sources : []) {
       const feed = await startKafkaPoller({
         brokers: [`127.0.0.1:${broker.port}`], topic: source.topic, groupId: source.groupId, handler: invoker(consumer),
         batchSize: source.batchSize, batchWindowMs: source.batchWindowMs,

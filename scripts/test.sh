@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The one test command: type check, lint, every Jest project (unit, integration, infra, e2e), then the
-# reliability suite in its short form. Prints its own closing line `N passed, M failed` (each check counts
-# as a test); exits non-zero on any failure.
+# The one test command: type check, lint, the protos (buf lint, buf breaking against main, proto/gen up to
+# date), every Jest project (unit, integration, infra, e2e), then the reliability suite in its short form.
+# Prints its own closing line `N passed, M failed` (each check counts as a test); exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true CDK_DISABLE_CLI_TELEMETRY=true
+# Everything runs on Lambda's Node (22), which the optional dependency node-linux-<arch> installs: npm scripts
+# put node_modules/.bin first on PATH, and so does this line when the script is run directly.
+export PATH="$PWD/node_modules/.bin:$PATH"
+export CDK_DISABLE_CLI_TELEMETRY=true
+echo "node $(node -v) ($(command -v node))"
 mkdir -p .data
 rm -f .data/jest-results.json .data/reliability-results.json
 checks_passed=0; checks_failed=0; status=0
@@ -14,6 +18,9 @@ run_check() {
 }
 run_check typecheck npx tsc --noEmit -p tsconfig.json
 run_check lint npx eslint .
+run_check "buf lint" npx buf lint
+run_check "buf breaking against main" bash scripts/proto-breaking.sh
+run_check "proto/gen regenerated" bash scripts/gen-proto.sh --check
 echo "== jest: unit, integration, infra, e2e"
 npx jest --ci --json --outputFile=.data/jest-results.json "$@" || status=1
 if [ $# -eq 0 ]; then

@@ -84,7 +84,7 @@ export type Setting =
   | 'billing'
   /** The Kafka bootstrap brokers and how to authenticate to them. */
   | 'kafka'
-  /** Added by the deployment's shape (system/routes.ts, asDeployed): the token check inside the function, where no Lambda authorizer runs. */
+  /** Added by the deployment's shape (system/deployment.ts, asDeployed): the token check inside the function, where no Lambda authorizer runs. */
   | 'tokenCheck'
   /** Added by the deployment's shape: the origins whose browser scripts may call the API (system/cors.ts). */
   | 'cors';

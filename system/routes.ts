@@ -2,7 +2,7 @@
  * The one description of the HTTP API: every route, the function that serves it, and whether the
  * TOKEN authorizer guards it. The CDK API stack, the local gateway and the OpenAPI document all read it.
  */
-import { functions, type FunctionDefinition, type FunctionName, type Setting } from './functions';
+import type { FunctionName } from './functions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -32,6 +32,8 @@ export interface RouteDefinition {
   format?: 'fhir';
   /** Path parameters that are not record ids (UUIDs), for the OpenAPI document. */
   pathParameters?: ParameterDefinition[];
+  /** The path of the route this one answers exactly as (the original system's aliases); its function has no handler of its own for it. */
+  aliasOf?: string;
 }
 
 export interface ParameterDefinition {
@@ -41,7 +43,10 @@ export interface ParameterDefinition {
   required?: boolean;
 }
 
-const route = (r: RouteDefinition): RouteDefinition => r;
+/** A route, its method, path and function kept as literal types: they make the typed dispatch table (RouteKey). */
+const route = <const M extends HttpMethod, const P extends string, const F extends FunctionName, const A extends string | undefined = undefined>(
+  r: RouteDefinition & { method: M; path: P; function: F; aliasOf?: A },
+) => r as RouteDefinition & { method: M; path: P; function: F } & (A extends string ? { aliasOf: A } : { aliasOf?: undefined });
 
 const text = { type: 'string' } as const;
 const ETAG = { name: 'ETag', description: 'The patient\'s version, quoted ("3"); send it back in If-Match', schema: text };
@@ -57,7 +62,7 @@ const LOGIN_HEADERS = {
   503: [retryAfter('while too many passwords are being checked at once')],
 };
 
-export const routes: RouteDefinition[] = [
+export const routes = [
   route({ method: 'GET', path: '/health', function: 'platform', authorized: false, tag: 'platform',
     summary: 'Health of every dependency', responseSchema: 'Health', successStatus: 200, errorStatuses: [503] }),
   route({ method: 'GET', path: '/api-docs', function: 'platform', authorized: false, tag: 'platform',
@@ -107,10 +112,10 @@ export const routes: RouteDefinition[] = [
   route({ method: 'DELETE', path: '/api/users/{id}/sessions', function: 'auth', authorized: false, tag: 'users', bearer: 'required',
     summary: 'End every login of a user at once (admin)', successStatus: 204, errorStatuses: [401, 403, 404] }),
   // The original system's gateway served auth under /auth/; its clients keep working.
-  route({ method: 'POST', path: '/auth/login', function: 'auth', authorized: false, tag: 'auth',
+  route({ method: 'POST', path: '/auth/login', aliasOf: '/api/auth/login', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Alias of POST /api/auth/login', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',
     successStatus: 200, errorStatuses: [400, 401, 413, 429, 503], responseHeaders: LOGIN_HEADERS }),
-  route({ method: 'GET', path: '/auth/validate', function: 'auth', authorized: false, tag: 'auth',
+  route({ method: 'GET', path: '/auth/validate', aliasOf: '/api/auth/validate', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Alias of GET /api/auth/validate', bearer: 'required', responseSchema: 'TokenInfo', successStatus: 200, errorStatuses: [401] }),
 
   route({ method: 'GET', path: '/api/patients', function: 'patients', authorized: true, tag: 'patients',
@@ -228,6 +233,14 @@ export const routes: RouteDefinition[] = [
     summary: 'Aggregates of patient and billing events', responseSchema: 'Analytics', successStatus: 200, errorStatuses: [401, 403] }),
 ];
 
+type Route = (typeof routes)[number];
+/**
+ * `METHOD /path` of every route a function serves itself (not the aliases): the keys of its dispatch table
+ * (functions/commons/http.ts, dispatch), so a route added here without a handler fails `tsc`.
+ */
+export type RouteKey<F extends FunctionName> = Exclude<Extract<Route, { function: F }>, { aliasOf: string }> extends infer R
+  ? R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never : never;
+
 /**
  * How long API Gateway caches an authorizer decision. Zero: a logout (revocation) must take effect on
  * the very next request, so every request is authorized afresh. The local gateway honours the same value.
@@ -248,33 +261,6 @@ export function guardedFunctions(): FunctionName[] {
     if (guarded.has(r.function) && !r.authorized) throw new Error(`${r.function} serves both guarded and public routes; an in-function token check could not tell them apart`);
   }
   return [...guarded];
-}
-
-/** How a deployment is shaped, as far as a function's environment goes. */
-export interface DeploymentShape {
-  /** No Lambda authorizer: the functions behind guarded routes check tokens themselves (LocalStack's free plan). */
-  tokenCheckInFunctions: boolean;
-  /** Browser origins are named: the functions behind routes answer CORS. */
-  cors: boolean;
-}
-
-/**
- * A function's definition as a deployment of that shape runs it: behind guarded routes without a Lambda
- * authorizer it also needs the authorizer's settings and tables; behind routes with CORS on, the origins.
- */
-export function asDeployed(definition: FunctionDefinition, shape: DeploymentShape): FunctionDefinition {
-  const { authorizer } = functions;
-  const checksTokens = shape.tokenCheckInFunctions && guardedFunctions().includes(definition.name);
-  const added: Setting[] = [
-    ...(checksTokens ? ['tokenCheck' as const, ...authorizer.settings ?? []] : []),
-    ...(shape.cors && routes.some((r) => r.function === definition.name) ? ['cors' as const] : []),
-  ];
-  if (added.length === 0) return definition;
-  return {
-    ...definition,
-    settings: [...new Set([...definition.settings ?? [], ...added])],
-    tables: checksTokens ? { ...authorizer.tables, ...definition.tables } : definition.tables,
-  };
 }
 
 /** Paths of the auth routes and of the original system's aliases; the WAF and API Gateway hold them to tighter limits. */

@@ -12,7 +12,7 @@ export function bareClients(endpoint: string): { client: DynamoDBClient; doc: Dy
 export function functionEnvironment(dynamoEndpoint: string, extra: Record<string, string> = {}): void {
   Object.assign(process.env, {
     DYNAMODB_ENDPOINT: dynamoEndpoint, AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-    POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true',
     ...extra,
   });
   // The runtime creates its tables without a prefix (local/runtime.ts → ensureTables(client)).

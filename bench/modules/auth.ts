@@ -1,5 +1,5 @@
 /**
- * Auth figures (issue 3): the authorizer's decision (verify + login state lookup), called in-process as
+ * Auth figures: the authorizer's decision (verify + login state lookup), called in-process as
  * API Gateway calls it, vs the bare access-state BatchGetItem against the same DynamoDB Local; and login through
  * the gateway vs the bare password hash at the cost the auth function uses.
  */

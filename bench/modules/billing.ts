@@ -1,5 +1,5 @@
 /**
- * Billing figures (issue 5), against the runtime's billing server (its own process, as in the container):
+ * Billing figures, against the runtime's billing server (its own process, as in the container):
  * CreateBillingAccount calls/s and p99 at concurrency 16, each call a new patient id, vs raw conditional
  * PutItem throughput on the billing accounts table of the same DynamoDB Local at the same concurrency; and
  * a bare grpc-js unary echo server (its own process) as the transport ceiling.

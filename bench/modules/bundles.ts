@@ -52,7 +52,7 @@ async function run(ctx: BenchContext) {
       const file = join(outDir, `${def.name}.js`);
       await build({
         entryPoints: [join(ROOT, def.entry)], outfile: file, bundle: true, minify: BUNDLING.minify, sourcemap: false,
-        target: 'node20', format: BUNDLING.format, platform: BUNDLING.platform, mainFields: [...BUNDLING.mainFields],
+        target: BUNDLING.target, format: BUNDLING.format, platform: BUNDLING.platform, mainFields: [...BUNDLING.mainFields],
         external: [...BUNDLING.external], logLevel: 'silent',
       });
       const size = statSync(file).size / 1024;

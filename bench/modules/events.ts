@@ -1,5 +1,5 @@
 /**
- * Event figures (issue 6), against one `npm start` runtime:
+ * Event figures, against one `npm start` runtime:
  * - analytics consumer throughput: events produced straight onto topic `patient`, timed until
  *   GET /api/analytics counts them all (committed aggregates), vs raw single-item write throughput
  *   (back-to-back UpdateItem on the analytics table of the same DynamoDB Local);

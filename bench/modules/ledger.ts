@@ -1,5 +1,5 @@
 /**
- * Ledger figures (issue 17), against the runtime's billing server (its own process, as in the container):
+ * Ledger figures, against the runtime's billing server (its own process, as in the container):
  * - RecordTransaction throughput on ONE hot account at c=16 (each call a new idempotency key), vs a raw
  *   conditional TransactWriteItems of the same items (the transaction, its key, the account's figures) at
  *   c=16 on one hot account of the same DynamoDB Local, retried on a transaction conflict as the service does;

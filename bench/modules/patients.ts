@@ -1,5 +1,5 @@
 /**
- * Patient API figures (issue 4), against one `npm start` runtime:
+ * Patient API figures, against one `npm start` runtime:
  * - GET /api/patients/{id} through the gateway at concurrency 32 (autocannon) vs a raw client issuing the
  *   same DynamoDB operations per request (the authorizer's access-state BatchGetItem, the patient GetItem, the
  *   audit TransactWriteItems) at the same concurrency, against the same DynamoDB Local;

@@ -4,7 +4,8 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { HttpError } from '../commons/errors';
-import { header, httpHandler, json, noContent, parseBody, parseQuery } from '../commons/http';
+import { handlerFor, header, httpHandler, json, noContent, parseBody, parseQuery } from '../commons/http';
+import { routes, type RouteKey } from '../../system/routes';
 import { bearerToken } from './domain/access-token';
 import { AuthError, type AuthErrorKind } from './domain/errors';
 import { HashingBusy } from './domain/password';
@@ -42,62 +43,64 @@ const FIELD_MESSAGE: Partial<Record<AuthErrorKind, string>> = {
   INVALID_CODE: 'Wrong or expired code; ask for a new one if needed',
 };
 
-/** Aliases of the original gateway answer exactly like their /api/auth/ twins. */
-const ALIASES: Record<string, string> = { '/auth/login': '/api/auth/login', '/auth/validate': '/api/auth/validate' };
+/** The original gateway's aliases (`/auth/login`), from the route table: each answers exactly as its /api/auth/ twin. */
+const ALIASES: Record<string, string> = Object.fromEntries(routes.flatMap((r) => ('aliasOf' in r && r.aliasOf ? [[r.path, r.aliasOf]] : [])));
+
+/** What a route reads of the request, worked out once. */
+interface Request { event: APIGatewayProxyEvent; bearer: string | undefined; authorization: string | undefined; userAgent: string | undefined; id: string | undefined }
+type RouteHandler = (ports: AuthPorts, request: Request) => Promise<APIGatewayProxyResult>;
+
+const ROUTES: Record<RouteKey<'auth'>, RouteHandler> = {
+  'POST /api/auth/signup': async (ports, { event, bearer, authorization }) =>
+    json(201, await signup(ports, parseBody(event, SignupRequest), bearer, authorization !== undefined)),
+  // API Gateway's view of the caller's address: failures count per email and source.
+  'POST /api/auth/login': async (ports, { event, userAgent }) =>
+    json(200, await login(ports, parseBody(event, LoginRequest), { sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown', userAgent })),
+  'POST /api/auth/refresh': async (ports, { event }) => json(200, await refresh(ports, parseBody(event, RefreshRequest).refreshToken)),
+  'POST /api/auth/logout': async (ports, { bearer }) => {
+    await logout(ports, bearer);
+    return noContent();
+  },
+  'POST /api/auth/password': async (ports, { event, bearer, userAgent }) =>
+    json(200, await changePassword(ports, bearer, parseBody(event, PasswordChangeRequest), userAgent)),
+  'POST /api/auth/verify-email': async (ports, { event }) => {
+    await verifyEmail(ports, parseBody(event, VerifyEmailRequest));
+    return noContent();
+  },
+  // The same answer whether or not the address belongs to an unverified user.
+  'POST /api/auth/verification-code': async (ports, { event }) => {
+    await resendVerificationCode(ports, parseBody(event, VerificationCodeRequest).email);
+    return noContent();
+  },
+  'GET /api/auth/sessions': async (ports, { bearer }) => json(200, await listSessions(ports, bearer)),
+  'DELETE /api/auth/sessions/{id}': async (ports, { bearer, id }) => {
+    await endSession(ports, bearer, id);
+    return noContent();
+  },
+  // Parsed once the caller is known to be an admin: a 401 or 403 comes before a 400.
+  'GET /api/users': async (ports, { event, bearer }) => json(200, await listUsers(ports, bearer, () => {
+    const { cursor, ...filters } = parseQuery(event, UserQuery);
+    return { ...filters, ...(cursor ? { after: cursor } : {}) };
+  })),
+  'GET /api/users/{id}': async (ports, { bearer, id }) => json(200, await getUser(ports, bearer, id)),
+  'PATCH /api/users/{id}': async (ports, { event, bearer, id }) => json(200, await updateUser(ports, bearer, id, () => parseBody(event, UserPatch))),
+  'DELETE /api/users/{id}/sessions': async (ports, { bearer, id }) => {
+    await endUserLogins(ports, bearer, id);
+    return noContent();
+  },
+  'GET /api/auth/validate': async (ports, { bearer }) => json(200, await validate(ports, bearer)),
+  // Public keys may be cached briefly; a rotation keeps the previous key listed for longer than this.
+  'GET /.well-known/jwks.json': async (ports) => json(200, await publicJwks(ports), { 'Cache-Control': 'public, max-age=300' }),
+};
 
 export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const resource = ALIASES[event.resource] ?? event.resource;
   const authorization = header(event, 'Authorization');
-  const bearer = bearerToken(authorization);
-  const userAgent = header(event, 'User-Agent') ?? event.requestContext?.identity?.userAgent ?? undefined;
-  const id = event.pathParameters?.id;
+  const request: Request = {
+    event, authorization, bearer: bearerToken(authorization), id: event.pathParameters?.id,
+    userAgent: header(event, 'User-Agent') ?? event.requestContext?.identity?.userAgent ?? undefined,
+  };
   try {
-    switch (`${event.httpMethod} ${resource}`) {
-      case 'POST /api/auth/signup':
-        return json(201, await signup(ports, parseBody(event, SignupRequest), bearer, authorization !== undefined));
-      case 'POST /api/auth/login':
-        // API Gateway's view of the caller's address: failures count per email and source.
-        return json(200, await login(ports, parseBody(event, LoginRequest), { sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown', userAgent }));
-      case 'POST /api/auth/refresh':
-        return json(200, await refresh(ports, parseBody(event, RefreshRequest).refreshToken));
-      case 'POST /api/auth/logout':
-        await logout(ports, bearer);
-        return noContent();
-      case 'POST /api/auth/password':
-        return json(200, await changePassword(ports, bearer, parseBody(event, PasswordChangeRequest), userAgent));
-      case 'POST /api/auth/verify-email':
-        await verifyEmail(ports, parseBody(event, VerifyEmailRequest));
-        return noContent();
-      case 'POST /api/auth/verification-code':
-        // The same answer whether or not the address belongs to an unverified user.
-        await resendVerificationCode(ports, parseBody(event, VerificationCodeRequest).email);
-        return noContent();
-      case 'GET /api/auth/sessions':
-        return json(200, await listSessions(ports, bearer));
-      case 'DELETE /api/auth/sessions/{id}':
-        await endSession(ports, bearer, id);
-        return noContent();
-      case 'GET /api/users':
-        // Parsed once the caller is known to be an admin: a 401 or 403 comes before a 400.
-        return json(200, await listUsers(ports, bearer, () => {
-          const { cursor, ...filters } = parseQuery(event, UserQuery);
-          return { ...filters, ...(cursor ? { after: cursor } : {}) };
-        }));
-      case 'GET /api/users/{id}':
-        return json(200, await getUser(ports, bearer, id));
-      case 'PATCH /api/users/{id}':
-        return json(200, await updateUser(ports, bearer, id, () => parseBody(event, UserPatch)));
-      case 'DELETE /api/users/{id}/sessions':
-        await endUserLogins(ports, bearer, id);
-        return noContent();
-      case 'GET /api/auth/validate':
-        return json(200, await validate(ports, bearer));
-      case 'GET /.well-known/jwks.json':
-        // Public keys may be cached briefly; a rotation keeps the previous key listed for longer than this.
-        return json(200, await publicJwks(ports), { 'Cache-Control': 'public, max-age=300' });
-      default:
-        throw new HttpError(405, 'This method is not allowed on this resource');
-    }
+    return await handlerFor(ROUTES, event, ALIASES)(ports, request);
   } catch (caught) {
     const error = caught instanceof HashingBusy ? new AuthError('BUSY', 1) : caught;
     if (!(error instanceof AuthError)) throw error;

@@ -7,11 +7,12 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { checkingToken } from '../authorizer/in-function';
 import { callerOf } from '../commons/caller';
 import { HttpError } from '../commons/errors';
-import { header, httpHandler, json, parseBody } from '../commons/http';
+import { handlerFor, header, httpHandler, json, parseBody } from '../commons/http';
+import type { RouteKey } from '../../system/routes';
 import { PatientError } from '../patients';
 import { LedgerError, type LedgerErrorKind } from './domain/errors';
 import { billingPorts } from './ports-from-env';
-import type { BillingPorts } from './ports';
+import type { BillingPorts, RequestContext } from './ports';
 import { TransactionInput } from './schemas';
 import { getBillingAccount, getTransaction, listTransactions, recordTransaction } from './use-cases/ledger-use-cases';
 
@@ -33,29 +34,29 @@ function idempotencyKeyOf(event: APIGatewayProxyEvent): string {
   return value;
 }
 
+type RouteHandler = (ports: BillingPorts, ctx: RequestContext, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+const ROUTES: Record<RouteKey<'billing-api'>, RouteHandler> = {
+  'GET /api/patients/{id}/billing': async (ports, ctx, event) => json(200, await getBillingAccount(ports, ctx, event.pathParameters?.id)),
+  'GET /api/patients/{id}/billing/transactions': async (ports, ctx, event) =>
+    json(200, await listTransactions(ports, ctx, event.pathParameters?.id, event.queryStringParameters ?? {})),
+  'GET /api/patients/{id}/billing/transactions/{transactionId}': async (ports, ctx, event) =>
+    json(200, await getTransaction(ports, ctx, event.pathParameters?.id, event.pathParameters?.transactionId)),
+  'POST /api/patients/{id}/billing/transactions': async (ports, ctx, event) => {
+    const { transaction, replayed } = await recordTransaction(ports, ctx, event.pathParameters?.id, {
+      input: () => parseBody(event, TransactionInput), idempotencyKey: () => idempotencyKeyOf(event),
+    });
+    return json(201, transaction, {
+      Location: `/api/patients/${transaction.patientId}/billing/transactions/${transaction.id}`,
+      ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
+    });
+  },
+};
+
 export async function route(ports: BillingPorts, event: APIGatewayProxyEvent, context: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyResult> {
-  const ctx = { caller: callerOf(event), requestId: event.requestContext?.requestId ?? context.awsRequestId };
-  const id = event.pathParameters?.id;
+  const ctx: RequestContext = { caller: callerOf(event), requestId: event.requestContext?.requestId ?? context.awsRequestId };
   try {
-    switch (`${event.httpMethod} ${event.resource}`) {
-      case 'GET /api/patients/{id}/billing':
-        return json(200, await getBillingAccount(ports, ctx, id));
-      case 'GET /api/patients/{id}/billing/transactions':
-        return json(200, await listTransactions(ports, ctx, id, event.queryStringParameters ?? {}));
-      case 'GET /api/patients/{id}/billing/transactions/{transactionId}':
-        return json(200, await getTransaction(ports, ctx, id, event.pathParameters?.transactionId));
-      case 'POST /api/patients/{id}/billing/transactions': {
-        const { transaction, replayed } = await recordTransaction(ports, ctx, id, {
-          input: () => parseBody(event, TransactionInput), idempotencyKey: () => idempotencyKeyOf(event),
-        });
-        return json(201, transaction, {
-          Location: `/api/patients/${transaction.patientId}/billing/transactions/${transaction.id}`,
-          ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
-        });
-      }
-      default:
-        throw new HttpError(405, 'This method is not allowed on this resource');
-    }
+    return await handlerFor(ROUTES, event)(ports, ctx, event);
   } catch (error) {
     // The patient rules' refusals: 403 for the role, 404 for a record the caller may not see (or that is not there).
     if (error instanceof PatientError && (error.kind === 'FORBIDDEN' || error.kind === 'NOT_FOUND')) {

@@ -14,6 +14,19 @@ import { CORS, CORS_ORIGINS_VARIABLE, corsOrigins } from '../../system/cors';
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
+ * The handler of the event's route in a function's dispatch table (keyed `METHOD /path`; type the table as
+ * `Record<RouteKey<'fn'>, …>` from system/routes.ts, so a route without a handler fails `tsc`). An alias
+ * (`/auth/login`) answers as the route it aliases; a path the table lacks → 404, a method → 405.
+ */
+export function handlerFor<H>(table: Record<string, H>, event: Pick<APIGatewayProxyEvent, 'httpMethod' | 'resource'>, aliases: Record<string, string> = {}): H {
+  const resource = Object.hasOwn(aliases, event.resource) ? aliases[event.resource]! : event.resource;
+  const key = `${event.httpMethod} ${resource}`;
+  if (Object.hasOwn(table, key)) return table[key]!;
+  if (!Object.keys(table).some((k) => k.endsWith(` ${resource}`))) throw new HttpError(404, 'No route matches this path');
+  throw new HttpError(405, 'This method is not allowed on this resource');
+}
+
+/**
  * On every answer: never sniffed into another type, never stored by a cache (answers carry personal data
  * or tokens; a route that may be cached, like the JWKS, says so itself).
  */

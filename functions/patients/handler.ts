@@ -7,10 +7,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { checkingToken } from '../authorizer/in-function';
 import { callerOf } from '../commons/caller';
 import { HttpError } from '../commons/errors';
-import { header, httpHandler, json, noContent, parseBody } from '../commons/http';
+import { handlerFor, header, httpHandler, json, noContent, parseBody } from '../commons/http';
+import type { RouteKey } from '../../system/routes';
 import { PatientError } from './domain/errors';
 import { etagOf } from './domain/patient';
-import { fhirRoute } from './fhir/fhir-routes';
+import { FHIR_ROUTES } from './fhir/fhir-routes';
 import { STATUS_OF } from './http-status';
 import { patientPorts } from './ports-from-env';
 import type { PatientPorts, RequestContext } from './ports';
@@ -20,46 +21,46 @@ import { createPatient, deletePatient, getPatient, getPatientHistory, listPatien
 
 const MAX_IDEMPOTENCY_KEY = 255;
 
+type RouteHandler = (ports: PatientPorts, ctx: RequestContext, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+const input = (event: APIGatewayProxyEvent) => () => parseBody(event, PatientInput);
+const id = (event: APIGatewayProxyEvent) => event.pathParameters?.id;
+const query = (event: APIGatewayProxyEvent) => event.queryStringParameters ?? {};
+
+const ROUTES: Record<RouteKey<'patients'>, RouteHandler> = {
+  'GET /api/patients': async (ports, ctx, event) => json(200, await listPatients(ports, ctx, query(event))),
+  'POST /api/patients': async (ports, ctx, event) => {
+    const { patient, replayed } = await createPatient(ports, ctx, { input: input(event), idempotencyKey: idempotencyKeyOf(event) });
+    const headers: Record<string, string> = { Location: `/api/patients/${patient.id}`, ETag: etagOf(patient.version) };
+    if (replayed) headers['Idempotent-Replayed'] = 'true';
+    return json(201, patient, headers);
+  },
+  'GET /api/patients/{id}': async (ports, ctx, event) => {
+    const patient = await getPatient(ports, ctx, id(event));
+    return json(200, patient, { ETag: etagOf(patient.version) });
+  },
+  'PUT /api/patients/{id}': async (ports, ctx, event) => {
+    const patient = await updatePatient(ports, ctx, { id: id(event), input: input(event), ifMatch: header(event, 'If-Match') });
+    return json(200, patient, { ETag: etagOf(patient.version) });
+  },
+  'DELETE /api/patients/{id}': async (ports, ctx, event) => {
+    await deletePatient(ports, ctx, id(event), header(event, 'If-Match'));
+    return noContent();
+  },
+  'GET /api/patients/{id}/history': async (ports, ctx, event) => json(200, await getPatientHistory(ports, ctx, id(event))),
+  'GET /api/patients/{id}/audit': async (ports, ctx, event) => json(200, await readPatientAudit(ports, ctx, id(event), query(event))),
+  'GET /api/audit': async (ports, ctx, event) => json(200, await readAudit(ports, ctx, query(event))),
+  // The FHIR R4 view of the same records: its own formats and errors (OperationOutcome), the same use cases.
+  ...FHIR_ROUTES,
+};
+
 export async function route(ports: PatientPorts, event: APIGatewayProxyEvent, context: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyResult> {
   const ctx: RequestContext = {
     caller: callerOf(event),
     requestId: event.requestContext?.requestId ?? context.awsRequestId,
   };
-  // The FHIR R4 view of the same records (contract "v2 · FHIR R4"): its own formats and errors, the same use cases.
-  if (event.resource.startsWith('/fhir/')) return fhirRoute(ports, event, ctx);
-  const id = event.pathParameters?.id;
-  const input = () => parseBody(event, PatientInput);
-  const key = `${event.httpMethod} ${event.resource}`;
   try {
-    switch (key) {
-      case 'GET /api/patients':
-        return json(200, await listPatients(ports, ctx, event.queryStringParameters ?? {}));
-      case 'POST /api/patients': {
-        const { patient, replayed } = await createPatient(ports, ctx, { input, idempotencyKey: idempotencyKeyOf(event) });
-        const headers: Record<string, string> = { Location: `/api/patients/${patient.id}`, ETag: etagOf(patient.version) };
-        if (replayed) headers['Idempotent-Replayed'] = 'true';
-        return json(201, patient, headers);
-      }
-      case 'GET /api/patients/{id}': {
-        const patient = await getPatient(ports, ctx, id);
-        return json(200, patient, { ETag: etagOf(patient.version) });
-      }
-      case 'GET /api/patients/{id}/history':
-        return json(200, await getPatientHistory(ports, ctx, id));
-      case 'GET /api/patients/{id}/audit':
-        return json(200, await readPatientAudit(ports, ctx, id, event.queryStringParameters ?? {}));
-      case 'GET /api/audit':
-        return json(200, await readAudit(ports, ctx, event.queryStringParameters ?? {}));
-      case 'PUT /api/patients/{id}': {
-        const patient = await updatePatient(ports, ctx, { id, input, ifMatch: header(event, 'If-Match') });
-        return json(200, patient, { ETag: etagOf(patient.version) });
-      }
-      case 'DELETE /api/patients/{id}':
-        await deletePatient(ports, ctx, id, header(event, 'If-Match'));
-        return noContent();
-      default:
-        throw new HttpError(405, 'This method is not allowed on this resource');
-    }
+    return await handlerFor(ROUTES, event)(ports, ctx, event);
   } catch (error) {
     if (!(error instanceof PatientError)) throw error;
     // The first request with this key is still running: its answer is a second or so away.

@@ -46,9 +46,3 @@ export function billingCompletionPorts(): Pick<PatientPorts, 'patients' | 'billi
   };
   return completionPorts;
 }
-
-/** Forgets the cached ports (tests that switch tables or environment between files). */
-export function resetPatientPorts(): void {
-  ports = undefined;
-  completionPorts = undefined;
-}

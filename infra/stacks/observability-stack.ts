@@ -19,7 +19,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
-import type { FunctionName } from '../../system/functions';
+import { functionsTriggeredBy, type FunctionName } from '../../system/functions';
 import { billingWidgets } from '../constructs/billing-dashboard';
 
 export interface ObservabilityStackProps extends StackProps {
@@ -79,19 +79,18 @@ export class ObservabilityStack extends Stack {
         right: [fn.metricDuration({ statistic: 'p99' })],
       });
     });
-    const offsetLag = new cloudwatch.Metric({
-      namespace: 'AWS/Lambda', metricName: 'OffsetLag', statistic: 'Maximum',
-      dimensionsMap: { FunctionName: props.functions['analytics-consumer']!.functionName }, period: Duration.minutes(1),
-    });
-    alarm('KafkaLag', offsetLag, 1000, 'analytics consumer falls behind topic patient');
+    const offsetLag = functionsTriggeredBy('kafka').map(({ name }) => new cloudwatch.Metric({
+      namespace: 'AWS/Lambda', metricName: 'OffsetLag', statistic: 'Maximum', label: `${name} offset lag`,
+      dimensionsMap: { FunctionName: props.functions[name]!.functionName }, period: Duration.minutes(1),
+    }));
+    offsetLag.forEach((lag, i) => alarm(i === 0 ? 'KafkaLag' : `KafkaLag${i + 1}`, lag, 1000, `${lag.label} falls behind its topics`));
     // The stream readers report failed records instead of failing, so their Errors alarm stays quiet while
     // Kafka or billing is down; the age of the oldest record they have not taken tells it.
-    const behind = { publisher: 'the patients stream (Kafka', 'pending-billing': 'the patients stream (billing', 'billing-publisher': 'the billing tables\' streams (Kafka' };
-    for (const name of ['publisher', 'pending-billing', 'billing-publisher'] as const) {
+    for (const { name, trigger } of functionsTriggeredBy('table-streams')) {
       const fn = props.functions[name];
       if (!fn) continue;
       alarm(`StreamAge-${name}`, fn.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(5) }), 5 * 60 * 1000,
-        `${name} is more than 5 minutes behind ${behind[name]} unreachable?)`);
+        `${name} is more than 5 minutes behind the ${trigger.tables.join(' and ')} stream${trigger.tables.length > 1 ? 's' : ''} (what it writes to unreachable?)`);
     }
     alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5) }), 5, 'API answers 5xx');
     const logMetrics = props.config.dashboardAndLogMetrics;
@@ -138,7 +137,7 @@ export class ObservabilityStack extends Stack {
         fnWidgets,
         [
           new cloudwatch.GraphWidget({ title: 'Security events', width: 12, left: securityMetrics }),
-          new cloudwatch.GraphWidget({ title: 'Kafka consumer offset lag', width: 12, left: [offsetLag] }),
+          new cloudwatch.GraphWidget({ title: 'Kafka consumer offset lag', width: 12, left: offsetLag }),
           ...(props.billing ? [new cloudwatch.GraphWidget({
             title: 'Billing service', width: 12,
             left: [props.billing.service.metricCpuUtilization(), props.billing.service.metricMemoryUtilization()],

@@ -1,6 +1,6 @@
 /**
  * A single-node broker speaking the Kafka protocol, for running the real kafkajs / librdkafka code
- * paths on one machine (no Kafka can be installed here). See shared/design/kafka-broker.md.
+ * paths on one machine (no Kafka can be installed here). The protocol facts it relies on: README.md beside it.
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';

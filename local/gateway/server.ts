@@ -8,15 +8,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { problemOf } from '../../system/problem';
 import { MAX_BODY_BYTES } from '../../system/limits';
-import type { FunctionName } from '../../system/functions';
+import type { FunctionSet } from '../functions';
 import { CORS } from '../../system/cors';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../system/routes';
 import { lambdaContext, methodArn, proxyEvent, tokenEvent } from './events';
 import { isAllowed } from './policy';
 import { createRouter, type RouteMatch } from './routing';
 
-export type LambdaHandler = (event: never, context: Context) => Promise<unknown>;
-export type FunctionSet = Record<FunctionName, LambdaHandler>;
+export type { FunctionSet, LambdaHandler } from '../functions';
 /** Local-only pages (the dashboard) served beside the API. */
 export type LocalPage = (req: IncomingMessage, res: ServerResponse) => void;
 

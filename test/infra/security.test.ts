@@ -1,5 +1,5 @@
 /**
- * CDK assertions for the hardening of security issue 13: a WAF in front of the API, tighter limits on
+ * CDK assertions for the security hardening: a WAF in front of the API, tighter limits on
  * the auth routes (WAF per source address, API Gateway per method, reserved concurrency for the auth
  * function), least privilege on the tables, the logs grant on the data key bound to log groups, safe
  * headers on gateway responses, and SES for the verification mail.

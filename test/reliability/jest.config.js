@@ -1,9 +1,7 @@
-// The reliability suite (issue 8): bad input, faults, load. Each test file starts the servers it needs.
+// The reliability suite: bad input, faults, load. Each test file starts the servers it needs.
 //   npx jest -c test/reliability/jest.config.js            full size
 //   RELIABILITY_SHORT=1 npx jest -c test/reliability/...   shortened run (inside npm test)
 // Sizes: RELIABILITY_FUZZ_REQUESTS, RELIABILITY_LOAD_SECONDS, RELIABILITY_SEED (replays a fuzz run).
-// Node 20 is supported here; the SDK's notice about its future Node 22 floor is noise.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const path = require('node:path');
 const root = require('../../jest.config.js');
 const { displayName: _name, testMatch: _match, ...shared } = root.projects[0];

@@ -22,8 +22,6 @@ export interface AccountState {
   emailVerified: boolean;
 }
 
-export const NO_ACCOUNT_STATE: AccountState = { emailVerified: false };
-
 /**
  * How long a login may last, and how long it may sit unused (its refresh token's life). Staff hold every
  * record, so their logins end within a working day and after an hour away (HIPAA's automatic log-off);

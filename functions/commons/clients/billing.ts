@@ -13,7 +13,7 @@ import { billingChannel } from '../../../system/billing-channel';
 
 export interface BillingAccountRequest { patientId: string; name: string; email: string }
 export interface BillingAccountReply { accountId: string; status: string }
-export type { BillingResponse as LedgerAccountReply, RecordTransactionRequest, Transaction as TransactionReply, TransactionPage as TransactionPageReply };
+export type { RecordTransactionRequest, Transaction as TransactionReply };
 
 export interface BillingClient {
   createBillingAccount(request: BillingAccountRequest): Promise<BillingAccountReply>;

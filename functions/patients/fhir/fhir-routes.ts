@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { HttpError } from '../../commons/errors';
 import { header, json, noContent, parseBody } from '../../commons/http';
 import { logger } from '../../commons/logger';
+import type { RouteKey } from '../../../system/routes';
 import { PatientError } from '../domain/errors';
 import { STATUS_OF } from '../http-status';
 import type { PatientPorts, RequestContext } from '../ports';
@@ -23,58 +24,60 @@ const BODY_TYPES = new Set(['application/fhir+json', 'application/json']);
 
 const fhirJson = (status: number, body: unknown, headers: Record<string, string> = {}) => json(status, body, { 'Content-Type': FHIR_JSON, ...headers });
 
-export async function fhirRoute(ports: PatientPorts, event: APIGatewayProxyEvent, ctx: RequestContext): Promise<APIGatewayProxyResult> {
-  try {
-    const query = queryOf(event);
-    checkFormat(query);
-    const base = baseUrl(event);
-    const id = event.pathParameters?.id;
-    switch (`${event.httpMethod} ${event.resource}`) {
-      case `GET ${FHIR_BASE_PATH}/Patient`: {
-        const search = () => parsePatientSearch(query);
-        const page = await findPatients(ports, ctx, search);
-        const { _cursor: cursor } = query;
-        return fhirJson(200, searchBundle(page, base, searchQueryOf(query), cursor?.[0]));
-      }
-      case `POST ${FHIR_BASE_PATH}/Patient`: {
-        const { patient } = await createPatient(ports, ctx, { input: () => fhirPatientInput(bodyOf(event)) });
-        return fhirJson(201, toFhirPatient(patient), {
-          Location: `${base}/Patient/${patient.id}/_history/${patient.version}`, ...versionHeaders(patient),
-        });
-      }
-      case `GET ${FHIR_BASE_PATH}/Patient/{id}`: {
-        const patient = await getPatient(ports, ctx, id);
-        return fhirJson(200, toFhirPatient(patient), versionHeaders(patient));
-      }
-      case `PUT ${FHIR_BASE_PATH}/Patient/{id}`: {
-        const input = () => {
-          const body = bodyOf(event);
-          const bodyId = (body as { id?: unknown } | null)?.id;
-          if (bodyId === undefined) throw invalid('The resource must carry its id (the id in the URL)', 'Patient.id', 'required');
-          if (bodyId !== id) throw invalid('The resource id differs from the id in the URL', 'Patient.id');
-          return fhirPatientInput(body);
-        };
-        const patient = await updatePatient(ports, ctx, { id, input, ifMatch: strongIfMatch(header(event, 'If-Match')) });
-        return fhirJson(200, toFhirPatient(patient), versionHeaders(patient));
-      }
-      case `DELETE ${FHIR_BASE_PATH}/Patient/{id}`:
-        await deletePatient(ports, ctx, id, strongIfMatch(header(event, 'If-Match')));
-        return noContent();
-      case `GET ${FHIR_BASE_PATH}/Patient/{id}/_history`: {
-        const { versions } = await getPatientHistory(ports, ctx, id);
-        return fhirJson(200, historyBundle(versions, base, id!));
-      }
-      case `GET ${FHIR_BASE_PATH}/Patient/{id}/_history/{vid}`: {
-        const patient = await getPatientVersion(ports, ctx, id, event.pathParameters?.vid);
-        return fhirJson(200, toFhirPatient(patient), versionHeaders(patient));
-      }
-      default:
-        throw new FhirError(405, [{ code: 'not-supported', diagnostics: 'This interaction is not supported on this resource' }]);
+type FhirRouteKey = Extract<RouteKey<'patients'>, `${string} ${typeof FHIR_BASE_PATH}/${string}`>;
+type Interaction = (ports: PatientPorts, ctx: RequestContext, event: APIGatewayProxyEvent, request: { query: QueryValues; base: string; id?: string }) => Promise<APIGatewayProxyResult>;
+
+const INTERACTIONS: Record<FhirRouteKey, Interaction> = {
+  'GET /fhir/R4/Patient': async (ports, ctx, _event, { query, base }) => {
+    const page = await findPatients(ports, ctx, () => parsePatientSearch(query));
+    return fhirJson(200, searchBundle(page, base, searchQueryOf(query), query._cursor?.[0]));
+  },
+  'POST /fhir/R4/Patient': async (ports, ctx, event, { base }) => {
+    const { patient } = await createPatient(ports, ctx, { input: () => fhirPatientInput(bodyOf(event)) });
+    return fhirJson(201, toFhirPatient(patient), { Location: `${base}/Patient/${patient.id}/_history/${patient.version}`, ...versionHeaders(patient) });
+  },
+  'GET /fhir/R4/Patient/{id}': async (ports, ctx, _event, { id }) => {
+    const patient = await getPatient(ports, ctx, id);
+    return fhirJson(200, toFhirPatient(patient), versionHeaders(patient));
+  },
+  'PUT /fhir/R4/Patient/{id}': async (ports, ctx, event, { id }) => {
+    const input = () => {
+      const body = bodyOf(event);
+      const bodyId = (body as { id?: unknown } | null)?.id;
+      if (bodyId === undefined) throw invalid('The resource must carry its id (the id in the URL)', 'Patient.id', 'required');
+      if (bodyId !== id) throw invalid('The resource id differs from the id in the URL', 'Patient.id');
+      return fhirPatientInput(body);
+    };
+    const patient = await updatePatient(ports, ctx, { id, input, ifMatch: strongIfMatch(header(event, 'If-Match')) });
+    return fhirJson(200, toFhirPatient(patient), versionHeaders(patient));
+  },
+  'DELETE /fhir/R4/Patient/{id}': async (ports, ctx, event, { id }) => {
+    await deletePatient(ports, ctx, id, strongIfMatch(header(event, 'If-Match')));
+    return noContent();
+  },
+  'GET /fhir/R4/Patient/{id}/_history': async (ports, ctx, _event, { id, base }) => {
+    const { versions } = await getPatientHistory(ports, ctx, id);
+    return fhirJson(200, historyBundle(versions, base, id!));
+  },
+  'GET /fhir/R4/Patient/{id}/_history/{vid}': async (ports, ctx, event, { id }) => {
+    const patient = await getPatientVersion(ports, ctx, id, event.pathParameters?.vid);
+    return fhirJson(200, toFhirPatient(patient), versionHeaders(patient));
+  },
+};
+
+/** The FHIR routes of the patients function's dispatch table: each answers every error as an OperationOutcome. */
+export const FHIR_ROUTES = Object.fromEntries(Object.entries(INTERACTIONS).map(([key, interaction]) => [
+  key,
+  async (ports: PatientPorts, ctx: RequestContext, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    try {
+      const query = queryOf(event);
+      checkFormat(query);
+      return await interaction(ports, ctx, event, { query, base: baseUrl(event), id: event.pathParameters?.id });
+    } catch (error) {
+      return outcomeResponse(error, event);
     }
-  } catch (error) {
-    return outcomeResponse(error, event);
-  }
-}
+  },
+])) as Record<FhirRouteKey, (ports: PatientPorts, ctx: RequestContext, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>>;
 
 /** ETag (weak, FHIR's form) and Last-Modified of a version. */
 function versionHeaders(patient: { version: number; updatedAt: string }): Record<string, string> {

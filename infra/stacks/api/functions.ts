@@ -1,6 +1,6 @@
 /**
  * Every function that runs while the system serves, built from its definition (system/functions.ts) in the
- * shape of this deployment (system/routes.ts, asDeployed): its settings become environment variables and the
+ * shape of this deployment (system/deployment.ts, asDeployed): its settings become environment variables and the
  * grants they need (AwsSettings), its tables become grants and names, its topics grants to write them.
  */
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -12,7 +12,7 @@ import type { Stack } from 'aws-cdk-lib';
 import type { DeploymentConfig } from '../../config';
 import { ServiceFunction } from '../../constructs/service-function';
 import { runtimeFunctions, settingsEnvironment, type FunctionName, type Setting } from '../../../system/functions';
-import { asDeployed } from '../../../system/routes';
+import { asDeployed } from '../../../system/deployment';
 import type { TableName } from '../../../system/tables';
 import type { KafkaTarget } from '../messaging-stack';
 

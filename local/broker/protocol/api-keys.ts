@@ -1,7 +1,7 @@
 /**
  * The APIs and version ranges this broker advertises. Ranges are chosen so that kafkajs never uses
  * flexible (tagged-field) versions and librdkafka enables record batches and consumer groups
- * (see shared/design/kafka-broker.md).
+ * (local/broker/README.md, "Protocol facts").
  */
 export const ApiKey = {
   Produce: 0,

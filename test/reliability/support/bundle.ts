@@ -15,7 +15,7 @@ export async function loadHandler(name: FunctionName): Promise<(event: unknown, 
   const def = functions[name];
   const outfile = join(mkdtempSync(join(tmpdir(), `pms-reliability-${name}-`)), `${name}.js`);
   await build({
-    entryPoints: [join(ROOT, def.entry)], outfile, bundle: true, minify: BUNDLING.minify, target: 'node20',
+    entryPoints: [join(ROOT, def.entry)], outfile, bundle: true, minify: BUNDLING.minify, target: BUNDLING.target,
     format: BUNDLING.format, platform: BUNDLING.platform, mainFields: [...BUNDLING.mainFields], logLevel: 'silent',
   });
   return (load(outfile) as Record<string, (event: unknown, context?: unknown) => Promise<unknown>>)[def.handler]!;
