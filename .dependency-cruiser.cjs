@@ -1,3 +1,4 @@
+/* global module */
 /**
  * The dependency rules between the top-level folders (ARCHITECTURE.md). `npm run lint` runs them: a forbidden
  * import fails it. system/ is the neutral description every part reads; runtime code never reads the IaC.

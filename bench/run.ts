@@ -10,8 +10,8 @@ import './lib/env';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { createContext, type BenchContext } from './lib/context';
-import { NotAvailable, type ModuleReport, type Row } from './lib/report';
+import { createContext, type BenchModule } from './lib/context';
+import { NotAvailable, type Row } from './lib/report';
 import bundles from './modules/bundles';
 import startup from './modules/startup';
 import auth from './modules/auth';
@@ -20,11 +20,6 @@ import billing from './modules/billing';
 import events from './modules/events';
 import ledger from './modules/ledger';
 import fhir from './modules/fhir';
-
-export interface BenchModule {
-  name: string;
-  run(ctx: BenchContext): Promise<ModuleReport>;
-}
 
 const MODULES: BenchModule[] = [bundles, startup, auth, patients, billing, events, ledger, fhir];
 
@@ -77,7 +72,7 @@ function textTable(sections: Section[]): string {
   return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.slice(1).map(line)].join('\n');
 }
 
-function markdown(sections: Section[], machine: string, total: number, ctx: BenchContext): string {
+function markdown(sections: Section[], machine: string, total: number, ctx: { rounds: number; seconds: number }): string {
   const escape = (c: string) => c.replace(/\|/g, '\\|');
   const verdicts = sections.flatMap((s) => s.rows.map((r) => r.verdict).filter(Boolean));
   const notes = sections.flatMap((s) => s.notes.map((n) => `- **${s.module}**: ${n}`));

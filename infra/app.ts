@@ -3,7 +3,8 @@
  * packs on every synth. Shared by infra/bin/app.ts and the CDK tests.
  */
 import { App, CfnOutput, type StackProps } from 'aws-cdk-lib';
-import { loadConfig, type DeploymentConfig } from './config';
+import { loadConfig } from './config';
+import type { Deployment } from './deployment';
 import { acknowledgeFindings, addNagPacks } from './nag-acknowledgements';
 import { ApiStack } from './stacks/api-stack';
 import { BillingStack } from './stacks/billing-stack';
@@ -12,16 +13,8 @@ import { NetworkStack } from './stacks/network-stack';
 import { ObservabilityStack } from './stacks/observability-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 
-export interface Deployment {
-  config: DeploymentConfig;
-  network: NetworkStack;
-  stateful: StatefulStack;
-  messaging: MessagingStack;
-  /** Absent when billing runs elsewhere (LocalStack Hobby and Base). */
-  billing?: BillingStack;
-  api: ApiStack;
-  observability: ObservabilityStack;
-}
+export type { Deployment } from './deployment';
+
 
 export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   // Cross-stack references stay strong: a producer stack cannot drop an output a consumer still uses.

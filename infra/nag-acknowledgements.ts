@@ -5,7 +5,7 @@
 import { Validations, type App, type Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, HIPAASecurityChecks, type NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import type { Deployment } from './app';
+import type { Deployment } from './deployment';
 import type { DeploymentConfig } from './config';
 
 /**

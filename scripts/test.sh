@@ -17,7 +17,7 @@ run_check() {
   if "${@:2}"; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); status=1; fi
 }
 run_check typecheck npx tsc --noEmit -p tsconfig.json
-run_check lint npx eslint .
+run_check lint npm run -s lint
 run_check "buf lint" npx buf lint
 run_check "buf breaking against main" bash scripts/proto-breaking.sh
 run_check "proto/gen regenerated" bash scripts/gen-proto.sh --check

@@ -4,6 +4,13 @@
  */
 import { startRuntimeProcess, type RuntimeProcess } from '../../test/support/runtime-process';
 import { requireFiles, RUNTIME_FILES } from './components';
+import type { ModuleReport } from './report';
+
+/** One section of the bench: a name and what it measures. */
+export interface BenchModule {
+  name: string;
+  run(ctx: BenchContext): Promise<ModuleReport>;
+}
 
 export interface BenchContext {
   /** Rounds per figure; each figure is the median of the rounds. */

@@ -7,7 +7,7 @@ import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { BenchModule } from '../run';
+import type { BenchModule } from '../lib/context';
 import type { BenchContext } from '../lib/context';
 import { DEMO_ADMIN } from '../lib/context';
 import { loadHandler } from '../lib/bundle';

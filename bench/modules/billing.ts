@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { BenchModule } from '../run';
+import type { BenchModule } from '../lib/context';
 import type { BenchContext } from '../lib/context';
 import { requireFiles, ROOT } from '../lib/components';
 import { bareClients } from '../lib/dynamo';

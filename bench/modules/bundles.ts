@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 import { BUNDLING } from '../../system/bundling';
 import { functions } from '../../system/functions';
 import { tableEnvVar, tables } from '../../system/tables';
-import type { BenchModule } from '../run';
+import type { BenchModule } from '../lib/context';
 import type { BenchContext } from '../lib/context';
 import { comparison, figure, limit, type Row } from '../lib/report';
 import { missing, ROOT } from '../lib/components';

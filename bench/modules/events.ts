@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
-import type { BenchModule } from '../run';
+import type { BenchModule } from '../lib/context';
 import { patientInput, type BenchContext } from '../lib/context';
 import { requireFiles } from '../lib/components';
 import { bareClients } from '../lib/dynamo';

@@ -5,7 +5,7 @@
  * Both views call the same use cases over the same indexes, so the ratio is the cost of the FHIR mapping.
  * Rounds alternate REST and FHIR so drift on a shared machine hits both alike.
  */
-import type { BenchModule } from '../run';
+import type { BenchModule } from '../lib/context';
 import { patientInput, type BenchContext } from '../lib/context';
 import { httpLoad } from '../lib/load';
 import { comparison, figure, type Row } from '../lib/report';

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import type { BenchModule } from '../run';
+import type { BenchModule } from '../lib/context';
 import type { BenchContext } from '../lib/context';
 import { patientInput } from '../lib/context';
 import { requireFiles } from '../lib/components';

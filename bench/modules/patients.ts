@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import type { BenchModule } from '../run';
+import type { BenchModule } from '../lib/context';
 import { patientInput, type BenchContext } from '../lib/context';
 import { bareClients } from '../lib/dynamo';
 import { billingCaller } from '../lib/grpc';

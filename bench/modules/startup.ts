@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../local/ports';
-import type { BenchModule } from '../run';
+import type { BenchModule } from '../lib/context';
 import type { BenchContext } from '../lib/context';
 import { requireFiles, ROOT, RUNTIME_FILES } from '../lib/components';
 import { treeRss } from '../lib/proc';

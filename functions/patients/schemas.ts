@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ROLES } from '../commons/caller';
 import { emailAddress } from '../commons/email';
-import { PATIENT_ACTIONS } from './domain/access';
+import { PATIENT_ACTIONS } from './domain/audit';
 
 export const GENDERS = ['male', 'female', 'other', 'unknown'] as const;
 export const BILLING_STATUSES = ['ACTIVE', 'PENDING'] as const;

@@ -14,6 +14,9 @@ import { SEARCH_FIELDS, emailKey, searchTerms, stateKey, toPublic, type PatientR
 export const PATIENT_SK = 'PATIENT';
 export const EMAIL_SK = 'EMAIL';
 export const LIST_PARTITION = 'PATIENTS';
+/** The `entity` of the patient item: what tells it from the table's other items (in a stream too). */
+export const PATIENT_ENTITY = 'PATIENT';
+export const isPatientItem = (item: { entity?: unknown } | undefined): boolean => item?.entity === PATIENT_ENTITY;
 
 export const patientPk = (id: string) => `PATIENT#${id}`;
 export const emailPk = (email: string) => `EMAIL#${emailKey(email)}`;
@@ -29,7 +32,7 @@ export function patientAttributes(p: PatientRecord): Record<string, unknown> {
   const order = `${p.createdAt}#${p.id}`;
   return {
     ...p,
-    entity: 'PATIENT',
+    entity: PATIENT_ENTITY,
     emailLower: emailKey(p.email),
     gsi1pk: LIST_PARTITION,
     gsi1sk: order,

@@ -1,10 +1,9 @@
 /** The role matrix of the contract. The authorizer only authenticates; this decides what a role may do. */
 import type { Caller, Role } from '../../commons/caller';
+import { PATIENT_ACTIONS, type PatientAction } from './audit';
 import { emailKey } from './patient';
 
-/** What the audit trail records a request as: record reads and writes, history reads and audit reads. */
-export const PATIENT_ACTIONS = ['LIST', 'READ', 'CREATE', 'UPDATE', 'DELETE', 'HISTORY', 'AUDIT_READ'] as const;
-export type PatientAction = (typeof PATIENT_ACTIONS)[number];
+export { PATIENT_ACTIONS, type PatientAction };
 
 const MATRIX: Record<Role, readonly PatientAction[]> = {
   admin: PATIENT_ACTIONS,

@@ -7,6 +7,10 @@
  */
 import type { AuditOutcome } from './errors';
 
+/** What the audit trail records a request as: record reads and writes, history reads and audit reads. */
+export const PATIENT_ACTIONS = ['LIST', 'READ', 'CREATE', 'UPDATE', 'DELETE', 'HISTORY', 'AUDIT_READ'] as const;
+export type PatientAction = (typeof PATIENT_ACTIONS)[number];
+
 export type ReportedOutcome = 'SUCCESS' | 'DENIED';
 
 const REPORTED: Partial<Record<AuditOutcome, ReportedOutcome>> = { SUCCESS: 'SUCCESS', REPLAYED: 'SUCCESS', DENIED: 'DENIED' };

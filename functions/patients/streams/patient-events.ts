@@ -7,25 +7,15 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { PatientEvent } from '../../../proto/gen/patient_event';
+import { isPatientItem } from '../adapters/patient-items';
+import type { PatientRecord } from '../domain/patient';
 
 export const SCHEMA_VERSION = 2;
 
-/** The stored patient fields this mapping reads (see functions/patients/adapters/patient-items.ts). */
-export interface StoredPatient {
-  entity?: string;
-  id: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  dateOfBirth: string;
-  address?: { state?: string };
-  gender?: string;
-  registeredDate: string;
-  version: number;
-  billingStatus?: string;
-  updatedAt?: string;
-  deletedAt?: string;
-}
+/** The fields of a stored patient item this mapping reads (the patients adapter owns the item: patient-items.ts). */
+export type StoredPatient = Pick<PatientRecord, 'id' | 'firstName' | 'lastName' | 'email' | 'dateOfBirth' | 'registeredDate' | 'version'>
+  & Partial<Pick<PatientRecord, 'updatedAt' | 'deletedAt'>>
+  & { entity?: string; address?: Partial<PatientRecord['address']>; gender?: string; billingStatus?: string };
 
 export type EventType = 'PATIENT_CREATED' | 'PATIENT_UPDATED' | 'PATIENT_DELETED';
 
@@ -38,7 +28,6 @@ export interface PatientChange {
   occurredAt: string;
 }
 
-export const isPatient = (image: { entity?: unknown } | undefined): boolean => image?.entity === 'PATIENT';
 
 function image(value: Record<string, unknown> | undefined): StoredPatient | undefined {
   return value ? (unmarshall(value as Record<string, AttributeValue>) as StoredPatient) : undefined;
@@ -48,7 +37,7 @@ function image(value: Record<string, unknown> | undefined): StoredPatient | unde
 export function changeOf(record: DynamoDBRecord): PatientChange | null {
   const oldImage = image(record.dynamodb?.OldImage);
   const newImage = image(record.dynamodb?.NewImage);
-  if (!isPatient(newImage ?? oldImage)) return null;
+  if (!isPatientItem(newImage ?? oldImage)) return null;
   // The record's own write time (ms precision); the stream's approximate time is rounded to the minute.
   const seconds = record.dynamodb?.ApproximateCreationDateTime;
   const occurredAt = newImage?.deletedAt ?? newImage?.updatedAt ?? (seconds ? new Date(seconds * 1000).toISOString() : new Date().toISOString());

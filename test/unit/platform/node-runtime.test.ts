@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { BUNDLING } from '../../../infra/definitions/bundling';
+import { BUNDLING } from '../../../system/bundling';
 
 const ROOT = resolve(__dirname, '../../..');
 const lambdaMajor = BUNDLING.target.replace(/^node/, '');
