@@ -1,5 +1,6 @@
 /** What the auth use cases need from the outside world, as small interfaces; adapters implement them. */
-import type { Role, TokenSettings } from './domain/access-token';
+import type { Role } from '../commons/roles';
+import type { TokenSettings } from './domain/access-token';
 import type { KeySet } from './domain/keys';
 import type { AccountState, LoginRecord } from './domain/login-state';
 import type { ScryptCost } from './domain/password';

@@ -3,7 +3,7 @@
  * change or a disabling ends the user's logins at once; an admin cannot lock themselves out, and the
  * last active admin can never be removed.
  */
-import type { Role } from '../domain/access-token';
+import type { Role } from '../../commons/roles';
 import { AuthError } from '../domain/errors';
 import { isUuid, userCursor, type UserCursor } from '../domain/user-cursor';
 import type { AuthPorts, UserRecord, UserStatus } from '../ports';
