@@ -15,6 +15,8 @@
  */
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { BillingEvent } from '../../proto/gen/billing_event';
+import { cancellationReasons, conditionFailed } from '../commons/dynamo-errors';
+import { backoffDelay, sleep } from '../commons/retry';
 import type { PatientEvent } from '../../proto/gen/patient_event';
 import { applyEvent, type Deltas } from './aggregates';
 import { billingDeltas } from './billing-aggregates';
@@ -120,12 +122,12 @@ export class AggregateStore {
         await this.db.send(new TransactWriteCommand({ TransactItems: [...this.claims(pending), ...updates(pending)] }));
         return pending;
       } catch (error) {
-        const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-        if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
-        const duplicates = new Set(pending.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed').map((e) => e.eventId));
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        const duplicates = new Set(pending.filter((_, i) => conditionFailed(reasons[i])).map((e) => e.eventId));
         if (duplicates.size === 0 && attempt >= 5) throw error; // conflicts that do not clear: let the batch retry
         pending = pending.filter((e) => !duplicates.has(e.eventId));
-        if (duplicates.size === 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        if (duplicates.size === 0) await sleep(backoffDelay(attempt + 1, { baseMs: 20, jitter: 'none' }));
       }
     }
     return [];

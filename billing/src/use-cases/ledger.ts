@@ -38,7 +38,8 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The one back-off of the ledger's writers: jittered, doubling per attempt, when another writer holds the items. */
+const contentionPause = (attempt: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
 
 export class Ledger {
   /** Per account: requests waiting for the next write (present while the account's writer is at work). */
@@ -144,7 +145,7 @@ export class Ledger {
         break;
       }
       // Back off with jitter when another writer holds the items; re-read at once when the account just moved on.
-      if (outcome.kind === 'contention') await sleep(Math.random() * 10 * 2 ** attempt);
+      if (outcome.kind === 'contention') await contentionPause(attempt);
     }
     for (const p of alone) await this.recordQueued(p.request).then(p.resolve, p.reject);
   }
@@ -221,7 +222,7 @@ export class Ledger {
           this.accounts.delete(request.patientId);
           if (attempt >= this.maxAttempts) throw new LedgerBusy('The account is too busy; retry with the same idempotency key');
           // Back off with jitter when another writer holds the items; re-read at once when the account just moved on.
-          if (outcome.kind === 'contention') await sleep(Math.random() * 10 * 2 ** attempt);
+          if (outcome.kind === 'contention') await contentionPause(attempt);
       }
     }
   }

@@ -31,5 +31,6 @@ export const forbidden = () => new PatientError('FORBIDDEN', 'Your role does not
 export const notFound = (auditOutcome?: AuditOutcome) => new PatientError('NOT_FOUND', 'No such patient', undefined, auditOutcome);
 export const emailTaken = () => new PatientError('EMAIL_TAKEN', 'Another patient already has this email address');
 export const versionMismatch = () => new PatientError('VERSION_MISMATCH', 'The patient has changed since the ETag given in If-Match');
+export const isVersionMismatch = (error: unknown): boolean => error instanceof PatientError && error.kind === 'VERSION_MISMATCH';
 export const invalidQuery = (field: string, message: string) =>
   new PatientError('INVALID_QUERY', `Invalid query parameter "${field}"`, [{ field, message }]);
