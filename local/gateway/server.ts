@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { problemOf } from '../../functions/commons/errors';
 import { MAX_BODY_BYTES } from '../../functions/commons/limits';
+import { withTimeout } from '../../functions/commons/timeout';
 import type { FunctionName } from '../../infra/definitions/functions';
 import { CORS } from '../../infra/definitions/cors';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../infra/definitions/routes';
@@ -92,13 +93,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new GatewayError(504, 'The integration did not answer in time')), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const integrationTimeout = () => new GatewayError(504, 'The integration did not answer in time');
 
 export function startGateway(options: GatewayOptions): Promise<{ server: Server; port: number; stop(): Promise<void> }> {
   const lookup = createRouter();
@@ -114,7 +109,7 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
     if (!result) {
       try {
         const authorizer = options.functions.authorizer as unknown as (e: unknown, c: Context) => Promise<APIGatewayAuthorizerResult>;
-        result = await withTimeout(authorizer(tokenEvent(token, arn), lambdaContext('authorizer', 10_000)), 10_000);
+        result = await withTimeout(authorizer(tokenEvent(token, arn), lambdaContext('authorizer', 10_000)), 10_000, integrationTimeout);
       } catch (error) {
         if ((error as Error).message === 'Unauthorized') throw new GatewayError(401, 'A valid access token is required');
         if (error instanceof GatewayError) throw error;
@@ -129,7 +124,7 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
 
   async function invoke(match: RouteMatch, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const fn = options.functions[match.route.function] as unknown as (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>;
-    const result = await withTimeout(fn(event, lambdaContext(match.route.function, timeoutMs)), timeoutMs);
+    const result = await withTimeout(fn(event, lambdaContext(match.route.function, timeoutMs)), timeoutMs, integrationTimeout);
     if (!result || typeof result.statusCode !== 'number') throw new GatewayError(502, 'The integration returned a malformed response');
     return result;
   }
