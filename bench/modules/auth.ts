@@ -10,7 +10,7 @@ import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-s
 import type { BenchModule } from '../run';
 import type { BenchContext } from '../lib/context';
 import { DEMO_ADMIN } from '../lib/context';
-import { loadHandler } from '../lib/bundle';
+import { loadHandler } from '../../test/support/bundle';
 import { requireFiles, ROOT } from '../lib/components';
 import { bareClients, functionEnvironment } from '../lib/dynamo';
 import { sequential } from '../lib/load';
