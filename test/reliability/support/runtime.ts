@@ -3,16 +3,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../../support/wait';
 
-export const DEMO_ADMIN = { email: 'testuser@test.com', password: 'password123' };
-
-export async function login(baseUrl: string, credentials = DEMO_ADMIN): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials),
-  });
-  if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
-
 /** [dynamoPid, billingPid] as the runtime records them (local/leftovers.ts). */
 export function childPids(dataDir: string): { dynamo: number; billing: number } {
   const { pids } = JSON.parse(readFileSync(join(dataDir, 'children.pid'), 'utf8')) as { pids: number[] };
