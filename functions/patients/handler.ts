@@ -6,7 +6,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { checkingToken } from '../authorizer/in-function';
 import { callerOf } from '../commons/caller';
-import { HttpError } from '../commons/errors';
+import { HttpError, httpErrorOf, type ProblemOfKind } from '../commons/errors';
 import { header, httpHandler, json, noContent, parseBody } from '../commons/http';
 import { PatientError, type PatientErrorKind } from './domain/errors';
 import { etagOf } from './domain/patient';
@@ -15,15 +15,16 @@ import type { PatientPorts, RequestContext } from './ports';
 import { PatientInput } from './schemas';
 import { createPatient, deletePatient, getPatient, getPatientHistory, listPatients, readAudit, readPatientAudit, updatePatient } from './use-cases';
 
-const STATUS_OF: Record<PatientErrorKind, number> = {
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  EMAIL_TAKEN: 409,
-  VERSION_MISMATCH: 412,
-  INVALID_QUERY: 400,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  IDEMPOTENCY_IN_PROGRESS: 409,
-  IDEMPOTENT_TARGET_DELETED: 409,
+const PROBLEM_OF: Record<PatientErrorKind, ProblemOfKind> = {
+  FORBIDDEN: { status: 403 },
+  NOT_FOUND: { status: 404 },
+  EMAIL_TAKEN: { status: 409 },
+  VERSION_MISMATCH: { status: 412 },
+  INVALID_QUERY: { status: 400 },
+  IDEMPOTENCY_KEY_REUSED: { status: 422 },
+  // The first request with this key is still running: its answer is a second or so away.
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, retryAfterSeconds: 1 },
+  IDEMPOTENT_TARGET_DELETED: { status: 409 },
 };
 
 const MAX_IDEMPOTENCY_KEY = 255;
@@ -68,9 +69,7 @@ export async function route(ports: PatientPorts, event: APIGatewayProxyEvent, co
     }
   } catch (error) {
     if (!(error instanceof PatientError)) throw error;
-    // The first request with this key is still running: its answer is a second or so away.
-    const headers = error.kind === 'IDEMPOTENCY_IN_PROGRESS' ? { 'Retry-After': '1' } : undefined;
-    throw new HttpError(STATUS_OF[error.kind], error.message, error.errors, headers);
+    throw httpErrorOf(PROBLEM_OF, error);
   }
 }
 

@@ -1,5 +1,5 @@
 /** What can go wrong in a patient use case, in domain words; the handler maps each kind to an HTTP status. */
-import type { FieldError } from '../../commons/errors';
+import { DomainError, type FieldError } from '../../commons/errors';
 
 export type PatientErrorKind =
   | 'FORBIDDEN'
@@ -14,15 +14,15 @@ export type PatientErrorKind =
 /** How the audit trail records an error outcome. */
 export type AuditOutcome = 'SUCCESS' | 'REPLAYED' | 'DENIED' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'INVALID' | 'ERROR';
 
-export class PatientError extends Error {
+export class PatientError extends DomainError<PatientErrorKind> {
   constructor(
-    readonly kind: PatientErrorKind,
+    kind: PatientErrorKind,
     message: string,
-    readonly errors?: FieldError[],
+    errors?: FieldError[],
     /** Overrides the audited outcome, e.g. a patient asking for another's record is answered 404 but audited DENIED. */
     readonly auditOutcome?: AuditOutcome,
   ) {
-    super(message);
+    super(kind, message, errors);
     this.name = 'PatientError';
   }
 }
