@@ -15,6 +15,7 @@
  */
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { BillingEvent } from '../../proto/gen/billing_event';
+import { systemClock, type Clock } from '../commons/clock';
 import { cancellationReasons, conditionFailed } from '../commons/dynamo-errors';
 import { backoffDelay, sleep } from '../commons/retry';
 import type { PatientEvent } from '../../proto/gen/patient_event';
@@ -61,14 +62,14 @@ function addTo(table: string, key: Record<string, string>, deltas: Deltas, set: 
 }
 
 export class AggregateStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly clock: Clock = systemClock) {}
 
   /** Applies the patient events not applied before; returns those it applied (duplicates are left out). */
   async apply(events: PatientEvent[]): Promise<PatientEvent[]> {
     return this.applyOnce(events, 1, (chunk) => {
       const deltas: Deltas = new Map();
       for (const e of chunk) applyEvent(deltas, e);
-      const last = chunk.map((e) => e.occurredAt).filter(Boolean).sort().at(-1) ?? new Date().toISOString();
+      const last = chunk.map((e) => e.occurredAt).filter(Boolean).sort().at(-1) ?? this.clock.now().toISOString();
       return [addTo(this.table, PATIENT_KEY, deltas, { lastEventAt: last })];
     });
   }
@@ -77,7 +78,7 @@ export class AggregateStore {
   async applyBilling(events: BillingEvent[]): Promise<BillingEvent[]> {
     // Each event may name its own day: room for a day item per event, and the summary.
     return this.applyOnce(events, 2, (chunk) => {
-      const { summary, days } = billingDeltas(chunk);
+      const { summary, days } = billingDeltas(chunk, this.clock.now());
       return [
         addTo(this.table, BILLING_KEY, summary),
         ...[...days.values()].map((d) => addTo(this.table, { pk: PARTITION, sk: `${BILLING_DAY_PREFIX}${d.date}#${d.currency}` }, d.deltas, { date: d.date, currency: d.currency })),
@@ -134,7 +135,7 @@ export class AggregateStore {
   }
 
   private claims(events: Claimable[]): TransactItem[] {
-    const expiresAt = Math.floor(Date.now() / 1000) + CLAIM_RETENTION_SECONDS;
+    const expiresAt = Math.floor(this.clock.now().getTime() / 1000) + CLAIM_RETENTION_SECONDS;
     return events.map((e) => ({
       Put: { TableName: this.table, Item: { pk: `EVENT#${e.eventId}`, sk: 'EVENT', expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' },
     }));

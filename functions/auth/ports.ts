@@ -1,4 +1,5 @@
 /** What the auth use cases need from the outside world, as small interfaces; adapters implement them. */
+import type { Clock, IdGenerator } from '../commons/clock';
 import type { Role } from '../commons/roles';
 import type { TokenSettings } from './domain/access-token';
 import type { KeySet } from './domain/keys';
@@ -108,6 +109,7 @@ export interface AuthPorts {
   mailer: Mailer;
   keys: KeyStore;
   settings: TokenSettings;
-  now: () => number;
+  clock: Clock;
+  newId: IdGenerator;
   passwordCost?: ScryptCost;
 }
