@@ -4,6 +4,7 @@
  *   npm start -- --fresh       start empty
  *   npm start -- --data-dir X  keep the data somewhere else
  */
+import { DEMO_ADMIN } from '../functions/auth/demo-admin';
 import { startRuntime, type Runtime } from './runtime';
 
 function parseArgs(argv: string[]): { fresh: boolean; dataDir?: string; quiet: boolean } {
@@ -50,9 +51,9 @@ Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
   DynamoDB     ${urls.dynamodb}
   Kafka        ${urls.kafka}  (topics "patient", "billing")
   Billing gRPC ${urls.billing}
-Demo login (local only): testuser@test.com / password123 (admin)
+Demo login (local only): ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password} (admin)
   curl -s -X POST ${urls.api}/api/auth/login -H 'Content-Type: application/json' \\
-    -d '{"email":"testuser@test.com","password":"password123"}'
+    -d '${JSON.stringify(DEMO_ADMIN)}'
 Press Ctrl-C to stop.`);
 }
 

@@ -8,6 +8,7 @@
  * the event (default 15; a fresh deploy's Kafka mapping can take minutes to start). Exits 0 when every step passes.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DEMO_ADMIN } from '../functions/auth/demo-admin';
 import { outputValue, readStackOutputs } from './stack-outputs';
 
 type Step = { name: string; ok: boolean; detail: string };
@@ -78,7 +79,7 @@ if (require.main === module) {
     process.exit(2);
   }
   const target = outputs ? deployed(outputs, option('--endpoint')) : Promise.resolve({
-    baseUrl: args[0], email: option('--email') ?? process.env.SMOKE_EMAIL ?? 'testuser@test.com', password: option('--password') ?? process.env.SMOKE_PASSWORD ?? 'password123',
+    baseUrl: args[0], email: option('--email') ?? process.env.SMOKE_EMAIL ?? DEMO_ADMIN.email, password: option('--password') ?? process.env.SMOKE_PASSWORD ?? DEMO_ADMIN.password,
   });
   void target
     .then(({ baseUrl, email, password }) => smoke(baseUrl, email, password, console.log, Number(option('--wait') ?? 15) * 1000))

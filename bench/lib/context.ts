@@ -2,6 +2,7 @@
  * What the modules share in one run: one `npm start` runtime (started on first use, on free ports, with a
  * fresh data folder) and the demo admin's token. Stopped once at the end of the run.
  */
+import { loginDemoAdmin } from '../../test/support/http';
 import { startRuntimeProcess, type RuntimeProcess } from '../../test/support/runtime-process';
 import { requireFiles, RUNTIME_FILES } from './components';
 import type { ModuleReport } from './report';
@@ -23,16 +24,6 @@ export interface BenchContext {
   close(): Promise<void>;
 }
 
-export const DEMO_ADMIN = { email: 'testuser@test.com', password: 'password123' };
-
-export async function login(baseUrl: string, credentials = DEMO_ADMIN): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials),
-  });
-  if (response.status !== 200) throw new Error(`login answered ${response.status}`);
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
-
 export function createContext(options: { rounds: number; seconds: number }): BenchContext {
   let runtime: Promise<RuntimeProcess> | undefined;
   let token: Promise<string> | undefined;
@@ -45,7 +36,7 @@ export function createContext(options: { rounds: number; seconds: number }): Ben
     },
     async adminToken() {
       const { baseUrl } = await this.runtime();
-      token ??= login(baseUrl);
+      token ??= loginDemoAdmin(baseUrl);
       return token;
     },
     log: (line) => console.log(`    ${line}`),

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { BatchGetCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BenchModule } from '../lib/context';
 import type { BenchContext } from '../lib/context';
-import { DEMO_ADMIN } from '../lib/context';
-import { loadHandler } from '../lib/bundle';
+import { DEMO_ADMIN } from '../../functions/auth/demo-admin';
+import { loadHandler } from '../../test/support/bundle';
 import { requireFiles, ROOT } from '../lib/components';
 import { bareClients, functionEnvironment } from '../lib/dynamo';
 import { sequential } from '../lib/load';
@@ -41,7 +41,7 @@ async function scryptCost(doc: DynamoDBDocumentClient): Promise<ScryptCost> {
 
 function hash(cost: ScryptCost): Promise<Buffer> {
   const options: ScryptOptions = { N: cost.N, r: cost.r, p: cost.p, maxmem: 256 * cost.N * cost.r };
-  return new Promise((resolve, reject) => scrypt('password123', randomBytes(16), cost.keylen, options, (e, key) => e ? reject(e) : resolve(key)));
+  return new Promise((resolve, reject) => scrypt(DEMO_ADMIN.password, randomBytes(16), cost.keylen, options, (e, key) => e ? reject(e) : resolve(key)));
 }
 
 async function run(ctx: BenchContext) {

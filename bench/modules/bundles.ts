@@ -8,14 +8,13 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { BUNDLING } from '../../system/bundling';
 import { functions } from '../../system/functions';
 import { tableEnvVar, tables } from '../../system/tables';
 import type { BenchModule } from '../lib/context';
 import type { BenchContext } from '../lib/context';
 import { comparison, figure, limit, type Row } from '../lib/report';
-import { missing, ROOT } from '../lib/components';
+import { missing } from '../lib/components';
+import { buildFunction } from '../../test/support/bundle';
 import { median } from '../lib/stats';
 
 // Start-up times on a shared machine jitter by more than the few ms a small bundle costs: many runs, the median.
@@ -50,11 +49,7 @@ async function run(ctx: BenchContext) {
         continue;
       }
       const file = join(outDir, `${def.name}.js`);
-      await build({
-        entryPoints: [join(ROOT, def.entry)], outfile: file, bundle: true, minify: BUNDLING.minify, sourcemap: false,
-        target: BUNDLING.target, format: BUNDLING.format, platform: BUNDLING.platform, mainFields: [...BUNDLING.mainFields],
-        external: [...BUNDLING.external], logLevel: 'silent',
-      });
+      await buildFunction(def.name, file);
       const size = statSync(file).size / 1024;
       const gzip = gzipSync(readFileSync(file)).length / 1024;
       const bundleTimes: number[] = [];

@@ -19,6 +19,8 @@ import { closedLoop, sequential } from '../lib/load';
 import { comparison, figure, limit, type Row } from '../lib/report';
 import { median, percentile } from '../lib/stats';
 import { BillingServiceClient } from '../../proto/gen/billing_service';
+import { cancellationReasons } from '../../functions/commons/dynamo-errors';
+import { retry } from '../../functions/commons/retry';
 
 const CONCURRENCY = 16;
 const E2E_SAMPLES = Number(process.env.BENCH_E2E_SAMPLES ?? 10);
@@ -41,20 +43,15 @@ async function run(ctx: BenchContext) {
   const rawWrite = async () => {
     const id = randomUUID();
     const pk = `ACCOUNT#${rawAccount}`;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await client.send(new TransactWriteItemsCommand({ TransactItems: [
-          { Put: { TableName: 'billing-transactions', Item: marshall({ pk, sk: `TX#${id}`, entity: 'BENCH', amount: 1, createdAt: new Date().toISOString() }), ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: 'billing-transactions', Item: marshall({ pk, sk: `KEY#${id}`, entity: 'BENCH', transactionId: id }), ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Update: { TableName: 'billing-accounts', Key: marshall({ patientId: raw }), UpdateExpression: 'ADD balance :one, totalCharged :one',
-            ConditionExpression: 'attribute_exists(patientId)', ExpressionAttributeValues: marshall({ ':one': 1 }) } },
-        ] }));
-      } catch (error) {
-        const name = (error as Error).name;
-        if ((name !== 'TransactionCanceledException' && name !== 'TransactionConflictException') || attempt >= 8) throw error;
-        await new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** attempt));
-      }
-    }
+    return retry(() => client.send(new TransactWriteItemsCommand({ TransactItems: [
+      { Put: { TableName: 'billing-transactions', Item: marshall({ pk, sk: `TX#${id}`, entity: 'BENCH', amount: 1, createdAt: new Date().toISOString() }), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: 'billing-transactions', Item: marshall({ pk, sk: `KEY#${id}`, entity: 'BENCH', transactionId: id }), ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Update: { TableName: 'billing-accounts', Key: marshall({ patientId: raw }), UpdateExpression: 'ADD balance :one, totalCharged :one',
+        ConditionExpression: 'attribute_exists(patientId)', ExpressionAttributeValues: marshall({ ':one': 1 }) } },
+    ] })), {
+      attempts: 9, backoff: { baseMs: 10, jitter: 'full' },
+      retryable: (error) => cancellationReasons(error) !== undefined || (error as Error).name === 'TransactionConflictException',
+    });
   };
 
   const rows: Row[] = [];

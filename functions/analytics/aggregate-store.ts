@@ -15,6 +15,9 @@
  */
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { BillingEvent } from '../../proto/gen/billing_event';
+import { systemClock, type Clock } from '../commons/clock';
+import { cancellationReasons, conditionFailed } from '../commons/dynamo-errors';
+import { backoffDelay, sleep } from '../commons/retry';
 import type { PatientEvent } from '../../proto/gen/patient_event';
 import { applyEvent, type Deltas } from './aggregates';
 import { billingDeltas } from './billing-aggregates';
@@ -59,14 +62,14 @@ function addTo(table: string, key: Record<string, string>, deltas: Deltas, set: 
 }
 
 export class AggregateStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly clock: Clock = systemClock) {}
 
   /** Applies the patient events not applied before; returns those it applied (duplicates are left out). */
   async apply(events: PatientEvent[]): Promise<PatientEvent[]> {
     return this.applyOnce(events, 1, (chunk) => {
       const deltas: Deltas = new Map();
       for (const e of chunk) applyEvent(deltas, e);
-      const last = chunk.map((e) => e.occurredAt).filter(Boolean).sort().at(-1) ?? new Date().toISOString();
+      const last = chunk.map((e) => e.occurredAt).filter(Boolean).sort().at(-1) ?? this.clock.now().toISOString();
       return [addTo(this.table, PATIENT_KEY, deltas, { lastEventAt: last })];
     });
   }
@@ -75,7 +78,7 @@ export class AggregateStore {
   async applyBilling(events: BillingEvent[]): Promise<BillingEvent[]> {
     // Each event may name its own day: room for a day item per event, and the summary.
     return this.applyOnce(events, 2, (chunk) => {
-      const { summary, days } = billingDeltas(chunk);
+      const { summary, days } = billingDeltas(chunk, this.clock.now());
       return [
         addTo(this.table, BILLING_KEY, summary),
         ...[...days.values()].map((d) => addTo(this.table, { pk: PARTITION, sk: `${BILLING_DAY_PREFIX}${d.date}#${d.currency}` }, d.deltas, { date: d.date, currency: d.currency })),
@@ -120,19 +123,19 @@ export class AggregateStore {
         await this.db.send(new TransactWriteCommand({ TransactItems: [...this.claims(pending), ...updates(pending)] }));
         return pending;
       } catch (error) {
-        const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-        if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
-        const duplicates = new Set(pending.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed').map((e) => e.eventId));
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        const duplicates = new Set(pending.filter((_, i) => conditionFailed(reasons[i])).map((e) => e.eventId));
         if (duplicates.size === 0 && attempt >= 5) throw error; // conflicts that do not clear: let the batch retry
         pending = pending.filter((e) => !duplicates.has(e.eventId));
-        if (duplicates.size === 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        if (duplicates.size === 0) await sleep(backoffDelay(attempt + 1, { baseMs: 20, jitter: 'none' }));
       }
     }
     return [];
   }
 
   private claims(events: Claimable[]): TransactItem[] {
-    const expiresAt = Math.floor(Date.now() / 1000) + CLAIM_RETENTION_SECONDS;
+    const expiresAt = Math.floor(this.clock.now().getTime() / 1000) + CLAIM_RETENTION_SECONDS;
     return events.map((e) => ({
       Put: { TableName: this.table, Item: { pk: `EVENT#${e.eventId}`, sk: 'EVENT', expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' },
     }));

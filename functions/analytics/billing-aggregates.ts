@@ -27,8 +27,11 @@ function add(deltas: Deltas, name: string, by: number): void {
   deltas.set(name, (deltas.get(name) ?? 0) + by);
 }
 
-/** The effect of `events` on the billing counters. An event type from a newer schema counts as processed and changes nothing else. */
-export function billingDeltas(events: BillingEvent[]): BillingDeltas {
+/**
+ * The effect of `events` on the billing counters. An event type from a newer schema counts as processed and changes nothing else.
+ * An event without a date counts on `today`'s.
+ */
+export function billingDeltas(events: BillingEvent[], today: Date): BillingDeltas {
   const result: BillingDeltas = { summary: new Map(), days: new Map() };
   for (const e of events) {
     add(result.summary, billingCounter.events, 1);
@@ -36,7 +39,7 @@ export function billingDeltas(events: BillingEvent[]): BillingDeltas {
     const flow = e.eventType === 'TRANSACTION_RECORDED' ? FLOW_OF[e.transactionType] : undefined;
     if (!flow || !/^[A-Z]{3}$/.test(e.currency) || !(e.amount > 0)) continue;
     add(result.summary, billingCounter.flow(flow, e.currency), e.amount);
-    const date = /^\d{4}-\d{2}-\d{2}/.test(e.occurredAt) ? e.occurredAt.slice(0, 10) : new Date().toISOString().slice(0, 10);
+    const date = /^\d{4}-\d{2}-\d{2}/.test(e.occurredAt) ? e.occurredAt.slice(0, 10) : today.toISOString().slice(0, 10);
     const key = `${date}#${e.currency}`;
     const day = result.days.get(key) ?? { date, currency: e.currency, deltas: new Map() };
     add(day.deltas, flow, e.amount);

@@ -3,7 +3,7 @@
  * and the JWKS. Thin: parses the request, calls a use case, maps domain errors to HTTP.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { HttpError } from '../commons/errors';
+import { httpErrorOf, type ProblemOfKind } from '../commons/errors';
 import { handlerFor, header, httpHandler, json, noContent, parseBody, parseQuery } from '../commons/http';
 import { routes, type RouteKey } from '../../system/routes';
 import { bearerToken } from './domain/access-token';
@@ -19,28 +19,26 @@ import {
   resendVerificationCode, signup, updateUser, validate, verifyEmail,
 } from './use-cases';
 
-const PROBLEM_OF: Record<AuthErrorKind, [number, string]> = {
+/** `fieldMessage`: shown at the field an error names (a 400's `errors`). */
+const PROBLEM_OF: Record<AuthErrorKind, ProblemOfKind> = {
   // One message for unknown email and wrong password alike: nothing tells which emails exist.
-  INVALID_CREDENTIALS: [401, 'The email or password is incorrect'],
-  UNAUTHORIZED: [401, 'A valid access token is required'],
-  THROTTLED: [429, 'Too many failed logins for this account; try again later'],
-  EMAIL_TAKEN: [409, 'This email is already registered'],
-  FORBIDDEN: [403, 'Only an admin may do this'],
-  WRONG_PASSWORD: [403, 'The current password is incorrect'],
-  COMMON_PASSWORD: [400, 'The password is too easy to guess'],
-  INVALID_CODE: [400, 'The verification code is wrong or has expired'],
-  BUSY: [503, 'Too many sign-ins are being checked right now; try again shortly'],
-  DISABLED: [403, 'This account is disabled'],
-  NOT_FOUND: [404, 'No such resource'],
-  LAST_ADMIN: [409, 'The last active admin cannot be demoted or disabled'],
-  SELF_LOCKOUT: [409, 'An admin cannot disable or demote themselves'],
-  CONFLICT: [409, 'The user changed meanwhile; read it again and retry'],
-};
-
-/** The message shown at the field an error names (a 400's `errors`). */
-const FIELD_MESSAGE: Partial<Record<AuthErrorKind, string>> = {
-  COMMON_PASSWORD: 'Appears in lists of breached or common passwords, or is the email address; choose another',
-  INVALID_CODE: 'Wrong or expired code; ask for a new one if needed',
+  INVALID_CREDENTIALS: { status: 401, detail: 'The email or password is incorrect' },
+  UNAUTHORIZED: { status: 401, detail: 'A valid access token is required' },
+  THROTTLED: { status: 429, detail: 'Too many failed logins for this account; try again later' },
+  EMAIL_TAKEN: { status: 409, detail: 'This email is already registered' },
+  FORBIDDEN: { status: 403, detail: 'Only an admin may do this' },
+  WRONG_PASSWORD: { status: 403, detail: 'The current password is incorrect' },
+  COMMON_PASSWORD: {
+    status: 400, detail: 'The password is too easy to guess',
+    fieldMessage: 'Appears in lists of breached or common passwords, or is the email address; choose another',
+  },
+  INVALID_CODE: { status: 400, detail: 'The verification code is wrong or has expired', fieldMessage: 'Wrong or expired code; ask for a new one if needed' },
+  BUSY: { status: 503, detail: 'Too many sign-ins are being checked right now; try again shortly' },
+  DISABLED: { status: 403, detail: 'This account is disabled' },
+  NOT_FOUND: { status: 404, detail: 'No such resource' },
+  LAST_ADMIN: { status: 409, detail: 'The last active admin cannot be demoted or disabled' },
+  SELF_LOCKOUT: { status: 409, detail: 'An admin cannot disable or demote themselves' },
+  CONFLICT: { status: 409, detail: 'The user changed meanwhile; read it again and retry' },
 };
 
 /** The original gateway's aliases (`/auth/login`), from the route table: each answers exactly as its /api/auth/ twin. */
@@ -104,10 +102,7 @@ export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Prom
   } catch (caught) {
     const error = caught instanceof HashingBusy ? new AuthError('BUSY', 1) : caught;
     if (!(error instanceof AuthError)) throw error;
-    const [status, detail] = PROBLEM_OF[error.kind];
-    const headers: Record<string, string> = error.retryAfterSeconds ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
-    const message = FIELD_MESSAGE[error.kind];
-    throw new HttpError(status, detail, error.field && message ? [{ field: error.field, message }] : undefined, headers);
+    throw httpErrorOf(PROBLEM_OF, error);
   }
 }
 

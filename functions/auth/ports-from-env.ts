@@ -3,6 +3,7 @@
  * Manager on AWS) and the mailer (the local mailbox file, or Amazon SES from MAIL_FROM).
  */
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
+import { randomIds, systemClock } from '../commons/clock';
 import { tokenSettings } from './domain/access-token';
 import { limitHashing } from './domain/password';
 import { dynamoSessionStore } from './adapters/dynamo-session-store';
@@ -40,7 +41,8 @@ export function authPorts(env: NodeJS.ProcessEnv = process.env): AuthPorts {
       mailer: mailerFromEnv(env),
       keys: keyStoreFromEnv(env),
       settings: tokenSettings(env),
-      now: Date.now,
+      clock: systemClock,
+      newId: randomIds,
     };
   }
   return ports;

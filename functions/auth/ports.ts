@@ -1,5 +1,7 @@
 /** What the auth use cases need from the outside world, as small interfaces; adapters implement them. */
-import type { Role, TokenSettings } from './domain/access-token';
+import type { Clock, IdGenerator } from '../commons/clock';
+import type { Role } from '../commons/roles';
+import type { TokenSettings } from './domain/access-token';
 import type { KeySet } from './domain/keys';
 import type { AccountState, LoginRecord } from './domain/login-state';
 import type { ScryptCost } from './domain/password';
@@ -107,6 +109,7 @@ export interface AuthPorts {
   mailer: Mailer;
   keys: KeyStore;
   settings: TokenSettings;
-  now: () => number;
+  clock: Clock;
+  newId: IdGenerator;
   passwordCost?: ScryptCost;
 }

@@ -4,9 +4,10 @@
  */
 import { z } from 'zod';
 import { emailAddress } from '../commons/email';
+import { ROLES } from '../commons/roles';
 import { parseUserCursor } from './domain/user-cursor';
 
-const Role = z.enum(['admin', 'clinician', 'patient']);
+const Role = z.enum(ROLES);
 
 /** Trimmed and lower-cased, so uniqueness ignores case and stray spaces. */
 const Email = emailAddress().transform((e) => e.toLowerCase())

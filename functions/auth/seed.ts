@@ -5,8 +5,9 @@
 import { authPorts } from './ports-from-env';
 import type { AuthPorts } from './ports';
 import { ensureAdmin } from './use-cases/ensure-admin';
+import { DEMO_ADMIN } from './demo-admin';
 
-export const DEMO_ADMIN = { email: 'testuser@test.com', password: 'password123' } as const;
+export { DEMO_ADMIN };
 
 /** Returns true when the admin was created, false when it already existed. */
 export async function seedDemoAdmin(ports: AuthPorts = authPorts()): Promise<boolean> {

@@ -6,22 +6,25 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { checkingToken } from '../authorizer/in-function';
 import { callerOf } from '../commons/caller';
-import { HttpError } from '../commons/errors';
+import { HttpError, httpErrorOf, type ProblemOfKind } from '../commons/errors';
 import { handlerFor, header, httpHandler, json, parseBody } from '../commons/http';
 import type { RouteKey } from '../../system/routes';
-import { PatientError } from '../patients';
+import { PATIENT_PROBLEM_OF, PatientError, type PatientErrorKind } from '../patients';
 import { LedgerError, type LedgerErrorKind } from './domain/errors';
 import { billingPorts } from './ports-from-env';
 import type { BillingPorts, RequestContext } from './ports';
 import { TransactionInput } from './schemas';
 import { getBillingAccount, getTransaction, listTransactions, recordTransaction } from './use-cases/ledger-use-cases';
 
-const STATUS_OF: Record<LedgerErrorKind, number> = {
-  INVALID: 400, ACCOUNT_PENDING: 409, REFUND_EXCEEDS_PAID: 422, ACCOUNT_LIMIT_REACHED: 422, IDEMPOTENCY_KEY_REUSED: 422,
-  TRANSACTION_NOT_FOUND: 404, BILLING_UNAVAILABLE: 503,
+/** Retry-After: an account opens within seconds of its patient; billing outages are retried sooner. */
+const PROBLEM_OF: Record<LedgerErrorKind, ProblemOfKind> = {
+  INVALID: { status: 400 }, ACCOUNT_PENDING: { status: 409, retryAfterSeconds: 5 }, REFUND_EXCEEDS_PAID: { status: 422 },
+  ACCOUNT_LIMIT_REACHED: { status: 422 }, IDEMPOTENCY_KEY_REUSED: { status: 422 }, TRANSACTION_NOT_FOUND: { status: 404 },
+  BILLING_UNAVAILABLE: { status: 503, retryAfterSeconds: 2 },
 };
-/** Seconds to wait: an account opens within seconds of its patient; billing outages are retried sooner. */
-const RETRY_AFTER: Partial<Record<LedgerErrorKind, string>> = { ACCOUNT_PENDING: '5', BILLING_UNAVAILABLE: '2' };
+/** The patient rules' refusals the billing routes pass on: 403 for the role, 404 for a record the caller may not see (or that is not there). */
+/** The patient rules' refusals: 403 for the role, 404 for a record the caller may not see (or that is not there, or deleted). */
+const PATIENT_REFUSALS: readonly PatientErrorKind[] = ['FORBIDDEN', 'NOT_FOUND', 'GONE'];
 const MAX_IDEMPOTENCY_KEY = 255;
 
 /** The Idempotency-Key header: required on POST, 1-255 visible ASCII characters. */
@@ -58,13 +61,9 @@ export async function route(ports: BillingPorts, event: APIGatewayProxyEvent, co
   try {
     return await handlerFor(ROUTES, event)(ports, ctx, event);
   } catch (error) {
-    // The patient rules' refusals: 403 for the role, 404 for a record the caller may not see (or that is not there).
-    if (error instanceof PatientError && (error.kind === 'FORBIDDEN' || error.kind === 'NOT_FOUND')) {
-      throw new HttpError(error.kind === 'FORBIDDEN' ? 403 : 404, error.message);
-    }
+    if (error instanceof PatientError && PATIENT_REFUSALS.includes(error.kind)) throw httpErrorOf(PATIENT_PROBLEM_OF, error);
     if (!(error instanceof LedgerError)) throw error;
-    const retryAfter = RETRY_AFTER[error.kind];
-    throw new HttpError(STATUS_OF[error.kind], error.message, error.errors, retryAfter ? { 'Retry-After': retryAfter } : {});
+    throw httpErrorOf(PROBLEM_OF, error);
   }
 }
 

@@ -1,6 +1,7 @@
 /** The composition root of the billing routes: the concrete adapters, built once per container. */
 import { billingClient } from '../commons/clients/billing';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
+import { systemClock } from '../commons/clock';
 import { DynamoAuditLog, DynamoPatientRepository, auditShards } from '../patients';
 import { GrpcLedger } from './adapters/grpc-ledger';
 import type { BillingPorts } from './ports';
@@ -17,7 +18,7 @@ export function billingPorts(env: NodeJS.ProcessEnv = process.env): BillingPorts
       patients: new DynamoPatientRepository(db, tableName('patients')),
       ledger: new GrpcLedger(billingClient()),
       audit: new DynamoAuditLog(db, tableName('audit'), auditShards()),
-      clock: { now: () => new Date() },
+      clock: systemClock,
       currency: currencyOf(env),
     };
   }

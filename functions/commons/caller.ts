@@ -1,9 +1,7 @@
 /** Who is calling: what the TOKEN authorizer put in `requestContext.authorizer`. */
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { unauthorized } from './errors';
-
-export type Role = 'admin' | 'clinician' | 'patient';
-export const ROLES: readonly Role[] = ['admin', 'clinician', 'patient'];
+import { isRole, type Role } from './roles';
 
 export interface Caller {
   userId: string; email: string; role: Role;
@@ -14,6 +12,6 @@ export interface Caller {
 export function callerOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): Caller {
   const ctx = event.requestContext?.authorizer ?? {};
   const { userId, email, role, emailVerified } = ctx as Record<string, unknown>;
-  if (typeof userId !== 'string' || typeof email !== 'string' || !ROLES.includes(role as Role)) throw unauthorized();
-  return { userId, email, role: role as Role, emailVerified: emailVerified === 'true' || emailVerified === true };
+  if (typeof userId !== 'string' || typeof email !== 'string' || !isRole(role)) throw unauthorized();
+  return { userId, email, role, emailVerified: emailVerified === 'true' || emailVerified === true };
 }

@@ -9,6 +9,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
+import { randomIds, systemClock } from '../commons/clock';
 import { dynamoUserRepository } from '../auth/adapters/dynamo-user-repository';
 import { ensureAdmin } from '../auth/use-cases/ensure-admin';
 
@@ -25,6 +26,6 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   }
   // No signing key is needed to create a user.
   const users = dynamoUserRepository(dynamoClient(), { users: tableName('users'), sessions: tableName('sessions') });
-  const created = await ensureAdmin({ users, now: Date.now }, email, password);
+  const created = await ensureAdmin({ users, clock: systemClock, newId: randomIds }, email, password);
   return { PhysicalResourceId: physicalId, Data: { Created: String(created) } };
 }

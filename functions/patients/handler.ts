@@ -6,13 +6,13 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { checkingToken } from '../authorizer/in-function';
 import { callerOf } from '../commons/caller';
-import { HttpError } from '../commons/errors';
+import { HttpError, httpErrorOf } from '../commons/errors';
 import { handlerFor, header, httpHandler, json, noContent, parseBody } from '../commons/http';
 import type { RouteKey } from '../../system/routes';
 import { PatientError } from './domain/errors';
 import { etagOf } from './domain/patient';
 import { FHIR_ROUTES } from './fhir/fhir-routes';
-import { STATUS_OF } from './http-status';
+import { PROBLEM_OF } from './http-status';
 import { patientPorts } from './ports-from-env';
 import type { PatientPorts, RequestContext } from './ports';
 import { PatientInput } from './schemas';
@@ -63,9 +63,7 @@ export async function route(ports: PatientPorts, event: APIGatewayProxyEvent, co
     return await handlerFor(ROUTES, event)(ports, ctx, event);
   } catch (error) {
     if (!(error instanceof PatientError)) throw error;
-    // The first request with this key is still running: its answer is a second or so away.
-    const headers = error.kind === 'IDEMPOTENCY_IN_PROGRESS' ? { 'Retry-After': '1' } : undefined;
-    throw new HttpError(STATUS_OF[error.kind], error.message, error.errors, headers);
+    throw httpErrorOf(PROBLEM_OF, error);
   }
 }
 

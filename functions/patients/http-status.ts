@@ -1,14 +1,16 @@
-/** The HTTP status of each domain error, shared by the REST and FHIR views (FHIR answers GONE with 410). */
+/** How each patient refusal is answered, shared by the REST and FHIR views and the billing routes (FHIR answers GONE with 410). */
+import type { ProblemOfKind } from '../commons/errors';
 import type { PatientErrorKind } from './domain/errors';
 
-export const STATUS_OF: Record<PatientErrorKind, number> = {
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  GONE: 404,
-  EMAIL_TAKEN: 409,
-  VERSION_MISMATCH: 412,
-  INVALID_QUERY: 400,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  IDEMPOTENCY_IN_PROGRESS: 409,
-  IDEMPOTENT_TARGET_DELETED: 409,
+export const PROBLEM_OF: Record<PatientErrorKind, ProblemOfKind> = {
+  FORBIDDEN: { status: 403 },
+  NOT_FOUND: { status: 404 },
+  GONE: { status: 404 },
+  EMAIL_TAKEN: { status: 409 },
+  VERSION_MISMATCH: { status: 412 },
+  INVALID_QUERY: { status: 400 },
+  IDEMPOTENCY_KEY_REUSED: { status: 422 },
+  // The first request with this key is still running: its answer is a second or so away.
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, retryAfterSeconds: 1 },
+  IDEMPOTENT_TARGET_DELETED: { status: 409 },
 };

@@ -10,6 +10,7 @@ export { auditShards } from './adapters/audit-items';
 export { audited } from './use-cases/audited';
 export { mayPerform, ownRecordEmail, seesOnlyOwnRecord, type PatientAction } from './domain/access';
 export { emailKey, isDeleted, isPatientId, type PatientRecord } from './domain/patient';
-export { forbidden, notFound, PatientError, type AuditOutcome } from './domain/errors';
+export { forbidden, notFound, PatientError, type AuditOutcome, type PatientErrorKind } from './domain/errors';
+export { PROBLEM_OF as PATIENT_PROBLEM_OF } from './http-status';
 export { isCalendarDate, todayUtc } from './schemas';
 export type { AuditLog, Clock, PatientRepository, RequestContext } from './ports';

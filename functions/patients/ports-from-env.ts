@@ -1,7 +1,7 @@
 /** The composition root: concrete adapters for the ports, from the environment. One set per container. */
-import { randomUUID } from 'node:crypto';
 import { billingClient } from '../commons/clients/billing';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
+import { randomIds, systemClock } from '../commons/clock';
 import { GrpcBillingPort } from './adapters/billing-port';
 import { cursorKeyMaterial } from './adapters/cursor-key';
 import { auditShards } from './adapters/audit-items';
@@ -9,12 +9,10 @@ import { DynamoAuditLog } from './adapters/dynamo-audit-log';
 import { DynamoIdempotencyStore } from './adapters/dynamo-idempotency-store';
 import { DynamoPatientRepository } from './adapters/dynamo-patient-repository';
 import { EncryptedCursorCodec } from './adapters/encrypted-cursor-codec';
-import type { Clock, PatientPorts } from './ports';
+import type { PatientPorts } from './ports';
 
 let ports: PatientPorts | undefined;
 let completionPorts: Pick<PatientPorts, 'patients' | 'billing'> | undefined;
-
-export const systemClock: Clock = { now: () => new Date() };
 
 export function patientPorts(): PatientPorts {
   if (!ports) {
@@ -28,7 +26,7 @@ export function patientPorts(): PatientPorts {
       billing: new GrpcBillingPort(billing),
       cursors: new EncryptedCursorCodec(() => cursorKeyMaterial()),
       clock: systemClock,
-      newId: randomUUID,
+      newId: randomIds,
     };
   }
   return ports;

@@ -3,6 +3,7 @@
  * Use cases receive them as arguments and never import an adapter.
  */
 import type { Caller } from '../commons/caller';
+import type { Clock, IdGenerator } from '../commons/clock';
 import type { AuditOutcome } from './domain/errors';
 import type { PatientAction } from './domain/access';
 import type { PatientCriteria } from './domain/criteria';
@@ -128,9 +129,7 @@ export interface IdempotencyStore {
   release(key: string): Promise<void>;
 }
 
-export interface Clock {
-  now(): Date;
-}
+export type { Clock, IdGenerator };
 
 export interface PatientPorts {
   patients: PatientRepository;
@@ -139,7 +138,7 @@ export interface PatientPorts {
   cursors: CursorCodec;
   idempotency: IdempotencyStore;
   clock: Clock;
-  newId: () => string;
+  newId: IdGenerator;
 }
 
 /** Who asks, and the request id every audit record carries. */

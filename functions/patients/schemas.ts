@@ -3,7 +3,7 @@
  * registry publishes them under these names (PatientInput, Patient, PatientPage, PatientHistory, AuditEntry, AuditPage).
  */
 import { z } from 'zod';
-import { ROLES } from '../commons/caller';
+import { ROLES } from '../commons/roles';
 import { emailAddress } from '../commons/email';
 import { PATIENT_ACTIONS } from './domain/audit';
 

@@ -8,6 +8,7 @@ import { makeGenericClientConstructor, status, type Client, type ServiceError } 
 import { billingChannel } from '../../system/billing-channel';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
 import { logger } from '../commons/logger';
+import { withTimeout } from '../commons/timeout';
 
 /** What a caller of /health learns of a failure: a category, never an address or an error text. */
 export type DownReason = 'timed out' | 'unreachable' | 'not serving';
@@ -22,18 +23,10 @@ class CheckFailed extends Error {
   }
 }
 
-function withDeadline(check: Check, ms = CHECK_TIMEOUT_MS): Promise<void> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    check(),
-    new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new CheckFailed('timed out')), ms); }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 export async function runChecks(checks: Record<string, Check>): Promise<{ healthy: boolean; components: Record<string, ComponentState> }> {
   const entries = await Promise.all(Object.entries(checks).map(async ([name, check]): Promise<[string, ComponentState]> => {
     try {
-      await withDeadline(check);
+      await withTimeout(check(), CHECK_TIMEOUT_MS, () => new CheckFailed('timed out'));
       return [name, { status: 'up' }];
     } catch (error) {
       // The detail (addresses, error codes) goes to the operator's log only.

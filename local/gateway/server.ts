@@ -11,6 +11,7 @@ import { MAX_BODY_BYTES } from '../../system/limits';
 import type { FunctionSet } from '../functions';
 import { CORS } from '../../system/cors';
 import { AUTHORIZER_CACHE_TTL_SECONDS } from '../../system/routes';
+import { withTimeout } from '../../functions/commons/timeout';
 import { lambdaContext, methodArn, proxyEvent, tokenEvent } from './events';
 import { isAllowed } from './policy';
 import { createRouter, type RouteMatch } from './routing';
@@ -91,13 +92,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new GatewayError(504, 'The integration did not answer in time')), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
+const integrationTimeout = () => new GatewayError(504, 'The integration did not answer in time');
 
 export function startGateway(options: GatewayOptions): Promise<{ server: Server; port: number; stop(): Promise<void> }> {
   const lookup = createRouter();
@@ -113,7 +108,7 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
     if (!result) {
       try {
         const authorizer = options.functions.authorizer as unknown as (e: unknown, c: Context) => Promise<APIGatewayAuthorizerResult>;
-        result = await withTimeout(authorizer(tokenEvent(token, arn), lambdaContext('authorizer', 10_000)), 10_000);
+        result = await withTimeout(authorizer(tokenEvent(token, arn), lambdaContext('authorizer', 10_000)), 10_000, integrationTimeout);
       } catch (error) {
         if ((error as Error).message === 'Unauthorized') throw new GatewayError(401, 'A valid access token is required');
         if (error instanceof GatewayError) throw error;
@@ -128,7 +123,7 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
 
   async function invoke(match: RouteMatch, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     const fn = options.functions[match.route.function] as unknown as (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>;
-    const result = await withTimeout(fn(event, lambdaContext(match.route.function, timeoutMs)), timeoutMs);
+    const result = await withTimeout(fn(event, lambdaContext(match.route.function, timeoutMs)), timeoutMs, integrationTimeout);
     if (!result || typeof result.statusCode !== 'number') throw new GatewayError(502, 'The integration returned a malformed response');
     return result;
   }

@@ -1,14 +1,26 @@
-/** Retry with capped exponential back-off until `work` succeeds or `running()` turns false. */
-export async function retryUntilDone<T>(work: () => Promise<T>, running: () => boolean, onError: (error: unknown, attempt: number) => void): Promise<T | undefined> {
-  for (let attempt = 0; running(); attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      onError(error, attempt);
-      await sleep(Math.min(5000, 100 * 2 ** attempt));
-    }
-  }
-  return undefined;
-}
+import { retry, sleep } from '../../functions/commons/retry';
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export { sleep };
+
+const STOPPED = Symbol('stopped');
+
+/** Retry with capped exponential back-off until `work` succeeds or `running()` turns false (then undefined). */
+export async function retryUntilDone<T>(work: () => Promise<T>, running: () => boolean, onError: (error: unknown, attempt: number) => void): Promise<T | undefined> {
+  try {
+    return await retry(async () => {
+      if (!running()) throw STOPPED;
+      return work();
+    }, {
+      attempts: Infinity,
+      retryable: (error, failedAttempt) => {
+        if (error === STOPPED) return false;
+        onError(error, failedAttempt - 1);
+        return true;
+      },
+      backoff: { baseMs: 100, capMs: 5000, jitter: 'none' },
+    });
+  } catch (error) {
+    if (error === STOPPED) return undefined;
+    throw error;
+  }
+}

@@ -12,7 +12,8 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { billingCaller, useBillingFault } from './support/billing';
 import { config } from './support/config';
 import { pool } from './support/http';
-import { api, childPids, eventually, login, patientInput, tally } from './support/runtime';
+import { api, childPids, eventually, patientInput, tally } from './support/runtime';
+import { loginDemoAdmin } from '../support/http';
 import { readPatientTopic } from './support/topic';
 
 describe('fault: billing down during creates', () => {
@@ -20,7 +21,7 @@ describe('fault: billing down during creates', () => {
 
   it('stores every patient, and opens exactly one account each once billing is back', async () => {
     const { runtime } = fault;
-    const client = api(runtime.baseUrl, await login(runtime.baseUrl));
+    const client = api(runtime.baseUrl, await loginDemoAdmin(runtime.baseUrl));
     const { billing } = childPids(runtime.dataDir);
     const half = Math.ceil(config.faultCreates / 2);
     const createAll = (count: number, tag: string) => pool(count, 4, async () => {

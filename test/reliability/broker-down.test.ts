@@ -22,7 +22,7 @@ import { DynamoPatientRepository } from '../../functions/patients/adapters/dynam
 import { newPatient, type PatientRecord } from '../../functions/patients/domain/patient';
 import type { PatientInput } from '../../functions/patients/schemas';
 import { PatientEvent } from '../../proto/gen/patient_event';
-import { loadHandler } from './support/bundle';
+import { loadHandler } from '../support/bundle';
 import { config } from './support/config';
 import { eventually, patientInput, tally } from './support/runtime';
 import { readPatientTopic } from './support/topic';

@@ -6,7 +6,8 @@
  */
 import { startRuntimeProcess, type RuntimeProcess } from '../support/runtime-process';
 import { config } from './support/config';
-import { api, eventually, login, patientInput, tally } from './support/runtime';
+import { api, eventually, patientInput, tally } from './support/runtime';
+import { loginDemoAdmin } from '../support/http';
 
 const FIELDS = ['id', 'firstName', 'lastName', 'email', 'dateOfBirth', 'address', 'registeredDate', 'billingStatus', 'version', 'createdAt', 'updatedAt'];
 const whole = (p: Record<string, unknown>) => FIELDS.every((f) => p[f] !== undefined && p[f] !== null)
@@ -19,7 +20,7 @@ describe('fault: runtime killed (SIGKILL) mid write load, then restarted', () =>
   it('keeps every acknowledged write, leaves no half-written patient, and analytics converges', async () => {
     runtime = await startRuntimeProcess();
     const dataDir = runtime.dataDir;
-    const client = api(runtime.baseUrl, await login(runtime.baseUrl));
+    const client = api(runtime.baseUrl, await loginDemoAdmin(runtime.baseUrl));
     const acknowledged = new Map<string, Record<string, unknown>>();
     const inFlight = new Map<string, Record<string, unknown>>();
     let sent = 0;
@@ -53,7 +54,7 @@ describe('fault: runtime killed (SIGKILL) mid write load, then restarted', () =>
     await runtime.stop();
 
     runtime = await startRuntimeProcess({ dataDir, fresh: false });
-    const after = api(runtime.baseUrl, await login(runtime.baseUrl));
+    const after = api(runtime.baseUrl, await loginDemoAdmin(runtime.baseUrl));
 
     let found = 0;
     const broken: string[] = [];

@@ -7,7 +7,8 @@ import { config } from './support/config';
 import { fuzzCase, type Tokens } from './support/fuzz-requests';
 import { contractBreach, pool, send } from './support/http';
 import { Random } from './support/prng';
-import { login, runtimeUnderTest, tally } from './support/runtime';
+import { runtimeUnderTest, tally } from './support/runtime';
+import { loginDemoAdmin } from '../support/http';
 
 const EXPENDABLE_TOKENS = 8;
 
@@ -18,8 +19,8 @@ describe('bad input', () => {
 
   it(`answers ${config.fuzzRequests} malformed requests with 4xx problem+json, never a 5xx, and stays healthy`, async () => {
     console.log(`[reliability] fuzz seed ${config.seed} (replay: RELIABILITY_SEED=${config.seed} RELIABILITY_FUZZ_REQUESTS=${config.fuzzRequests})`);
-    const tokens: Tokens = { valid: await login(runtime.baseUrl), expendable: [] };
-    for (let i = 0; i < EXPENDABLE_TOKENS; i++) tokens.expendable.push(await login(runtime.baseUrl));
+    const tokens: Tokens = { valid: await loginDemoAdmin(runtime.baseUrl), expendable: [] };
+    for (let i = 0; i < EXPENDABLE_TOKENS; i++) tokens.expendable.push(await loginDemoAdmin(runtime.baseUrl));
     const random = new Random(config.seed);
     // Cases are drawn up front, in order, so a seed always yields the same requests whatever the timing.
     const cases = Array.from({ length: config.fuzzRequests }, () => fuzzCase(random, tokens));

@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { useBillingFault } from './support/billing';
 import { config } from './support/config';
 import { pool } from './support/http';
-import { childPids, eventually, login, patientInput, tally } from './support/runtime';
+import { childPids, eventually, patientInput, tally } from './support/runtime';
+import { loginDemoAdmin } from '../support/http';
 
 interface Sent { key: string; body: { type: string; amount: number; description: string }; id?: string; statuses: number[] }
 
@@ -19,7 +20,7 @@ describe('fault: billing down and killed while transactions are posted to one ac
 
   it('records each key once, keeps the balance exact, and answers only 201 or 503 meanwhile', async () => {
     const { runtime } = fault;
-    const token = await login(runtime.baseUrl);
+    const token = await loginDemoAdmin(runtime.baseUrl);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const get = async (path: string) => (await fetch(`${runtime.baseUrl}${path}`, { headers })).json() as Promise<Record<string, unknown>>;
     const created = await fetch(`${runtime.baseUrl}/api/patients`, { method: 'POST', headers, body: JSON.stringify(patientInput('ledger')) });

@@ -6,7 +6,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { config } from './support/config';
-import { login, patientInput, runtimeUnderTest, tally } from './support/runtime';
+import { patientInput, runtimeUnderTest, tally } from './support/runtime';
+import { loginDemoAdmin } from '../support/http';
 import { slope } from '../../bench/lib/stats';
 
 function tree(root: number): number[] {
@@ -54,7 +55,7 @@ describe('load', () => {
   afterAll(async () => { await runtime?.stop(); });
 
   it(`serves ${config.loadSeconds} s of mixed traffic at ${config.loadRate} req/s without an error`, async () => {
-    const token = await login(runtime.baseUrl);
+    const token = await loginDemoAdmin(runtime.baseUrl);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const ids: string[] = [];
     const failures: string[] = [];

@@ -1,5 +1,8 @@
 /** A small HTTP client for the patients e2e tests: real tokens from POST /api/auth/login. */
 import { randomUUID } from 'node:crypto';
+import { DEMO_ADMIN } from '../../functions/auth/demo-admin';
+
+export { DEMO_ADMIN };
 
 export const base = (): string => {
   const url = process.env.E2E_BASE_URL;
@@ -25,11 +28,19 @@ export async function request(method: string, path: string, options: { token?: s
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-export async function login(email: string, password: string): Promise<string> {
-  const response = await request('POST', '/api/auth/login', { body: { email, password } });
-  if (response.status !== 200) throw new Error(`login failed with ${response.status}`);
-  return response.body.accessToken;
+/** POST /api/auth/login on the system at `baseUrl`; the access token. */
+export async function loginAt(baseUrl: string, credentials: { email: string; password: string }): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials),
+  });
+  if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
 }
+
+export const login = (email: string, password: string): Promise<string> => loginAt(base(), { email, password });
+
+/** The one demo login of the tests and the bench: the admin `npm start` seeds, on the e2e runtime unless `baseUrl` names another. */
+export const loginDemoAdmin = (baseUrl: string = base()): Promise<string> => loginAt(baseUrl, DEMO_ADMIN);
 
 /** The newest verification code the local mailbox holds for `email`. */
 export async function mailedCode(email: string): Promise<string> {

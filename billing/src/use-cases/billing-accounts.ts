@@ -6,10 +6,10 @@ import {
 } from '../domain/billing-account';
 
 export async function openBillingAccount(
-  accounts: AccountRepository, request: OpenAccountRequest, now: () => Date = () => new Date(),
+  accounts: AccountRepository, request: OpenAccountRequest, now: () => Date = () => new Date(), newId: () => string = randomUUID,
 ): Promise<{ account: BillingAccount; created: boolean }> {
   const { patientId, name, email } = validateOpenAccountRequest(request);
-  const candidate: BillingAccount = { accountId: randomUUID(), patientId, status: ACCOUNT_STATUS, createdAt: now().toISOString() };
+  const candidate: BillingAccount = { accountId: newId(), patientId, status: ACCOUNT_STATUS, createdAt: now().toISOString() };
   return accounts.openOnce(candidate, { name, email });
 }
 

@@ -24,6 +24,8 @@ export interface RecordedTransaction extends LedgerTransaction {
 
 export interface LedgerOptions {
   now?: () => Date;
+  /** New event ids (random UUIDs by default). */
+  newId?: () => string;
   /** Attempts per write when other writers keep winning. */
   maxAttempts?: number;
   /** Accounts whose figures are kept between writes. */
@@ -38,19 +40,22 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** The one back-off of the ledger's writers: jittered, doubling per attempt, when another writer holds the items. */
+const contentionPause = (attempt: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
 
 export class Ledger {
   /** Per account: requests waiting for the next write (present while the account's writer is at work). */
   private readonly waiting = new Map<string, Pending[]>();
   private readonly accounts = new Map<string, LedgerAccount>();
   private readonly now: () => Date;
+  private readonly newId: () => string;
   private readonly maxAttempts: number;
   private readonly cachedAccounts: number;
   private readonly batchSize: number;
 
   constructor(private readonly repository: LedgerRepository, options: LedgerOptions = {}) {
     this.now = options.now ?? (() => new Date());
+    this.newId = options.newId ?? randomUUID;
     this.maxAttempts = options.maxAttempts ?? 8;
     this.cachedAccounts = options.cachedAccounts ?? 10_000;
     this.batchSize = Math.min(49, Math.max(1, options.batchSize ?? 25));
@@ -113,7 +118,7 @@ export class Ledger {
         if (!next) { alone.push(pending); continue; }
         keys.add(keyId);
         figures = next.figures;
-        planned.push({ pending, entry: { transaction: next.transaction, keyId, fingerprint: next.fingerprint, eventId: randomUUID() } });
+        planned.push({ pending, entry: { transaction: next.transaction, keyId, fingerprint: next.fingerprint, eventId: this.newId() } });
       }
       if (planned.length === 0) break;
       const after: LedgerAccount = { ...before, ...figures, updatedAt: planned.at(-1)!.entry.transaction.createdAt, version: before.version + 1 };
@@ -144,7 +149,7 @@ export class Ledger {
         break;
       }
       // Back off with jitter when another writer holds the items; re-read at once when the account just moved on.
-      if (outcome.kind === 'contention') await sleep(Math.random() * 10 * 2 ** attempt);
+      if (outcome.kind === 'contention') await contentionPause(attempt);
     }
     for (const p of alone) await this.recordQueued(p.request).then(p.resolve, p.reject);
   }
@@ -209,7 +214,7 @@ export class Ledger {
         balanceAfter: figures.balance,
       };
       const after: LedgerAccount = { ...before, ...figures, updatedAt: transaction.createdAt, version: before.version + 1 };
-      const outcome = await this.repository.commit({ before, after, entries: [{ transaction, keyId, fingerprint, eventId: randomUUID() }] });
+      const outcome = await this.repository.commit({ before, after, entries: [{ transaction, keyId, fingerprint, eventId: this.newId() }] });
       switch (outcome.kind) {
         case 'committed':
           this.remember(after);
@@ -221,7 +226,7 @@ export class Ledger {
           this.accounts.delete(request.patientId);
           if (attempt >= this.maxAttempts) throw new LedgerBusy('The account is too busy; retry with the same idempotency key');
           // Back off with jitter when another writer holds the items; re-read at once when the account just moved on.
-          if (outcome.kind === 'contention') await sleep(Math.random() * 10 * 2 ** attempt);
+          if (outcome.kind === 'contention') await contentionPause(attempt);
       }
     }
   }

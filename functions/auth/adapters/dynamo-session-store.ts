@@ -3,10 +3,10 @@
  * epoch seconds). A login's access tokens carry its id (`sid`): ending the login (its `FAMILY#` item
  * revoked) ends them all at once, so no per-token revocation list is kept.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { cancellationReasons, isConditionalCheckFailure } from '../../commons/dynamo-errors';
 import { WINDOW_MS } from '../domain/login-throttle';
 import type { LoginSummary, SessionStore } from '../ports';
 import {
@@ -68,7 +68,7 @@ export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): S
         }));
         return true;
       } catch (error) {
-        if (error instanceof TransactionCanceledException) return false;
+        if (cancellationReasons(error)) return false;
         throw error;
       }
     },
@@ -77,8 +77,8 @@ export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): S
       await db.send(new UpdateCommand({
         TableName: table, Key: familyKey(familyId), UpdateExpression: 'SET revoked = :true',
         ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':true': true },
-      })).catch((error: Error) => {
-        if (error.name !== 'ConditionalCheckFailedException') throw error; // an expired login is over anyway
+      })).catch((error: unknown) => {
+        if (!isConditionalCheckFailure(error)) throw error; // an expired login is over anyway
       });
     },
 
@@ -120,7 +120,7 @@ export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): S
         }));
         return true;
       } catch (error) {
-        if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+        if (isConditionalCheckFailure(error)) return false;
         throw error;
       }
     },

@@ -6,7 +6,7 @@
  * sessions table's `ACCOUNT#<id>`, in the same transactions, so the authorizer reads it with the login in
  * one request.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { cancellationReasons, conditionFailed } from '../../commons/dynamo-errors';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuthError } from '../domain/errors';
 import type { UserRecord, UserRepository, UserStatus } from '../ports';
@@ -29,8 +29,7 @@ function userOf(item: Record<string, unknown>): UserRecord {
   };
 }
 
-const firstConditionFailed = (error: unknown) =>
-  error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
+const firstConditionFailed = (error: unknown) => conditionFailed(cancellationReasons(error)?.[0]);
 
 export interface UserTables { users: string; sessions: string }
 
@@ -134,10 +133,10 @@ export function dynamoUserRepository(db: DynamoDBDocumentClient, tables: UserTab
           ],
         }));
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new AuthError('CONFLICT');
-        if (reasons[reasons.length - 1]?.Code === 'ConditionalCheckFailed') throw new AuthError('LAST_ADMIN');
+        const reasons = cancellationReasons(error);
+        if (!reasons) throw error;
+        if (conditionFailed(reasons[0])) throw new AuthError('CONFLICT');
+        if (conditionFailed(reasons.at(-1))) throw new AuthError('LAST_ADMIN');
         throw error;
       }
     },

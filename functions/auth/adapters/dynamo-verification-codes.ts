@@ -2,13 +2,13 @@
  * Email-verification codes in the sessions table (`VERIFY#<userId>`, expiring by TTL). Confirming a code
  * deletes it and marks the email verified on the user and in their access state, in one transaction.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { cancellationReasons, isConditionalCheckFailure } from '../../commons/dynamo-errors';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { VerificationCodes } from '../ports';
 import { userKey, type UserTables } from './dynamo-user-repository';
 import { accountKey, verificationKey } from './session-keys';
 
-const conditionFailed = (error: unknown) => (error as Error)?.name === 'ConditionalCheckFailedException' || error instanceof TransactionCanceledException;
+const conditionFailed = (error: unknown) => isConditionalCheckFailure(error) || cancellationReasons(error) !== undefined;
 
 export function dynamoVerificationCodes(db: DynamoDBDocumentClient, tables: UserTables): VerificationCodes {
   const table = tables.sessions;

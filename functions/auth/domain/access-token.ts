@@ -5,13 +5,12 @@
  */
 import { jwtVerify, SignJWT, type CryptoKey, type JWTVerifyGetKey } from 'jose';
 import { JWT_CLAIMS } from '../../../system/tokens';
+import { isRole, type Role } from '../../commons/roles';
 
 export const ALGORITHM = 'ES256';
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 /** Small: clocks of Lambda hosts are NTP-synchronised; this only absorbs sub-second skew between hosts. */
 export const CLOCK_TOLERANCE_SECONDS = 5;
-export const ROLES = ['admin', 'clinician', 'patient'] as const;
-export type Role = (typeof ROLES)[number];
 
 export interface TokenSettings { issuer: string; audience: string }
 
@@ -73,8 +72,8 @@ export async function verifyAccessToken(token: string, keys: JWTVerifyGetKey, se
   const { sub, jti, exp, iat, email, role, sid } = payload as Record<string, unknown>;
   if (typeof exp !== 'number' || typeof iat !== 'number' || exp - iat > ACCESS_TOKEN_TTL_SECONDS) throw new Error('Access token lifetime is too long');
   if (typeof sub !== 'string' || typeof jti !== 'string' || typeof email !== 'string'
-    || !ROLES.includes(role as Role) || (sid !== undefined && typeof sid !== 'string')) {
+    || !isRole(role) || (sid !== undefined && typeof sid !== 'string')) {
     throw new Error('Access token claims are incomplete');
   }
-  return { userId: sub, email, role: role as Role, jti, exp, ...(typeof sid === 'string' ? { sid } : {}) };
+  return { userId: sub, email, role, jti, exp, ...(typeof sid === 'string' ? { sid } : {}) };
 }

@@ -3,7 +3,7 @@
  * check and the auth function alike, so logout, a password change and the end of a login's life take
  * effect everywhere on the very next request. No AWS SDK: the authorizer bundles this file.
  */
-import type { Role } from './access-token';
+import type { Role } from '../../commons/roles';
 
 /** One login (refresh-token family). Times in epoch milliseconds, except `endsAt` (epoch seconds). */
 export interface LoginRecord {

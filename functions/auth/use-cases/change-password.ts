@@ -27,11 +27,11 @@ export async function changePassword(ports: AuthPorts, bearer: string | undefine
     securityEvent('PASSWORD_CHANGE_FAILED', { userId: user.id });
     throw new AuthError('WRONG_PASSWORD');
   }
-  const changedAt = ports.now();
+  const changedAt = ports.clock.now().getTime();
   // One write: the new hash, and every login that started before `changedAt` is over.
   await ports.users.changePassword(user.id, user.passwordHash, await hashPassword(input.newPassword, ports.passwordCost), changedAt);
   await ports.sessions.revokeFamily(claims.sid);
-  const { pair, familyId } = await openLogin(ports, user, Math.max(changedAt, ports.now()), userAgent);
+  const { pair, familyId } = await openLogin(ports, user, Math.max(changedAt, ports.clock.now().getTime()), userAgent);
   await ports.sessions.clearLoginFailures(key);
   securityEvent('PASSWORD_CHANGED', { userId: user.id, familyId });
   return pair;

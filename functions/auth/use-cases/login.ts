@@ -2,7 +2,7 @@
  * Login: the same scrypt work and the same answer for an unknown email as for a wrong password; after
  * 5 failures for one email from one source within 15 minutes, refused with growing waits before any hashing.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { AuthError } from '../domain/errors';
 import { loginEndsAt, refreshExpiresAt } from '../domain/login-state';
 import { recentFailures, retryAfterSeconds } from '../domain/login-throttle';
@@ -21,7 +21,7 @@ const MAX_RESERVE_TRIES = 5;
 export async function countAttempt(ports: AuthPorts, key: string): Promise<void> {
   for (let tries = 0; tries < MAX_RESERVE_TRIES; tries++) {
     const failures = await ports.sessions.loginFailures(key);
-    const now = ports.now();
+    const now = ports.clock.now().getTime();
     const wait = retryAfterSeconds(failures, now);
     if (wait > 0) {
       securityEvent('LOGIN_THROTTLED', { retryAfterSeconds: wait });
@@ -38,7 +38,7 @@ export interface LoginClient { sourceIp: string; userAgent?: string }
 
 export async function login(ports: AuthPorts, input: LoginRequest, client: LoginClient): Promise<TokenPair> {
   // Before the user is read: a login that checked a password about to be changed counts as older than the change.
-  const startedAt = ports.now();
+  const startedAt = ports.clock.now().getTime();
   const key = throttleKey(input.email, client.sourceIp);
   // The user is looked up while the attempt is counted; both finish before any hashing.
   const lookup = ports.users.findByEmail(input.email);
@@ -66,12 +66,12 @@ export async function login(ports: AuthPorts, input: LoginRequest, client: Login
 
 /** A new login (token family) for a user whose password was just checked. */
 export async function openLogin(ports: AuthPorts, user: UserRecord, startedAt: number, userAgent?: string): Promise<{ pair: TokenPair; familyId: string }> {
-  const familyId = randomUUID();
+  const familyId = ports.newId();
   const endsAt = loginEndsAt(user.role, startedAt);
   const pair = await mintPair(ports, user, familyId);
   const agent = userAgent?.trim().slice(0, 256);
   await ports.sessions.startFamily({ id: familyId, userId: user.id, startedAt, endsAt, ...(agent ? { userAgent: agent } : {}) }, {
-    refreshHash: pair.refreshHash, refreshExpiresAt: refreshExpiresAt(user.role, ports.now(), endsAt),
+    refreshHash: pair.refreshHash, refreshExpiresAt: refreshExpiresAt(user.role, ports.clock.now().getTime(), endsAt),
   });
   return { pair: pair.tokens, familyId };
 }

@@ -11,7 +11,7 @@ import { mintPair, type TokenPair } from './tokens';
 
 export async function refresh(ports: AuthPorts, refreshToken: string): Promise<TokenPair> {
   const hash = refreshTokenHash(refreshToken);
-  const now = ports.now();
+  const now = ports.clock.now().getTime();
   const record = await ports.sessions.findRefresh(hash);
   if (!record || record.expiresAt * 1000 <= now) throw new AuthError('UNAUTHORIZED');
 

@@ -10,7 +10,7 @@ export interface Session { id: string; createdAt: string; lastUsedAt: string; us
 
 export async function listSessions(ports: AuthPorts, bearer: string | undefined): Promise<{ sessions: Session[] }> {
   const caller = await authenticate(ports, bearer);
-  const now = ports.now();
+  const now = ports.clock.now().getTime();
   const logins = await ports.sessions.loginsOf(caller.userId);
   return {
     sessions: logins
@@ -26,7 +26,7 @@ export async function endSession(ports: AuthPorts, bearer: string | undefined, i
   const caller = await authenticate(ports, bearer);
   // Only the caller's own, live logins exist for them: anything else is a 404, whoever it belongs to.
   const { login, account } = isUuid(id) ? await ports.sessions.accessState(id, caller.userId) : { login: undefined, account: undefined };
-  if (!login || !account || !loginIsLive(login, account, caller.userId, ports.now())) throw new AuthError('NOT_FOUND');
+  if (!login || !account || !loginIsLive(login, account, caller.userId, ports.clock.now().getTime())) throw new AuthError('NOT_FOUND');
   await ports.sessions.revokeFamily(id!);
   securityEvent('LOGGED_OUT', { userId: caller.userId, familyId: id, endedFrom: caller.sid });
 }

@@ -3,7 +3,6 @@
  * the account shows any record; any other role needs an admin's access token, and a user an admin
  * creates is verified by that act.
  */
-import { randomUUID } from 'node:crypto';
 import type { AccessClaims } from '../domain/access-token';
 import { AuthError } from '../domain/errors';
 import { hashPassword } from '../domain/password';
@@ -32,12 +31,12 @@ export async function signup(ports: AuthPorts, input: SignupRequest, bearer: str
   // Refuse a taken email before paying for the hash; the transaction below still guards the race.
   if (await ports.users.findByEmail(input.email)) throw new AuthError('EMAIL_TAKEN');
   const user = {
-    id: randomUUID(),
+    id: ports.newId(),
     email: input.email,
     role,
     passwordHash: await hashPassword(input.password, ports.passwordCost),
     emailVerified: byAdmin,
-    createdAt: new Date(ports.now()).toISOString(),
+    createdAt: ports.clock.now().toISOString(),
   };
   await ports.users.create(user);
   securityEvent('USER_CREATED', { userId: user.id, role, grantedBy: byAdmin ? caller?.userId : undefined });

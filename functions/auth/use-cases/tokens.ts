@@ -1,5 +1,4 @@
 /** Token plumbing shared by the use cases: minting a pair for a login, and checking a presented access token. */
-import { randomUUID } from 'node:crypto';
 import { createLocalJWKSet } from 'jose';
 import { mintAccessToken, verifyAccessToken, ACCESS_TOKEN_TTL_SECONDS, type AccessClaims } from '../domain/access-token';
 import { AuthError } from '../domain/errors';
@@ -14,7 +13,7 @@ export interface TokenPair { accessToken: string; token: string; refreshToken: s
 export async function mintPair(ports: AuthPorts, user: UserRecord, familyId: string): Promise<{ tokens: TokenPair; refreshHash: string }> {
   const signing = await currentSigningKey(await ports.keys.privateKeySet());
   const { token } = await mintAccessToken(signing, ports.settings, {
-    userId: user.id, email: user.email, role: user.role, jti: randomUUID(), sid: familyId, now: ports.now(),
+    userId: user.id, email: user.email, role: user.role, jti: ports.newId(), sid: familyId, now: ports.clock.now().getTime(),
   });
   const refreshToken = newRefreshToken();
   return {
@@ -46,6 +45,6 @@ export async function authenticate(ports: AuthPorts, token: string | undefined):
   const { sid } = claims;
   if (!sid) throw new AuthError('UNAUTHORIZED');
   const { login, account } = await ports.sessions.accessState(sid, claims.userId);
-  if (!loginIsLive(login, account, claims.userId, ports.now())) throw new AuthError('UNAUTHORIZED');
+  if (!loginIsLive(login, account, claims.userId, ports.clock.now().getTime())) throw new AuthError('UNAUTHORIZED');
   return { ...claims, sid, account };
 }

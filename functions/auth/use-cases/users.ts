@@ -3,7 +3,7 @@
  * change or a disabling ends the user's logins at once; an admin cannot lock themselves out, and the
  * last active admin can never be removed.
  */
-import type { Role } from '../domain/access-token';
+import type { Role } from '../../commons/roles';
 import { AuthError } from '../domain/errors';
 import { isUuid, userCursor, type UserCursor } from '../domain/user-cursor';
 import type { AuthPorts, UserRecord, UserStatus } from '../ports';
@@ -58,7 +58,7 @@ export async function updateUser(
   const next = { role: patch.role ?? current.role, status: patch.status ?? current.status };
   if (user.id === admin.userId && (next.status !== 'active' || next.role !== 'admin')) throw new AuthError('SELF_LOCKOUT');
   if (next.role === current.role && next.status === current.status) return toPublicUser(user);
-  await ports.users.update(user.id, { ...next, expected: current, at: ports.now() });
+  await ports.users.update(user.id, { ...next, expected: current, at: ports.clock.now().getTime() });
   securityEvent('USER_UPDATED', { userId: user.id, grantedBy: admin.userId, role: next.role, status: next.status });
   return toPublicUser({ ...user, ...next });
 }
@@ -66,6 +66,6 @@ export async function updateUser(
 export async function endUserLogins(ports: AuthPorts, bearer: string | undefined, id: string | undefined): Promise<void> {
   const admin = await requireAdmin(ports, bearer);
   const user = await existingUser(ports, id);
-  await ports.users.endLogins(user.id, ports.now());
+  await ports.users.endLogins(user.id, ports.clock.now().getTime());
   securityEvent('LOGINS_ENDED', { userId: user.id, grantedBy: admin.userId });
 }

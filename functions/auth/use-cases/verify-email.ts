@@ -11,7 +11,7 @@ import { securityEvent } from '../security-log';
 
 /** Replaces any earlier code of the user with a new one and mails it; false when the hourly limit is reached. */
 export async function sendVerificationCode(ports: AuthPorts, user: Pick<UserRecord, 'id' | 'email'>): Promise<boolean> {
-  const now = ports.now();
+  const now = ports.clock.now().getTime();
   const earlier = await ports.verificationCodes.find(user.id);
   const sends = recentSends(earlier?.sentAt ?? [], now);
   if (sends.length >= MAX_SENDS_PER_HOUR) return false;
@@ -38,7 +38,7 @@ export async function verifyEmail(ports: AuthPorts, input: { email: string; code
   const user = await ports.users.findByEmail(input.email);
   if (user?.emailVerified) return; // confirming twice is not an error
   const stored = user ? await ports.verificationCodes.find(user.id) : undefined;
-  if (!user || !stored || stored.expiresAt <= ports.now()) throw rejected(user?.id, 'no current code');
+  if (!user || !stored || stored.expiresAt <= ports.clock.now().getTime()) throw rejected(user?.id, 'no current code');
   if (!sameHash(codeHash(user.id, input.code), stored.codeHash)) {
     await ports.verificationCodes.recordWrongTry(user.id, stored.wrongTries, MAX_WRONG_TRIES);
     throw rejected(user.id, 'wrong code');

@@ -1,5 +1,5 @@
 /** What can go wrong on the billing routes besides the patient rules, in domain words; the handler maps each kind to a status. */
-import type { FieldError } from '../../commons/errors';
+import { DomainError, type FieldError } from '../../commons/errors';
 import type { AuditOutcome } from '../../patients';
 
 export type LedgerErrorKind =
@@ -16,11 +16,11 @@ const AUDIT_OUTCOME: Record<LedgerErrorKind, AuditOutcome> = {
   IDEMPOTENCY_KEY_REUSED: 'INVALID', TRANSACTION_NOT_FOUND: 'NOT_FOUND', BILLING_UNAVAILABLE: 'ERROR',
 };
 
-export class LedgerError extends Error {
+export class LedgerError extends DomainError<LedgerErrorKind> {
   readonly auditOutcome: AuditOutcome;
 
-  constructor(readonly kind: LedgerErrorKind, message: string, readonly errors?: FieldError[]) {
-    super(message);
+  constructor(kind: LedgerErrorKind, message: string, errors?: FieldError[]) {
+    super(kind, message, errors);
     this.name = 'LedgerError';
     this.auditOutcome = AUDIT_OUTCOME[kind];
   }

@@ -10,6 +10,7 @@ import {
   BillingServiceClient, type BillingResponse, type RecordTransactionRequest, type Transaction, type TransactionPage,
 } from '../../../proto/gen/billing_service';
 import { billingChannel } from '../../../system/billing-channel';
+import { retry } from '../retry';
 
 export interface BillingAccountRequest { patientId: string; name: string; email: string }
 export interface BillingAccountReply { accountId: string; status: string }
@@ -71,30 +72,27 @@ function callOnce<T>(client: BillingServiceClient, call: Call<T>, deadlineMs: nu
   });
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export function billingClient(options: BillingClientOptions = {}): BillingClient {
   const deadlineMs = options.deadlineMs ?? DEFAULTS.deadlineMs;
   const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULTS.maxAttempts);
   const backoffMs = options.backoffMs ?? DEFAULTS.backoffMs;
-  const wait = options.wait ?? sleep;
+  const unavailable = (error: unknown) => (error as ServiceError).code === status.UNAVAILABLE;
 
   async function withRetries<T>(call: Call<T>): Promise<T> {
     const address = options.address ?? process.env.BILLING_ADDRESS;
     if (!address) throw new Error('BILLING_ADDRESS is not set');
-    for (let attempt = 1; ; attempt++) {
+    return retry(async () => {
       const client = channelFor(address);
       try {
         return await callOnce(client, call, deadlineMs);
       } catch (error) {
-        if ((error as ServiceError).code !== status.UNAVAILABLE) throw error;
-        discardChannel(client);
-        if (attempt >= maxAttempts) throw error;
-        // Exponential backoff with jitter (100, 200, ... ms, each +0-50 %) so callers do not retry in lockstep.
-        const delay = backoffMs * 2 ** (attempt - 1);
-        await wait(Math.round(delay + Math.random() * delay * 0.5), attempt);
+        if (unavailable(error)) discardChannel(client);
+        throw error;
       }
-    }
+    }, {
+      // Exponential backoff with jitter (100, 200, ... ms, each +0-50 %) so callers do not retry in lockstep.
+      attempts: maxAttempts, retryable: unavailable, backoff: { baseMs: backoffMs, jitter: 'add-half' }, wait: options.wait,
+    });
   }
 
   return {

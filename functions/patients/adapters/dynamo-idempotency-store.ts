@@ -6,9 +6,9 @@
  * IN_PROGRESS by a crashed invocation may be taken over (same fingerprint) after IN_PROGRESS_SECONDS.
  */
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isConditionalCheckFailure } from '../../commons/dynamo-errors';
 import type { PatientRecord } from '../domain/patient';
 import type { Clock, IdempotencyBegin, IdempotencyStore } from '../ports';
 
@@ -37,7 +37,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       }));
       return { kind: 'new' };
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailure(error)) throw error;
       const existing = error.Item ? unmarshall(error.Item) : undefined;
       if (!existing) return { kind: 'in-progress' };
       if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
@@ -64,7 +64,7 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS' },
     })).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionalCheckFailure(error)) throw error;
     });
   }
 }

@@ -2,12 +2,14 @@
  * PatientRepository on DynamoDB. Every request is a GetItem, a Query on a key or index, a BatchGetItem
  * of known keys, or a TransactWriteItems; never a Scan. Layout: ./patient-items.ts and ../README.md.
  */
-import { TransactionCanceledException, type AttributeValue, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand,
   type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { cancellationReasons, conditionFailed as failed, isTransactionConflict } from '../../commons/dynamo-errors';
+import { backoffDelay, retry, sleep, type Backoff } from '../../commons/retry';
 import { emailTaken, notFound, versionMismatch } from '../domain/errors';
 import { matchesCriteria, matchesTerms, needsRecordCheck, prefixesOf, type PrefixMatch } from '../domain/criteria';
 import { emailKey, isDeleted, SEARCH_FIELDS, type PatientRecord } from '../domain/patient';
@@ -24,6 +26,8 @@ type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 /** A page query stops after this many round trips even if filtering left it short (a cursor continues it). */
 const MAX_ROUNDS = 10;
 const TRANSACTION_ATTEMPTS = 8;
+/** Between retries of a transaction that met another in flight, and of a BatchGetItem that left keys unprocessed. */
+const BACKOFF: Backoff = { baseMs: 50, capMs: 500, jitter: 'full' };
 /** Client fields a PUT may remove (optional in PatientInput). */
 const OPTIONAL_FIELDS = ['phoneNumber', 'gender'] as const;
 /** Fields a PUT never writes: identity, creation and the server-managed billing state. */
@@ -132,7 +136,7 @@ export class DynamoPatientRepository implements PatientRepository {
     const found = new Map<string, PatientRecord>();
     let keys: Item[] = [...new Set(ids)].map((id) => ({ pk: patientPk(id), sk: PATIENT_SK }));
     for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 0) await pause(attempt);
+      if (attempt > 0) await sleep(backoffDelay(attempt, BACKOFF));
       const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
       for (const item of result.Responses?.[this.table] ?? []) {
         const patient = fromPatientItem(item);
@@ -306,28 +310,18 @@ export class DynamoPatientRepository implements PatientRepository {
    * (no condition was evaluated false), and maps failed conditions to domain errors with `explain`.
    */
   private async transact(items: TransactItems, explain: (reasons: CancellationReason[]) => Error | undefined): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const reasons = error.CancellationReasons ?? [];
-        const conditionFailed = reasons.some(failed);
-        if (conditionFailed) {
-          const explained = explain(reasons);
-          if (explained) throw explained;
-          throw error;
-        }
-        const conflict = reasons.some((r) => r.Code === 'TransactionConflict');
-        if (!conflict || attempt >= TRANSACTION_ATTEMPTS) throw error;
-        await pause(attempt);
-      }
+    try {
+      await retry(() => this.db.send(new TransactWriteCommand({ TransactItems: items })), {
+        attempts: TRANSACTION_ATTEMPTS, retryable: isTransactionConflict, backoff: BACKOFF,
+      });
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (reasons?.some(failed)) throw explain(reasons) ?? error;
+      throw error;
     }
   }
 }
 
-const failed = (reason: CancellationReason | undefined) => reason?.Code === 'ConditionalCheckFailed';
 /** The condition of every write to a patient item: it exists, is not deleted and is at the version read. */
 const liveAt = (version: string) => `attribute_exists(pk) AND attribute_not_exists(#deletedAt) AND #version = ${version}`;
 
@@ -354,6 +348,3 @@ function staleWrite(old: Record<string, unknown> | undefined, version: number): 
 function keyOf(item: Item, index: 'gsi1' | 'gsi2'): PageKey {
   return { pk: String(item.pk), sk: String(item.sk), [`${index}pk`]: String(item[`${index}pk`]), [`${index}sk`]: String(item[`${index}sk`]) };
 }
-
-/** Jittered exponential back-off between retries. */
-const pause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(25 * 2 ** attempt, 500)));

@@ -1,5 +1,6 @@
 /** The role matrix of the contract. The authorizer only authenticates; this decides what a role may do. */
-import type { Caller, Role } from '../../commons/caller';
+import type { Caller } from '../../commons/caller';
+import type { Role } from '../../commons/roles';
 import { PATIENT_ACTIONS, type PatientAction } from './audit';
 import { emailKey } from './patient';
 

@@ -1,5 +1,5 @@
 /** What can go wrong in a patient use case, in domain words; the handler maps each kind to an HTTP status. */
-import type { FieldError } from '../../commons/errors';
+import { DomainError, type FieldError } from '../../commons/errors';
 
 export type PatientErrorKind =
   | 'FORBIDDEN'
@@ -16,15 +16,15 @@ export type PatientErrorKind =
 /** How the audit trail records an error outcome. */
 export type AuditOutcome = 'SUCCESS' | 'REPLAYED' | 'DENIED' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'INVALID' | 'ERROR';
 
-export class PatientError extends Error {
+export class PatientError extends DomainError<PatientErrorKind> {
   constructor(
-    readonly kind: PatientErrorKind,
+    kind: PatientErrorKind,
     message: string,
-    readonly errors?: FieldError[],
+    errors?: FieldError[],
     /** Overrides the audited outcome, e.g. a patient asking for another's record is answered 404 but audited DENIED. */
     readonly auditOutcome?: AuditOutcome,
   ) {
-    super(message);
+    super(kind, message, errors);
     this.name = 'PatientError';
   }
 }
@@ -35,5 +35,6 @@ export const notFound = (auditOutcome?: AuditOutcome) => new PatientError('NOT_F
 export const gone = () => new PatientError('GONE', 'No such patient', undefined, 'NOT_FOUND');
 export const emailTaken = () => new PatientError('EMAIL_TAKEN', 'Another patient already has this email address');
 export const versionMismatch = () => new PatientError('VERSION_MISMATCH', 'The patient has changed since the ETag given in If-Match');
+export const isVersionMismatch = (error: unknown): boolean => error instanceof PatientError && error.kind === 'VERSION_MISMATCH';
 export const invalidQuery = (field: string, message: string) =>
   new PatientError('INVALID_QUERY', `Invalid query parameter "${field}"`, [{ field, message }]);

@@ -10,7 +10,7 @@ import { header, json, noContent, parseBody } from '../../commons/http';
 import { logger } from '../../commons/logger';
 import type { RouteKey } from '../../../system/routes';
 import { PatientError } from '../domain/errors';
-import { STATUS_OF } from '../http-status';
+import { PROBLEM_OF } from '../http-status';
 import type { PatientPorts, RequestContext } from '../ports';
 import { createPatient, deletePatient, findPatients, getPatient, getPatientHistory, getPatientVersion, updatePatient } from '../use-cases';
 import { historyBundle, searchBundle, weakEtag } from './bundles';
@@ -142,7 +142,7 @@ export function outcomeResponse(error: unknown, event: Pick<APIGatewayProxyEvent
   if (error instanceof FhirError) {
     ({ status, issues } = error);
   } else if (error instanceof PatientError) {
-    status = error.kind === 'GONE' ? 410 : STATUS_OF[error.kind];
+    status = error.kind === 'GONE' ? 410 : PROBLEM_OF[error.kind].status;
     const code = error.kind === 'EMAIL_TAKEN' ? 'duplicate' : issueCodeOf(status);
     issues = error.errors?.length
       ? error.errors.map((e) => ({ code, diagnostics: `${e.field}: ${e.message}` }))

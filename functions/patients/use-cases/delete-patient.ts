@@ -2,8 +2,9 @@
  * DELETE /api/patients/{id}: soft delete (admin only). The record stays with deletedAt; its email and
  * search entries are freed. If-Match is honoured as by PUT: a stale tag → 412 and nothing is deleted.
  */
+import { retry } from '../../commons/retry';
 import { mayPerform } from '../domain/access';
-import { forbidden, notFound, PatientError, versionMismatch } from '../domain/errors';
+import { forbidden, isVersionMismatch, notFound, versionMismatch } from '../domain/errors';
 import { expectedVersions, isDeleted, isPatientId } from '../domain/patient';
 import type { PatientPorts, RequestContext } from '../ports';
 import { audited } from './audited';
@@ -15,18 +16,14 @@ export async function deletePatient(ports: PatientPorts, ctx: RequestContext, id
     if (!mayPerform(ctx.caller.role, 'DELETE')) throw forbidden();
     if (!isPatientId(id)) throw notFound();
     const wanted = expectedVersions(ifMatch);
-    for (let attempt = 1; ; attempt++) {
+    // With If-Match a lost race is a stale tag (412); without, a fresh read decides again.
+    return retry(async () => {
       const current = await ports.patients.get(id);
       if (!current || isDeleted(current)) throw notFound();
       if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
-      try {
-        // Conditional on the version read, so the email claim freed is the current one even if a PUT races.
-        await ports.patients.softDelete(current, ports.clock.now());
-        return { result: undefined };
-      } catch (error) {
-        // With If-Match a lost race is a stale tag (412); without, a fresh read decides again.
-        if (!(error instanceof PatientError && error.kind === 'VERSION_MISMATCH') || wanted !== undefined || attempt >= ATTEMPTS) throw error;
-      }
-    }
+      // Conditional on the version read, so the email claim freed is the current one even if a PUT races.
+      await ports.patients.softDelete(current, ports.clock.now());
+      return { result: undefined };
+    }, { attempts: ATTEMPTS, retryable: (error) => wanted === undefined && isVersionMismatch(error) });
   });
 }

@@ -3,8 +3,9 @@
  * (If-Match's, or the one just read), so of N racing PUTs with one If-Match exactly one succeeds and the
  * others get 412. Without If-Match a lost race is retried on a fresh read (last writer wins).
  */
+import { retry } from '../../commons/retry';
 import { mayPerform } from '../domain/access';
-import { forbidden, notFound, PatientError, versionMismatch } from '../domain/errors';
+import { forbidden, isVersionMismatch, notFound, versionMismatch } from '../domain/errors';
 import { expectedVersions, isDeleted, isPatientId, replacedPatient, toPublic } from '../domain/patient';
 import type { PatientPorts, RequestContext } from '../ports';
 import type { Patient, PatientInput } from '../schemas';
@@ -22,22 +23,18 @@ export async function updatePatient(ports: PatientPorts, ctx: RequestContext, re
   return audited(ports, ctx, 'UPDATE', request.id, async () => {
     if (!mayPerform(ctx.caller.role, 'UPDATE')) throw forbidden();
     const input = request.input();
-    if (!isPatientId(request.id)) throw notFound();
+    const id = request.id;
+    if (!isPatientId(id)) throw notFound();
     const wanted = expectedVersions(request.ifMatch);
 
-    for (let attempt = 1; ; attempt++) {
-      const current = await ports.patients.get(request.id);
+    // Without If-Match a lost race (the conditional write's VERSION_MISMATCH) is read and written again.
+    return retry(async () => {
+      const current = await ports.patients.get(id);
       if (!current || isDeleted(current)) throw notFound();
       // A consistent read already newer than If-Match: stale. The conditional write below decides the races.
       if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
       const next = replacedPatient(current, input, ports.clock.now());
-      try {
-        return { result: toPublic(await ports.patients.replace(next, current.version, current.email)) };
-      } catch (error) {
-        const retry = wanted === undefined && attempt < ATTEMPTS_WITHOUT_IF_MATCH
-          && error instanceof PatientError && error.kind === 'VERSION_MISMATCH';
-        if (!retry) throw error;
-      }
-    }
+      return { result: toPublic(await ports.patients.replace(next, current.version, current.email)) };
+    }, { attempts: ATTEMPTS_WITHOUT_IF_MATCH, retryable: (error) => wanted === undefined && isVersionMismatch(error) });
   });
 }

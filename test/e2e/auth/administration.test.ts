@@ -2,12 +2,12 @@
  * Users and sessions over HTTP against `npm start` (PATCH through the local gateway): an admin disables a
  * user and their token is refused on the next request; a user sees and ends their own logins.
  */
-import { login, request, userWithRole } from '../../support/http';
+import { login, loginDemoAdmin, request, userWithRole } from '../../support/http';
 
 jest.setTimeout(60_000);
 
 let adminToken: string;
-beforeAll(async () => { adminToken = await login('testuser@test.com', 'password123'); });
+beforeAll(async () => { adminToken = await loginDemoAdmin(); });
 
 it('an admin disables a clinician: their token → 401 on the next request, login → 403; the user list shows it', async () => {
   const clinician = await userWithRole('clinician', adminToken);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
+import { loginDemoAdmin } from '../../support/http';
 import { forgedTokens, malformedHeaders } from '../../unit/auth/token-fixtures';
 
 // Each login costs a full scrypt (about 0.3 s, more on a busy machine): generous per-test limits, no timing assertions.
@@ -48,11 +49,7 @@ const expectProblem = (reply: Reply, status: number) => {
 };
 
 let adminToken: string;
-beforeAll(async () => {
-  const login = await http('POST', '/api/auth/login', { body: { email: 'testuser@test.com', password: 'password123' } });
-  expect(login.status).toBe(200);
-  adminToken = login.body.accessToken as string;
-});
+beforeAll(async () => { adminToken = await loginDemoAdmin(); });
 
 describe('signup', () => {
   it('201 patient; 409 duplicate (any case); 400 bad email, short and long password, unknown field', async () => {

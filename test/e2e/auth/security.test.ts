@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import { base, login, mailedCode, patientInput, request, userWithRole, type HttpResponse } from '../../support/http';
+import { base, type HttpResponse, login, loginDemoAdmin, mailedCode, patientInput, request, userWithRole } from '../../support/http';
 
 jest.setTimeout(90_000); // several scrypt hashes per test
 
@@ -13,7 +13,7 @@ const PASSWORD = 'e2e-password-123';
 const address = (tag: string) => `${tag}.${randomUUID().slice(0, 8)}@e2e-security.test`;
 let adminToken: string;
 
-beforeAll(async () => { adminToken = await login('testuser@test.com', 'password123'); });
+beforeAll(async () => { adminToken = await loginDemoAdmin(); });
 
 /** A login sent from another loopback address, as a second client machine would. */
 function loginFrom(localAddress: string, email: string, password: string): Promise<number> {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { BillingEvent } from '../../../proto/gen/billing_event';
-import { login, patientInput, request, userWithRole } from '../../support/http';
+import { loginDemoAdmin, patientInput, request, userWithRole } from '../../support/http';
 
 let admin: string;
 let clinician: string;
@@ -23,7 +23,7 @@ async function newPatient(overrides: Record<string, unknown> = {}): Promise<{ id
 }
 
 beforeAll(async () => {
-  admin = await login('testuser@test.com', 'password123');
+  admin = await loginDemoAdmin();
   clinician = (await userWithRole('clinician', admin)).token;
 });
 

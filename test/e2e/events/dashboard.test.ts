@@ -1,6 +1,6 @@
 /** The local dashboard in headless Chromium: it loads, signs in, draws the charts, and shows the API's numbers. */
 import { chromium, type Browser } from 'playwright-core';
-import { login, request } from '../../support/http';
+import { DEMO_ADMIN, loginDemoAdmin, request } from '../../support/http';
 
 describe('local dashboard', () => {
   let browser: Browser;
@@ -16,8 +16,8 @@ describe('local dashboard', () => {
   async function openDashboard() {
     const page = await browser.newPage();
     await page.goto(`${process.env.E2E_BASE_URL}/dashboard`);
-    await page.fill('#email', 'testuser@test.com');
-    await page.fill('#password', 'password123');
+    await page.fill('#email', DEMO_ADMIN.email);
+    await page.fill('#password', DEMO_ADMIN.password);
     await page.click('button[type=submit]');
     await page.waitForSelector('body[data-loaded=true]');
     return page;
@@ -26,7 +26,7 @@ describe('local dashboard', () => {
   it('shows the same figures as GET /api/analytics', async () => {
     const page = await openDashboard();
 
-    const token = await login('testuser@test.com', 'password123');
+    const token = await loginDemoAdmin();
     const bars = async (chart: string) => Object.fromEntries(await page.$$eval(`[data-testid=${chart}] g[data-label]`,
       (groups) => groups.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-value'))])));
     const shown = async () => ({
@@ -49,7 +49,7 @@ describe('local dashboard', () => {
   });
 
   it('shows the billing figures of GET /api/analytics: accounts opened, flows per currency, by day', async () => {
-    const token = await login('testuser@test.com', 'password123');
+    const token = await loginDemoAdmin();
     const patient = await request('POST', '/api/patients', { token, body: {
       firstName: 'Dash', lastName: 'Board', email: `dash.${Date.now()}@e2e.test`, dateOfBirth: '1970-01-01',
       address: { street: '1 Chart St', city: 'Plot', state: 'CA', zipCode: '1' },

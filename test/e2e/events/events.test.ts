@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import protobuf from 'protobufjs';
-import { login, request } from '../../support/http';
+import { login, loginDemoAdmin, request } from '../../support/http';
 
 const ORIGINAL_PROTO = `syntax = "proto3"; package patient.events;
 message PatientEvent { string patientId = 1; string name = 2; string email = 3; string event_type = 4; }`;
@@ -40,7 +40,7 @@ describe('events and analytics through the API', () => {
   const seen: { key: string; event: Record<string, unknown> }[] = [];
 
   beforeAll(async () => {
-    token = await login('testuser@test.com', 'password123');
+    token = await loginDemoAdmin();
     const kafka = new Kafka({ brokers: [process.env.E2E_KAFKA_BROKERS!], logLevel: logLevel.NOTHING });
     consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}`, maxWaitTimeInMs: 100 });
     await consumer.connect();

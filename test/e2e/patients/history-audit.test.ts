@@ -3,14 +3,14 @@
  * who reads what, history newest first (and after deletion for staff), refused attempts recorded as
  * DENIED, filters, and no route that can alter an audit entry.
  */
-import { login, patientInput, request, userWithRole } from '../../support/http';
+import { loginDemoAdmin, patientInput, request, userWithRole } from '../../support/http';
 
 let adminToken: string;
 let clinician: { email: string; token: string };
 let patient: { email: string; token: string };
 
 beforeAll(async () => {
-  adminToken = await login('testuser@test.com', 'password123');
+  adminToken = await loginDemoAdmin();
   clinician = await userWithRole('clinician', adminToken);
   patient = await userWithRole('patient', adminToken);
 });

@@ -2,6 +2,7 @@
  * History and the audit trail survive a restart of `npm start` (they live in DynamoDB Local's data folder).
  * Runs its own runtime, twice.
  */
+import { loginDemoAdmin } from '../../support/http';
 import { startRuntimeProcess } from '../../support/runtime-process';
 
 async function call(base: string, method: string, path: string, token?: string, body?: unknown) {
@@ -13,8 +14,6 @@ async function call(base: string, method: string, path: string, token?: string, 
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-const loginAdmin = async (base: string) =>
-  (await call(base, 'POST', '/api/auth/login', undefined, { email: 'testuser@test.com', password: 'password123' })).body.accessToken as string;
 
 it('keeps every version and audit entry across a restart', async () => {
   const input = {
@@ -26,7 +25,7 @@ it('keeps every version and audit entry across a restart', async () => {
   let history: unknown;
   let audit: { entries: { id: string }[] };
   try {
-    const token = await loginAdmin(first.baseUrl);
+    const token = await loginDemoAdmin(first.baseUrl);
     const created = await call(first.baseUrl, 'POST', '/api/patients', token, input);
     expect(created.status).toBe(201);
     id = created.body.id;
@@ -40,7 +39,7 @@ it('keeps every version and audit entry across a restart', async () => {
 
   const second = await startRuntimeProcess({ dataDir: first.dataDir, fresh: false });
   try {
-    const token = await loginAdmin(second.baseUrl);
+    const token = await loginDemoAdmin(second.baseUrl);
     const after = await call(second.baseUrl, 'GET', `/api/patients/${id}/history`, token);
     expect(after.status).toBe(200);
     expect(after.body).toEqual(history);

@@ -1,8 +1,8 @@
-import { login, request } from '../../support/http';
+import { loginDemoAdmin, request } from '../../support/http';
 
 describe('ids no patient can have', () => {
   let token: string;
-  beforeAll(async () => { token = await login('testuser@test.com', 'password123'); });
+  beforeAll(async () => { token = await loginDemoAdmin(); });
 
   it.each(['a'.repeat(3000), '%C3%9F', 'not-a-uuid', '..%2F..%2Fetc'])('answers 4xx for %#, never 5xx', async (id) => {
     expect((await request('GET', `/api/patients/${id}`, { token })).status).toBe(404);

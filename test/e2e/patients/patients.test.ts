@@ -2,14 +2,14 @@
  * The Patients part of the contract over HTTP, through the local gateway and authorizer with real tokens:
  * statuses, headers, role matrix, races, pagination, search, idempotency, billing.
  */
-import { login, patientInput, request, userWithRole } from '../../support/http';
+import { loginDemoAdmin, patientInput, request, userWithRole } from '../../support/http';
 
 let adminToken: string;
 let clinician: { email: string; token: string };
 let patientUser: { email: string; token: string };
 
 beforeAll(async () => {
-  adminToken = await login('testuser@test.com', 'password123');
+  adminToken = await loginDemoAdmin();
   clinician = await userWithRole('clinician', adminToken);
   patientUser = await userWithRole('patient', adminToken);
 });

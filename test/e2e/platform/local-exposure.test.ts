@@ -7,7 +7,7 @@ import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { EncryptedCursorCodec } from '../../../functions/patients/adapters/encrypted-cursor-codec';
-import { login, request as api } from '../../support/http';
+import { loginDemoAdmin, request as api } from '../../support/http';
 
 interface Listener { address: string; port: number; inode: string }
 
@@ -128,7 +128,7 @@ describe('what npm start exposes', () => {
   });
 
   it('seals list cursors with the data folder\'s own key (keys/cursor-key), not with a key written in the code', async () => {
-    const token = await login('testuser@test.com', 'password123');
+    const token = await loginDemoAdmin();
     const page = await api('GET', '/api/patients?limit=1', { token });
     expect(page.status).toBe(200);
     const cursor: string = page.body.nextCursor;

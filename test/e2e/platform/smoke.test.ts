@@ -1,8 +1,9 @@
 import { smoke } from '../../../scripts/smoke';
+import { DEMO_ADMIN } from '../../support/http';
 
 describe('smoke script against npm start', () => {
   it('passes every step of the core flow', async () => {
-    const steps = await smoke(process.env.E2E_BASE_URL!, 'testuser@test.com', 'password123', () => undefined);
+    const steps = await smoke(process.env.E2E_BASE_URL!, DEMO_ADMIN.email, DEMO_ADMIN.password, () => undefined);
     expect(steps.map((s) => s.name)).toEqual(['health', 'login', 'create patient', 'read patient', 'analytics counts the event', 'delete patient']);
     expect(steps.filter((s) => !s.ok)).toEqual([]);
   });

@@ -4,6 +4,7 @@
  * The contract must hold all the same. Runs its own runtime.
  */
 import { smoke } from '../../../scripts/smoke';
+import { DEMO_ADMIN } from '../../support/http';
 import { startRuntimeProcess, type RuntimeProcess } from '../../support/runtime-process';
 
 let runtime: RuntimeProcess;
@@ -27,7 +28,7 @@ it('says so when it starts', () => {
 });
 
 it('passes the smoke script\'s core flow (login, create, read, analytics, delete)', async () => {
-  const steps = await smoke(runtime.baseUrl, 'testuser@test.com', 'password123', () => undefined);
+  const steps = await smoke(runtime.baseUrl, DEMO_ADMIN.email, DEMO_ADMIN.password, () => undefined);
   expect(steps.filter((s) => !s.ok)).toEqual([]);
   expect(steps).toHaveLength(6);
 });

@@ -1,7 +1,8 @@
 /** kafkajs consumer groups against the local broker: commit and resume, a two-member rebalance, commits during a rebalance, leave. */
 import type { Consumer, Kafka } from 'kafkajs';
 import type { Broker } from '../../../local/broker';
-import { kafkaFor, startTestBroker, tempDataDir, waitFor } from './support';
+import { waitFor } from '../../support/wait';
+import { kafkaFor, startTestBroker, tempDataDir } from './support';
 
 jest.setTimeout(90_000);
 

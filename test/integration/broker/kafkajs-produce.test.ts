@@ -1,7 +1,8 @@
 /** kafkajs producer (plain and idempotent, acks -1) and admin against the local broker. */
 import type { Broker } from '../../../local/broker';
 import type { Kafka } from 'kafkajs';
-import { kafkaFor, startTestBroker, tempDataDir, waitFor } from './support';
+import { waitFor } from '../../support/wait';
+import { kafkaFor, startTestBroker, tempDataDir } from './support';
 
 jest.setTimeout(60_000);
 

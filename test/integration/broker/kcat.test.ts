@@ -1,7 +1,8 @@
 /** Debian's kcat (librdkafka 2.0) against the local broker: a real client no one here wrote. Fails if kcat is missing. */
 import { spawn } from 'node:child_process';
 import type { Broker } from '../../../local/broker';
-import { kafkaFor, kcat, startTestBroker, tempDataDir, waitFor } from './support';
+import { waitFor } from '../../support/wait';
+import { kafkaFor, kcat, startTestBroker, tempDataDir } from './support';
 
 jest.setTimeout(90_000);
 

@@ -1,7 +1,8 @@
 /** A broker restarted on the same data directory keeps its topics, messages, committed offsets and producer ids apart. */
 import type { Kafka } from 'kafkajs';
 import type { Broker } from '../../../local/broker';
-import { kafkaFor, startTestBroker, tempDataDir, waitFor } from './support';
+import { waitFor } from '../../support/wait';
+import { kafkaFor, startTestBroker, tempDataDir } from './support';
 
 jest.setTimeout(90_000);
 

@@ -27,15 +27,6 @@ export function kafkaFor(broker: Broker, clientId = 'broker-test'): Kafka {
   });
 }
 
-/** Polls `condition` until it holds; fails the test with `what` after `limitMs` (a hang guard, not a timing assertion). */
-export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, limitMs = 30_000): Promise<void> {
-  const deadline = Date.now() + limitMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 export interface KcatResult {
   code: number | null;
   stdout: string;

@@ -21,15 +21,9 @@ import { BillingEvent } from '../../../proto/gen/billing_event';
 import { BillingServiceClient } from '../../../proto/gen/billing_service';
 import { credentials } from '@grpc/grpc-js';
 import { useLocalTables } from '../../support/tables';
+import { waitFor } from '../../support/wait';
 import { ledgerCalls, transactionRequest } from '../billing/ledger-support';
 
-const waitFor = async (condition: () => boolean | Promise<boolean>, what: string, ms = 20_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 async function billingFigures() {
   const response = await query({ resource: '/api/analytics', httpMethod: 'GET', headers: {}, requestContext: { authorizer: { userId: 'u', email: 'a@x.io', role: 'admin' } } } as never, {} as Context);

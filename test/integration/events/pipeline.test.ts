@@ -16,14 +16,8 @@ import { dynamoClient } from '../../../functions/commons/clients/dynamo';
 import { handler as publisher } from '../../../functions/patients/streams/publish-events';
 import { closeProducer } from '../../../functions/commons/clients/kafka-producer';
 import { useLocalTables } from '../../support/tables';
+import { waitFor } from '../../support/wait';
 
-const waitFor = async (condition: () => boolean, what: string, ms = 20_000) => {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 const patientItem = (id: string, over: Record<string, unknown> = {}) => ({
   pk: `PATIENT#${id}`, sk: 'PATIENT', entity: 'PATIENT', id, firstName: 'Grace', lastName: 'Hopper', email: `${id}@example.com`,

@@ -1,7 +1,7 @@
 /** Builds API Gateway REST proxy events for the patients function, as the gateway and authorizer deliver them. */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { Role } from '../../../functions/commons/caller';
+import type { Role } from '../../../functions/commons/roles';
 
 /** `emailVerified` defaults to true (as for users an admin created, or who confirmed their code); false: a self-signed-up patient who has not confirmed theirs. */
 export interface TestCaller { userId: string; email: string; role: Role; emailVerified?: boolean }

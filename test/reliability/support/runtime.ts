@@ -1,16 +1,7 @@
 /** Helpers around a runtime started with test/support/runtime-process.ts. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-export const DEMO_ADMIN = { email: 'testuser@test.com', password: 'password123' };
-
-export async function login(baseUrl: string, credentials = DEMO_ADMIN): Promise<string> {
-  const response = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(credentials),
-  });
-  if (response.status !== 200) throw new Error(`login answered ${response.status}: ${await response.text()}`);
-  return ((await response.json()) as { accessToken: string }).accessToken;
-}
+import { waitFor } from '../../support/wait';
 
 /** [dynamoPid, billingPid] as the runtime records them (local/leftovers.ts). */
 export function childPids(dataDir: string): { dynamo: number; billing: number } {
@@ -64,20 +55,9 @@ export function api(baseUrl: string, token: string) {
   };
 }
 
-export async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs / 1000} s${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** Waits for `what` while the system may be down (a probe that throws is tried again). */
+export const eventually = <T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> =>
+  waitFor(probe, what, { limitMs: timeoutMs, everyMs: 250, retryErrors: true }) as Promise<T>;
 
 /** One line per scenario: what it did and what it counted. */
 export function tally(scenario: string, counts: { sent: number; acknowledged: number; found: number; lost: number; [k: string]: number }): void {

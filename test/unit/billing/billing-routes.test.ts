@@ -9,6 +9,7 @@ import { route } from '../../../functions/billing/handler';
 import type { BillingPorts, LedgerPort } from '../../../functions/billing/ports';
 import type { AuditRecord } from '../../../functions/patients/ports';
 import type { PatientRecord } from '../../../functions/patients/domain/patient';
+import type { Role } from '../../../functions/commons/roles';
 
 const ID = '3f1c7a8e-2b4d-4c6e-9f0a-1b2c3d4e5f60';
 const patient = (over: Partial<PatientRecord> = {}): PatientRecord => ({
@@ -27,7 +28,7 @@ function ports(record: PatientRecord | undefined, ledger: Partial<LedgerPort> = 
   };
 }
 
-function event(method: string, resource: string, role: 'admin' | 'clinician' | 'patient', options: { body?: unknown; key?: string; email?: string } = {}): APIGatewayProxyEvent {
+function event(method: string, resource: string, role: Role, options: { body?: unknown; key?: string; email?: string } = {}): APIGatewayProxyEvent {
   return {
     httpMethod: method, resource, path: resource, pathParameters: { id: ID, transactionId: ID }, queryStringParameters: null,
     headers: options.key ? { 'Idempotency-Key': options.key } : {}, body: options.body === undefined ? null : JSON.stringify(options.body), isBase64Encoded: false,

@@ -47,7 +47,7 @@ describe('billing analytics', () => {
       tx({ eventType: 'ACCOUNT_OPENED', transactionType: '', amount: 0 }),
       tx({ amount: 1_000 }), tx({ transactionType: 'PAYMENT', amount: 600 }), tx({ transactionType: 'REFUND', amount: 100, occurredAt: '2026-05-02T00:00:00.000Z' }),
       tx({ amount: 50, currency: 'EUR' }), tx({ eventType: 'FUTURE_TYPE' }),
-    ]);
+    ], new Date('2026-05-03T00:00:00.000Z'));
     expect(Object.fromEntries(summary)).toEqual({
       billingEventsProcessed: 6, accountsOpened: 1, charged_USD: 1_000, paid_USD: 600, refunded_USD: 100, charged_EUR: 50,
     });

@@ -1,5 +1,5 @@
 /**
- * One Node version everywhere: the Lambda runtime the functions are bundled for (infra/definitions/bundling.ts),
+ * One Node version everywhere: the Lambda runtime the functions are bundled for (system/bundling.ts),
  * the Node the tests and the local runtime run on (the optional dependency node-linux-<arch>), what
  * package.json's `engines` declares, and the billing container's base image.
  */
