@@ -1228,7 +1228,7 @@ export const BillingServiceService = {
    * later ones are neither stored nor compared (the pending-billing path may open the account after
    * the patient's name changed). Nothing here updates a billing contact.
    * INVALID_ARGUMENT: patientId empty or blank; name empty or blank; email not a valid address under
-   * the project's one email rule (functions/commons/email-rule.ts); a field over its length limit or
+   * the project's one email rule (system/email-rule.ts); a field over its length limit or
    * with control characters. The message names the field and the rule, never the value.
    */
   createBillingAccount: {
@@ -1298,7 +1298,7 @@ export interface BillingServiceServer extends UntypedServiceImplementation {
    * later ones are neither stored nor compared (the pending-billing path may open the account after
    * the patient's name changed). Nothing here updates a billing contact.
    * INVALID_ARGUMENT: patientId empty or blank; name empty or blank; email not a valid address under
-   * the project's one email rule (functions/commons/email-rule.ts); a field over its length limit or
+   * the project's one email rule (system/email-rule.ts); a field over its length limit or
    * with control characters. The message names the field and the rule, never the value.
    */
   createBillingAccount: handleUnaryCall<BillingRequest, BillingResponse>;
@@ -1324,7 +1324,7 @@ export interface BillingServiceClient extends Client {
    * later ones are neither stored nor compared (the pending-billing path may open the account after
    * the patient's name changed). Nothing here updates a billing contact.
    * INVALID_ARGUMENT: patientId empty or blank; name empty or blank; email not a valid address under
-   * the project's one email rule (functions/commons/email-rule.ts); a field over its length limit or
+   * the project's one email rule (system/email-rule.ts); a field over its length limit or
    * with control characters. The message names the field and the rule, never the value.
    */
   createBillingAccount(
