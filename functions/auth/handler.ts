@@ -9,6 +9,7 @@ import { bearerToken } from './domain/access-token';
 import { AuthError, type AuthErrorKind } from './domain/errors';
 import { HashingBusy } from './domain/password';
 import { authPorts } from './ports-from-env';
+import { clearedRefreshCookie, refreshCookie, refreshTokenFromCookie } from './refresh-cookie';
 import type { AuthPorts } from './ports';
 import {
   LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest, UserPatch, UserQuery, VerificationCodeRequest, VerifyEmailRequest,
@@ -45,6 +46,14 @@ const FIELD_MESSAGE: Partial<Record<AuthErrorKind, string>> = {
 /** Aliases of the original gateway answer exactly like their /api/auth/ twins. */
 const ALIASES: Record<string, string> = { '/auth/login': '/api/auth/login', '/auth/validate': '/api/auth/validate' };
 
+/** A token pair answered in the body (the JSON flow) and its refresh token in the web app's cookie. */
+function withCookie(tokens: { refreshToken: string }): APIGatewayProxyResult {
+  return json(200, tokens, { 'Set-Cookie': refreshCookie(tokens.refreshToken) });
+}
+
+/** Where a 401 also clears the cookie, so the browser stops presenting a dead refresh token. */
+const CLEARS_COOKIE_ON_401 = new Set(['/api/auth/refresh', '/api/auth/logout']);
+
 export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const resource = ALIASES[event.resource] ?? event.resource;
   const authorization = header(event, 'Authorization');
@@ -57,14 +66,17 @@ export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Prom
         return json(201, await signup(ports, parseBody(event, SignupRequest), bearer, authorization !== undefined));
       case 'POST /api/auth/login':
         // API Gateway's view of the caller's address: failures count per email and source.
-        return json(200, await login(ports, parseBody(event, LoginRequest), { sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown', userAgent }));
-      case 'POST /api/auth/refresh':
-        return json(200, await refresh(ports, parseBody(event, RefreshRequest).refreshToken));
+        return withCookie(await login(ports, parseBody(event, LoginRequest), { sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown', userAgent }));
+      case 'POST /api/auth/refresh': {
+        const presented = parseBody(event, RefreshRequest).refreshToken ?? refreshTokenFromCookie(event);
+        if (!presented) throw new AuthError('UNAUTHORIZED');
+        return withCookie(await refresh(ports, presented));
+      }
       case 'POST /api/auth/logout':
         await logout(ports, bearer);
-        return noContent();
+        return noContent({ 'Set-Cookie': clearedRefreshCookie() });
       case 'POST /api/auth/password':
-        return json(200, await changePassword(ports, bearer, parseBody(event, PasswordChangeRequest), userAgent));
+        return withCookie(await changePassword(ports, bearer, parseBody(event, PasswordChangeRequest), userAgent));
       case 'POST /api/auth/verify-email':
         await verifyEmail(ports, parseBody(event, VerifyEmailRequest));
         return noContent();
@@ -102,7 +114,10 @@ export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Prom
     const error = caught instanceof HashingBusy ? new AuthError('BUSY', 1) : caught;
     if (!(error instanceof AuthError)) throw error;
     const [status, detail] = PROBLEM_OF[error.kind];
-    const headers: Record<string, string> = error.retryAfterSeconds ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+    const headers: Record<string, string> = {
+      ...(error.retryAfterSeconds ? { 'Retry-After': String(error.retryAfterSeconds) } : {}),
+      ...(status === 401 && CLEARS_COOKIE_ON_401.has(resource) ? { 'Set-Cookie': clearedRefreshCookie() } : {}),
+    };
     const message = FIELD_MESSAGE[error.kind];
     throw new HttpError(status, detail, error.field && message ? [{ field: error.field, message }] : undefined, headers);
   }
