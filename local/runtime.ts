@@ -17,6 +17,7 @@ import { startStreamPoller } from './pollers/stream-poller';
 import { startKafkaPoller } from './pollers/kafka-poller';
 import { dashboardPage } from './dashboard';
 import { mailboxPage } from './mailbox';
+import { ensureWebBuild, webAppHandler } from './web-app';
 import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../functions/analytics/event-source';
 import { TOKEN_CHECK_VARIABLE } from '../infra/definitions/routes';
 import { CORS_ORIGINS_VARIABLE, corsOrigins } from '../infra/definitions/cors';
@@ -143,6 +144,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       stoppers.push({ name: `kafka-poller (${source.topic})`, stop: kafkaPoller.stop });
     }
 
+    await step('web app (built when its sources changed)', ensureWebBuild);
+
     // REQUIRE_TOKEN_IN_FUNCTION=true: the LocalStack community shape, no authorizer in the gateway.
     const tokenInFunctions = process.env[TOKEN_CHECK_VARIABLE] === 'true';
     const gateway = await step(`API gateway on :${ports.api}${tokenInFunctions ? ' (token checks in the functions)' : ''}`, () => startGateway({
@@ -151,6 +154,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         '/dashboard': (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end(dashboardPage()); },
         '/_local/mailbox': mailboxPage(env.MAILBOX_FILE!),
       },
+      app: webAppHandler(),
       accessLog: options.quiet ? undefined : (line) => console.log(JSON.stringify({ source: 'gateway', ...line })),
     }));
     stoppers.push({ name: 'gateway', stop: gateway.stop });
