@@ -3,33 +3,16 @@
  * by the local gateway at `/` with the same security headers as behind CloudFront. Client-side routes get
  * index.html; the API's paths and the local pages are never shadowed.
  */
-import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, relative, resolve, sep } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 import { isApiPath, WEB_SECURITY_HEADERS } from '../infra/definitions/web-app';
+import { WEB_ROOT, webSourceHash } from '../web/scripts/source-hash';
 
 const ROOT = resolve(__dirname, '..');
-export const WEB_ROOT = join(ROOT, 'web');
 export const WEB_DIST = join(WEB_ROOT, 'dist');
 const STAMP = '.source-hash';
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === 'dist' || entry.name.startsWith('dist.') || entry.name === 'node_modules' ? [] : filesUnder(path);
-    return entry.name === 'schema.gen.ts' ? [] : [path];
-  });
-}
-
-/** What the build's output depends on: the app's sources, the shared edge definitions and the locked dependencies. */
-export function webSourceHash(): string {
-  const hash = createHash('sha256');
-  const files = [...filesUnder(WEB_ROOT), join(ROOT, 'infra', 'definitions', 'web-app.ts'), join(ROOT, 'package-lock.json')].sort();
-  for (const file of files) hash.update(relative(ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
-  return hash.digest('hex');
-}
 
 /** Builds the app into web/dist unless it is already built from these sources; true when it built. */
 export async function ensureWebBuild(): Promise<boolean> {

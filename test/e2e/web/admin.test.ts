@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../support/browser';
 import { login, patientInput, request } from '../../support/http';
-import { ADMIN, expectAccessible, navigation, openApp, readableStorage, rowWith, signedInApp } from './support';
+import { ADMIN, expectAccessible, navigation, openApp, readableStorage, rowWith, signedInApp, waitForRows } from './support';
 
 describe('web app as admin', () => {
   let browser: Browser;
@@ -22,7 +22,7 @@ describe('web app as admin', () => {
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await expectAccessible(app);
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.id && document.querySelector(`label[for="${document.activeElement.id}"]`)?.textContent)).toBe('Email');
+    expect(await page.evaluate('document.activeElement?.labels?.[0]?.textContent')).toBe('Email');
     await page.keyboard.type(ADMIN.email);
     await page.keyboard.press('Tab');
     await page.keyboard.type(ADMIN.password);
@@ -61,16 +61,16 @@ describe('web app as admin', () => {
 
     await page.getByLabel('Search').fill(prefix.toLowerCase());
     await rowWith(page, created[0].email).waitFor();
-    await page.waitForFunction((n) => document.querySelectorAll('tbody tr').length === n, 20);
+    await waitForRows(page, 20);
     const first = created[0];
     expect(await rowWith(page, first.email).innerText()).toContain(`${first.firstName} ${first.lastName}`);
     await page.getByRole('button', { name: 'Next page' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    await waitForRows(page, 1);
     await page.getByRole('button', { name: 'Previous page' }).click();
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 20);
+    await waitForRows(page, 20);
 
     await page.getByLabel('Filter by state').fill('WA');
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    await waitForRows(page, 1);
     expect(await rowWith(page, first.email).count()).toBe(1);
     await app.context.close();
   });
@@ -132,7 +132,7 @@ describe('web app as admin', () => {
     await page.getByRole('alert').filter({ hasText: 'changed by someone else' }).waitFor();
     await expectAccessible(app);
     await page.getByRole('button', { name: 'Reload record' }).click();
-    await page.waitForFunction(() => (document.querySelector('input[name=city]') as HTMLInputElement | null)?.value === 'Elsewhere');
+    await page.waitForFunction(`document.querySelector('input[name=city]')?.value === 'Elsewhere'`);
     await page.getByLabel('First name').fill('Edited');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: `Edited ${patient.lastName}` }).waitFor();
@@ -150,7 +150,7 @@ describe('web app as admin', () => {
     await page.getByLabel('Description').fill('Consultation');
     await page.getByRole('button', { name: 'Record transaction' }).click();
     await page.getByRole('cell', { name: 'Consultation' }).waitFor();
-    await page.waitForFunction(() => document.querySelector('[data-testid=balance]')?.textContent === '$125.50');
+    await page.waitForFunction(`document.querySelector('[data-testid=balance]')?.textContent === '$125.50'`);
     const account = (await request('GET', `/api/patients/${patient.id}/billing`, { token: adminToken })).body;
     expect(account.balance).toBe(12550);
     // An amount the API rejects: its message at the field.
@@ -158,7 +158,7 @@ describe('web app as admin', () => {
     await page.getByLabel('Description').fill('Nothing');
     await page.getByRole('button', { name: 'Record transaction' }).click();
     const amount = page.getByLabel('Amount (USD)');
-    await page.waitForFunction(() => document.querySelector('input[aria-invalid=true]') !== null);
+    await page.locator('input[aria-invalid=true]').waitFor();
     expect(await page.locator(`#${await amount.getAttribute('aria-describedby')}`).innerText()).not.toBe('');
     await expectAccessible(app);
     await app.context.close();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../support/browser';
 import { login, mailedCode, patientInput, request } from '../../support/http';
-import { ADMIN, expectAccessible, navigation, rowWith, signedInApp } from './support';
+import { ADMIN, expectAccessible, navigation, rowWith, signedInApp, waitForRows } from './support';
 
 const PASSWORD = 'web-e2e-password-1';
 
@@ -99,10 +99,10 @@ describe('web app by role', () => {
     const app = await signedInApp(browser, user, '/sessions');
     const { page } = app;
     await page.getByText('(this session)').waitFor();
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2);
+    await waitForRows(page, 2);
     await expectAccessible(app);
     await page.getByRole('button', { name: /^End session from/ }).click();
-    await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+    await waitForRows(page, 1);
     expect((await request('GET', '/api/auth/validate', { token: other.body.accessToken })).status).toBe(401);
     await page.getByRole('link', { name: 'Patients' }).click();
     await page.getByRole('table').waitFor(); // this session goes on
@@ -113,13 +113,13 @@ describe('web app by role', () => {
     const app = await signedInApp(browser, ADMIN, '/patients', { width: 375 });
     const { page } = app;
     await page.getByRole('table').waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     for (const link of await page.getByRole('navigation', { name: 'Main' }).getByRole('link').all()) expect(await link.isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
     await expectAccessible(app);
     await page.getByText('New patient').click();
     await page.getByRole('button', { name: 'Save' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await app.context.close();
   });
 });

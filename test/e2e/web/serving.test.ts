@@ -74,7 +74,7 @@ describe('web app serving', () => {
 
     const rotated = await refreshWithCookie(first);
     expect(rotated.status).toBe(200);
-    const body = await rotated.json();
+    const body = await rotated.json() as { refreshToken: string; accessToken: string };
     const second = tokenIn(cookieOf(rotated))!;
     expect(second).toBe(body.refreshToken);
     expect(second).not.toBe(first);

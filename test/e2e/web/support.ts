@@ -37,7 +37,7 @@ export async function navigation(page: Page): Promise<string[]> {
 
 /** Everything a script on the page could read of the browser's storage. */
 export function readableStorage(page: Page): Promise<{ local: string; session: string; cookie: string }> {
-  return page.evaluate(() => ({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }), cookie: document.cookie }));
+  return page.evaluate('({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }), cookie: document.cookie })');
 }
 
 /** No serious or critical accessibility violation, and no CSP violation, on the page as it is now. */
@@ -45,6 +45,9 @@ export async function expectAccessible(app: AppPage): Promise<void> {
   expect(await seriousViolations(app.page)).toEqual([]);
   expect(app.cspViolations).toEqual([]);
 }
+
+/** Waits until the page's table body has this many rows. (Browser-side code is a string: the tests' TypeScript has no DOM types.) */
+export const waitForRows = (page: Page, n: number) => page.waitForFunction(`document.querySelectorAll('tbody tr').length === ${n}`);
 
 /** The row of the table that shows this text (e.g. a patient's email). */
 export const rowWith = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
