@@ -19,13 +19,14 @@ import patients from './modules/patients';
 import billing from './modules/billing';
 import events from './modules/events';
 import ledger from './modules/ledger';
+import web from './modules/web';
 
 export interface BenchModule {
   name: string;
   run(ctx: BenchContext): Promise<ModuleReport>;
 }
 
-const MODULES: BenchModule[] = [bundles, startup, auth, patients, billing, events, ledger];
+const MODULES: BenchModule[] = [bundles, startup, auth, patients, billing, events, ledger, web];
 
 interface Section { module: string; rows: Row[]; notes: string[]; skipped?: string; seconds: number }
 
