@@ -1,23 +1,15 @@
 /** The web app in Chromium as the demo admin: sign-in (by keyboard too), tokens never readable, reload, patients, forms, 412, billing, delete, analytics. */
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../support/browser';
-import { login, patientInput, request } from '../../support/http';
-import { ADMIN, expectAccessible, navigation, openApp, readableStorage, rowWith, signedInApp, waitForRows } from './support';
+import { patientInput, request } from '../../support/http';
+import { ADMIN, browserForFile, expectAccessible, navigation, openApp, readableStorage, rowWith, signedInApp, waitForRows } from './support';
 
 describe('web app as admin', () => {
-  let browser: Browser;
-  let adminToken: string;
-  beforeAll(async () => {
-    browser = await launchChromium();
-    adminToken = await login(ADMIN.email, ADMIN.password);
-  });
-  afterAll(() => browser?.close());
+  const setup = browserForFile();
 
-  const createPatient = async (overrides: Record<string, unknown> = {}) => (await request('POST', '/api/patients', { token: adminToken, body: patientInput(overrides) })).body;
+  const createPatient = async (overrides: Record<string, unknown> = {}) => (await request('POST', '/api/patients', { token: setup.adminToken(), body: patientInput(overrides) })).body;
 
   it('signs in with the keyboard alone, keeps no token where scripts can read it, and stays signed in across a reload', async () => {
-    const app = await openApp(browser);
+    const app = await openApp(setup.browser());
     const { page } = app;
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     await expectAccessible(app);
@@ -54,7 +46,7 @@ describe('web app as admin', () => {
     for (let i = 0; i < 21; i++) {
       created.push(await createPatient({ lastName: `${prefix}${String(i).padStart(2, '0')}`, address: { street: '1 Page St', city: 'Salem', state: i === 0 ? 'WA' : 'OR', zipCode: '97301' } }));
     }
-    const app = await signedInApp(browser, ADMIN);
+    const app = await signedInApp(setup.browser(), ADMIN);
     const { page } = app;
     await page.getByRole('table').waitFor();
     await expectAccessible(app);
@@ -76,7 +68,7 @@ describe('web app as admin', () => {
   });
 
   it('shows the API\'s message at the field it rejects, then creates the patient and shows its page: record, billing, history, who saw it', async () => {
-    const app = await signedInApp(browser, ADMIN);
+    const app = await signedInApp(setup.browser(), ADMIN);
     const { page } = app;
     await page.getByText('New patient').click();
     await page.getByRole('button', { name: 'Save' }).waitFor();
@@ -96,7 +88,7 @@ describe('web app as admin', () => {
     };
     await fill(input);
     await page.getByRole('button', { name: 'Save' }).click();
-    const apiMessage = (await request('POST', '/api/patients', { token: adminToken, body: input })).body.errors.find((e: { field: string }) => e.field === 'email').message;
+    const apiMessage = (await request('POST', '/api/patients', { token: setup.adminToken(), body: input })).body.errors.find((e: { field: string }) => e.field === 'email').message;
     await page.getByText(apiMessage).waitFor();
     // At the field: its accessible description, and marked invalid.
     const email = page.getByLabel('Email');
@@ -119,13 +111,13 @@ describe('web app as admin', () => {
 
   it('says an edit met a newer version (412) and offers to reload it; the reloaded edit saves', async () => {
     const patient = await createPatient();
-    const app = await signedInApp(browser, ADMIN, `/patients/${patient.id}/edit`);
+    const app = await signedInApp(setup.browser(), ADMIN, `/patients/${patient.id}/edit`);
     const { page } = app;
     await page.getByRole('button', { name: 'Save' }).waitFor();
     await expectAccessible(app);
     // Someone else changes the record meanwhile.
     const { id: _id, version: _v, registeredDate: _r, billingAccountId: _b, billingStatus: _s, createdAt: _c, updatedAt: _u, ...body } = patient;
-    expect((await request('PUT', `/api/patients/${patient.id}`, { token: adminToken, body: { ...body, address: { ...patient.address, city: 'Elsewhere' } } })).status).toBe(200);
+    expect((await request('PUT', `/api/patients/${patient.id}`, { token: setup.adminToken(), body: { ...body, address: { ...patient.address, city: 'Elsewhere' } } })).status).toBe(200);
 
     await page.getByLabel('First name').fill('Edited');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -136,14 +128,14 @@ describe('web app as admin', () => {
     await page.getByLabel('First name').fill('Edited');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: `Edited ${patient.lastName}` }).waitFor();
-    const stored = (await request('GET', `/api/patients/${patient.id}`, { token: adminToken })).body;
+    const stored = (await request('GET', `/api/patients/${patient.id}`, { token: setup.adminToken() })).body;
     expect(stored).toEqual(expect.objectContaining({ firstName: 'Edited', version: 3, address: expect.objectContaining({ city: 'Elsewhere' }) }));
     await app.context.close();
   });
 
   it('records a transaction on the billing account and shows the new balance', async () => {
     const patient = await createPatient();
-    const app = await signedInApp(browser, ADMIN, `/patients/${patient.id}`);
+    const app = await signedInApp(setup.browser(), ADMIN, `/patients/${patient.id}`);
     const { page } = app;
     await page.getByRole('button', { name: 'Record transaction' }).waitFor();
     await page.getByLabel('Amount (USD)').fill('125.50');
@@ -151,7 +143,7 @@ describe('web app as admin', () => {
     await page.getByRole('button', { name: 'Record transaction' }).click();
     await page.getByRole('cell', { name: 'Consultation' }).waitFor();
     await page.waitForFunction(`document.querySelector('[data-testid=balance]')?.textContent === '$125.50'`);
-    const account = (await request('GET', `/api/patients/${patient.id}/billing`, { token: adminToken })).body;
+    const account = (await request('GET', `/api/patients/${patient.id}/billing`, { token: setup.adminToken() })).body;
     expect(account.balance).toBe(12550);
     // An amount the API rejects: its message at the field.
     await page.getByLabel('Amount (USD)').fill('0');
@@ -166,17 +158,17 @@ describe('web app as admin', () => {
 
   it('deletes a patient after a confirmation on the page', async () => {
     const patient = await createPatient();
-    const app = await signedInApp(browser, ADMIN, `/patients/${patient.id}`);
+    const app = await signedInApp(setup.browser(), ADMIN, `/patients/${patient.id}`);
     const { page } = app;
     await page.getByRole('button', { name: 'Delete patient' }).click();
     await page.getByRole('button', { name: 'Confirm delete' }).click();
     await page.getByRole('heading', { name: 'Patients' }).waitFor();
-    expect((await request('GET', `/api/patients/${patient.id}`, { token: adminToken })).status).toBe(404);
+    expect((await request('GET', `/api/patients/${patient.id}`, { token: setup.adminToken() })).status).toBe(404);
     await app.context.close();
   });
 
   it('draws the analytics charts for patients and billing', async () => {
-    const app = await signedInApp(browser, ADMIN, '/analytics');
+    const app = await signedInApp(setup.browser(), ADMIN, '/analytics');
     const { page } = app;
     await page.getByRole('heading', { name: 'Analytics' }).waitFor();
     for (const chart of ['Registrations by day', 'Patients by state', 'Patients by age band', 'Patients by gender']) {

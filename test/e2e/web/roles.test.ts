@@ -1,32 +1,24 @@
 /** The web app in Chromium for each role: what a clinician and a patient see, the admin's users page, my sessions, and 375 px. */
 import { randomUUID } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../support/browser';
 import { login, mailedCode, patientInput, request } from '../../support/http';
-import { ADMIN, expectAccessible, navigation, rowWith, signedInApp, waitForRows } from './support';
+import { ADMIN, browserForFile, expectAccessible, navigation, rowWith, signedInApp, waitForRows } from './support';
 
 const PASSWORD = 'web-e2e-password-1';
 
 describe('web app by role', () => {
-  let browser: Browser;
-  let adminToken: string;
-  beforeAll(async () => {
-    browser = await launchChromium();
-    adminToken = await login(ADMIN.email, ADMIN.password);
-  });
-  afterAll(() => browser?.close());
+  const setup = browserForFile();
 
   async function staffUser(role: 'clinician' | 'admin') {
     const email = `web.${role}.${randomUUID().slice(0, 8)}@e2e.test`;
-    const created = await request('POST', '/api/auth/signup', { token: adminToken, body: { email, password: PASSWORD, role } });
+    const created = await request('POST', '/api/auth/signup', { token: setup.adminToken(), body: { email, password: PASSWORD, role } });
     expect(created.status).toBe(201);
     return { id: created.body.id as string, email, password: PASSWORD };
   }
 
   it('a clinician sees patients and analytics, may edit but not delete, and does not see who saw a record', async () => {
     const clinician = await staffUser('clinician');
-    const patient = (await request('POST', '/api/patients', { token: adminToken, body: patientInput() })).body;
-    const app = await signedInApp(browser, clinician, `/patients/${patient.id}`);
+    const patient = (await request('POST', '/api/patients', { token: setup.adminToken(), body: patientInput() })).body;
+    const app = await signedInApp(setup.browser(), clinician, `/patients/${patient.id}`);
     const { page } = app;
     expect(await navigation(page)).toEqual(['Patients', 'Analytics', 'My sessions']);
     await page.getByRole('heading', { name: 'History' }).waitFor();
@@ -42,12 +34,12 @@ describe('web app by role', () => {
 
   it('a patient sees only their own record, billing and access log, and nothing to change', async () => {
     const email = `web.patient.${randomUUID().slice(0, 8)}@e2e.test`;
-    const own = (await request('POST', '/api/patients', { token: adminToken, body: patientInput({ email, firstName: 'Pia', lastName: 'Own' }) })).body;
-    const other = (await request('POST', '/api/patients', { token: adminToken, body: patientInput() })).body;
+    const own = (await request('POST', '/api/patients', { token: setup.adminToken(), body: patientInput({ email, firstName: 'Pia', lastName: 'Own' }) })).body;
+    const other = (await request('POST', '/api/patients', { token: setup.adminToken(), body: patientInput() })).body;
     expect((await request('POST', '/api/auth/signup', { body: { email, password: PASSWORD } })).status).toBe(201);
     expect((await request('POST', '/api/auth/verify-email', { body: { email, code: await mailedCode(email) } })).status).toBe(204);
 
-    const app = await signedInApp(browser, { email, password: PASSWORD });
+    const app = await signedInApp(setup.browser(), { email, password: PASSWORD });
     const { page } = app;
     expect(await navigation(page)).toEqual(['Patients', 'My sessions']);
     await rowWith(page, email).waitFor();
@@ -71,7 +63,7 @@ describe('web app by role', () => {
   it('an admin changes a user\'s role, disables them and ends their sessions on the users page', async () => {
     const target = await staffUser('clinician');
     const targetToken = await login(target.email, target.password);
-    const app = await signedInApp(browser, ADMIN, '/users');
+    const app = await signedInApp(setup.browser(), ADMIN, '/users');
     const { page } = app;
     await page.getByRole('heading', { name: 'Users' }).waitFor();
     // Newest first: the user just made is on the first page.
@@ -83,7 +75,7 @@ describe('web app by role', () => {
     expect((await request('GET', '/api/auth/validate', { token: targetToken })).status).toBe(401);
 
     await page.getByLabel(`Role of ${target.email}`).selectOption('patient');
-    const readUser = async () => (await request('GET', `/api/users/${target.id}`, { token: adminToken })).body;
+    const readUser = async () => (await request('GET', `/api/users/${target.id}`, { token: setup.adminToken() })).body;
     for (let i = 0; i < 50 && (await readUser()).role !== 'patient'; i++) await page.waitForTimeout(100);
     expect((await readUser()).role).toBe('patient');
 
@@ -96,7 +88,7 @@ describe('web app by role', () => {
   it('lists my sessions and ends another one at once', async () => {
     const user = await staffUser('clinician');
     const other = await request('POST', '/api/auth/login', { body: { email: user.email, password: user.password } });
-    const app = await signedInApp(browser, user, '/sessions');
+    const app = await signedInApp(setup.browser(), user, '/sessions');
     const { page } = app;
     await page.getByText('(this session)').waitFor();
     await waitForRows(page, 2);
@@ -110,7 +102,7 @@ describe('web app by role', () => {
   });
 
   it('is usable 375 px wide: the navigation and the patients table fit, the page does not scroll sideways', async () => {
-    const app = await signedInApp(browser, ADMIN, '/patients', { width: 375 });
+    const app = await signedInApp(setup.browser(), ADMIN, '/patients', { width: 375 });
     const { page } = app;
     await page.getByRole('table').waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);

@@ -1,9 +1,21 @@
 /** Driving the web app in Chromium the way the contract names things: labels, roles and accessible names. */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { base } from '../../support/http';
-import { seriousViolations } from '../../support/browser';
+import { base, login } from '../../support/http';
+import { launchChromium, seriousViolations } from '../../support/browser';
 
 export const ADMIN = { email: 'testuser@test.com', password: 'password123' };
+
+/** One Chromium for the test file, and the demo admin's token for setting data up through the API. */
+export function browserForFile(): { browser: () => Browser; adminToken: () => string } {
+  let browser: Browser | undefined;
+  let adminToken = '';
+  beforeAll(async () => {
+    browser = await launchChromium();
+    adminToken = await login(ADMIN.email, ADMIN.password);
+  });
+  afterAll(() => browser?.close());
+  return { browser: () => browser!, adminToken: () => adminToken };
+}
 
 export interface AppPage { page: Page; context: BrowserContext; cspViolations: string[] }
 

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { api, call, fetchData, type Patient } from '../api/client';
 import { ErrorMessage, Loading } from '../components/status';
+import { Table } from '../components/table';
 import { dateTime } from '../format';
 import { isAdmin, isStaff, useSession } from '../session';
 import { BillingSection } from './billing';
@@ -72,19 +73,8 @@ function HistorySection({ id }: { id: string }) {
       <h2 id="history-heading">History</h2>
       <ErrorMessage error={history.error} />
       {history.isPending ? <Loading what="the history" /> : history.data && (
-        <div className="table-wrap">
-          <table>
-            <thead><tr><th scope="col">Version</th><th scope="col">Updated</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Address</th></tr></thead>
-            <tbody>
-              {history.data.versions.map((v) => (
-                <tr key={v.version}>
-                  <td>{v.version}</td><td>{dateTime(v.updatedAt)}</td><td>{v.firstName} {v.lastName}</td><td>{v.email}</td>
-                  <td>{v.address.street}, {v.address.city}, {v.address.state}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['Version', 'Updated', 'Name', 'Email', 'Address']} items={history.data.versions} rowKey={(v) => v.version}
+          cells={(v) => [v.version, dateTime(v.updatedAt), `${v.firstName} ${v.lastName}`, v.email, `${v.address.street}, ${v.address.city}, ${v.address.state}`]} />
       )}
     </section>
   );
@@ -97,16 +87,8 @@ function AccessSection({ id }: { id: string }) {
       <h2 id="audit-heading">Who saw this record</h2>
       <ErrorMessage error={audit.error} />
       {audit.isPending ? <Loading what="the access log" /> : audit.data && (
-        <div className="table-wrap">
-          <table>
-            <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Role</th><th scope="col">Action</th><th scope="col">Outcome</th></tr></thead>
-            <tbody>
-              {audit.data.entries.map((e) => (
-                <tr key={e.id}><td>{dateTime(e.at)}</td><td><code>{e.actorId}</code></td><td>{e.actorRole}</td><td>{e.action}</td><td>{e.outcome}</td></tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table columns={['When', 'Who', 'Role', 'Action', 'Outcome']} items={audit.data.entries} rowKey={(e) => e.id}
+          cells={(e) => [dateTime(e.at), <code>{e.actorId}</code>, e.actorRole, e.action, e.outcome]} />
       )}
     </section>
   );
