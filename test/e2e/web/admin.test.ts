@@ -1,7 +1,7 @@
 /** The web app in Chromium as the demo admin: sign-in (by keyboard too), tokens never readable, reload, patients, forms, 412, billing, delete, analytics. */
 import { randomUUID } from 'node:crypto';
 import { patientInput, request } from '../../support/http';
-import { ADMIN, browserForFile, expectAccessible, navigation, openApp, readableStorage, rowWith, signedInApp, waitForRows } from './support';
+import { ADMIN, browserForFile, expectAccessible, navigation, openApp, readableStorage, rowWith, signedInApp, until, waitForRows } from './support';
 
 describe('web app as admin', () => {
   const setup = browserForFile();
@@ -124,7 +124,7 @@ describe('web app as admin', () => {
     await page.getByRole('alert').filter({ hasText: 'changed by someone else' }).waitFor();
     await expectAccessible(app);
     await page.getByRole('button', { name: 'Reload record' }).click();
-    await page.waitForFunction(`document.querySelector('input[name=city]')?.value === 'Elsewhere'`);
+    await until('the reloaded city', async () => (await page.getByLabel('City').inputValue()) === 'Elsewhere');
     await page.getByLabel('First name').fill('Edited');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: `Edited ${patient.lastName}` }).waitFor();
@@ -142,7 +142,7 @@ describe('web app as admin', () => {
     await page.getByLabel('Description').fill('Consultation');
     await page.getByRole('button', { name: 'Record transaction' }).click();
     await page.getByRole('cell', { name: 'Consultation' }).waitFor();
-    await page.waitForFunction(`document.querySelector('[data-testid=balance]')?.textContent === '$125.50'`);
+    await page.getByTestId('balance').filter({ hasText: /^\$125\.50$/ }).waitFor();
     const account = (await request('GET', `/api/patients/${patient.id}/billing`, { token: setup.adminToken() })).body;
     expect(account.balance).toBe(12550);
     // An amount the API rejects: its message at the field.

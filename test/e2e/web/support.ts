@@ -58,8 +58,17 @@ export async function expectAccessible(app: AppPage): Promise<void> {
   expect(app.cspViolations).toEqual([]);
 }
 
-/** Waits until the page's table body has this many rows. (Browser-side code is a string: the tests' TypeScript has no DOM types.) */
-export const waitForRows = (page: Page, n: number) => page.waitForFunction(`document.querySelectorAll('tbody tr').length === ${n}`);
+/** Polls until `check` holds (Playwright's waitForFunction would evaluate a string, which the app's CSP rightly refuses). */
+export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits until the page's table body has this many rows. */
+export const waitForRows = (page: Page, n: number) => until(`${n} table rows`, async () => (await page.locator('tbody tr').count()) === n);
 
 /** The row of the table that shows this text (e.g. a patient's email). */
 export const rowWith = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
