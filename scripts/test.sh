@@ -13,6 +13,7 @@ run_check() {
   if "${@:2}"; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); status=1; fi
 }
 run_check typecheck npx tsc --noEmit -p tsconfig.json
+run_check web-typecheck npm run --silent web:typecheck
 run_check lint npx eslint .
 echo "== jest: unit, integration, infra, e2e"
 npx jest --ci --json --outputFile=.data/jest-results.json "$@" || status=1
