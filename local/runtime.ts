@@ -72,6 +72,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
     preparePrivateDataDir(dataDir);
 
+    // The web app builds (a child process, when its sources changed) while the other components start.
+    const webBuild = ensureWebBuild();
+    webBuild.catch(() => undefined); // awaited below; a failure then stops the start like any other step
     const ports = {} as Record<Component, number>;
     for (const component of ['api', 'billing', 'kafka', 'dynamodb'] as Component[]) {
       ports[component] = options.ephemeralPorts ? await freePort() : portOf(component);
@@ -144,7 +147,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       stoppers.push({ name: `kafka-poller (${source.topic})`, stop: kafkaPoller.stop });
     }
 
-    await step('web app (built when its sources changed)', ensureWebBuild);
+    await step('web app (built when its sources changed)', () => webBuild);
 
     // REQUIRE_TOKEN_IN_FUNCTION=true: the LocalStack community shape, no authorizer in the gateway.
     const tokenInFunctions = process.env[TOKEN_CHECK_VARIABLE] === 'true';
