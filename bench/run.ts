@@ -5,6 +5,7 @@
  *   BENCH_ROUNDS (default 3)   rounds per figure (the median is reported)
  *   BENCH_SECONDS (default 5)  seconds per load round
  *   BENCH_ONLY=a,b             run only these modules
+ *   BENCH_START_TIMEOUT_MS     how long `npm start` may take to become healthy (default 90000)
  */
 import './lib/env';
 import { writeFileSync } from 'node:fs';
@@ -20,8 +21,9 @@ import billing from './modules/billing';
 import events from './modules/events';
 import ledger from './modules/ledger';
 import fhir from './modules/fhir';
+import web from './modules/web';
 
-const MODULES: BenchModule[] = [bundles, startup, auth, patients, billing, events, ledger, fhir];
+const MODULES: BenchModule[] = [bundles, startup, auth, patients, billing, events, ledger, fhir, web];
 
 interface Section { module: string; rows: Row[]; notes: string[]; skipped?: string; seconds: number }
 

@@ -12,6 +12,7 @@ import { MessagingStack } from './stacks/messaging-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { ObservabilityStack } from './stacks/observability-stack';
 import { StatefulStack } from './stacks/stateful-stack';
+import { WebStack } from './stacks/web-stack';
 
 export type { Deployment } from './deployment';
 
@@ -46,6 +47,8 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
     billing: billing && { service: billing.service, clusterName: billing.cluster.clusterName, logGroup: billing.logGroup },
   });
 
+  const web = config.webDistribution ? new WebStack(app, `${prefix}-Web`, { ...props, api: api.api }) : undefined;
+
   new CfnOutput(api, 'ApiUrl', { value: api.api.url, description: 'Base URL of the API (stage prod)' });
   if (observability.dashboard) {
     new CfnOutput(observability, 'DashboardUrl', {
@@ -64,7 +67,7 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
     new CfnOutput(stateful, 'BillingTransactionsTable', { value: stateful.tables['billing-transactions'].tableName, description: 'Ledger table for the billing server run outside (BILLING_TRANSACTIONS_TABLE)' });
   }
 
-  const deployment = { config, network, stateful, messaging, billing, api, observability };
+  const deployment = { config, network, stateful, messaging, billing, api, observability, web };
   acknowledgeFindings(deployment);
   return deployment;
 }

@@ -12,7 +12,7 @@ import { PROFILE_ALIASES, PROFILE_SHAPES, PROFILES, profileNamed, SIDECAR_HOST, 
 
 export type { MskFlavour, Profile } from './profiles';
 
-export interface DeploymentConfig extends Pick<ProfileShape, 'customResources' | 'kafkaEventSourceMapping' | 'mskIamAuth' | 'dashboardAndLogMetrics' | 'flowLogs'> {
+export interface DeploymentConfig extends Pick<ProfileShape, 'customResources' | 'kafkaEventSourceMapping' | 'mskIamAuth' | 'dashboardAndLogMetrics' | 'flowLogs' | 'webDistribution'> {
   stage: string;
   profile: Profile;
   removalPolicy: RemovalPolicy;
@@ -147,6 +147,7 @@ export function loadConfig(app: App): DeploymentConfig {
     mskIamAuth: shape.mskIamAuth,
     dashboardAndLogMetrics: shape.dashboardAndLogMetrics,
     flowLogs: shape.flowLogs,
+    webDistribution: shape.webDistribution,
     // 128 × ~1,000 writes/s per partition: every audited request at 10,000 writes/s and 100,000 reads/s, with headroom.
     auditShards: whole('auditShards', 'AUDIT_SHARDS', 128, (n) => n >= 1 && n <= 1024),
   };

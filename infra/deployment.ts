@@ -6,6 +6,7 @@ import type { MessagingStack } from './stacks/messaging-stack';
 import type { NetworkStack } from './stacks/network-stack';
 import type { ObservabilityStack } from './stacks/observability-stack';
 import type { StatefulStack } from './stacks/stateful-stack';
+import type { WebStack } from './stacks/web-stack';
 
 export interface Deployment {
   config: DeploymentConfig;
@@ -16,4 +17,6 @@ export interface Deployment {
   billing?: BillingStack;
   api: ApiStack;
   observability: ObservabilityStack;
+  /** Absent where the profile has no CloudFront (LocalStack). */
+  web?: WebStack;
 }

@@ -22,6 +22,10 @@ const ACKNOWLEDGED_FINDINGS: Record<string, RegExp[]> = {
     /^Resource::arn:(<AWS::Partition>|aws[\w-]*):kafka:(<AWS::Region>|[\w-]+):(<AWS::AccountId>|\d+):topic\/patient-events-[^/]+\/.*\/\*$/,
     /^Resource::<[A-Za-z0-9]+Function[A-Za-z0-9]*\.Arn>:\*$/,
     /^Resource::arn:(<AWS::Partition>|aws[\w-]*):ses:(<AWS::Region>|[\w-]+):(<AWS::AccountId>|\d+):identity\/\*$/,
+    // The web app's deployment function: read its asset from CDK's asset bucket, write the app's bucket.
+    /^Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*$/,
+    /^Resource::arn:(<AWS::Partition>|aws[\w-]*):s3:::cdk-[a-z0-9]+-assets-(<AWS::AccountId>|\d+)-(<AWS::Region>|[\w-]+)\/\*$/,
+    /^Resource::<WebSite[A-Za-z0-9]+\.Arn>\/\*$/,
   ],
 };
 
@@ -43,7 +47,7 @@ export function addNagPacks(app: App): void {
   Validations.of(app).addPlugins(coveringFindings(new AwsSolutionsChecks(app)), coveringFindings(new HIPAASecurityChecks(app)));
 }
 
-type StackKey = 'network' | 'stateful' | 'messaging' | 'billing' | 'api' | 'observability';
+type StackKey = 'network' | 'stateful' | 'messaging' | 'billing' | 'api' | 'observability' | 'web';
 const FUNCTIONS: StackKey[] = ['stateful', 'messaging', 'api'];
 
 /** `when`: the acknowledgement holds for these settings only. */
@@ -80,6 +84,19 @@ const ACKNOWLEDGED: { id: string; stacks: StackKey[]; reason: string; when?: (co
   { id: 'HIPAA.Security-CloudWatchLogGroupEncrypted', stacks: ['network'], reason: 'VPC flow logs hold addresses and ports, no personal data; CloudWatch encrypts them at rest with its own key.' },
   { id: 'AwsSolutions-VPC7', stacks: ['network'], when: (c) => !c.flowLogs, reason: 'LocalStack profiles only: LocalStack does not emulate VPC flow logs (AWS::EC2::FlowLog is outside its CloudFormation coverage, infra/localstack-coverage.ts); the aws profile has them.' },
   { id: 'HIPAA.Security-VPCFlowLogsEnabled', stacks: ['network'], when: (c) => !c.flowLogs, reason: 'As VPC7: LocalStack profiles only, which hold no real patient data; the aws profile has flow logs.' },
+  // Web app (CloudFront and S3; the deployment function is CDK's BucketDeployment)
+  { id: 'AwsSolutions-IAM4', stacks: ['web'], reason: 'CDK\'s BucketDeployment function logs with AWSLambdaBasicExecutionRole (logging only).' },
+  { id: 'AwsSolutions-IAM5', stacks: ['web'], reason: 'CDK\'s BucketDeployment function reads its asset from CDK\'s asset bucket and writes, lists and prunes the objects of the app\'s bucket only (CDK grants: s3:GetObject*, List*, DeleteObject*, Abort* on those two buckets; CloudFront invalidation accepts only "*").' },
+  { id: 'HIPAA.Security-IAMNoInlinePolicy', stacks: ['web'], reason: 'The BucketDeployment function\'s policy is CDK\'s grant on the two buckets it copies between.' },
+  { id: 'AwsSolutions-L1', stacks: ['web'], reason: 'CDK\'s BucketDeployment function runs the runtime CDK ships it with; it handles the app\'s static files only.' },
+  { id: 'HIPAA.Security-LambdaDLQ', stacks: ['web'], reason: 'The BucketDeployment function runs as a CloudFormation custom resource: a failure fails the deployment, which rolls back.' },
+  { id: 'HIPAA.Security-LambdaConcurrency', stacks: ['web'], reason: 'The BucketDeployment function runs once per deployment.' },
+  { id: 'HIPAA.Security-LambdaInsideVPC', stacks: ['web'], reason: 'The BucketDeployment function copies the app\'s static files between S3 buckets; it handles no patient data and needs no VPC.' },
+  { id: 'HIPAA.Security-S3BucketReplicationEnabled', stacks: ['web'], reason: 'The app\'s bucket holds a build that every deployment makes again from source; the log bucket holds CloudFront and S3 access logs (versioned, kept a year).' },
+  { id: 'HIPAA.Security-S3DefaultEncryptionKMS', stacks: ['web'], reason: 'SSE-S3: the app\'s bucket holds public static code (no patient data) read through origin access control, and CloudFront\'s standard logs can only be delivered to an SSE-S3 bucket.' },
+  { id: 'AwsSolutions-CFR1', stacks: ['web'], reason: 'Clinics and patients may be anywhere; access is controlled by sign-in, not by geography.' },
+  { id: 'AwsSolutions-CFR2', stacks: ['web'], reason: 'The app is static code; the API behind /api/* keeps its own regional WAF and throttling (a CloudFront WAF would have to live in us-east-1, outside this stack\'s region).' },
+  { id: 'AwsSolutions-CFR4', stacks: ['web'], reason: 'The distribution uses CloudFront\'s default *.cloudfront.net certificate, whose minimum viewer protocol CloudFront fixes; a custom domain with its own certificate would set TLSv1.2_2021. Viewers are HTTPS only either way.' },
   // Billing
   { id: 'AwsSolutions-ECS2', stacks: ['billing'], reason: 'Container environment holds only non-secret configuration (table name, port, drain time).' },
 ];

@@ -35,14 +35,16 @@ export interface ProfileShape {
   dashboardAndLogMetrics: boolean;
   /** VPC flow logs. */
   flowLogs: boolean;
+  /** The web app on CloudFront and S3 (LocalStack's CloudFront is in no plan this project targets: npm start serves the app instead). */
+  webDistribution: boolean;
 }
 
-const localstack = { dashboardAndLogMetrics: false, flowLogs: false, mskIamAuth: false } as const;
+const localstack = { dashboardAndLogMetrics: false, flowLogs: false, mskIamAuth: false, webDistribution: false } as const;
 
 export const PROFILE_SHAPES: Readonly<Record<Profile, ProfileShape>> = {
   aws: {
     customResources: true, lambdaAuthorizer: true, kafka: 'msk', mskFlavours: ['serverless', 'provisioned'], mskIamAuth: true,
-    kafkaEventSourceMapping: true, billing: 'fargate', dashboardAndLogMetrics: true, flowLogs: true,
+    kafkaEventSourceMapping: true, billing: 'fargate', dashboardAndLogMetrics: true, flowLogs: true, webDistribution: true,
   },
   // The free plan runs what LocalStack's archived community code runs: no custom resources, no Lambda
   // authorizers, no Kafka event source mappings, no MSK, ECS or Cloud Map.

@@ -22,6 +22,7 @@ import { functionsTriggeredBy, runtimeFunctions } from '../system/functions';
 import { asDeployed } from '../system/deployment';
 import { TOKEN_CHECK_VARIABLE } from '../system/routes';
 import { CORS_ORIGINS_VARIABLE, corsOrigins } from '../system/cors';
+import { ensureWebBuild, webAppHandler } from './web-app';
 import { Kafka, logLevel } from 'kafkajs';
 import { stopChild } from './child-process';
 import { preparePrivateDataDir } from './private-data';
@@ -73,6 +74,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
     preparePrivateDataDir(dataDir);
 
+    // The web app builds (a child process, when its sources changed) while the other components start.
+    const webBuild = ensureWebBuild();
+    webBuild.catch(() => undefined); // awaited below; a failure then stops the start like any other step
     const ports = {} as Record<Component, number>;
     for (const component of ['api', 'billing', 'kafka', 'dynamodb'] as Component[]) {
       ports[component] = options.ephemeralPorts ? await freePort() : portOf(component);
@@ -149,12 +153,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       }
     }
 
+    await step('web app (built when its sources changed)', () => webBuild);
+
     const gateway = await step(`API gateway on :${ports.api}${tokenInFunctions ? ' (token checks in the functions)' : ''}`, () => startGateway({
       port: ports.api, functions: functionSet, authorizer: !tokenInFunctions, corsOrigins: origins,
       pages: {
         '/dashboard': (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end(dashboardPage()); },
         '/_local/mailbox': mailboxPage(env.MAILBOX_FILE!),
       },
+      app: webAppHandler(),
       accessLog: options.quiet ? undefined : (line) => console.log(JSON.stringify({ source: 'gateway', ...line })),
     }));
     stoppers.push({ name: 'gateway', stop: gateway.stop });

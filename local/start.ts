@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const { urls } = runtime;
   console.log(`
 Ready in ${((Date.now() - started) / 1000).toFixed(1)} s.
+  Web app      ${urls.api}/          (npm run dev: the same, reloading on save, on :5173)
   API          ${urls.api}          (health: ${urls.api}/health, OpenAPI: ${urls.api}/api-docs)
   Dashboard    ${urls.dashboard}
   DynamoDB     ${urls.dynamodb}

@@ -3,8 +3,9 @@
  * → see it counted in analytics → delete it. Usage:
  *   npm run smoke -- <baseUrl> [--email admin@example.com --password ...]     (default: the local demo admin)
  *   npm run smoke -- --outputs <cdk outputs file> [--endpoint <AWS endpoint, e.g. LocalStack's>]
- * The second form reads ApiUrl and the first admin's login (FirstAdminSecretArn, through the AWS SDK) from
- * the outputs `cdk deploy --outputs-file` wrote. `--wait <seconds>`: how long analytics may take to count
+ * The second form reads the first admin's login (FirstAdminSecretArn, through the AWS SDK) and the base URL
+ * from the outputs `cdk deploy --outputs-file` wrote: WebUrl (CloudFront: the web app, and the API on its
+ * origin) where the deployment has one, else ApiUrl. `--web`: also check the web app at the base URL (implied by WebUrl). `--wait <seconds>`: how long analytics may take to count
  * the event (default 15; a fresh deploy's Kafka mapping can take minutes to start). Exits 0 when every step passes.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -13,10 +14,19 @@ import { outputValue, readStackOutputs } from './stack-outputs';
 
 type Step = { name: string; ok: boolean; detail: string };
 
-export async function smoke(baseUrl: string, email: string, password: string, log: (line: string) => void = console.log, analyticsWaitMs = 15_000): Promise<Step[]> {
+export async function smoke(
+  baseUrl: string, email: string, password: string, log: (line: string) => void = console.log, analyticsWaitMs = 15_000, options: { webApp?: boolean } = {},
+): Promise<Step[]> {
   const steps: Step[] = [];
   const url = (path: string) => `${baseUrl.replace(/\/$/, '')}${path}`;
   const record = (name: string, ok: boolean, detail: string) => { steps.push({ name, ok, detail }); log(`${ok ? 'ok  ' : 'FAIL'} ${name}: ${detail}`); return ok; };
+  if (options.webApp) {
+    // The app's page, with a Content-Security-Policy that allows no inline script.
+    const page = await fetch(url('/'));
+    const csp = page.headers.get('content-security-policy') ?? '';
+    record('web app', page.status === 200 && /^text\/html/.test(page.headers.get('content-type') ?? '') && /script-src 'self'/.test(csp) && !/unsafe-inline/.test(csp),
+      `status ${page.status}, ${csp ? 'CSP' : 'no CSP'}`);
+  }
   const call = async (method: string, path: string, token?: string, body?: unknown) => {
     const response = await fetch(url(path), {
       method,
@@ -58,16 +68,17 @@ export async function smoke(baseUrl: string, email: string, password: string, lo
 }
 
 /** Base URL and login from a deploy's outputs: the first admin's secret, read with the SDK (at `endpoint` if given). */
-async function deployed(outputsFile: string, endpoint?: string): Promise<{ baseUrl: string; email: string; password: string }> {
+async function deployed(outputsFile: string, endpoint?: string): Promise<{ baseUrl: string; email: string; password: string; webApp: boolean }> {
   const outputs = readStackOutputs(outputsFile);
-  const [baseUrl, secretId] = [outputValue(outputs, 'ApiUrl'), outputValue(outputs, 'FirstAdminSecretArn')];
+  const webUrl = outputValue(outputs, 'WebUrl');
+  const [baseUrl, secretId] = [webUrl ?? outputValue(outputs, 'ApiUrl'), outputValue(outputs, 'FirstAdminSecretArn')];
   if (!baseUrl || !secretId) throw new Error(`${outputsFile} has no ApiUrl and FirstAdminSecretArn outputs`);
   const secrets = new SecretsManagerClient(endpoint ? {
     endpoint, region: process.env.AWS_REGION ?? 'us-east-1',
     credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'test', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'test' },
   } : {});
   const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
-  return { baseUrl, ...(JSON.parse(SecretString ?? '{}') as { email: string; password: string }) };
+  return { baseUrl, webApp: webUrl !== undefined, ...(JSON.parse(SecretString ?? '{}') as { email: string; password: string }) };
 }
 
 if (require.main === module) {
@@ -75,14 +86,14 @@ if (require.main === module) {
   const option = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
   const outputs = option('--outputs');
   if (!args[0] || (args[0].startsWith('--') && !outputs)) {
-    console.error('Usage: npm run smoke -- <baseUrl> [--email E --password P] | --outputs <file> [--endpoint URL]  [--wait SECONDS]');
+    console.error('Usage: npm run smoke -- <baseUrl> [--email E --password P] [--web] | --outputs <file> [--endpoint URL]  [--wait SECONDS]');
     process.exit(2);
   }
   const target = outputs ? deployed(outputs, option('--endpoint')) : Promise.resolve({
-    baseUrl: args[0], email: option('--email') ?? process.env.SMOKE_EMAIL ?? DEMO_ADMIN.email, password: option('--password') ?? process.env.SMOKE_PASSWORD ?? DEMO_ADMIN.password,
+    baseUrl: args[0], webApp: args.includes('--web'), email: option('--email') ?? process.env.SMOKE_EMAIL ?? DEMO_ADMIN.email, password: option('--password') ?? process.env.SMOKE_PASSWORD ?? DEMO_ADMIN.password,
   });
   void target
-    .then(({ baseUrl, email, password }) => smoke(baseUrl, email, password, console.log, Number(option('--wait') ?? 15) * 1000))
+    .then(({ baseUrl, email, password, webApp }) => smoke(baseUrl, email, password, console.log, Number(option('--wait') ?? 15) * 1000, { webApp }))
     .then((steps) => process.exit(steps.every((s) => s.ok) && steps.length >= 6 ? 0 : 1))
     .catch((error: Error) => { console.error(`smoke: ${error.message}`); process.exit(1); });
 }

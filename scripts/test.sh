@@ -21,6 +21,7 @@ run_check lint npm run -s lint
 run_check "buf lint" npx buf lint
 run_check "buf breaking against main" bash scripts/proto-breaking.sh
 run_check "proto/gen regenerated" bash scripts/gen-proto.sh --check
+run_check web-typecheck npm run --silent web:typecheck
 echo "== jest: unit, integration, infra, e2e"
 npx jest --ci --json --outputFile=.data/jest-results.json "$@" || status=1
 if [ $# -eq 0 ]; then

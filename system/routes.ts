@@ -26,6 +26,8 @@ export interface RouteDefinition {
   /** Query parameters and request headers the route reads, for the OpenAPI document. */
   query?: ParameterDefinition[];
   headers?: ParameterDefinition[];
+  /** Cookies the route reads (the web app's refresh cookie), for the OpenAPI document. */
+  cookies?: ParameterDefinition[];
   /** Headers of the success response, and of an error response by status, for the OpenAPI document. */
   responseHeaders?: Partial<Record<number, ParameterDefinition[]>>;
   /** `fhir`: bodies are application/fhir+json and errors OperationOutcome resources (default: JSON and problem+json). */
@@ -57,7 +59,11 @@ const CURSOR = { name: 'cursor', description: 'Opaque cursor from the previous p
 const AUDIT_ACTIONS = ['LIST', 'READ', 'CREATE', 'UPDATE', 'DELETE', 'HISTORY', 'AUDIT_READ'] as const;
 const FHIR_ETAG = { name: 'ETag', description: 'The version, weak (W/"3"); send it back in If-Match', schema: text };
 const FHIR_FORMAT = { name: '_format', description: 'json, application/json or application/fhir+json (others → 406)', schema: text };
+const SET_REFRESH_COOKIE = { name: 'Set-Cookie', schema: text,
+  description: 'The refresh token again, for the web app: __Secure-pms-refresh, HttpOnly, Secure, SameSite=Strict, Path=/api/auth (functions/auth/refresh-cookie.ts)' };
+const CLEAR_REFRESH_COOKIE = { name: 'Set-Cookie', schema: text, description: 'Clears the web app\'s refresh cookie (__Secure-pms-refresh)' };
 const LOGIN_HEADERS = {
+  200: [SET_REFRESH_COOKIE],
   429: [retryAfter('after too many failed logins for one email from one address')],
   503: [retryAfter('while too many passwords are being checked at once')],
 };
@@ -77,10 +83,14 @@ export const routes = [
     summary: 'Exchange email and password for tokens', requestSchema: 'LoginRequest', responseSchema: 'TokenPair',
     successStatus: 200, errorStatuses: [400, 401, 413, 429, 503], responseHeaders: LOGIN_HEADERS }),
   route({ method: 'POST', path: '/api/auth/refresh', function: 'auth', authorized: false, tag: 'auth',
-    summary: 'Rotate a refresh token for a new token pair', requestSchema: 'RefreshRequest', responseSchema: 'TokenPair',
-    successStatus: 200, errorStatuses: [400, 401, 413] }),
+    summary: 'Rotate a refresh token for a new token pair: the body\'s, or else the web app\'s cookie (then the X-Requested-With header and a JSON body are required, else 403)',
+    requestSchema: 'RefreshRequest', responseSchema: 'TokenPair', successStatus: 200, errorStatuses: [400, 401, 403, 413],
+    cookies: [{ name: '__Secure-pms-refresh', description: 'The web app\'s refresh token, read when the body has none', schema: text }],
+    headers: [{ name: 'X-Requested-With', description: 'Any value; required when the refresh cookie authenticates the request (CSRF protection)', schema: text }],
+    responseHeaders: { 200: [SET_REFRESH_COOKIE], 401: [CLEAR_REFRESH_COOKIE] } }),
   route({ method: 'POST', path: '/api/auth/logout', function: 'auth', authorized: false, tag: 'auth',
-    summary: 'Revoke the presented access token and its refresh token', bearer: 'required', successStatus: 204, errorStatuses: [401] }),
+    summary: 'Revoke the presented access token and its refresh token (and clear the web app\'s refresh cookie)', bearer: 'required',
+    successStatus: 204, errorStatuses: [401], responseHeaders: { 204: [CLEAR_REFRESH_COOKIE], 401: [CLEAR_REFRESH_COOKIE] } }),
   route({ method: 'POST', path: '/api/auth/password', function: 'auth', authorized: false, tag: 'auth',
     summary: 'Change the signed-in user\'s password: every earlier login ends, a new one is returned', bearer: 'required',
     requestSchema: 'PasswordChangeRequest', responseSchema: 'TokenPair', successStatus: 200, errorStatuses: [400, 401, 403, 413, 429, 503], responseHeaders: LOGIN_HEADERS }),

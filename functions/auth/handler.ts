@@ -10,6 +10,7 @@ import { bearerToken } from './domain/access-token';
 import { AuthError, type AuthErrorKind } from './domain/errors';
 import { HashingBusy } from './domain/password';
 import { authPorts } from './ports-from-env';
+import { clearedRefreshCookie, refreshCookie, refreshTokenFromCookie } from './refresh-cookie';
 import type { AuthPorts } from './ports';
 import {
   LoginRequest, PasswordChangeRequest, RefreshRequest, SignupRequest, UserPatch, UserQuery, VerificationCodeRequest, VerifyEmailRequest,
@@ -44,6 +45,14 @@ const PROBLEM_OF: Record<AuthErrorKind, ProblemOfKind> = {
 /** The original gateway's aliases (`/auth/login`), from the route table: each answers exactly as its /api/auth/ twin. */
 const ALIASES: Record<string, string> = Object.fromEntries(routes.flatMap((r) => ('aliasOf' in r && r.aliasOf ? [[r.path, r.aliasOf]] : [])));
 
+/** A token pair answered in the body (the JSON flow) and its refresh token in the web app's cookie. */
+function withCookie(tokens: { refreshToken: string }): APIGatewayProxyResult {
+  return json(200, tokens, { 'Set-Cookie': refreshCookie(tokens.refreshToken) });
+}
+
+/** Where a 401 also clears the cookie, so the browser stops presenting a dead refresh token. */
+const CLEARS_COOKIE_ON_401 = new Set(['/api/auth/refresh', '/api/auth/logout']);
+
 /** What a route reads of the request, worked out once. */
 interface Request { event: APIGatewayProxyEvent; bearer: string | undefined; authorization: string | undefined; userAgent: string | undefined; id: string | undefined }
 type RouteHandler = (ports: AuthPorts, request: Request) => Promise<APIGatewayProxyResult>;
@@ -53,14 +62,19 @@ const ROUTES: Record<RouteKey<'auth'>, RouteHandler> = {
     json(201, await signup(ports, parseBody(event, SignupRequest), bearer, authorization !== undefined)),
   // API Gateway's view of the caller's address: failures count per email and source.
   'POST /api/auth/login': async (ports, { event, userAgent }) =>
-    json(200, await login(ports, parseBody(event, LoginRequest), { sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown', userAgent })),
-  'POST /api/auth/refresh': async (ports, { event }) => json(200, await refresh(ports, parseBody(event, RefreshRequest).refreshToken)),
+    withCookie(await login(ports, parseBody(event, LoginRequest), { sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown', userAgent })),
+  // The JSON flow names the token in the body; the web app's comes in its cookie (CSRF rules in refresh-cookie.ts).
+  'POST /api/auth/refresh': async (ports, { event }) => {
+    const presented = parseBody(event, RefreshRequest).refreshToken ?? refreshTokenFromCookie(event);
+    if (!presented) throw new AuthError('UNAUTHORIZED');
+    return withCookie(await refresh(ports, presented));
+  },
   'POST /api/auth/logout': async (ports, { bearer }) => {
     await logout(ports, bearer);
-    return noContent();
+    return noContent({ 'Set-Cookie': clearedRefreshCookie() });
   },
   'POST /api/auth/password': async (ports, { event, bearer, userAgent }) =>
-    json(200, await changePassword(ports, bearer, parseBody(event, PasswordChangeRequest), userAgent)),
+    withCookie(await changePassword(ports, bearer, parseBody(event, PasswordChangeRequest), userAgent)),
   'POST /api/auth/verify-email': async (ports, { event }) => {
     await verifyEmail(ports, parseBody(event, VerifyEmailRequest));
     return noContent();
@@ -91,6 +105,7 @@ const ROUTES: Record<RouteKey<'auth'>, RouteHandler> = {
   'GET /.well-known/jwks.json': async (ports) => json(200, await publicJwks(ports), { 'Cache-Control': 'public, max-age=300' }),
 };
 
+
 export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const authorization = header(event, 'Authorization');
   const request: Request = {
@@ -102,7 +117,9 @@ export async function route(ports: AuthPorts, event: APIGatewayProxyEvent): Prom
   } catch (caught) {
     const error = caught instanceof HashingBusy ? new AuthError('BUSY', 1) : caught;
     if (!(error instanceof AuthError)) throw error;
-    throw httpErrorOf(PROBLEM_OF, error);
+    const answer = httpErrorOf(PROBLEM_OF, error);
+    if (answer.status === 401 && CLEARS_COOKIE_ON_401.has(event.resource)) answer.headers['Set-Cookie'] = clearedRefreshCookie();
+    throw answer;
   }
 }
 

@@ -43,7 +43,9 @@ export const VerificationCodeRequest = z.strictObject({
 
 export const RefreshRequest = z.strictObject({
   // Any string is a token to look up: one that is not ours (an access token, say) is a 401, not a 400.
-  refreshToken: z.string().min(1, 'Required').max(8192),
+  refreshToken: z.string().min(1, 'Required').max(8192).optional().meta({
+    description: 'Absent: the refresh token of the web app\'s cookie (__Secure-pms-refresh), with the X-Requested-With header and a JSON body',
+  }),
 });
 
 export const User = z.object({

@@ -37,6 +37,7 @@ function operation(route: RouteDefinition, schemas: Record<string, z.ZodType>): 
     ...pathParams,
     ...(route.query ?? []).map((p) => ({ name: p.name, in: 'query', required: false, description: p.description, schema: p.schema })),
     ...(route.headers ?? []).map((p) => ({ name: p.name, in: 'header', required: p.required ?? false, description: p.description, schema: p.schema })),
+    ...(route.cookies ?? []).map((p) => ({ name: p.name, in: 'cookie', required: false, description: p.description, schema: p.schema })),
   ];
   const headersOf = (status: number) => {
     const list = route.responseHeaders?.[status];

@@ -34,6 +34,8 @@ export interface GatewayOptions {
   accessLog?: (line: Record<string, unknown>) => void;
   /** Origins whose browser scripts may call the API (system/cors.ts); none: no CORS. */
   corsOrigins?: string[];
+  /** The web app (local/web-app.ts): asked for a path no route matches; true when it answered. */
+  app?: (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean;
 }
 
 class GatewayError extends Error {
@@ -145,6 +147,11 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
         return;
       }
       const found = lookup(req.method ?? 'GET', url.pathname);
+      if (found.kind === 'not-found' && options.app?.(req, res, url.pathname)) {
+        resource = 'web app';
+        status = res.statusCode;
+        return;
+      }
       if (found.kind === 'not-found') throw new GatewayError(404, 'No route matches this path');
       if (found.kind === 'method-not-allowed' && req.method === 'OPTIONS' && corsOrigins.length > 0) {
         // The preflight, answered by the gateway itself as API Gateway's CORS mock integration is (an origin not

@@ -142,6 +142,8 @@ describe.each(VARIANTS)('%s', (_name, context) => {
       BootstrapBrokersA235978C: 'AWS679f53fac002430cb0da5b7982bd22872D164C4C',
       // The ledger's topic, on the patient topic's provider since it was added (h-ledger).
       BillingTopic: 'TopicProviderframeworkonEventCBC18C23',
+      // The web app's files, copied by CDK's BucketDeployment function (h-web).
+      WebAppCustomResource256MiBF171B001: 'CustomCDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C256MiB5F7BD223',
     };
     const custom = Object.entries(x().templates).flatMap(([stack, t]) => Object.entries(t.Resources)
       .filter(([, r]) => r.Type === 'AWS::CloudFormation::CustomResource' || r.Type.startsWith('Custom::')).map(([id, resource]) => ({ stack, id, resource })));

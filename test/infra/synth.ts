@@ -13,7 +13,7 @@ export type StackKey = keyof Omit<Deployment, 'config'>;
 export interface Synthesized { deployment: Deployment; templates: Partial<Record<StackKey, Template>> }
 
 export const PROFILES: Profile[] = ['aws', 'localstack-hobby', 'localstack-base', 'localstack-ultimate'];
-const STACKS: StackKey[] = ['network', 'stateful', 'messaging', 'billing', 'api', 'observability'];
+const STACKS: StackKey[] = ['network', 'stateful', 'messaging', 'billing', 'api', 'observability', 'web'];
 const cache = new Map<string, Synthesized>();
 
 /** Synthesizes the app for a profile (and extra context); app.synth() throws on any unacknowledged cdk-nag finding. */

@@ -1,15 +1,11 @@
 /** The local dashboard in headless Chromium: it loads, signs in, draws the charts, and shows the API's numbers. */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../../support/browser';
 import { DEMO_ADMIN, loginDemoAdmin, request } from '../../support/http';
 
 describe('local dashboard', () => {
   let browser: Browser;
-  beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-  });
+  beforeAll(async () => { browser = await launchChromium(); });
   afterAll(() => browser?.close());
 
   /** The dashboard page, signed in as the demo admin and drawn. */

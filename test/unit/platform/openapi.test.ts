@@ -50,6 +50,14 @@ describe('OpenAPI document', () => {
     expect(headers('/api/patients/{id}', 'put', 200)).toEqual(['ETag']);
     expect(headers('/api/auth/login', 'post', 429)).toEqual(['Retry-After']);
     expect(headers('/auth/login', 'post', 429)).toEqual(['Retry-After']);
+    // The web app's refresh cookie: set at login and refresh, read by refresh, cleared at logout.
+    expect(headers('/api/auth/login', 'post', 200)).toEqual(['Set-Cookie']);
+    expect(headers('/api/auth/refresh', 'post', 200)).toEqual(['Set-Cookie']);
+    expect(headers('/api/auth/logout', 'post', 204)).toEqual(['Set-Cookie']);
+    const refresh = (paths['/api/auth/refresh']!.post as unknown as { parameters: { name: string; in: string }[] }).parameters;
+    expect(refresh).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: '__Secure-pms-refresh', in: 'cookie' }), expect.objectContaining({ name: 'X-Requested-With', in: 'header' }),
+    ]));
     expect(headers('/api/patients/{id}/billing/transactions', 'post', 201)).toEqual(['Location', 'Idempotent-Replayed']);
     expect(headers('/api/patients/{id}/billing/transactions', 'post', 409)).toEqual(['Retry-After']);
     expect(paths['/dashboard']).toBeUndefined(); // not on AWS
