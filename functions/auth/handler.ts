@@ -3,7 +3,7 @@
  * and the JWKS. Thin: parses the request, calls a use case, maps domain errors to HTTP.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { httpErrorOf, type ProblemOfKind } from '../commons/errors';
+import { badRequest, httpErrorOf, type ProblemOfKind } from '../commons/errors';
 import { handlerFor, header, httpHandler, json, noContent, parseBody, parseQuery } from '../commons/http';
 import { routes, type RouteKey } from '../../system/routes';
 import { bearerToken } from './domain/access-token';
@@ -66,7 +66,7 @@ const ROUTES: Record<RouteKey<'auth'>, RouteHandler> = {
   // The JSON flow names the token in the body; the web app's comes in its cookie (CSRF rules in refresh-cookie.ts).
   'POST /api/auth/refresh': async (ports, { event }) => {
     const presented = parseBody(event, RefreshRequest).refreshToken ?? refreshTokenFromCookie(event);
-    if (!presented) throw new AuthError('UNAUTHORIZED');
+    if (!presented) throw badRequest('The request body is invalid', [{ field: 'refreshToken', message: 'Required, unless the web app\'s refresh cookie comes with the request' }]);
     return withCookie(await refresh(ports, presented));
   },
   'POST /api/auth/logout': async (ports, { bearer }) => {

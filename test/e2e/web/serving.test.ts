@@ -84,7 +84,7 @@ describe('web app serving', () => {
     expect(reused.status).toBe(401);
     expect(cookieOf(reused)).toMatch(/__Secure-pms-refresh=; Max-Age=0/);
     expect((await refreshWithCookie(second)).status).toBe(401); // the whole login ended
-    expect((await request('POST', '/api/auth/refresh', { body: {} })).status).toBe(401); // no cookie, no token
+    expect((await request('POST', '/api/auth/refresh', { body: {} })).status).toBe(400); // no cookie, no token: the v1 rule for a missing field
   });
 
   it('clears the cookie at logout, and the refresh token it held stops working', async () => {
