@@ -11,7 +11,9 @@ const EXACT = /^\d+\.\d+\.\d+(-[\w.]+)?$/;
 function pins(): string[] {
   const exact = SECTIONS.flatMap((section) =>
     Object.entries(pkg[section] ?? {}).filter(([, version]) => EXACT.test(version)).map(([name, version]) => `${name}@${version} ${section}`));
-  const overrides = Object.entries(pkg.overrides ?? {}).map(([name, version]) => `${name}@${version} overrides`);
+  // A nested override (a package's own dependency) is recorded as `name@dependency=version`.
+  const overrides = Object.entries(pkg.overrides ?? {}).map(([name, version]) =>
+    `${name}@${typeof version === 'string' ? version : Object.entries(version).map(([dep, v]) => `${dep}=${String(v)}`).join(',')} overrides`);
   return [...exact, ...overrides].sort();
 }
 
