@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import { build, stop as stopEsbuild } from 'esbuild';
-import { BUNDLING } from '../system/bundling';
+import { esbuildOptions } from '../system/bundling';
 import { lambdaContext } from './gateway/events';
 import type { FunctionDefinition, FunctionName } from '../system/functions';
 
@@ -23,14 +23,7 @@ export async function bundleFunctions(definitions: FunctionDefinition[], outDir:
   await build({
     entryPoints: Object.fromEntries(definitions.map((f) => [f.name, join(ROOT, f.entry)])),
     outdir: outDir,
-    bundle: true,
-    minify: BUNDLING.minify,
-    sourcemap: BUNDLING.sourcemap,
-    target: BUNDLING.target,
-    format: BUNDLING.format,
-    platform: BUNDLING.platform,
-    mainFields: [...BUNDLING.mainFields],
-    external: [...BUNDLING.external],
+    ...esbuildOptions(),
     logLevel: 'error',
   });
   await stopEsbuild(); // the esbuild service process holds ~300 MB; the runtime needs it only at start

@@ -1,6 +1,6 @@
 /**
  * esbuild options shared by the CDK NodejsFunctions and the local runtime, which runs the very same
- * bundles in-process. Plain data, so the local runtime need not load aws-cdk-lib.
+ * bundles. Plain data, so the local runtime need not load aws-cdk-lib.
  */
 export const BUNDLING = {
   minify: true,
@@ -12,3 +12,9 @@ export const BUNDLING = {
   external: [] as string[],
   mainFields: ['module', 'main'],
 } as const;
+
+/** The same options in esbuild's own shape, for bundles built on this machine (the local runtime, tests, the bench). */
+export const esbuildOptions = () => ({
+  bundle: true, minify: BUNDLING.minify, sourcemap: BUNDLING.sourcemap, target: BUNDLING.target, format: BUNDLING.format,
+  platform: BUNDLING.platform, mainFields: [...BUNDLING.mainFields], external: [...BUNDLING.external],
+});

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { BUNDLING } from '../../system/bundling';
+import { esbuildOptions } from '../../system/bundling';
 import { functions, type FunctionName } from '../../system/functions';
 
 const ROOT = resolve(__dirname, '../..');
@@ -17,11 +17,7 @@ export type LoadedHandler = (event: unknown, context?: unknown) => Promise<unkno
 
 /** Bundles one function into `outfile` with the CDK options (no source map unless asked: sizes are measured without). */
 export async function buildFunction(name: FunctionName, outfile: string, options: { sourcemap?: boolean } = {}): Promise<void> {
-  await build({
-    entryPoints: [join(ROOT, functions[name].entry)], outfile, bundle: true, minify: BUNDLING.minify, sourcemap: options.sourcemap ?? false,
-    target: BUNDLING.target,
-    format: BUNDLING.format, platform: BUNDLING.platform, mainFields: [...BUNDLING.mainFields], external: [...BUNDLING.external], logLevel: 'silent',
-  });
+  await build({ entryPoints: [join(ROOT, functions[name].entry)], outfile, ...esbuildOptions(), sourcemap: options.sourcemap ?? false, logLevel: 'silent' });
 }
 
 /** Builds one function into a temporary folder and loads its handler. Set the function's environment first: handlers may read it when loaded. */
