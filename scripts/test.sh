@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one test command: type check, lint, the protos (buf lint, buf breaking against main, proto/gen up to
+# The one test command: type check, lint, formatting, the protos (buf lint, buf breaking against main, proto/gen up to
 # date), every Jest project (unit, integration, infra, e2e), then the reliability suite in its short form.
 # Prints its own closing line `N passed, M failed` (each check counts as a test); exits non-zero on any failure.
 set -uo pipefail
@@ -18,6 +18,7 @@ run_check() {
 }
 run_check typecheck npx tsc --noEmit -p tsconfig.json
 run_check lint npm run -s lint
+run_check format npx prettier --check .
 run_check "buf lint" npx buf lint
 run_check "buf breaking against main" bash scripts/proto-breaking.sh
 run_check "proto/gen regenerated" bash scripts/gen-proto.sh --check
