@@ -3,7 +3,19 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'proto/gen/', 'coverage/', 'web/dist/', 'web/src/api/schema.gen.ts', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      '.data/',
+      'proto/gen/',
+      'coverage/',
+      'web/dist/',
+      'web/src/api/schema.gen.ts',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,10 +30,13 @@ export default tseslint.config(
     // billing and infra ship or synthesise with the rest.
     plugins: { 'import-x': importX },
     rules: {
-      'import-x/no-extraneous-dependencies': ['error', {
-        devDependencies: ['test/**', 'bench/**', 'scripts/**', 'local/**', 'web/**'],
-        optionalDependencies: false,
-      }],
+      'import-x/no-extraneous-dependencies': [
+        'error',
+        {
+          devDependencies: ['test/**', 'bench/**', 'scripts/**', 'local/**', 'web/**'],
+          optionalDependencies: false,
+        },
+      ],
     },
   },
 );

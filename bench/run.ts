@@ -25,11 +25,22 @@ import web from './modules/web';
 
 const MODULES: BenchModule[] = [bundles, startup, auth, patients, billing, events, ledger, fhir, web];
 
-interface Section { module: string; rows: Row[]; notes: string[]; skipped?: string; seconds: number }
+interface Section {
+  module: string;
+  rows: Row[];
+  notes: string[];
+  skipped?: string;
+  seconds: number;
+}
 
 async function main(): Promise<void> {
-  const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
-  const ctx = createContext({ rounds: Number(process.env.BENCH_ROUNDS ?? 3), seconds: Number(process.env.BENCH_SECONDS ?? 5) });
+  const only = process.env.BENCH_ONLY?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const ctx = createContext({
+    rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+    seconds: Number(process.env.BENCH_SECONDS ?? 5),
+  });
   const sections: Section[] = [];
   const started = Date.now();
   const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${new Date().toISOString()}`;
@@ -43,7 +54,8 @@ async function main(): Promise<void> {
         const report = await module.run(ctx);
         sections.push({ module: module.name, ...report, seconds: (Date.now() - t0) / 1000 });
       } catch (error) {
-        const reason = error instanceof NotAvailable ? error.message : `failed: ${(error as Error).message.split('\n')[0]}`;
+        const reason =
+          error instanceof NotAvailable ? error.message : `failed: ${(error as Error).message.split('\n')[0]}`;
         console.log(`    ${reason}`);
         sections.push({ module: module.name, rows: [], notes: [], skipped: reason, seconds: (Date.now() - t0) / 1000 });
       }
@@ -60,11 +72,21 @@ async function main(): Promise<void> {
 const COLUMNS = ['Module', 'Measure', 'Value', 'Baseline (same run)', 'Ratio', 'Goal', 'Result'] as const;
 
 function cells(section: Section, row: Row): string[] {
-  return [section.module, row.measure, row.value, row.baseline ?? '', row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`, row.goal ?? '', row.verdict ?? ''];
+  return [
+    section.module,
+    row.measure,
+    row.value,
+    row.baseline ?? '',
+    row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`,
+    row.goal ?? '',
+    row.verdict ?? '',
+  ];
 }
 
 function allRows(sections: Section[]): string[][] {
-  return sections.flatMap((s) => s.skipped ? [[s.module, s.skipped, '', '', '', '', 'SKIP']] : s.rows.map((r) => cells(s, r)));
+  return sections.flatMap((s) =>
+    s.skipped ? [[s.module, s.skipped, '', '', '', '', 'SKIP']] : s.rows.map((r) => cells(s, r)),
+  );
 }
 
 function textTable(sections: Section[]): string {
@@ -74,7 +96,12 @@ function textTable(sections: Section[]): string {
   return [line(rows[0]!), widths.map((w) => '─'.repeat(w)).join('─┼─'), ...rows.slice(1).map(line)].join('\n');
 }
 
-function markdown(sections: Section[], machine: string, total: number, ctx: { rounds: number; seconds: number }): string {
+function markdown(
+  sections: Section[],
+  machine: string,
+  total: number,
+  ctx: { rounds: number; seconds: number },
+): string {
   const escape = (c: string) => c.replace(/\|/g, '\\|');
   const verdicts = sections.flatMap((s) => s.rows.map((r) => r.verdict).filter(Boolean));
   const notes = sections.flatMap((s) => s.notes.map((n) => `- **${s.module}**: ${n}`));

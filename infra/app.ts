@@ -16,7 +16,6 @@ import { WebStack } from './stacks/web-stack';
 
 export type { Deployment } from './deployment';
 
-
 export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   // Cross-stack references stay strong: a producer stack cannot drop an output a consumer still uses.
   if (app.node.tryGetContext('@aws-cdk/core:defaultCrossStackReferences') === undefined) {
@@ -30,21 +29,47 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   const network = new NetworkStack(app, `${prefix}-Network`, props);
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, props);
   const messaging = new MessagingStack(app, `${prefix}-Messaging`, {
-    ...props, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup, key: stateful.key,
+    ...props,
+    vpc: network.vpc,
+    functionsSecurityGroup: network.functionsSecurityGroup,
+    key: stateful.key,
   });
   // Billing on Fargate, unless the profile names a billing server running elsewhere.
-  const billing = config.externalBillingAddress ? undefined : new BillingStack(app, `${prefix}-Billing`, {
-    ...props, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup,
-    table: stateful.tables['billing-accounts'], transactionsTable: stateful.tables['billing-transactions'], key: stateful.key, tlsIdentity: stateful.billingTls!.secret, tlsAuthority: stateful.billingTls!.authorityCertificate,
-  });
+  const billing = config.externalBillingAddress
+    ? undefined
+    : new BillingStack(app, `${prefix}-Billing`, {
+        ...props,
+        vpc: network.vpc,
+        functionsSecurityGroup: network.functionsSecurityGroup,
+        table: stateful.tables['billing-accounts'],
+        transactionsTable: stateful.tables['billing-transactions'],
+        key: stateful.key,
+        tlsIdentity: stateful.billingTls!.secret,
+        tlsAuthority: stateful.billingTls!.authorityCertificate,
+      });
   const api = new ApiStack(app, `${prefix}-Api`, {
-    ...props, key: stateful.key, tables: stateful.tables, signingKeys: stateful.signingKeys, publicJwks: stateful.publicJwks,
-    cursorKey: stateful.cursorKey, vpc: network.vpc, functionsSecurityGroup: network.functionsSecurityGroup,
-    billingAddress: billing?.address ?? config.externalBillingAddress!, billingTlsAuthority: stateful.billingTls?.authorityCertificate, kafka: messaging.kafka,
+    ...props,
+    key: stateful.key,
+    tables: stateful.tables,
+    signingKeys: stateful.signingKeys,
+    publicJwks: stateful.publicJwks,
+    cursorKey: stateful.cursorKey,
+    vpc: network.vpc,
+    functionsSecurityGroup: network.functionsSecurityGroup,
+    billingAddress: billing?.address ?? config.externalBillingAddress!,
+    billingTlsAuthority: stateful.billingTls?.authorityCertificate,
+    kafka: messaging.kafka,
   });
   const observability = new ObservabilityStack(app, `${prefix}-Observability`, {
-    ...props, api: api.api, functions: api.functions, securityLog: api.authLogGroup,
-    billing: billing && { service: billing.service, clusterName: billing.cluster.clusterName, logGroup: billing.logGroup },
+    ...props,
+    api: api.api,
+    functions: api.functions,
+    securityLog: api.authLogGroup,
+    billing: billing && {
+      service: billing.service,
+      clusterName: billing.cluster.clusterName,
+      logGroup: billing.logGroup,
+    },
   });
 
   const web = config.webDistribution ? new WebStack(app, `${prefix}-Web`, { ...props, api: api.api }) : undefined;
@@ -57,14 +82,25 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
   }
   if (!config.kafkaEventSourceMapping) {
     new CfnOutput(api, 'AnalyticsConsumerFunction', {
-      value: api.functions['analytics-consumer']!.functionName, description: 'Fed from topics patient and billing by npm run localstack:sidecars (no Kafka event source mapping here)',
+      value: api.functions['analytics-consumer']!.functionName,
+      description:
+        'Fed from topics patient and billing by npm run localstack:sidecars (no Kafka event source mapping here)',
     });
   }
   if (billing) new CfnOutput(billing, 'BillingServiceName', { value: billing.service.serviceName });
   else {
-    new CfnOutput(api, 'BillingAddress', { value: config.externalBillingAddress!, description: 'The billing server the functions call (runs outside this deployment)' });
-    new CfnOutput(stateful, 'BillingAccountsTable', { value: stateful.tables['billing-accounts'].tableName, description: 'Table for the billing server run outside (BILLING_ACCOUNTS_TABLE)' });
-    new CfnOutput(stateful, 'BillingTransactionsTable', { value: stateful.tables['billing-transactions'].tableName, description: 'Ledger table for the billing server run outside (BILLING_TRANSACTIONS_TABLE)' });
+    new CfnOutput(api, 'BillingAddress', {
+      value: config.externalBillingAddress!,
+      description: 'The billing server the functions call (runs outside this deployment)',
+    });
+    new CfnOutput(stateful, 'BillingAccountsTable', {
+      value: stateful.tables['billing-accounts'].tableName,
+      description: 'Table for the billing server run outside (BILLING_ACCOUNTS_TABLE)',
+    });
+    new CfnOutput(stateful, 'BillingTransactionsTable', {
+      value: stateful.tables['billing-transactions'].tableName,
+      description: 'Ledger table for the billing server run outside (BILLING_TRANSACTIONS_TABLE)',
+    });
   }
 
   const deployment = { config, network, stateful, messaging, billing, api, observability, web };

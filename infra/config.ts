@@ -8,11 +8,28 @@
 import { RemovalPolicy, type App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { corsOrigins } from '../system/cors';
-import { PROFILE_ALIASES, PROFILE_SHAPES, PROFILES, profileNamed, SIDECAR_HOST, type MskFlavour, type Profile, type ProfileShape } from './profiles';
+import {
+  PROFILE_ALIASES,
+  PROFILE_SHAPES,
+  PROFILES,
+  profileNamed,
+  SIDECAR_HOST,
+  type MskFlavour,
+  type Profile,
+  type ProfileShape,
+} from './profiles';
 
 export type { MskFlavour, Profile } from './profiles';
 
-export interface DeploymentConfig extends Pick<ProfileShape, 'customResources' | 'kafkaEventSourceMapping' | 'mskIamAuth' | 'dashboardAndLogMetrics' | 'flowLogs' | 'webDistribution'> {
+export interface DeploymentConfig extends Pick<
+  ProfileShape,
+  | 'customResources'
+  | 'kafkaEventSourceMapping'
+  | 'mskIamAuth'
+  | 'dashboardAndLogMetrics'
+  | 'flowLogs'
+  | 'webDistribution'
+> {
   stage: string;
   profile: Profile;
   removalPolicy: RemovalPolicy;
@@ -60,15 +77,24 @@ export interface DeploymentConfig extends Pick<ProfileShape, 'customResources' |
 /** LocalStack keeps every message it is asked to send (its /_aws/ses endpoint); any sender will do there. */
 const LOCALSTACK_MAIL_FROM = 'no-reply@example.com';
 
-function mailSettings(from: string | undefined, domain: string | undefined, stage: string, profile: Profile): DeploymentConfig['mail'] {
+function mailSettings(
+  from: string | undefined,
+  domain: string | undefined,
+  stage: string,
+  profile: Profile,
+): DeploymentConfig['mail'] {
   const sender = from ?? (profile === 'aws' ? undefined : LOCALSTACK_MAIL_FROM);
   if (!sender) {
     if (domain) throw new Error('mailFromDomain needs mailFrom, the address in that domain the mail comes from');
     // Production must verify patients' addresses; a dev stack deploys without mail (and its patients cannot verify).
-    if (stage === 'prod') throw new Error('mailFrom is required for stage prod: the address the verification mail comes from (-c mailFrom=no-reply@your-domain, or MAIL_FROM)');
+    if (stage === 'prod')
+      throw new Error(
+        'mailFrom is required for stage prod: the address the verification mail comes from (-c mailFrom=no-reply@your-domain, or MAIL_FROM)',
+      );
     return undefined;
   }
-  if (!/^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(sender)) throw new Error(`mailFrom is not an email address: "${sender}"`);
+  if (!/^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(sender))
+    throw new Error(`mailFrom is not an email address: "${sender}"`);
   const senderDomain = sender.slice(sender.lastIndexOf('@') + 1).toLowerCase();
   if (domain && senderDomain !== domain.toLowerCase() && !senderDomain.endsWith(`.${domain.toLowerCase()}`)) {
     throw new Error(`mailFromDomain "${domain}" must be the domain of mailFrom (or a parent of it), not another`);
@@ -78,8 +104,11 @@ function mailSettings(from: string | undefined, domain: string | undefined, stag
 
 /** A deployed API trusts no plain-HTTP page: its scripts could be rewritten on the way and read the tokens. */
 function deployedOrigins(origins: string[]): string[] {
-  const insecure = origins.filter((o) => o.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(o));
-  if (insecure.length > 0) throw new Error(`corsOrigins must be https:// (or http://localhost), not ${insecure.join(', ')}`);
+  const insecure = origins.filter(
+    (o) => o.startsWith('http://') && !/^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(o),
+  );
+  if (insecure.length > 0)
+    throw new Error(`corsOrigins must be https:// (or http://localhost), not ${insecure.join(', ')}`);
   return origins;
 }
 
@@ -93,39 +122,69 @@ export function loadConfig(app: App): DeploymentConfig {
     if (!allowed.includes(value as T)) throw new Error(`${key} must be one of ${allowed.join(', ')}, not "${value}"`);
     return value as T;
   };
-  const whole = (key: string, env: string, fallback: number, allowed: (n: number) => boolean = (n) => n >= 0): number => {
+  const whole = (
+    key: string,
+    env: string,
+    fallback: number,
+    allowed: (n: number) => boolean = (n) => n >= 0,
+  ): number => {
     const raw = get(key, env);
     const value = raw === undefined ? fallback : Number(raw);
     if (!Number.isInteger(value) || !allowed(value)) throw new Error(`${key} is not a valid value: "${raw}"`);
     return value;
   };
   const stage = get('stage', 'STAGE') ?? 'dev';
-  if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage)) throw new Error(`stage must be 1-20 lower-case letters, digits or dashes, not "${stage}"`);
+  if (!/^[a-z][a-z0-9-]{0,19}$/.test(stage))
+    throw new Error(`stage must be 1-20 lower-case letters, digits or dashes, not "${stage}"`);
   const profileName = get('profile', 'DEPLOY_PROFILE') ?? 'aws';
   const profile = profileNamed(profileName);
-  if (!profile) throw new Error(`profile must be one of ${[...PROFILES, ...Object.keys(PROFILE_ALIASES)].join(', ')}, not "${profileName}"`);
+  if (!profile)
+    throw new Error(
+      `profile must be one of ${[...PROFILES, ...Object.keys(PROFILE_ALIASES)].join(', ')}, not "${profileName}"`,
+    );
   const shape = PROFILE_SHAPES[profile];
   const production = stage === 'prod';
   const billingMinTasks = whole('billingMinTasks', 'BILLING_MIN_TASKS', 1);
-  const mskFlavour = oneOf<MskFlavour>('msk', 'MSK_FLAVOUR', ['serverless', 'provisioned'], shape.mskFlavours[0] ?? 'serverless');
-  if (shape.kafka === 'msk' && !shape.mskFlavours.includes(mskFlavour)) throw new Error(`profile ${profile} runs no MSK ${mskFlavour} cluster; msk must be one of ${shape.mskFlavours.join(', ')}`);
-  const externalBillingAddress = get('billingAddress', 'PMS_BILLING_ADDRESS') ?? (shape.billing === 'external' ? `${SIDECAR_HOST}:9001` : undefined);
+  const mskFlavour = oneOf<MskFlavour>(
+    'msk',
+    'MSK_FLAVOUR',
+    ['serverless', 'provisioned'],
+    shape.mskFlavours[0] ?? 'serverless',
+  );
+  if (shape.kafka === 'msk' && !shape.mskFlavours.includes(mskFlavour))
+    throw new Error(
+      `profile ${profile} runs no MSK ${mskFlavour} cluster; msk must be one of ${shape.mskFlavours.join(', ')}`,
+    );
+  const externalBillingAddress =
+    get('billingAddress', 'PMS_BILLING_ADDRESS') ?? (shape.billing === 'external' ? `${SIDECAR_HOST}:9001` : undefined);
   // Billing's TLS certificate is made by a custom resource: a target without them reaches billing elsewhere.
-  if (!externalBillingAddress && !shape.customResources) throw new Error(`profile ${profile} runs no custom resources: give billingAddress`);
+  if (!externalBillingAddress && !shape.customResources)
+    throw new Error(`profile ${profile} runs no custom resources: give billingAddress`);
   return {
     stage,
     profile,
     removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     // CloudWatch accepts only its own list of retention periods (1, 3, 5, 7, 14, 30, … days).
-    logRetention: whole('logRetentionDays', 'LOG_RETENTION_DAYS', production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
-      (n) => Object.values(RetentionDays).includes(n)) as RetentionDays,
+    logRetention: whole(
+      'logRetentionDays',
+      'LOG_RETENTION_DAYS',
+      production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
+      (n) => Object.values(RetentionDays).includes(n),
+    ) as RetentionDays,
     alarmEmail: get('alarmEmail', 'ALARM_EMAIL'),
     billingMinTasks,
-    billingMaxTasks: whole('billingMaxTasks', 'BILLING_MAX_TASKS', Math.max(4, billingMinTasks), (n) => n >= Math.max(1, billingMinTasks)),
+    billingMaxTasks: whole(
+      'billingMaxTasks',
+      'BILLING_MAX_TASKS',
+      Math.max(4, billingMinTasks),
+      (n) => n >= Math.max(1, billingMinTasks),
+    ),
     mskFlavour,
-    selfManagedKafkaBrokers: get('kafkaBrokers', 'PMS_KAFKA_BROKERS') ?? (shape.kafka === 'self-managed' ? `${SIDECAR_HOST}:9092` : undefined),
+    selfManagedKafkaBrokers:
+      get('kafkaBrokers', 'PMS_KAFKA_BROKERS') ?? (shape.kafka === 'self-managed' ? `${SIDECAR_HOST}:9092` : undefined),
     externalBillingAddress,
-    tokenCheckInFunctions: (get('tokenCheckInFunctions', 'TOKEN_CHECK_IN_FUNCTIONS') ?? String(!shape.lambdaAuthorizer)) === 'true',
+    tokenCheckInFunctions:
+      (get('tokenCheckInFunctions', 'TOKEN_CHECK_IN_FUNCTIONS') ?? String(!shape.lambdaAuthorizer)) === 'true',
     signingKeyRotationId: get('signingKeyRotationId', 'SIGNING_KEY_ROTATION_ID') ?? 'initial',
     billingCertificateRotationId: get('billingCertificateRotationId', 'BILLING_CERTIFICATE_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
@@ -136,10 +195,13 @@ export function loadConfig(app: App): DeploymentConfig {
     },
     authReservedConcurrency: whole('authReservedConcurrency', 'AUTH_RESERVED_CONCURRENCY', 20) || undefined,
     // WAF takes 10 requests per window at the least.
-    waf: oneOf('waf', 'WAF_ENABLED', ['true', 'false'], profile === 'aws' ? 'true' : 'false') === 'true' ? {
-      rateLimit: whole('wafRateLimit', 'WAF_RATE_LIMIT', 2000, (n) => n >= 10),
-      authRateLimit: whole('wafAuthRateLimit', 'WAF_AUTH_RATE_LIMIT', 100, (n) => n >= 10),
-    } : undefined,
+    waf:
+      oneOf('waf', 'WAF_ENABLED', ['true', 'false'], profile === 'aws' ? 'true' : 'false') === 'true'
+        ? {
+            rateLimit: whole('wafRateLimit', 'WAF_RATE_LIMIT', 2000, (n) => n >= 10),
+            authRateLimit: whole('wafAuthRateLimit', 'WAF_AUTH_RATE_LIMIT', 100, (n) => n >= 10),
+          }
+        : undefined,
     mail: mailSettings(get('mailFrom', 'MAIL_FROM'), get('mailFromDomain', 'MAIL_FROM_DOMAIN'), stage, profile),
     apiGatewayCloudWatchRole: (get('apiGatewayCloudWatchRole', 'API_GATEWAY_CLOUDWATCH_ROLE') ?? 'true') === 'true',
     customResources: shape.customResources,

@@ -8,7 +8,8 @@
  */
 import type { LocalStackProfile } from './profiles';
 
-const LOCALSTACK = 'github.com/localstack/localstack@8b9a79f (2026-03-23; archived when LocalStack moved to one image that needs an auth token)';
+const LOCALSTACK =
+  'github.com/localstack/localstack@8b9a79f (2026-03-23; archived when LocalStack moved to one image that needs an auth token)';
 const DOCS = 'github.com/localstack/localstack-docs@378660c (docs.localstack.cloud/aws)';
 
 export const SOURCES = {
@@ -50,65 +51,172 @@ export interface Coverage {
   without: readonly { lacks: string; instead: string; source: SourceId }[];
 }
 
-const of = (source: SourceId, ...names: string[]) => Object.fromEntries(names.map((n) => [n, source])) as Record<string, SourceId>;
+const of = (source: SourceId, ...names: string[]) =>
+  Object.fromEntries(names.map((n) => [n, source])) as Record<string, SourceId>;
 
 const COMMUNITY_TYPES = {
-  ...of('cfnCommunity',
-    'AWS::ApiGateway::Account', 'AWS::ApiGateway::Deployment', 'AWS::ApiGateway::GatewayResponse', 'AWS::ApiGateway::Method',
-    'AWS::ApiGateway::RequestValidator', 'AWS::ApiGateway::Resource', 'AWS::ApiGateway::RestApi', 'AWS::ApiGateway::Stage',
-    'AWS::CloudFormation::WaitConditionHandle', 'AWS::CloudWatch::Alarm', 'AWS::DynamoDB::Table', 'AWS::SES::EmailIdentity',
-    'AWS::EC2::RouteTable', 'AWS::EC2::SecurityGroup', 'AWS::EC2::Subnet', 'AWS::EC2::SubnetRouteTableAssociation', 'AWS::EC2::VPC', 'AWS::EC2::VPCEndpoint',
-    'AWS::IAM::Policy', 'AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::Lambda::EventSourceMapping', 'AWS::Lambda::Function', 'AWS::Lambda::Permission',
-    'AWS::Logs::LogGroup', 'AWS::SNS::Subscription', 'AWS::SNS::Topic', 'AWS::SNS::TopicPolicy', 'AWS::SQS::Queue', 'AWS::SQS::QueuePolicy',
-    'AWS::SSM::Parameter', 'AWS::SecretsManager::Secret'),
+  ...of(
+    'cfnCommunity',
+    'AWS::ApiGateway::Account',
+    'AWS::ApiGateway::Deployment',
+    'AWS::ApiGateway::GatewayResponse',
+    'AWS::ApiGateway::Method',
+    'AWS::ApiGateway::RequestValidator',
+    'AWS::ApiGateway::Resource',
+    'AWS::ApiGateway::RestApi',
+    'AWS::ApiGateway::Stage',
+    'AWS::CloudFormation::WaitConditionHandle',
+    'AWS::CloudWatch::Alarm',
+    'AWS::DynamoDB::Table',
+    'AWS::SES::EmailIdentity',
+    'AWS::EC2::RouteTable',
+    'AWS::EC2::SecurityGroup',
+    'AWS::EC2::Subnet',
+    'AWS::EC2::SubnetRouteTableAssociation',
+    'AWS::EC2::VPC',
+    'AWS::EC2::VPCEndpoint',
+    'AWS::IAM::Policy',
+    'AWS::IAM::Role',
+    'AWS::KMS::Key',
+    'AWS::Lambda::EventSourceMapping',
+    'AWS::Lambda::Function',
+    'AWS::Lambda::Permission',
+    'AWS::Logs::LogGroup',
+    'AWS::SNS::Subscription',
+    'AWS::SNS::Topic',
+    'AWS::SNS::TopicPolicy',
+    'AWS::SQS::Queue',
+    'AWS::SQS::QueuePolicy',
+    'AWS::SSM::Parameter',
+    'AWS::SecretsManager::Secret',
+  ),
 };
-const LICENSED_TYPES = { ...COMMUNITY_TYPES, ...of('cfnPro', 'AWS::ApiGateway::Authorizer', 'AWS::CloudFormation::CustomResource') };
+const LICENSED_TYPES = {
+  ...COMMUNITY_TYPES,
+  ...of('cfnPro', 'AWS::ApiGateway::Authorizer', 'AWS::CloudFormation::CustomResource'),
+};
 const TEMPLATE = {
-  intrinsics: of('cfnTemplates', 'Ref', 'Fn::GetAtt', 'Fn::ImportValue', 'Fn::Join', 'Fn::Select', 'Fn::Split', 'Fn::Sub', 'Fn::GetAZs'),
+  intrinsics: of(
+    'cfnTemplates',
+    'Ref',
+    'Fn::GetAtt',
+    'Fn::ImportValue',
+    'Fn::Join',
+    'Fn::Select',
+    'Fn::Split',
+    'Fn::Sub',
+    'Fn::GetAZs',
+  ),
   // Rules: CDK's bootstrap-version check, which LocalStack does not read.
   sections: of('cfnTemplates', 'Resources', 'Outputs', 'Parameters', 'Rules'),
 };
-const EVERY_PLAN_SERVICES = ['apigateway', 'cloudformation', 'cloudwatch', 'dynamodb', 'dynamodbstreams', 'ec2', 'iam', 'kms', 'lambda', 'logs', 'secretsmanager', 'ses', 'sns', 'sqs', 'ssm', 'sts'];
+const EVERY_PLAN_SERVICES = [
+  'apigateway',
+  'cloudformation',
+  'cloudwatch',
+  'dynamodb',
+  'dynamodbstreams',
+  'ec2',
+  'iam',
+  'kms',
+  'lambda',
+  'logs',
+  'secretsmanager',
+  'ses',
+  'sns',
+  'sqs',
+  'ssm',
+  'sts',
+];
 const RELIES = [
   { on: 'Lambda nodejs22.x functions reach LocalStack through AWS_ENDPOINT_URL (no code change)', source: 'lambdaEnv' },
-  { on: 'functions of either CPU on any host: LAMBDA_IGNORE_ARCHITECTURE=1 (ours are arm64, CDK\'s framework functions x86-64; the bundles are plain JavaScript)', source: 'arm64' },
+  {
+    on: "functions of either CPU on any host: LAMBDA_IGNORE_ARCHITECTURE=1 (ours are arm64, CDK's framework functions x86-64; the bundles are plain JavaScript)",
+    source: 'arm64',
+  },
   { on: 'API Gateway REST with Lambda proxy integrations; the ApiUrl output points at LocalStack', source: 'apiUrl' },
   { on: 'DynamoDB Streams event source mappings (publisher, pending billing)', source: 'esmCommunity' },
 ] as const;
-const SIDECARS = { on: 'on Linux, function containers reach the sidecars as host.docker.internal: LAMBDA_DOCKER_FLAGS=--add-host=host.docker.internal:host-gateway', source: 'dockerFlags' } as const;
-const NO_MSK = { lacks: 'MSK (Ultimate only)', instead: 'the sidecars\' Kafka-protocol broker (npm run localstack:sidecars), plaintext', source: 'licensing' } as const;
-const NO_CLOUD_MAP = { lacks: 'Cloud Map (Ultimate only), so billing on ECS cannot be found by name', instead: 'the sidecars\' billing server, plaintext gRPC', source: 'licensing' } as const;
-const NO_DASHBOARD = { lacks: 'AWS::CloudWatch::Dashboard, AWS::Logs::MetricFilter and AWS::EC2::FlowLog in CloudFormation', instead: 'none of them (the dashboard page of npm start shows the same figures); the alarms on service metrics stay', source: 'unknownTypes' } as const;
+const SIDECARS = {
+  on: 'on Linux, function containers reach the sidecars as host.docker.internal: LAMBDA_DOCKER_FLAGS=--add-host=host.docker.internal:host-gateway',
+  source: 'dockerFlags',
+} as const;
+const NO_MSK = {
+  lacks: 'MSK (Ultimate only)',
+  instead: "the sidecars' Kafka-protocol broker (npm run localstack:sidecars), plaintext",
+  source: 'licensing',
+} as const;
+const NO_CLOUD_MAP = {
+  lacks: 'Cloud Map (Ultimate only), so billing on ECS cannot be found by name',
+  instead: "the sidecars' billing server, plaintext gRPC",
+  source: 'licensing',
+} as const;
+const NO_DASHBOARD = {
+  lacks: 'AWS::CloudWatch::Dashboard, AWS::Logs::MetricFilter and AWS::EC2::FlowLog in CloudFormation',
+  instead: 'none of them (the dashboard page of npm start shows the same figures); the alarms on service metrics stay',
+  source: 'unknownTypes',
+} as const;
 
 export const LOCALSTACK_COVERAGE: Readonly<Record<LocalStackProfile, Coverage>> = {
   'localstack-hobby': {
     plan: 'Hobby (free, non-commercial)',
-    resourceTypes: COMMUNITY_TYPES, ...TEMPLATE,
+    resourceTypes: COMMUNITY_TYPES,
+    ...TEMPLATE,
     eventSources: { 'dynamodb-stream': 'esmCommunity' },
     services: EVERY_PLAN_SERVICES,
     relies: [...RELIES, SIDECARS, { on: 'the plan itself', source: 'hobby' }],
     without: [
-      { lacks: 'Lambda-backed custom resources', instead: 'npm run deploy:localstack calls the same handlers (signing keys, topic, first admin) through the SDK', source: 'noCustomResources' },
-      { lacks: 'Lambda authorizers', instead: 'the guarded functions make the authorizer\'s decision themselves (REQUIRE_TOKEN_IN_FUNCTION)', source: 'noAuthorizer' },
-      { lacks: 'Kafka event source mappings', instead: 'the sidecars\' pollers read topics patient and billing and invoke the analytics consumer through LocalStack\'s Lambda API', source: 'esmCommunity' },
-      NO_MSK, NO_CLOUD_MAP, NO_DASHBOARD,
+      {
+        lacks: 'Lambda-backed custom resources',
+        instead: 'npm run deploy:localstack calls the same handlers (signing keys, topic, first admin) through the SDK',
+        source: 'noCustomResources',
+      },
+      {
+        lacks: 'Lambda authorizers',
+        instead: "the guarded functions make the authorizer's decision themselves (REQUIRE_TOKEN_IN_FUNCTION)",
+        source: 'noAuthorizer',
+      },
+      {
+        lacks: 'Kafka event source mappings',
+        instead:
+          "the sidecars' pollers read topics patient and billing and invoke the analytics consumer through LocalStack's Lambda API",
+        source: 'esmCommunity',
+      },
+      NO_MSK,
+      NO_CLOUD_MAP,
+      NO_DASHBOARD,
     ],
   },
   'localstack-base': {
     plan: 'Base',
-    resourceTypes: LICENSED_TYPES, ...TEMPLATE,
+    resourceTypes: LICENSED_TYPES,
+    ...TEMPLATE,
     eventSources: { 'dynamodb-stream': 'esmCommunity', 'kafka-self-managed': 'esmLicensed' },
     services: EVERY_PLAN_SERVICES,
-    relies: [...RELIES, SIDECARS, { on: 'custom resources and Lambda authorizers of the licensed engine', source: 'cfnPro' }],
+    relies: [
+      ...RELIES,
+      SIDECARS,
+      { on: 'custom resources and Lambda authorizers of the licensed engine', source: 'cfnPro' },
+    ],
     without: [NO_MSK, NO_CLOUD_MAP, NO_DASHBOARD],
   },
   'localstack-ultimate': {
     plan: 'Ultimate',
     resourceTypes: {
       ...LICENSED_TYPES,
-      ...of('cfnPro', 'AWS::ApplicationAutoScaling::ScalableTarget', 'AWS::ApplicationAutoScaling::ScalingPolicy', 'AWS::EC2::SecurityGroupEgress',
-        'AWS::EC2::SecurityGroupIngress', 'AWS::ECS::Cluster', 'AWS::ECS::Service', 'AWS::ECS::TaskDefinition', 'AWS::MSK::Cluster',
-        'AWS::ServiceDiscovery::PrivateDnsNamespace', 'AWS::ServiceDiscovery::Service'),
+      ...of(
+        'cfnPro',
+        'AWS::ApplicationAutoScaling::ScalableTarget',
+        'AWS::ApplicationAutoScaling::ScalingPolicy',
+        'AWS::EC2::SecurityGroupEgress',
+        'AWS::EC2::SecurityGroupIngress',
+        'AWS::ECS::Cluster',
+        'AWS::ECS::Service',
+        'AWS::ECS::TaskDefinition',
+        'AWS::MSK::Cluster',
+        'AWS::ServiceDiscovery::PrivateDnsNamespace',
+        'AWS::ServiceDiscovery::Service',
+      ),
       // AwsCustomResource (the MSK bootstrap address): every Custom:: type goes to the custom-resource provider.
       ...of('customTypes', 'Custom::AWS'),
     },
@@ -121,7 +229,11 @@ export const LOCALSTACK_COVERAGE: Readonly<Record<LocalStackProfile, Coverage>> 
       { on: 'ECS Fargate with an image built from billing/Dockerfile, ECR, Cloud Map', source: 'licensing' },
     ],
     without: [
-      { lacks: 'MSK Serverless (AWS::MSK::ServerlessCluster is in no plan\'s CloudFormation coverage)', instead: 'a provisioned cluster', source: 'cfnPro' },
+      {
+        lacks: "MSK Serverless (AWS::MSK::ServerlessCluster is in no plan's CloudFormation coverage)",
+        instead: 'a provisioned cluster',
+        source: 'cfnPro',
+      },
       NO_DASHBOARD,
     ],
   },

@@ -39,29 +39,57 @@ export interface ProfileShape {
   webDistribution: boolean;
 }
 
-const localstack = { dashboardAndLogMetrics: false, flowLogs: false, mskIamAuth: false, webDistribution: false } as const;
+const localstack = {
+  dashboardAndLogMetrics: false,
+  flowLogs: false,
+  mskIamAuth: false,
+  webDistribution: false,
+} as const;
 
 export const PROFILE_SHAPES: Readonly<Record<Profile, ProfileShape>> = {
   aws: {
-    customResources: true, lambdaAuthorizer: true, kafka: 'msk', mskFlavours: ['serverless', 'provisioned'], mskIamAuth: true,
-    kafkaEventSourceMapping: true, billing: 'fargate', dashboardAndLogMetrics: true, flowLogs: true, webDistribution: true,
+    customResources: true,
+    lambdaAuthorizer: true,
+    kafka: 'msk',
+    mskFlavours: ['serverless', 'provisioned'],
+    mskIamAuth: true,
+    kafkaEventSourceMapping: true,
+    billing: 'fargate',
+    dashboardAndLogMetrics: true,
+    flowLogs: true,
+    webDistribution: true,
   },
   // The free plan runs what LocalStack's archived community code runs: no custom resources, no Lambda
   // authorizers, no Kafka event source mappings, no MSK, ECS or Cloud Map.
   'localstack-hobby': {
-    ...localstack, customResources: false, lambdaAuthorizer: false, kafka: 'self-managed', mskFlavours: [],
-    kafkaEventSourceMapping: false, billing: 'external',
+    ...localstack,
+    customResources: false,
+    lambdaAuthorizer: false,
+    kafka: 'self-managed',
+    mskFlavours: [],
+    kafkaEventSourceMapping: false,
+    billing: 'external',
   },
   // Base adds the licensed CloudFormation engine (custom resources), Lambda authorizers and Kafka event
   // source mappings; MSK and Cloud Map stay in Ultimate.
   'localstack-base': {
-    ...localstack, customResources: true, lambdaAuthorizer: true, kafka: 'self-managed', mskFlavours: [],
-    kafkaEventSourceMapping: true, billing: 'external',
+    ...localstack,
+    customResources: true,
+    lambdaAuthorizer: true,
+    kafka: 'self-managed',
+    mskFlavours: [],
+    kafkaEventSourceMapping: true,
+    billing: 'external',
   },
   // Ultimate runs provisioned MSK (not MSK Serverless), ECS and Cloud Map.
   'localstack-ultimate': {
-    ...localstack, customResources: true, lambdaAuthorizer: true, kafka: 'msk', mskFlavours: ['provisioned'],
-    kafkaEventSourceMapping: true, billing: 'fargate',
+    ...localstack,
+    customResources: true,
+    lambdaAuthorizer: true,
+    kafka: 'msk',
+    mskFlavours: ['provisioned'],
+    kafkaEventSourceMapping: true,
+    billing: 'fargate',
   },
 };
 

@@ -8,8 +8,14 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand,
-  UpdateTimeToLiveCommand, type CreateTableCommandInput, type TableDescription,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
+  type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { tables, type TableDefinition, type TableName } from '../system/tables';
 import { stopChild } from './child-process';
@@ -36,7 +42,12 @@ function jarDirectory(): string {
 }
 
 export function localDynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  return new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
 }
 
 /**
@@ -52,12 +63,24 @@ async function compiledLauncher(jar: string, release: string): Promise<string> {
   const temporary = `${classes}.${process.pid}.tmp`;
   mkdirSync(temporary, { recursive: true });
   try {
-    await promisify(execFile)('java', [...JVM_FLAGS, '-m', 'jdk.compiler/com.sun.tools.javac.Main', '-nowarn',
-      '-cp', jar, '-d', temporary, LAUNCHER_SOURCE]);
+    await promisify(execFile)('java', [
+      ...JVM_FLAGS,
+      '-m',
+      'jdk.compiler/com.sun.tools.javac.Main',
+      '-nowarn',
+      '-cp',
+      jar,
+      '-d',
+      temporary,
+      LAUNCHER_SOURCE,
+    ]);
   } catch (error) {
     rmSync(temporary, { recursive: true, force: true });
     const output = (error as { stderr?: string }).stderr ?? (error as Error).message;
-    throw new Error(`Could not compile ${basename(LAUNCHER_SOURCE)} (needs Java 17+ with the jdk.compiler module): ${output.trim().split('\n').slice(-3).join(' ')}`, { cause: error });
+    throw new Error(
+      `Could not compile ${basename(LAUNCHER_SOURCE)} (needs Java 17+ with the jdk.compiler module): ${output.trim().split('\n').slice(-3).join(' ')}`,
+      { cause: error },
+    );
   }
   try {
     renameSync(temporary, classes);
@@ -72,28 +95,52 @@ async function compiledLauncher(jar: string, release: string): Promise<string> {
  * Starts DynamoDB Local on 127.0.0.1:`port` (never another interface), with its data under `dataDir`
  * (a folder only the owner can enter; files owner-only) or in memory, and waits until it answers.
  */
-export async function startDynamoLocal(options: { port: number; dataDir?: string; timeoutMs?: number }): Promise<DynamoLocal> {
+export async function startDynamoLocal(options: {
+  port: number;
+  dataDir?: string;
+  timeoutMs?: number;
+}): Promise<DynamoLocal> {
   const dir = jarDirectory();
   const jar = join(dir, 'DynamoDBLocal.jar');
   const launcher = await compiledLauncher(jar, basename(dir));
   const storage = options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory'];
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   // Through sh for umask 077: the JVM writes the database files, owner-only then; exec keeps the pid.
-  const child = spawn('/bin/sh', ['-c', 'umask 077 && exec java "$@"', 'java',
-    ...JVM_FLAGS, `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-cp', `${jar}:${launcher}`, LAUNCHER_CLASS,
-    '-port', String(options.port), '-sharedDb', '-disableTelemetry', ...storage,
-  ], { stdio: ['ignore', 'ignore', 'pipe'], detached: true }); // own process group: stopped by us, in order
+  const child = spawn(
+    '/bin/sh',
+    [
+      '-c',
+      'umask 077 && exec java "$@"',
+      'java',
+      ...JVM_FLAGS,
+      `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+      '-cp',
+      `${jar}:${launcher}`,
+      LAUNCHER_CLASS,
+      '-port',
+      String(options.port),
+      '-sharedDb',
+      '-disableTelemetry',
+      ...storage,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+  ); // own process group: stopped by us, in order
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-4000); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const endpoint = `http://127.0.0.1:${options.port}`;
   const client = localDynamoClient(endpoint);
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   let running = true;
-  void exited.then(() => { running = false; });
+  void exited.then(() => {
+    running = false;
+  });
   try {
     for (;;) {
-      if (!running) throw new Error(`DynamoDB Local exited during start-up: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
+      if (!running)
+        throw new Error(`DynamoDB Local exited during start-up: ${stderr.trim().split('\n').slice(-3).join(' ')}`);
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
         break;
@@ -109,14 +156,20 @@ export async function startDynamoLocal(options: { port: number; dataDir?: string
     client.destroy();
   }
   return {
-    endpoint, port: options.port, process: child,
+    endpoint,
+    port: options.port,
+    process: child,
     stop: () => stopChild(child, exited),
   };
 }
 
 export function createTableInput(def: TableDefinition, tableName: string): CreateTableCommandInput {
   const attributes = new Map<string, 'S' | 'N'>();
-  const keys = [def.partitionKey, def.sortKey, ...(def.globalIndexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey])];
+  const keys = [
+    def.partitionKey,
+    def.sortKey,
+    ...(def.globalIndexes ?? []).flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
   for (const key of keys) if (key) attributes.set(key.name, key.type);
   return {
     TableName: tableName,
@@ -152,15 +205,23 @@ export async function ensureTables(client: DynamoDBClient, prefix = ''): Promise
       await addMissingIndexes(client, def, existing);
       // A data folder from before a table gained its stream: switch it on, as CloudFormation would.
       if (def.stream && !existing.StreamSpecification?.StreamEnabled) {
-        await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } }));
+        await client.send(
+          new UpdateTableCommand({
+            TableName: tableName,
+            StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream },
+          }),
+        );
       }
       continue;
     }
     await client.send(new CreateTableCommand(createTableInput(def, tableName)));
     if (def.ttlAttribute) {
-      await client.send(new UpdateTimeToLiveCommand({
-        TableName: tableName, TimeToLiveSpecification: { Enabled: true, AttributeName: def.ttlAttribute },
-      }));
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: def.ttlAttribute },
+        }),
+      );
     }
   }
   return names;
@@ -182,13 +243,20 @@ async function addMissingIndexes(client: DynamoDBClient, def: TableDefinition, t
   const wanted = createTableInput(def, tableName);
   for (const index of wanted.GlobalSecondaryIndexes ?? []) {
     if (present.has(index.IndexName)) continue;
-    await client.send(new UpdateTableCommand({
-      TableName: tableName, AttributeDefinitions: wanted.AttributeDefinitions, GlobalSecondaryIndexUpdates: [{ Create: index }],
-    }));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: index }],
+      }),
+    );
     for (let attempt = 0; ; attempt++) {
       const now = await describe(client, tableName);
       if (now?.TableStatus === 'ACTIVE' && now.GlobalSecondaryIndexes?.every((i) => i.IndexStatus === 'ACTIVE')) break;
-      if (attempt >= 600) throw new Error(`Index ${index.IndexName} of table ${tableName} is not active after a minute; npm start -- --fresh starts with new tables (and no data)`);
+      if (attempt >= 600)
+        throw new Error(
+          `Index ${index.IndexName} of table ${tableName} is not active after a minute; npm start -- --fresh starts with new tables (and no data)`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }

@@ -57,16 +57,26 @@ export function localSettings(resources: LocalResources): SettingValues {
 
 export function functionEnvironment(definition: FunctionDefinition, resources: LocalResources): Record<string, string> {
   const settings = localSettings(resources);
-  const tables = Object.fromEntries(Object.keys(definition.tables).map((t) => [tableEnvVar(t as TableName), resources.tableNames[t as TableName]]));
-  return { ...baseEnvironment(resources, definition), ...tables, ...settingsEnvironment(definition, (s) => settings[s]) };
+  const tables = Object.fromEntries(
+    Object.keys(definition.tables).map((t) => [tableEnvVar(t as TableName), resources.tableNames[t as TableName]]),
+  );
+  return {
+    ...baseEnvironment(resources, definition),
+    ...tables,
+    ...settingsEnvironment(definition, (s) => settings[s]),
+  };
 }
 
 /**
  * The union of every function's environment, for what runs in the runtime's own process with function code:
  * the demo seed, and the billing server (which reads its tables' names and its port from the same names).
  */
-export function sharedEnvironment(definitions: FunctionDefinition[], resources: LocalResources): Record<string, string> {
+export function sharedEnvironment(
+  definitions: FunctionDefinition[],
+  resources: LocalResources,
+): Record<string, string> {
   const all: Record<string, string> = Object.assign({}, ...definitions.map((d) => functionEnvironment(d, resources)));
-  for (const name of Object.keys(resources.tableNames) as TableName[]) all[tableEnvVar(name)] = resources.tableNames[name];
+  for (const name of Object.keys(resources.tableNames) as TableName[])
+    all[tableEnvVar(name)] = resources.tableNames[name];
   return { ...all, BILLING_PORT: String(resources.ports.billing), BILLING_HOST: '127.0.0.1' };
 }

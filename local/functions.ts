@@ -18,7 +18,10 @@ const ROOT = resolve(__dirname, '..');
 export type LambdaHandler = (event: never, context: Context) => Promise<unknown>;
 export type FunctionSet = Partial<Record<FunctionName, LambdaHandler>>;
 
-export async function bundleFunctions(definitions: FunctionDefinition[], outDir: string): Promise<Partial<Record<FunctionName, string>>> {
+export async function bundleFunctions(
+  definitions: FunctionDefinition[],
+  outDir: string,
+): Promise<Partial<Record<FunctionName, string>>> {
   mkdirSync(outDir, { recursive: true });
   await build({
     entryPoints: Object.fromEntries(definitions.map((f) => [f.name, join(ROOT, f.entry)])),
@@ -48,7 +51,10 @@ parentPort.on('message', async ({ id, event, context }) => {
 parentPort.postMessage({ ready: true });
 `;
 
-interface Pending { resolve(value: unknown): void; reject(error: Error): void }
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
 
 /** One function's worker, started at once (its module load is the cold start) and again after a crash. */
 class FunctionWorker {
@@ -58,20 +64,32 @@ class FunctionWorker {
   private nextId = 0;
   private stopped = false;
 
-  constructor(private readonly definition: FunctionDefinition, private readonly file: string, private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly definition: FunctionDefinition,
+    private readonly file: string,
+    private readonly env: Record<string, string>,
+  ) {}
 
   start(): Promise<void> {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, env: this.env, workerData: { file: this.file, handler: this.definition.handler } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      env: this.env,
+      workerData: { file: this.file, handler: this.definition.handler },
+    });
     this.worker = worker;
     this.ready = new Promise<void>((resolveReady, rejectReady) => {
-      worker.on('message', (message: { ready?: true; id?: number; result?: unknown; error?: { name?: string; message?: string } }) => {
-        if (message.ready) return resolveReady();
-        const call = this.pending.get(message.id!);
-        this.pending.delete(message.id!);
-        if (!call) return;
-        if (message.error) call.reject(Object.assign(new Error(message.error.message), { name: message.error.name ?? 'Error' }));
-        else call.resolve(message.result);
-      });
+      worker.on(
+        'message',
+        (message: { ready?: true; id?: number; result?: unknown; error?: { name?: string; message?: string } }) => {
+          if (message.ready) return resolveReady();
+          const call = this.pending.get(message.id!);
+          this.pending.delete(message.id!);
+          if (!call) return;
+          if (message.error)
+            call.reject(Object.assign(new Error(message.error.message), { name: message.error.name ?? 'Error' }));
+          else call.resolve(message.result);
+        },
+      );
       worker.on('error', (error) => rejectReady(error));
       worker.on('exit', (code) => {
         if (this.worker === worker) this.worker = undefined;
@@ -85,19 +103,38 @@ class FunctionWorker {
   }
 
   /** The gateway passes its context (its integration timeout); the pollers none: the function's own timeout then. */
-  async invoke(event: unknown, context = lambdaContext(this.definition.name, (this.definition.timeoutSeconds ?? 10) * 1000)): Promise<unknown> {
+  async invoke(
+    event: unknown,
+    context = lambdaContext(this.definition.name, (this.definition.timeoutSeconds ?? 10) * 1000),
+  ): Promise<unknown> {
     if (this.stopped) throw new Error(`function ${this.definition.name} is stopped`);
     if (!this.worker) await this.start();
     await this.ready;
     const id = this.nextId++;
-    const { functionName, functionVersion, invokedFunctionArn, memoryLimitInMB, awsRequestId, logGroupName, logStreamName } = context;
+    const {
+      functionName,
+      functionVersion,
+      invokedFunctionArn,
+      memoryLimitInMB,
+      awsRequestId,
+      logGroupName,
+      logStreamName,
+    } = context;
     return new Promise((resolveCall, rejectCall) => {
       this.pending.set(id, { resolve: resolveCall, reject: rejectCall });
       this.worker!.postMessage({
-        id, event,
+        id,
+        event,
         context: {
-          functionName, functionVersion, invokedFunctionArn, memoryLimitInMB, awsRequestId, logGroupName, logStreamName,
-          callbackWaitsForEmptyEventLoop: false, remainingMs: context.getRemainingTimeInMillis(),
+          functionName,
+          functionVersion,
+          invokedFunctionArn,
+          memoryLimitInMB,
+          awsRequestId,
+          logGroupName,
+          logStreamName,
+          callbackWaitsForEmptyEventLoop: false,
+          remainingMs: context.getRemainingTimeInMillis(),
         },
       });
     });
@@ -111,10 +148,21 @@ class FunctionWorker {
 
 /** Starts every function's worker with its own environment; resolves once each has loaded its bundle. */
 export async function startFunctions(
-  definitions: FunctionDefinition[], bundles: Partial<Record<FunctionName, string>>, environmentOf: (definition: FunctionDefinition) => Record<string, string>,
+  definitions: FunctionDefinition[],
+  bundles: Partial<Record<FunctionName, string>>,
+  environmentOf: (definition: FunctionDefinition) => Record<string, string>,
 ): Promise<{ functions: FunctionSet; stop(): Promise<void> }> {
-  const workers = definitions.map((definition) => new FunctionWorker(definition, bundles[definition.name]!, environmentOf(definition)));
+  const workers = definitions.map(
+    (definition) => new FunctionWorker(definition, bundles[definition.name]!, environmentOf(definition)),
+  );
   await Promise.all(workers.map((w) => w.start()));
-  const functions: FunctionSet = Object.fromEntries(definitions.map((d, i) => [d.name, (event: unknown, context?: Context) => workers[i]!.invoke(event, context)]));
-  return { functions, stop: async () => { await Promise.all(workers.map((w) => w.stop())); } };
+  const functions: FunctionSet = Object.fromEntries(
+    definitions.map((d, i) => [d.name, (event: unknown, context?: Context) => workers[i]!.invoke(event, context)]),
+  );
+  return {
+    functions,
+    stop: async () => {
+      await Promise.all(workers.map((w) => w.stop()));
+    },
+  };
 }

@@ -10,7 +10,12 @@ import { writeFileAtomic } from '../functions/commons/atomic-file';
 const FILE = 'children.pid';
 
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch { return false; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Only a process that is still one of ours: a recycled pid must never be killed. */

@@ -14,7 +14,8 @@ export function portOf(component: Component, env: NodeJS.ProcessEnv = process.en
   const raw = env[variable];
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${variable} must be a port number, not "${raw}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`${variable} must be a port number, not "${raw}"`);
   return port;
 }
 
@@ -23,7 +24,12 @@ export function assertPortFree(component: Component, port: number): Promise<void
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', () =>
-      reject(new Error(`Port ${port} (${component}) is already in use. Stop what holds it, or set ${PORTS[component].variable} to another port.`)));
+      reject(
+        new Error(
+          `Port ${port} (${component}) is already in use. Stop what holds it, or set ${PORTS[component].variable} to another port.`,
+        ),
+      ),
+    );
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 }

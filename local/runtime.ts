@@ -84,42 +84,61 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     }
 
     const dynamo = await step(`DynamoDB Local on :${ports.dynamodb}`, () =>
-      startDynamoLocal({ port: ports.dynamodb, dataDir: join(dataDir, 'dynamodb') }));
+      startDynamoLocal({ port: ports.dynamodb, dataDir: join(dataDir, 'dynamodb') }),
+    );
     stoppers.push({ name: 'dynamodb', stop: dynamo.stop });
 
     const tableNames = await step('tables from system', async () => {
       const client = localDynamoClient(dynamo.endpoint);
-      try { return await ensureTables(client); } finally { client.destroy(); }
+      try {
+        return await ensureTables(client);
+      } finally {
+        client.destroy();
+      }
     });
 
     const { ensureLocalSigningKeys } = await import('../functions/auth/local-keys');
     const { ensureLocalCursorKey } = await import('../functions/patients/local-cursor-key');
     const keys = await step('signing and cursor keys', async () => ({
-      ...await ensureLocalSigningKeys(join(dataDir, 'keys')),
-      cursorKey: process.env.CURSOR_KEY || await ensureLocalCursorKey(join(dataDir, 'keys')),
+      ...(await ensureLocalSigningKeys(join(dataDir, 'keys'))),
+      cursorKey: process.env.CURSOR_KEY || (await ensureLocalCursorKey(join(dataDir, 'keys'))),
     }));
 
     const broker = await step(`Kafka broker on :${ports.kafka}`, () =>
-      startBroker({ port: ports.kafka, dataDir: join(dataDir, 'kafka') }));
+      startBroker({ port: ports.kafka, dataDir: join(dataDir, 'kafka') }),
+    );
     stoppers.push({ name: 'kafka', stop: broker.stop });
     await step(`topics ${Object.keys(TOPICS).join(', ')}`, () => ensureTopics(`127.0.0.1:${broker.port}`));
 
     // The deployment's shape: REQUIRE_TOKEN_IN_FUNCTION=true is the LocalStack community one (no authorizer).
     const tokenInFunctions = process.env[TOKEN_CHECK_VARIABLE] === 'true';
     const origins = corsOrigins(process.env[CORS_ORIGINS_VARIABLE]);
-    const definitions = runtimeFunctions().map((d) => asDeployed(d, { tokenCheckInFunctions: tokenInFunctions, cors: origins.length > 0 }))
+    const definitions = runtimeFunctions()
+      .map((d) => asDeployed(d, { tokenCheckInFunctions: tokenInFunctions, cors: origins.length > 0 }))
       .filter((d) => !(tokenInFunctions && d.trigger.kind === 'authorizer'));
-    const resources: LocalResources = { dynamoEndpoint: dynamo.endpoint, tableNames, ports, keys, dataDir, corsOrigins: origins.join(',') };
+    const resources: LocalResources = {
+      dynamoEndpoint: dynamo.endpoint,
+      tableNames,
+      ports,
+      keys,
+      dataDir,
+      corsOrigins: origins.join(','),
+    };
     // This process runs function code too (the demo seed), and billing reads the same names.
     const env = sharedEnvironment(definitions, resources);
     Object.assign(process.env, env);
 
-    const billing = await step(`billing gRPC on :${ports.billing}`, () => startBilling(ports.billing, env, options.quiet ?? false));
+    const billing = await step(`billing gRPC on :${ports.billing}`, () =>
+      startBilling(ports.billing, env, options.quiet ?? false),
+    );
     stoppers.push({ name: 'billing', stop: billing.stop });
     recordChildren(dataDir, [dynamo.process, billing.process]);
 
     const running = await step('functions (esbuild bundles, a worker each)', async () =>
-      startFunctions(definitions, await bundleFunctions(definitions, join(dataDir, 'build')), (d) => functionEnvironment(d, resources)));
+      startFunctions(definitions, await bundleFunctions(definitions, join(dataDir, 'build')), (d) =>
+        functionEnvironment(d, resources),
+      ),
+    );
     stoppers.push({ name: 'functions', stop: running.stop });
     const functionSet = running.functions;
 
@@ -136,41 +155,65 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // checkpoint), a poller per Kafka source (each its own consumer group).
     for (const { name, trigger } of functionsTriggeredBy('table-streams')) {
       for (const table of trigger.tables) {
-        const poller = await step(`${table} stream → ${name}`, async () => startStreamPoller({
-          endpoint: dynamo.endpoint, tableName: tableNames[table], handler: functionSet[name] as never, batchSize: trigger.batchSize,
-          dataDir: join(dataDir, 'pollers', name), // a checkpoint file per table
-        }));
+        const poller = await step(`${table} stream → ${name}`, async () =>
+          startStreamPoller({
+            endpoint: dynamo.endpoint,
+            tableName: tableNames[table],
+            handler: functionSet[name] as never,
+            batchSize: trigger.batchSize,
+            dataDir: join(dataDir, 'pollers', name), // a checkpoint file per table
+          }),
+        );
         stoppers.push({ name: `stream-poller (${table} → ${name})`, stop: poller.stop });
       }
     }
     for (const { name, trigger } of functionsTriggeredBy('kafka')) {
       for (const source of trigger.sources) {
-        const kafkaPoller = await step(`topic ${source.topic} → ${name}`, async () => startKafkaPoller({
-          brokers: [`127.0.0.1:${broker.port}`], topic: source.topic, groupId: source.groupId,
-          handler: functionSet[name] as never, batchSize: source.batchSize, batchWindowMs: source.batchWindowMs,
-        }));
+        const kafkaPoller = await step(`topic ${source.topic} → ${name}`, async () =>
+          startKafkaPoller({
+            brokers: [`127.0.0.1:${broker.port}`],
+            topic: source.topic,
+            groupId: source.groupId,
+            handler: functionSet[name] as never,
+            batchSize: source.batchSize,
+            batchWindowMs: source.batchWindowMs,
+          }),
+        );
         stoppers.push({ name: `kafka-poller (${source.topic} → ${name})`, stop: kafkaPoller.stop });
       }
     }
 
     await step('web app (built when its sources changed)', () => webBuild);
 
-    const gateway = await step(`API gateway on :${ports.api}${tokenInFunctions ? ' (token checks in the functions)' : ''}`, () => startGateway({
-      port: ports.api, functions: functionSet, authorizer: !tokenInFunctions, corsOrigins: origins,
-      pages: {
-        '/dashboard': (_req, res) => { res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }); res.end(dashboardPage()); },
-        '/_local/mailbox': mailboxPage(env.MAILBOX_FILE!),
-      },
-      app: webAppHandler(),
-      accessLog: options.quiet ? undefined : (line) => console.log(JSON.stringify({ source: 'gateway', ...line })),
-    }));
+    const gateway = await step(
+      `API gateway on :${ports.api}${tokenInFunctions ? ' (token checks in the functions)' : ''}`,
+      () =>
+        startGateway({
+          port: ports.api,
+          functions: functionSet,
+          authorizer: !tokenInFunctions,
+          corsOrigins: origins,
+          pages: {
+            '/dashboard': (_req, res) => {
+              res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+              res.end(dashboardPage());
+            },
+            '/_local/mailbox': mailboxPage(env.MAILBOX_FILE!),
+          },
+          app: webAppHandler(),
+          accessLog: options.quiet ? undefined : (line) => console.log(JSON.stringify({ source: 'gateway', ...line })),
+        }),
+    );
     stoppers.push({ name: 'gateway', stop: gateway.stop });
 
     const api = `http://127.0.0.1:${gateway.port}`;
     return {
       urls: {
-        api, dashboard: `${api}/dashboard`, dynamodb: dynamo.endpoint,
-        kafka: `127.0.0.1:${broker.port}`, billing: `127.0.0.1:${ports.billing}`,
+        api,
+        dashboard: `${api}/dashboard`,
+        dynamodb: dynamo.endpoint,
+        kafka: `127.0.0.1:${broker.port}`,
+        billing: `127.0.0.1:${ports.billing}`,
       },
       ports,
       stop: stopAll,
@@ -186,28 +229,46 @@ async function ensureTopics(broker: string): Promise<void> {
   const admin = new Kafka({ clientId: 'local-runtime', brokers: [broker], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: Object.entries(TOPICS).map(([topic, { partitions }]) => ({ topic, numPartitions: partitions })) });
+    await admin.createTopics({
+      topics: Object.entries(TOPICS).map(([topic, { partitions }]) => ({ topic, numPartitions: partitions })),
+    });
   } finally {
     await admin.disconnect();
   }
 }
 
 /** The billing server as its own process, started from the very entry point the container runs. */
-export async function startBilling(port: number, env: Record<string, string>, quiet: boolean): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
+export async function startBilling(
+  port: number,
+  env: Record<string, string>,
+  quiet: boolean,
+): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], {
-    cwd: ROOT, env: { ...process.env, ...env, BILLING_PORT: String(port) }, stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, ...env, BILLING_PORT: String(port) },
+    stdio: ['ignore', quiet ? 'ignore' : 'inherit', 'pipe'],
     detached: true, // its own process group: Ctrl-C reaches the runtime, which stops billing in order
   });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); if (!quiet) process.stderr.write(chunk); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+    if (!quiet) process.stderr.write(chunk);
+  });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const { billingCheck } = await import('../functions/platform/health');
   const check = billingCheck(`127.0.0.1:${port}`);
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`billing server exited: ${stderr.trim().split('\n').slice(-2).join(' ')}`);
-    try { await check(); break; } catch {
-      if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error('billing server did not become healthy'); }
+    if (child.exitCode !== null)
+      throw new Error(`billing server exited: ${stderr.trim().split('\n').slice(-2).join(' ')}`);
+    try {
+      await check();
+      break;
+    } catch {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error('billing server did not become healthy');
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }

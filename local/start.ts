@@ -15,7 +15,10 @@ function parseArgs(argv: string[]): { fresh: boolean; dataDir?: string; quiet: b
     else if (arg === '--quiet') args.quiet = true;
     else if (arg === '--data-dir') args.dataDir = argv[++i];
     else if (arg?.startsWith('--data-dir=')) args.dataDir = arg.slice('--data-dir='.length);
-    else { console.error(`Unknown option ${arg}. Options: --fresh, --data-dir <dir>, --quiet`); process.exit(2); }
+    else {
+      console.error(`Unknown option ${arg}. Options: --fresh, --data-dir <dir>, --quiet`);
+      process.exit(2);
+    }
   }
   return args;
 }
@@ -59,6 +62,8 @@ Press Ctrl-C to stop.`);
 }
 
 // A fault inside one invocation must not take the whole runtime down, as it would not on Lambda.
-process.on('unhandledRejection', (reason) => console.error(JSON.stringify({ level: 'ERROR', message: 'Unhandled rejection', errorName: (reason as Error)?.name })));
+process.on('unhandledRejection', (reason) =>
+  console.error(JSON.stringify({ level: 'ERROR', message: 'Unhandled rejection', errorName: (reason as Error)?.name })),
+);
 
 void main();

@@ -22,11 +22,27 @@ export async function ensureWebBuild(): Promise<boolean> {
   // Built beside the served folder and swapped in: two runtimes starting at once never serve half a build.
   const out = `${WEB_DIST}.${process.pid}`;
   await new Promise<void>((done, fail) => {
-    const vite = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(WEB_ROOT, 'vite.config.ts'), '--outDir', out, '--logLevel', 'error'], {
-      cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const vite = spawn(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'),
+        'build',
+        '--config',
+        join(WEB_ROOT, 'vite.config.ts'),
+        '--outDir',
+        out,
+        '--logLevel',
+        'error',
+      ],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     vite.on('error', fail);
-    vite.on('exit', (code) => (code === 0 ? done() : fail(new Error(`the web app build failed (vite exit code ${code})`))));
+    vite.on('exit', (code) =>
+      code === 0 ? done() : fail(new Error(`the web app build failed (vite exit code ${code})`)),
+    );
   });
   writeFileSync(join(out, STAMP), hash);
   rmSync(WEB_DIST, { recursive: true, force: true });
@@ -39,8 +55,14 @@ export async function ensureWebBuild(): Promise<boolean> {
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.txt': 'text/plain; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
 };
 
 /**

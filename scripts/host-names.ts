@@ -8,6 +8,8 @@ export async function assertResolvesHere(host: string): Promise<void> {
   try {
     await lookup(host);
   } catch {
-    throw new Error(`${host} does not resolve on this machine. On Linux: echo '127.0.0.1 ${host}' | sudo tee -a /etc/hosts`);
+    throw new Error(
+      `${host} does not resolve on this machine. On Linux: echo '127.0.0.1 ${host}' | sudo tee -a /etc/hosts`,
+    );
   }
 }

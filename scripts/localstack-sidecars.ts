@@ -29,7 +29,8 @@ const ROOT = resolve(__dirname, '..');
 const outputsFile = resolve(process.env.LOCALSTACK_OUTPUTS ?? join(ROOT, '.data', 'localstack-outputs.json'));
 const endpoint = process.env.LOCALSTACK_ENDPOINT ?? 'http://localhost:4566';
 const aws = {
-  AWS_REGION: process.env.AWS_REGION ?? 'us-east-1', AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'test',
+  AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+  AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'test',
   AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'test',
 };
 
@@ -40,10 +41,14 @@ const deployedSince = (since: number): StackOutputs | undefined =>
 /** The analytics consumer as Lambda's Kafka mapping would invoke it; a function error fails the batch, which the poller retries. */
 function invoker(functionName: string): (event: MSKEvent) => Promise<void> {
   const lambda = new LambdaClient({
-    endpoint, region: aws.AWS_REGION, credentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY },
+    endpoint,
+    region: aws.AWS_REGION,
+    credentials: { accessKeyId: aws.AWS_ACCESS_KEY_ID, secretAccessKey: aws.AWS_SECRET_ACCESS_KEY },
   });
   return async (event) => {
-    const reply = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(event)) }));
+    const reply = await lambda.send(
+      new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(event)) }),
+    );
     if (reply.FunctionError) throw new Error(`${functionName} failed: ${Buffer.from(reply.Payload ?? []).toString()}`);
   };
 }
@@ -60,7 +65,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
 
-  const broker = await startBroker({ port: portOf('kafka'), host: '0.0.0.0', advertisedHost, dataDir: process.env.KAFKA_DATA_DIR ?? join(ROOT, '.data', 'localstack', 'kafka') });
+  const broker = await startBroker({
+    port: portOf('kafka'),
+    host: '0.0.0.0',
+    advertisedHost,
+    dataDir: process.env.KAFKA_DATA_DIR ?? join(ROOT, '.data', 'localstack', 'kafka'),
+  });
   stops.push(broker.stop);
   console.log(`Kafka broker on 0.0.0.0:${broker.port}, advertised as ${advertisedHost}:${broker.port}`);
   console.log(`Waiting for a deploy to write ${outputsFile} (npm run deploy:localstack)…`);
@@ -70,9 +80,17 @@ async function main(): Promise<void> {
   const table = outputValue(outputs, 'BillingAccountsTable');
   const ledger = outputValue(outputs, 'BillingTransactionsTable');
   if (table && ledger) {
-    const billing = await startBilling(portOf('billing'), {
-      [tableEnvVar('billing-accounts')]: table, [tableEnvVar('billing-transactions')]: ledger, DYNAMODB_ENDPOINT: endpoint, BILLING_HOST: '0.0.0.0', ...aws,
-    }, false);
+    const billing = await startBilling(
+      portOf('billing'),
+      {
+        [tableEnvVar('billing-accounts')]: table,
+        [tableEnvVar('billing-transactions')]: ledger,
+        DYNAMODB_ENDPOINT: endpoint,
+        BILLING_HOST: '0.0.0.0',
+        ...aws,
+      },
+      false,
+    );
     stops.push(billing.stop);
     console.log(`Billing gRPC on 0.0.0.0:${portOf('billing')}, tables ${table} and ${ledger} at ${endpoint}.`);
   }
@@ -82,9 +100,14 @@ async function main(): Promise<void> {
     const { trigger } = functions['analytics-consumer'];
     for (const source of trigger.kind === 'kafka' ? trigger.sources : []) {
       const feed = await startKafkaPoller({
-        brokers: [`127.0.0.1:${broker.port}`], topic: source.topic, groupId: source.groupId, handler: invoker(consumer),
-        batchSize: source.batchSize, batchWindowMs: source.batchWindowMs,
-        log: (message, details) => console.warn(JSON.stringify({ source: 'analytics-feed', topic: source.topic, message, ...details })),
+        brokers: [`127.0.0.1:${broker.port}`],
+        topic: source.topic,
+        groupId: source.groupId,
+        handler: invoker(consumer),
+        batchSize: source.batchSize,
+        batchWindowMs: source.batchWindowMs,
+        log: (message, details) =>
+          console.warn(JSON.stringify({ source: 'analytics-feed', topic: source.topic, message, ...details })),
       });
       stops.push(feed.stop);
       console.log(`Topic ${source.topic} → ${consumer} (this plan has no Kafka event source mapping).`);

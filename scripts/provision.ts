@@ -10,15 +10,25 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { PROVISION_OUTPUT_PREFIX, type ProvisioningCall } from '../system/provisioning';
 import type { StackOutputs } from './stack-outputs';
 
-export interface Provisioning { stack: string; id: string; call: ProvisioningCall }
+export interface Provisioning {
+  stack: string;
+  id: string;
+  call: ProvisioningCall;
+}
 /** What was applied, by `<stack>/<id>`: the next deploy sends Update events from it. */
 export type ProvisionedState = Record<string, { properties: Record<string, string>; physicalResourceId: string }>;
 type Handler = (event: CloudFormationCustomResourceEvent) => Promise<{ PhysicalResourceId?: string } | undefined>;
 
 export function provisioningCalls(outputs: StackOutputs): Provisioning[] {
-  return Object.entries(outputs).flatMap(([stack, values]) => Object.entries(values)
-    .filter(([name]) => name.startsWith(PROVISION_OUTPUT_PREFIX))
-    .map(([name, value]) => ({ stack, id: name.slice(PROVISION_OUTPUT_PREFIX.length), call: JSON.parse(value) as ProvisioningCall })));
+  return Object.entries(outputs).flatMap(([stack, values]) =>
+    Object.entries(values)
+      .filter(([name]) => name.startsWith(PROVISION_OUTPUT_PREFIX))
+      .map(([name, value]) => ({
+        stack,
+        id: name.slice(PROVISION_OUTPUT_PREFIX.length),
+        call: JSON.parse(value) as ProvisioningCall,
+      })),
+  );
 }
 
 export interface ProvisionOptions {
@@ -38,16 +48,28 @@ export async function provision(calls: Provisioning[], options: ProvisionOptions
     const before = state[key];
     const ServiceToken = 'npm run deploy:localstack';
     const common = {
-      ServiceToken, ResponseURL: 'http://localhost/unused', RequestId: randomUUID(), LogicalResourceId: id,
-      StackId: `arn:aws:cloudformation:${options.region}:000000000000:stack/${stack}/local`, ResourceType: 'AWS::CloudFormation::CustomResource',
+      ServiceToken,
+      ResponseURL: 'http://localhost/unused',
+      RequestId: randomUUID(),
+      LogicalResourceId: id,
+      StackId: `arn:aws:cloudformation:${options.region}:000000000000:stack/${stack}/local`,
+      ResourceType: 'AWS::CloudFormation::CustomResource',
       ResourceProperties: { ServiceToken, ...call.properties },
     };
     const event: CloudFormationCustomResourceEvent = before
-      ? { ...common, RequestType: 'Update', PhysicalResourceId: before.physicalResourceId, OldResourceProperties: { ServiceToken, ...before.properties } }
+      ? {
+          ...common,
+          RequestType: 'Update',
+          PhysicalResourceId: before.physicalResourceId,
+          OldResourceProperties: { ServiceToken, ...before.properties },
+        }
       : { ...common, RequestType: 'Create' };
     const module = (await import(resolve(options.root, call.entry))) as Record<string, Handler>;
     const result = await module[call.handler]!(event);
-    state[key] = { properties: call.properties, physicalResourceId: result?.PhysicalResourceId ?? before?.physicalResourceId ?? key };
+    state[key] = {
+      properties: call.properties,
+      physicalResourceId: result?.PhysicalResourceId ?? before?.physicalResourceId ?? key,
+    };
     options.log?.(`  ✓ ${id} (${event.RequestType.toLowerCase()}: ${call.entry})`);
   }
   return state;

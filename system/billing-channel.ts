@@ -7,7 +7,10 @@
  */
 import { credentials, type ChannelCredentials, type ChannelOptions } from '@grpc/grpc-js';
 
-export function billingChannel(env: NodeJS.ProcessEnv = process.env): { credentials: ChannelCredentials; options: ChannelOptions } {
+export function billingChannel(env: NodeJS.ProcessEnv = process.env): {
+  credentials: ChannelCredentials;
+  options: ChannelOptions;
+} {
   const trusted = env.BILLING_TLS_CA?.trim();
   if (!trusted) return { credentials: credentials.createInsecure(), options: {} };
   const serverName = env.BILLING_TLS_SERVER_NAME?.trim();

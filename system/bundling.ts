@@ -15,6 +15,12 @@ export const BUNDLING = {
 
 /** The same options in esbuild's own shape, for bundles built on this machine (the local runtime, tests, the bench). */
 export const esbuildOptions = () => ({
-  bundle: true, minify: BUNDLING.minify, sourcemap: BUNDLING.sourcemap, target: BUNDLING.target, format: BUNDLING.format,
-  platform: BUNDLING.platform, mainFields: [...BUNDLING.mainFields], external: [...BUNDLING.external],
+  bundle: true,
+  minify: BUNDLING.minify,
+  sourcemap: BUNDLING.sourcemap,
+  target: BUNDLING.target,
+  format: BUNDLING.format,
+  platform: BUNDLING.platform,
+  mainFields: [...BUNDLING.mainFields],
+  external: [...BUNDLING.external],
 });

@@ -16,9 +16,13 @@ export const CORS = {
 
 /** `https://app.example.com,http://localhost:5173` → the origins; each must be scheme://host[:port], nothing more. */
 export function corsOrigins(value: string | undefined): string[] {
-  const origins = (value ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = (value ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of origins) {
-    if (!/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)) throw new Error(`${CORS_ORIGINS_VARIABLE}: "${origin}" is not an origin (scheme://host[:port])`);
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(origin))
+      throw new Error(`${CORS_ORIGINS_VARIABLE}: "${origin}" is not an origin (scheme://host[:port])`);
   }
   return origins.map((o) => o.toLowerCase());
 }

@@ -18,14 +18,13 @@ export function asDeployed(definition: FunctionDefinition, shape: DeploymentShap
   const { authorizer } = functions;
   const checksTokens = shape.tokenCheckInFunctions && guardedFunctions().includes(definition.name);
   const added: Setting[] = [
-    ...(checksTokens ? ['tokenCheck' as const, ...authorizer.settings ?? []] : []),
+    ...(checksTokens ? ['tokenCheck' as const, ...(authorizer.settings ?? [])] : []),
     ...(shape.cors && routes.some((r) => r.function === definition.name) ? ['cors' as const] : []),
   ];
   if (added.length === 0) return definition;
   return {
     ...definition,
-    settings: [...new Set([...definition.settings ?? [], ...added])],
+    settings: [...new Set([...(definition.settings ?? []), ...added])],
     tables: checksTokens ? { ...authorizer.tables, ...definition.tables } : definition.tables,
   };
 }
-

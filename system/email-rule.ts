@@ -11,7 +11,13 @@ export const EMAIL_MAX_LENGTH = 254;
 /** RFC 5321's part limits, which the syntax pattern does not check. */
 export const withinEmailLimits = (address: string): boolean => {
   const at = address.lastIndexOf('@');
-  return at <= 64 && address.slice(at + 1).split('.').every((label) => label.length <= 63);
+  return (
+    at <= 64 &&
+    address
+      .slice(at + 1)
+      .split('.')
+      .every((label) => label.length <= 63)
+  );
 };
 
 /** Whether `address`, exactly as given (the schemas trim first), is a valid email address. */

@@ -24,7 +24,11 @@ export interface KafkaSource {
 
 /** The analytics consumer's mapping on topic "patient" (key: patient id, value patient.events.PatientEvent). */
 export const ANALYTICS_EVENT_SOURCE = {
-  topic: 'patient', groupId: 'analytics-consumer', batchSize: 100, batchWindowMs: 500, partitions: TOPICS.patient.partitions,
+  topic: 'patient',
+  groupId: 'analytics-consumer',
+  batchSize: 100,
+  batchWindowMs: 500,
+  partitions: TOPICS.patient.partitions,
 } as const satisfies KafkaSource;
 
 /**
@@ -32,7 +36,10 @@ export const ANALYTICS_EVENT_SOURCE = {
  * Its own consumer group: a Kafka event source mapping reads one topic, and two mappings must not share a group.
  */
 export const BILLING_EVENT_SOURCE = {
-  ...ANALYTICS_EVENT_SOURCE, topic: 'billing', groupId: 'analytics-consumer-billing', partitions: TOPICS.billing.partitions,
+  ...ANALYTICS_EVENT_SOURCE,
+  topic: 'billing',
+  groupId: 'analytics-consumer-billing',
+  partitions: TOPICS.billing.partitions,
 } as const satisfies KafkaSource;
 
 /** How clients authenticate to the brokers: IAM (SASL OAUTHBEARER over TLS, MSK) or not at all (plaintext, local). */

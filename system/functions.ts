@@ -93,7 +93,10 @@ export type Setting =
 export type SettingValues = Record<Setting, Record<string, string>>;
 
 /** The variables of a function's settings in one target (its tables' names come with its table grants). */
-export function settingsEnvironment(definition: FunctionDefinition, variablesOf: (setting: Setting) => Record<string, string>): Record<string, string> {
+export function settingsEnvironment(
+  definition: FunctionDefinition,
+  variablesOf: (setting: Setting) => Record<string, string>,
+): Record<string, string> {
   return Object.assign({}, ...(definition.settings ?? []).map(variablesOf)) as Record<string, string>;
 }
 
@@ -120,100 +123,178 @@ const DEPLOY_TIME = { kind: 'deploy-time' } as const;
 
 export const functions: Record<FunctionName, FunctionDefinition> = {
   auth: {
-    name: 'auth', entry: 'functions/auth/handler.ts', handler: 'handler', trigger: HTTP,
-    description: 'Sign-up, email verification, login, refresh, logout, validate, password change, users and sessions, the JWKS',
+    name: 'auth',
+    entry: 'functions/auth/handler.ts',
+    handler: 'handler',
+    trigger: HTTP,
+    description:
+      'Sign-up, email verification, login, refresh, logout, validate, password change, users and sessions, the JWKS',
     // Sessions: failed-login counters and used verification codes are deleted.
-    tables: { users: 'WRITE_ITEMS', sessions: 'RW' }, settings: ['jwt', 'signingKeys', 'mail'],
-    hashesPasswords: true, memorySize: 1024, // scrypt: CPU scales with memory
+    tables: { users: 'WRITE_ITEMS', sessions: 'RW' },
+    settings: ['jwt', 'signingKeys', 'mail'],
+    hashesPasswords: true,
+    memorySize: 1024, // scrypt: CPU scales with memory
   },
   authorizer: {
-    name: 'authorizer', entry: 'functions/authorizer/handler.ts', handler: 'handler', trigger: { kind: 'authorizer' },
+    name: 'authorizer',
+    entry: 'functions/authorizer/handler.ts',
+    handler: 'handler',
+    trigger: { kind: 'authorizer' },
     description: 'API Gateway TOKEN authorizer: verifies access tokens with the public key, checks revocation',
     // Revocations by key (GetItem, BatchGetItem through its own small client, functions/authorizer/aws-json.ts).
-    tables: { sessions: 'GET_ITEMS' }, settings: ['jwt', 'publicJwks'], memorySize: 256,
+    tables: { sessions: 'GET_ITEMS' },
+    settings: ['jwt', 'publicJwks'],
+    memorySize: 256,
   },
   patients: {
-    name: 'patients', entry: 'functions/patients/handler.ts', handler: 'handler', trigger: HTTP,
+    name: 'patients',
+    entry: 'functions/patients/handler.ts',
+    handler: 'handler',
+    trigger: HTTP,
     description: 'Patient records: list, search, read, create, update, soft delete, history, audit trail',
     // Deletes: a soft delete or an email change removes the email claim and search entries (items of their own),
     // and a failed create releases its Idempotency-Key. IAM cannot tell those items from the patient's (same partition).
-    tables: { patients: 'RW', audit: 'APPEND_READ', idempotency: 'RW' }, settings: ['billing', 'cursorKey', 'auditShards'],
+    tables: { patients: 'RW', audit: 'APPEND_READ', idempotency: 'RW' },
+    settings: ['billing', 'cursorKey', 'auditShards'],
     // A create waits up to 2 s for billing (plus retries) inside a DynamoDB transaction round trip.
-    memorySize: 512, timeoutSeconds: 10,
+    memorySize: 512,
+    timeoutSeconds: 10,
   },
   platform: {
-    name: 'platform', entry: 'functions/platform/handler.ts', handler: 'handler', trigger: HTTP,
+    name: 'platform',
+    entry: 'functions/platform/handler.ts',
+    handler: 'handler',
+    trigger: HTTP,
     description: 'Health and the OpenAPI document',
     // Unauthenticated: its health check describes the patients table and reads no item.
-    tables: { patients: 'DESCRIBE' }, settings: ['billing', 'kafka'], memorySize: 256,
+    tables: { patients: 'DESCRIBE' },
+    settings: ['billing', 'kafka'],
+    memorySize: 256,
   },
   'analytics-query': {
-    name: 'analytics-query', entry: 'functions/analytics/query-handler.ts', handler: 'handler', trigger: HTTP,
+    name: 'analytics-query',
+    entry: 'functions/analytics/query-handler.ts',
+    handler: 'handler',
+    trigger: HTTP,
     description: 'GET /api/analytics from the aggregates table',
-    tables: { analytics: 'GET_ITEMS' }, memorySize: 256,
+    tables: { analytics: 'GET_ITEMS' },
+    memorySize: 256,
   },
   'analytics-consumer': {
-    name: 'analytics-consumer', entry: 'functions/analytics/consumer-handler.ts', handler: 'handler',
+    name: 'analytics-consumer',
+    entry: 'functions/analytics/consumer-handler.ts',
+    handler: 'handler',
     trigger: { kind: 'kafka', sources: [ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE] },
-    description: 'Consumes topics "patient" and "billing" (Kafka event sources) into aggregates and EMF metrics, exactly once per event',
+    description:
+      'Consumes topics "patient" and "billing" (Kafka event sources) into aggregates and EMF metrics, exactly once per event',
     tables: { analytics: 'WRITE_ITEMS' },
   },
   // The patients table's stream has two readers, each retrying on its own: events are never held up or repeated
   // by a billing outage, and billing is not retried because Kafka is down.
   publisher: {
-    name: 'publisher', entry: 'functions/patients/streams/publish-events.ts', handler: 'handler',
+    name: 'publisher',
+    entry: 'functions/patients/streams/publish-events.ts',
+    handler: 'handler',
     trigger: { kind: 'table-streams', tables: ['patients'], batchSize: 100 },
     description: 'Patients table stream to topic "patient" (transactional outbox)',
     // It reads only the table's stream (granted by its event source), no table items.
-    tables: {}, settings: ['kafka'], produces: ['patient'], timeoutSeconds: 60,
+    tables: {},
+    settings: ['kafka'],
+    produces: ['patient'],
+    timeoutSeconds: 60,
   },
   'pending-billing': {
-    name: 'pending-billing', entry: 'functions/patients/streams/open-billing.ts', handler: 'handler',
+    name: 'pending-billing',
+    entry: 'functions/patients/streams/open-billing.ts',
+    handler: 'handler',
     trigger: { kind: 'table-streams', tables: ['patients'], batchSize: 100 },
     description: 'Patients table stream: opens the billing account of every PENDING patient (idempotent)',
-    tables: { patients: 'WRITE_ITEMS' }, settings: ['billing'], memorySize: 256, timeoutSeconds: 60,
+    tables: { patients: 'WRITE_ITEMS' },
+    settings: ['billing'],
+    memorySize: 256,
+    timeoutSeconds: 60,
   },
   'billing-api': {
-    name: 'billing-api', entry: 'functions/billing/handler.ts', handler: 'handler', trigger: HTTP,
-    description: 'A patient\'s billing account and ledger (calls the billing service over gRPC; billing writes its own data)',
+    name: 'billing-api',
+    entry: 'functions/billing/handler.ts',
+    handler: 'handler',
+    trigger: HTTP,
+    description:
+      "A patient's billing account and ledger (calls the billing service over gRPC; billing writes its own data)",
     // The patient record decides who may see the account; every access is audited.
-    tables: { patients: 'GET_ITEMS', audit: 'APPEND' }, settings: ['billing', 'auditShards'], memorySize: 512,
+    tables: { patients: 'GET_ITEMS', audit: 'APPEND' },
+    settings: ['billing', 'auditShards'],
+    memorySize: 512,
   },
   // Billing's outbox: both billing tables' streams, one reader; nothing is lost while Kafka is down.
   'billing-publisher': {
-    name: 'billing-publisher', entry: 'functions/billing/streams/publish-events.ts', handler: 'handler',
+    name: 'billing-publisher',
+    entry: 'functions/billing/streams/publish-events.ts',
+    handler: 'handler',
     trigger: { kind: 'table-streams', tables: ['billing-accounts', 'billing-transactions'], batchSize: 100 },
-    description: 'Billing tables\' streams to topic "billing" (transactional outbox: ACCOUNT_OPENED, TRANSACTION_RECORDED)',
+    description:
+      'Billing tables\' streams to topic "billing" (transactional outbox: ACCOUNT_OPENED, TRANSACTION_RECORDED)',
     // It reads only the billing tables' streams (granted by its event sources), no table items.
-    tables: {}, settings: ['kafka'], produces: ['billing'], timeoutSeconds: 60,
+    tables: {},
+    settings: ['kafka'],
+    produces: ['billing'],
+    timeoutSeconds: 60,
   },
 
   // Deploy-time work. What each touches besides tables (secrets, parameters, the cluster) is granted where the
   // stack makes those resources, and handed over as the custom resource's properties.
   'key-provisioner': {
-    name: 'key-provisioner', entry: 'functions/custom-resources/key-provisioner.ts', handler: 'handler', trigger: DEPLOY_TIME,
-    description: 'Creates and rotates the token signing keys', tables: {}, memorySize: 256, timeoutSeconds: 30,
+    name: 'key-provisioner',
+    entry: 'functions/custom-resources/key-provisioner.ts',
+    handler: 'handler',
+    trigger: DEPLOY_TIME,
+    description: 'Creates and rotates the token signing keys',
+    tables: {},
+    memorySize: 256,
+    timeoutSeconds: 30,
   },
   'topic-creator': {
-    name: 'topic-creator', entry: 'functions/custom-resources/create-topic.ts', handler: 'handler', trigger: DEPLOY_TIME,
-    description: 'Creates the Kafka topic on MSK or the self-managed broker', tables: {}, memorySize: 256, timeoutSeconds: 120,
+    name: 'topic-creator',
+    entry: 'functions/custom-resources/create-topic.ts',
+    handler: 'handler',
+    trigger: DEPLOY_TIME,
+    description: 'Creates the Kafka topic on MSK or the self-managed broker',
+    tables: {},
+    memorySize: 256,
+    timeoutSeconds: 120,
   },
   'billing-certificate': {
-    name: 'billing-certificate', entry: 'functions/custom-resources/billing-certificate.ts', handler: 'handler', trigger: DEPLOY_TIME,
-    description: 'Creates and rotates the billing service TLS certificate', tables: {}, memorySize: 256, timeoutSeconds: 30,
+    name: 'billing-certificate',
+    entry: 'functions/custom-resources/billing-certificate.ts',
+    handler: 'handler',
+    trigger: DEPLOY_TIME,
+    description: 'Creates and rotates the billing service TLS certificate',
+    tables: {},
+    memorySize: 256,
+    timeoutSeconds: 30,
   },
   'bootstrap-admin': {
-    name: 'bootstrap-admin', entry: 'functions/custom-resources/bootstrap-admin.ts', handler: 'handler', trigger: DEPLOY_TIME,
+    name: 'bootstrap-admin',
+    entry: 'functions/custom-resources/bootstrap-admin.ts',
+    handler: 'handler',
+    trigger: DEPLOY_TIME,
     description: 'Creates the first admin from its secret',
     // The user and its access state (sessions table, ACCOUNT#); nothing is deleted. It hashes the password.
-    tables: { users: 'WRITE_ITEMS', sessions: 'WRITE_ITEMS' }, memorySize: 1024, timeoutSeconds: 60,
+    tables: { users: 'WRITE_ITEMS', sessions: 'WRITE_ITEMS' },
+    memorySize: 1024,
+    timeoutSeconds: 60,
   },
 };
 
 /** The definitions with one kind of trigger. */
-export function functionsTriggeredBy<K extends Trigger['kind']>(kind: K): (FunctionDefinition & { trigger: Extract<Trigger, { kind: K }> })[] {
-  return Object.values(functions).filter((f): f is FunctionDefinition & { trigger: Extract<Trigger, { kind: K }> } => f.trigger.kind === kind);
+export function functionsTriggeredBy<K extends Trigger['kind']>(
+  kind: K,
+): (FunctionDefinition & { trigger: Extract<Trigger, { kind: K }> })[] {
+  return Object.values(functions).filter(
+    (f): f is FunctionDefinition & { trigger: Extract<Trigger, { kind: K }> } => f.trigger.kind === kind,
+  );
 }
 
 /** The functions that run while the system serves (every one but the deploy-time work). */
-export const runtimeFunctions = (): FunctionDefinition[] => Object.values(functions).filter((f) => f.trigger.kind !== 'deploy-time');
+export const runtimeFunctions = (): FunctionDefinition[] =>
+  Object.values(functions).filter((f) => f.trigger.kind !== 'deploy-time');

@@ -4,7 +4,10 @@
  * Plain data only: no aws-cdk-lib import, so the local runtime loads it cheaply.
  */
 export type AttributeType = 'S' | 'N';
-export interface KeyDefinition { name: string; type: AttributeType }
+export interface KeyDefinition {
+  name: string;
+  type: AttributeType;
+}
 export interface IndexDefinition {
   indexName: string;
   partitionKey: KeyDefinition;
@@ -35,20 +38,27 @@ export type TableName =
 
 const S = (name: string): KeyDefinition => ({ name, type: 'S' });
 /** A global index on string keys that projects every attribute. */
-const fullIndex = (indexName: string, partitionKey: string, sortKey: string): IndexDefinition =>
-  ({ indexName, partitionKey: S(partitionKey), sortKey: S(sortKey), projection: 'ALL' });
+const fullIndex = (indexName: string, partitionKey: string, sortKey: string): IndexDefinition => ({
+  indexName,
+  partitionKey: S(partitionKey),
+  sortKey: S(sortKey),
+  projection: 'ALL',
+});
 
 export const tables: Record<TableName, TableDefinition> = {
   // Users: `USER#<id>` records, `EMAIL#<lowercased email>` uniqueness items and the set of active admins.
   // gsi1 lists users newest first (one partition: sign-ups are far below its 1,000 writes/s).
   users: {
-    name: 'users', partitionKey: S('pk'),
+    name: 'users',
+    partitionKey: S('pk'),
     globalIndexes: [{ indexName: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'ALL' }],
   },
   // Logins, users' access states, verification codes and failed-login counters; most expire by TTL.
   // gsi1 lists one user's logins (partition per user).
   sessions: {
-    name: 'sessions', partitionKey: S('pk'), ttlAttribute: 'expiresAt',
+    name: 'sessions',
+    partitionKey: S('pk'),
+    ttlAttribute: 'expiresAt',
     globalIndexes: [{ indexName: 'gsi1', partitionKey: S('gsi1pk'), sortKey: S('gsi1sk'), projection: 'ALL' }],
   },
   // Patients, their email-uniqueness items and search entries; the stream feeds the event publisher.
@@ -65,7 +75,9 @@ export const tables: Record<TableName, TableDefinition> = {
   // Append-only audit trail of every patient read and write: who, what, when, outcome; no field values.
   // By patient on the table, by user on `actor`, everyone's on `recent` (write-sharded): see audit-items.ts.
   audit: {
-    name: 'audit', partitionKey: S('pk'), sortKey: S('sk'),
+    name: 'audit',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
     globalIndexes: [fullIndex('actor', 'actorPk', 'sk'), fullIndex('recent', 'recentPk', 'sk')],
   },
   // Powertools idempotency records for POST /api/patients (24 h).
@@ -75,7 +87,12 @@ export const tables: Record<TableName, TableDefinition> = {
   'billing-accounts': { name: 'billing-accounts', partitionKey: S('patientId'), stream: 'NEW_AND_OLD_IMAGES' },
   // The ledger: per account (pk ACCOUNT#<id>) its transactions (sk TX#<time-ordered id>) and idempotency keys
   // (sk KEY#<hash>); billing's own table. Its stream carries TRANSACTION_RECORDED to topic "billing".
-  'billing-transactions': { name: 'billing-transactions', partitionKey: S('pk'), sortKey: S('sk'), stream: 'NEW_AND_OLD_IMAGES' },
+  'billing-transactions': {
+    name: 'billing-transactions',
+    partitionKey: S('pk'),
+    sortKey: S('sk'),
+    stream: 'NEW_AND_OLD_IMAGES',
+  },
   // Analytics aggregates and processed event ids (exactly-once counting).
   analytics: { name: 'analytics', partitionKey: S('pk'), sortKey: S('sk'), ttlAttribute: 'expiresAt' },
 };

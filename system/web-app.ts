@@ -4,7 +4,16 @@
  */
 
 /** Paths of the API and of the local runtime's own pages: the app's client-side routes never shadow them. */
-export const API_PATH_PREFIXES = ['/api', '/api-docs', '/fhir', '/.well-known', '/health', '/auth', '/_local', '/dashboard'] as const;
+export const API_PATH_PREFIXES = [
+  '/api',
+  '/api-docs',
+  '/fhir',
+  '/.well-known',
+  '/health',
+  '/auth',
+  '/_local',
+  '/dashboard',
+] as const;
 
 /** CloudFront behaviours that go to API Gateway (caching off, every viewer header but Host forwarded). */
 export const CLOUDFRONT_API_PATTERNS = ['/api/*', '/fhir/*', '/.well-known/*', '/api-docs', '/health'] as const;
@@ -15,8 +24,16 @@ export function isApiPath(pathname: string): boolean {
 
 /** Scripts and styles from the app's own origin only: no inline script, no eval, no other site. */
 export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "font-src 'self'",
-  "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 /** On every answer of the app (CloudFront adds Strict-Transport-Security on top, HTTPS being its only protocol). */

@@ -27,7 +27,9 @@ export default defineConfig({
     reportCompressedSize: false,
     rolldownOptions: {
       // TanStack Query marks its modules "use client" for React Server Components, which this app does not use.
-      onwarn(warning, warn) { if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning); },
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
     },
   },
   server: {

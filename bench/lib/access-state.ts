@@ -2,6 +2,9 @@
 import { accountKey, familyKey } from '../../functions/auth/adapters/session-keys';
 
 export function accessStateKeys(token: string): Record<string, string>[] {
-  const { sid, sub } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string; sub: string };
+  const { sid, sub } = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+    sid: string;
+    sub: string;
+  };
   return [familyKey(sid), accountKey(sub)];
 }

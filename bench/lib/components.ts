@@ -7,12 +7,23 @@ export const ROOT = resolve(__dirname, '../..');
 
 /** Every file the local runtime imports or starts (local/runtime.ts); `npm start` needs all of them. */
 export const RUNTIME_FILES = [
-  'local/runtime.ts', 'local/start.ts', 'local/broker/index.ts', 'local/dashboard/index.ts',
-  'local/pollers/stream-poller.ts', 'local/pollers/kafka-poller.ts',
-  'functions/auth/local-keys.ts', 'functions/auth/seed.ts', 'functions/patients/seed.ts',
-  'system/events.ts', 'billing/src/main.ts',
-  'functions/auth/handler.ts', 'functions/authorizer/handler.ts', 'functions/patients/handler.ts',
-  'functions/platform/handler.ts', 'functions/analytics/query-handler.ts', 'functions/analytics/consumer-handler.ts',
+  'local/runtime.ts',
+  'local/start.ts',
+  'local/broker/index.ts',
+  'local/dashboard/index.ts',
+  'local/pollers/stream-poller.ts',
+  'local/pollers/kafka-poller.ts',
+  'functions/auth/local-keys.ts',
+  'functions/auth/seed.ts',
+  'functions/patients/seed.ts',
+  'system/events.ts',
+  'billing/src/main.ts',
+  'functions/auth/handler.ts',
+  'functions/authorizer/handler.ts',
+  'functions/patients/handler.ts',
+  'functions/platform/handler.ts',
+  'functions/analytics/query-handler.ts',
+  'functions/analytics/consumer-handler.ts',
   'functions/patients/streams/publish-events.ts',
 ];
 

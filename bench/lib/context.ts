@@ -32,7 +32,10 @@ export function createContext(options: { rounds: number; seconds: number }): Ben
     runtime() {
       requireFiles(RUNTIME_FILES);
       // BENCH_START_TIMEOUT_MS: a machine shared with other work may need longer than the default 90 s to start.
-      runtime ??= startRuntimeProcess({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' }, timeoutMs: Number(process.env.BENCH_START_TIMEOUT_MS ?? 90_000) });
+      runtime ??= startRuntimeProcess({
+        env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
+        timeoutMs: Number(process.env.BENCH_START_TIMEOUT_MS ?? 90_000),
+      });
       return runtime;
     },
     async adminToken() {

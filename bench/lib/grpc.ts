@@ -10,10 +10,12 @@ export interface BillingCaller {
 export function billingCaller(address: string): BillingCaller {
   const client = new BillingServiceClient(address, credentials.createInsecure());
   return {
-    create: (request) => new Promise((resolve, reject) => {
-      client.createBillingAccount(request, new Metadata(), { deadline: Date.now() + 5000 }, (error, response) =>
-        error ? reject(error) : resolve({ accountId: response.accountId, status: response.status }));
-    }),
+    create: (request) =>
+      new Promise((resolve, reject) => {
+        client.createBillingAccount(request, new Metadata(), { deadline: Date.now() + 5000 }, (error, response) =>
+          error ? reject(error) : resolve({ accountId: response.accountId, status: response.status }),
+        );
+      }),
     close: () => client.close(),
   };
 }

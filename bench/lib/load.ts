@@ -47,24 +47,36 @@ export async function httpLoad(load: HttpLoad): Promise<LoadResult> {
 }
 
 /** N workers each calling `op` back to back for `seconds`; latencies in ms. */
-export async function closedLoop(concurrency: number, seconds: number, op: (worker: number) => Promise<unknown>): Promise<LoadResult> {
+export async function closedLoop(
+  concurrency: number,
+  seconds: number,
+  op: (worker: number) => Promise<unknown>,
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let failures = 0;
   const end = performance.now() + seconds * 1000;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, worker) => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      try {
-        await op(worker);
-        latencies.push(performance.now() - t0);
-      } catch {
-        failures++;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          await op(worker);
+          latencies.push(performance.now() - t0);
+        } catch {
+          failures++;
+        }
       }
-    }
-  }));
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
-  return { rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), ok: latencies.length, failures };
+  return {
+    rps: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    ok: latencies.length,
+    failures,
+  };
 }
 
 /** `count` sequential calls; latencies in ms. */

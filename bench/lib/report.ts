@@ -30,7 +30,13 @@ export function figure(measure: string, value: number | string, unit = ''): Row 
  * A miss is reported, never thrown.
  */
 export function comparison(
-  measure: string, measured: number, baseline: number, unit: string, op: '<=' | '>=', target: number, baselineLabel = '',
+  measure: string,
+  measured: number,
+  baseline: number,
+  unit: string,
+  op: '<=' | '>=',
+  target: number,
+  baselineLabel = '',
 ): Row {
   const ratio = measured / baseline;
   const pass = Number.isFinite(ratio) && (op === '<=' ? ratio <= target : ratio >= target);
@@ -47,7 +53,12 @@ export function comparison(
 /** A limit on an absolute figure (e.g. bundle under 30 KB). */
 export function limit(measure: string, measured: number, unit: string, op: '<' | '<=' | '>=', target: number): Row {
   const pass = op === '<' ? measured < target : op === '<=' ? measured <= target : measured >= target;
-  return { measure, value: `${format(measured)} ${unit}`, goal: `${op} ${format(target)} ${unit}`, verdict: pass ? 'PASS' : 'MISS' };
+  return {
+    measure,
+    value: `${format(measured)} ${unit}`,
+    goal: `${op} ${format(target)} ${unit}`,
+    verdict: pass ? 'PASS' : 'MISS',
+  };
 }
 
 export function format(value: number): string {

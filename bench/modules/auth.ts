@@ -21,7 +21,13 @@ import { median, percentile } from '../lib/stats';
 const DECISIONS = Number(process.env.BENCH_AUTHORIZER_CALLS ?? 1000);
 const LOGINS = Number(process.env.BENCH_LOGINS ?? 20);
 
-interface ScryptCost { N: number; r: number; p: number; keylen: number; source: string }
+interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+  keylen: number;
+  source: string;
+}
 
 /**
  * The cost the login actually pays: the parameters inside the demo admin's stored hash
@@ -30,18 +36,31 @@ interface ScryptCost { N: number; r: number; p: number; keylen: number; source: 
 async function scryptCost(doc: DynamoDBDocumentClient): Promise<ScryptCost> {
   const code = readFileSync(join(ROOT, 'functions/auth/domain/password.ts'), 'utf8');
   const keylen = Number(/KEY_LENGTH\s*=\s*(\d+)/.exec(code)?.[1] ?? 64);
-  const claim = await doc.send(new GetCommand({ TableName: 'users', Key: { pk: `EMAIL#${DEMO_ADMIN.email}` }, ConsistentRead: true }));
-  const user = await doc.send(new GetCommand({ TableName: 'users', Key: { pk: `USER#${String(claim.Item?.userId)}` }, ConsistentRead: true }));
+  const claim = await doc.send(
+    new GetCommand({ TableName: 'users', Key: { pk: `EMAIL#${DEMO_ADMIN.email}` }, ConsistentRead: true }),
+  );
+  const user = await doc.send(
+    new GetCommand({ TableName: 'users', Key: { pk: `USER#${String(claim.Item?.userId)}` }, ConsistentRead: true }),
+  );
   const stored = String(user.Item?.passwordHash ?? '');
   const [scheme, logN, r, p] = stored.split('$');
-  if (scheme === 'scrypt') return { N: 2 ** Number(logN), r: Number(r), p: Number(p), keylen, source: "the demo admin's stored hash" };
+  if (scheme === 'scrypt')
+    return { N: 2 ** Number(logN), r: Number(r), p: Number(p), keylen, source: "the demo admin's stored hash" };
   const { OWASP_COST } = await import('../../functions/auth/domain/password');
-  return { N: 2 ** OWASP_COST.logN, r: OWASP_COST.r, p: OWASP_COST.p, keylen, source: 'functions/auth/domain/password.ts (OWASP_COST)' };
+  return {
+    N: 2 ** OWASP_COST.logN,
+    r: OWASP_COST.r,
+    p: OWASP_COST.p,
+    keylen,
+    source: 'functions/auth/domain/password.ts (OWASP_COST)',
+  };
 }
 
 function hash(cost: ScryptCost): Promise<Buffer> {
   const options: ScryptOptions = { N: cost.N, r: cost.r, p: cost.p, maxmem: 256 * cost.N * cost.r };
-  return new Promise((resolve, reject) => scrypt(DEMO_ADMIN.password, randomBytes(16), cost.keylen, options, (e, key) => e ? reject(e) : resolve(key)));
+  return new Promise((resolve, reject) =>
+    scrypt(DEMO_ADMIN.password, randomBytes(16), cost.keylen, options, (e, key) => (e ? reject(e) : resolve(key))),
+  );
 }
 
 async function run(ctx: BenchContext) {
@@ -54,14 +73,23 @@ async function run(ctx: BenchContext) {
   // Authorizer decision vs bare GetItem.
   const { ensureLocalSigningKeys } = await import('../../functions/auth/local-keys');
   const keys = await ensureLocalSigningKeys(join(runtime.dataDir, 'keys'));
-  functionEnvironment(runtime.dynamodb, { PUBLIC_JWKS_FILE: keys.publicJwksFile, SIGNING_KEYS_FILE: keys.signingKeysFile });
+  functionEnvironment(runtime.dynamodb, {
+    PUBLIC_JWKS_FILE: keys.publicJwksFile,
+    SIGNING_KEYS_FILE: keys.signingKeysFile,
+  });
   const authorizer = await loadHandler('authorizer');
-  const event = { type: 'TOKEN', authorizationToken: `Bearer ${token}`, methodArn: 'arn:aws:execute-api:local:000000000000:local/local/GET/api/patients' };
+  const event = {
+    type: 'TOKEN',
+    authorizationToken: `Bearer ${token}`,
+    methodArn: 'arn:aws:execute-api:local:000000000000:local/local/GET/api/patients',
+  };
   const first = JSON.stringify(await authorizer(event, {}));
-  if (!first.includes('Allow')) throw new Error(`the authorizer did not allow the demo admin's token: ${first.slice(0, 200)}`);
+  if (!first.includes('Allow'))
+    throw new Error(`the authorizer did not allow the demo admin's token: ${first.slice(0, 200)}`);
   const { client, doc } = bareClients(runtime.dynamodb);
   const stateKeys = accessStateKeys(token);
-  const get = () => doc.send(new BatchGetCommand({ RequestItems: { sessions: { Keys: stateKeys, ConsistentRead: true } } }));
+  const get = () =>
+    doc.send(new BatchGetCommand({ RequestItems: { sessions: { Keys: stateKeys, ConsistentRead: true } } }));
   await sequential(100, get); // warm both paths alike
   await sequential(100, () => authorizer(event, {}));
   const decisionP99: number[] = [];
@@ -74,16 +102,32 @@ async function run(ctx: BenchContext) {
     decisionP99.push(percentile(decisions, 99));
     decisionP50.push(percentile(decisions, 50));
   }
-  rows.push(comparison('authorizer decision p99', median(decisionP99), median(getP99), 'ms', '<=', 1.5, 'bare access-state BatchGetItem p99'));
+  rows.push(
+    comparison(
+      'authorizer decision p99',
+      median(decisionP99),
+      median(getP99),
+      'ms',
+      '<=',
+      1.5,
+      'bare access-state BatchGetItem p99',
+    ),
+  );
   rows.push(figure('authorizer decision p50', median(decisionP50), 'ms'));
-  notes.push(`Authorizer: the bundled handler called in-process with a TOKEN event, ${DECISIONS} sequential decisions per round, against the runtime's DynamoDB Local; baseline: ConsistentRead BatchGetItem of the token's login and account items (${JSON.stringify(stateKeys.map((k) => String(k.pk).split('#')[0]))}) on the sessions table.`);
+  notes.push(
+    `Authorizer: the bundled handler called in-process with a TOKEN event, ${DECISIONS} sequential decisions per round, against the runtime's DynamoDB Local; baseline: ConsistentRead BatchGetItem of the token's login and account items (${JSON.stringify(stateKeys.map((k) => String(k.pk).split('#')[0]))}) on the sessions table.`,
+  );
 
   // Login vs the bare hash.
   const cost = await scryptCost(doc);
   {
     const body = JSON.stringify(DEMO_ADMIN);
     const loginOnce = async () => {
-      const response = await fetch(`${runtime.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const response = await fetch(`${runtime.baseUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`login answered ${response.status}`);
     };
@@ -95,8 +139,20 @@ async function run(ctx: BenchContext) {
       hashP50.push(median(await sequential(LOGINS, () => hash(cost))));
       loginP50.push(median(await sequential(LOGINS, loginOnce)));
     }
-    rows.push(comparison('login p50 (through the gateway)', median(loginP50), median(hashP50), 'ms', '<=', 1.3, `bare scrypt N=${cost.N} r=${cost.r} p=${cost.p}`));
-    notes.push(`Password hash: scrypt N=${cost.N}, r=${cost.r}, p=${cost.p}, ${cost.keylen}-byte key (read from ${cost.source}); ${LOGINS} sequential logins per round.`);
+    rows.push(
+      comparison(
+        'login p50 (through the gateway)',
+        median(loginP50),
+        median(hashP50),
+        'ms',
+        '<=',
+        1.3,
+        `bare scrypt N=${cost.N} r=${cost.r} p=${cost.p}`,
+      ),
+    );
+    notes.push(
+      `Password hash: scrypt N=${cost.N}, r=${cost.r}, p=${cost.p}, ${cost.keylen}-byte key (read from ${cost.source}); ${LOGINS} sequential logins per round.`,
+    );
   }
   client.destroy();
   return { rows, notes };

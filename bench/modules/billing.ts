@@ -22,9 +22,15 @@ import { ECHO_SERVICE } from '../fixtures/echo-server';
 const CONCURRENCY = 16;
 
 async function startEcho(): Promise<{ address: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../fixtures/echo-server.ts')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../fixtures/echo-server.ts')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => { const m = /PORT (\d+)/.exec(chunk.toString()); if (m) resolve(Number(m[1])); });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const m = /PORT (\d+)/.exec(chunk.toString());
+      if (m) resolve(Number(m[1]));
+    });
     child.once('exit', (code) => reject(new Error(`echo server exited with ${code}`)));
   });
   return { address: `127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
@@ -38,32 +44,66 @@ async function run(ctx: BenchContext) {
   const echo = await startEcho();
   const EchoClient = makeGenericClientConstructor(ECHO_SERVICE, 'Echo');
   const echoClient = new EchoClient(echo.address, credentials.createInsecure()) as unknown as {
-    echo(request: Buffer, callback: (error: Error | null, response: Buffer) => void): void; close(): void;
+    echo(request: Buffer, callback: (error: Error | null, response: Buffer) => void): void;
+    close(): void;
   };
-  const payload = Buffer.from(JSON.stringify({ patientId: randomUUID(), name: 'Bench Patient', email: 'bench@example.test' }));
+  const payload = Buffer.from(
+    JSON.stringify({ patientId: randomUUID(), name: 'Bench Patient', email: 'bench@example.test' }),
+  );
   const create = () => billing.create({ patientId: randomUUID(), name: 'Bench Patient', email: 'bench@example.test' });
-  const put = () => doc.send(new PutCommand({
-    TableName: 'billing-accounts',
-    Item: { patientId: randomUUID(), accountId: randomUUID(), status: 'ACTIVE', name: 'Bench Patient', email: 'bench@example.test', createdAt: new Date().toISOString() },
-    ConditionExpression: 'attribute_not_exists(patientId)',
-  }));
-  const callEcho = () => new Promise<Buffer>((resolve, reject) => echoClient.echo(payload, (e, r) => e ? reject(e) : resolve(r)));
+  const put = () =>
+    doc.send(
+      new PutCommand({
+        TableName: 'billing-accounts',
+        Item: {
+          patientId: randomUUID(),
+          accountId: randomUUID(),
+          status: 'ACTIVE',
+          name: 'Bench Patient',
+          email: 'bench@example.test',
+          createdAt: new Date().toISOString(),
+        },
+        ConditionExpression: 'attribute_not_exists(patientId)',
+      }),
+    );
+  const callEcho = () =>
+    new Promise<Buffer>((resolve, reject) => echoClient.echo(payload, (e, r) => (e ? reject(e) : resolve(r))));
   const rows: Row[] = [];
   try {
     await closedLoop(CONCURRENCY, 2, create);
     await closedLoop(CONCURRENCY, 2, put);
     await closedLoop(CONCURRENCY, 1, callEcho);
-    const grpc: number[] = []; const grpcP99: number[] = []; const raw: number[] = []; const rawP99: number[] = []; const ceiling: number[] = [];
+    const grpc: number[] = [];
+    const grpcP99: number[] = [];
+    const raw: number[] = [];
+    const rawP99: number[] = [];
+    const ceiling: number[] = [];
     let failures = 0;
     for (let round = 0; round < ctx.rounds; round++) {
       const g = await closedLoop(CONCURRENCY, ctx.seconds, create);
       const r = await closedLoop(CONCURRENCY, ctx.seconds, put);
       const e = await closedLoop(CONCURRENCY, ctx.seconds, callEcho);
-      grpc.push(g.rps); grpcP99.push(g.p99); raw.push(r.rps); rawP99.push(r.p99); ceiling.push(e.rps);
+      grpc.push(g.rps);
+      grpcP99.push(g.p99);
+      raw.push(r.rps);
+      rawP99.push(r.p99);
+      ceiling.push(e.rps);
       failures += g.failures + r.failures + e.failures;
-      ctx.log(`round ${round + 1}: CreateBillingAccount ${g.rps.toFixed(0)}/s, PutItem ${r.rps.toFixed(0)}/s, echo ${e.rps.toFixed(0)}/s`);
+      ctx.log(
+        `round ${round + 1}: CreateBillingAccount ${g.rps.toFixed(0)}/s, PutItem ${r.rps.toFixed(0)}/s, echo ${e.rps.toFixed(0)}/s`,
+      );
     }
-    rows.push(comparison(`CreateBillingAccount at c=${CONCURRENCY}`, median(grpc), median(raw), 'calls/s', '>=', 0.7, 'raw conditional PutItem'));
+    rows.push(
+      comparison(
+        `CreateBillingAccount at c=${CONCURRENCY}`,
+        median(grpc),
+        median(raw),
+        'calls/s',
+        '>=',
+        0.7,
+        'raw conditional PutItem',
+      ),
+    );
     rows.push(figure(`CreateBillingAccount p99 at c=${CONCURRENCY}`, median(grpcP99), 'ms'));
     rows.push(figure(`raw conditional PutItem p99 at c=${CONCURRENCY}`, median(rawP99), 'ms'));
     rows.push(figure(`bare grpc-js unary echo at c=${CONCURRENCY} (transport ceiling)`, median(ceiling), 'calls/s'));
@@ -76,7 +116,9 @@ async function run(ctx: BenchContext) {
   }
   return {
     rows,
-    notes: [`Billing: ${CONCURRENCY} workers back to back for ${ctx.seconds} s per round; each CreateBillingAccount a new patient id (a real account is opened); PutItem with attribute_not_exists(patientId) on the same table; the echo server is a separate Node process with the same grpc-js, echoing raw bytes.`],
+    notes: [
+      `Billing: ${CONCURRENCY} workers back to back for ${ctx.seconds} s per round; each CreateBillingAccount a new patient id (a real account is opened); PutItem with attribute_not_exists(patientId) on the same table; the echo server is a separate Node process with the same grpc-js, echoing raw bytes.`,
+    ],
   };
 }
 

@@ -23,9 +23,17 @@ const LOAD_RUNS = Number(process.env.BENCH_LOAD_RUNS ?? 41);
 /** What a handler may read at load time; no network is touched by loading. */
 function loadEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH, AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-    DYNAMODB_ENDPOINT: 'http://127.0.0.1:1', BILLING_ADDRESS: '127.0.0.1:1', KAFKA_BROKERS: '127.0.0.1:1', KAFKA_AUTH: 'none',
-    POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR', CURSOR_KEY: 'bench',
+    PATH: process.env.PATH,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
+    BILLING_ADDRESS: '127.0.0.1:1',
+    KAFKA_BROKERS: '127.0.0.1:1',
+    KAFKA_AUTH: 'none',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    CURSOR_KEY: 'bench',
   };
   for (const def of Object.values(tables)) env[tableEnvVar(def.name)] = def.name;
   return env;
@@ -34,7 +42,11 @@ function loadEnvironment(): NodeJS.ProcessEnv {
 function timeNode(args: string[], env: NodeJS.ProcessEnv): { ms: number; ok: boolean; error: string } {
   const t0 = performance.now();
   const result = spawnSync(process.execPath, args, { env, encoding: 'utf8' });
-  return { ms: performance.now() - t0, ok: result.status === 0, error: (result.stderr ?? '').trim().split('\n').slice(-1)[0] ?? '' };
+  return {
+    ms: performance.now() - t0,
+    ok: result.status === 0,
+    error: (result.stderr ?? '').trim().split('\n').slice(-1)[0] ?? '',
+  };
 }
 
 async function run(ctx: BenchContext) {
@@ -58,11 +70,18 @@ async function run(ctx: BenchContext) {
       for (let i = 0; i < LOAD_RUNS; i++) {
         baseTimes.push(timeNode(['-e', '0'], env).ms);
         const loaded = timeNode(['-e', 'require(process.argv[1])', file], env);
-        if (!loaded.ok) { loadError = loaded.error; break; }
+        if (!loaded.ok) {
+          loadError = loaded.error;
+          break;
+        }
         bundleTimes.push(loaded.ms);
       }
       const isAuthorizer = def.name === 'authorizer';
-      rows.push(isAuthorizer ? limit(`${def.name} bundle (minified)`, size, 'KB', '<', 30) : figure(`${def.name} bundle (minified)`, size, 'KB'));
+      rows.push(
+        isAuthorizer
+          ? limit(`${def.name} bundle (minified)`, size, 'KB', '<', 30)
+          : figure(`${def.name} bundle (minified)`, size, 'KB'),
+      );
       rows.push(figure(`${def.name} bundle (gzip)`, gzip, 'KB'));
       if (loadError) {
         rows.push({ measure: `${def.name} module load`, value: `load failed: ${loadError.slice(0, 80)}` });
@@ -70,12 +89,22 @@ async function run(ctx: BenchContext) {
       }
       const load = median(bundleTimes);
       const base = median(baseTimes);
-      rows.push(isAuthorizer
-        ? comparison(`${def.name} module load`, load, base, 'ms', '<=', 1.2, 'node -e 0')
-        : { ...comparison(`${def.name} module load`, load, base, 'ms', '<=', Infinity, 'node -e 0'), goal: undefined, verdict: undefined });
-      ctx.log(`${def.name}: ${size.toFixed(1)} KB, gzip ${gzip.toFixed(1)} KB, load ${load.toFixed(0)} ms vs ${base.toFixed(0)} ms`);
+      rows.push(
+        isAuthorizer
+          ? comparison(`${def.name} module load`, load, base, 'ms', '<=', 1.2, 'node -e 0')
+          : {
+              ...comparison(`${def.name} module load`, load, base, 'ms', '<=', Infinity, 'node -e 0'),
+              goal: undefined,
+              verdict: undefined,
+            },
+      );
+      ctx.log(
+        `${def.name}: ${size.toFixed(1)} KB, gzip ${gzip.toFixed(1)} KB, load ${load.toFixed(0)} ms vs ${base.toFixed(0)} ms`,
+      );
     }
-    notes.push(`Load time: wall time of \`node -e "require(bundle)"\` vs \`node -e 0\`, median of ${LOAD_RUNS} alternating runs each; bundles built with the CDK esbuild options (minified, CommonJS, nothing external), without source maps.`);
+    notes.push(
+      `Load time: wall time of \`node -e "require(bundle)"\` vs \`node -e 0\`, median of ${LOAD_RUNS} alternating runs each; bundles built with the CDK esbuild options (minified, CommonJS, nothing external), without source maps.`,
+    );
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }

@@ -24,7 +24,11 @@ async function run(ctx: BenchContext) {
   let id = '';
   for (let i = 0; i < MATCHES; i++) {
     const body = JSON.stringify({ ...patientInput('fhir'), lastName: `${prefix}x${i}` });
-    const created = await fetch(`${runtime.baseUrl}/api/patients`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body });
+    const created = await fetch(`${runtime.baseUrl}/api/patients`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body,
+    });
     if (created.status !== 201) throw new Error(`POST /api/patients answered ${created.status}`);
     id = ((await created.json()) as { id: string }).id;
   }
@@ -35,19 +39,39 @@ async function run(ctx: BenchContext) {
     fhirSearch: `${runtime.baseUrl}/fhir/R4/Patient?name=${prefix}&_count=${PAGE}`,
   };
   // Both searches answer the same full page.
-  const rest = (await (await fetch(urls.restSearch, { headers: auth })).json()) as { patients: unknown[]; nextCursor: string | null };
-  const fhir = (await (await fetch(urls.fhirSearch, { headers: auth })).json()) as { entry?: unknown[]; link: { relation: string }[] };
-  if (rest.patients.length !== PAGE || fhir.entry?.length !== PAGE || !rest.nextCursor || !fhir.link.some((l) => l.relation === 'next')) {
+  const rest = (await (await fetch(urls.restSearch, { headers: auth })).json()) as {
+    patients: unknown[];
+    nextCursor: string | null;
+  };
+  const fhir = (await (await fetch(urls.fhirSearch, { headers: auth })).json()) as {
+    entry?: unknown[];
+    link: { relation: string }[];
+  };
+  if (
+    rest.patients.length !== PAGE ||
+    fhir.entry?.length !== PAGE ||
+    !rest.nextCursor ||
+    !fhir.link.some((l) => l.relation === 'next')
+  ) {
     throw new Error('the REST and FHIR searches did not both answer a full page with a next one');
   }
 
-  const load = (url: string, seconds = ctx.seconds) => httpLoad({ url, headers: auth, connections: CONCURRENCY, seconds });
+  const load = (url: string, seconds = ctx.seconds) =>
+    httpLoad({ url, headers: auth, connections: CONCURRENCY, seconds });
   for (const url of Object.values(urls)) await load(url, 2); // warm-up
-  const p99 = { restRead: [] as number[], fhirRead: [] as number[], restSearch: [] as number[], fhirSearch: [] as number[] };
+  const p99 = {
+    restRead: [] as number[],
+    fhirRead: [] as number[],
+    restSearch: [] as number[],
+    fhirSearch: [] as number[],
+  };
   let failures = 0;
   for (let round = 0; round < ctx.rounds; round++) {
     // Alternate which view goes first, so neither always meets the warmer or the busier machine.
-    const order = round % 2 === 0 ? (['restRead', 'fhirRead', 'restSearch', 'fhirSearch'] as const) : (['fhirRead', 'restRead', 'fhirSearch', 'restSearch'] as const);
+    const order =
+      round % 2 === 0
+        ? (['restRead', 'fhirRead', 'restSearch', 'fhirSearch'] as const)
+        : (['fhirRead', 'restRead', 'fhirSearch', 'restSearch'] as const);
     const line: string[] = [];
     for (const name of order) {
       const result = await load(urls[name]);
@@ -58,8 +82,24 @@ async function run(ctx: BenchContext) {
     ctx.log(`round ${round + 1}: ${line.join('; ')}`);
   }
   const rows: Row[] = [
-    comparison(`GET /fhir/R4/Patient/{id} p99 at c=${CONCURRENCY}`, median(p99.fhirRead), median(p99.restRead), 'ms', '<=', 1.2, 'GET /api/patients/{id} p99'),
-    comparison(`FHIR search page (name, _count=${PAGE}) p99 at c=${CONCURRENCY}`, median(p99.fhirSearch), median(p99.restSearch), 'ms', '<=', 1.2, `/api/patients?search= page p99`),
+    comparison(
+      `GET /fhir/R4/Patient/{id} p99 at c=${CONCURRENCY}`,
+      median(p99.fhirRead),
+      median(p99.restRead),
+      'ms',
+      '<=',
+      1.2,
+      'GET /api/patients/{id} p99',
+    ),
+    comparison(
+      `FHIR search page (name, _count=${PAGE}) p99 at c=${CONCURRENCY}`,
+      median(p99.fhirSearch),
+      median(p99.restSearch),
+      'ms',
+      '<=',
+      1.2,
+      `/api/patients?search= page p99`,
+    ),
   ];
   if (failures) rows.push(figure('failed requests during the FHIR rounds', failures));
   return {

@@ -31,7 +31,11 @@ async function run(ctx: BenchContext) {
   const token = await ctx.adminToken();
   const auth = { authorization: `Bearer ${token}` };
   const json = { ...auth, 'content-type': 'application/json' };
-    const created = await fetch(`${runtime.baseUrl}/api/patients`, { method: 'POST', headers: json, body: JSON.stringify(patientInput()) });
+  const created = await fetch(`${runtime.baseUrl}/api/patients`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(patientInput()),
+  });
   if (created.status !== 201) throw new Error(`POST /api/patients answered ${created.status}`);
   const { id } = (await created.json()) as { id: string };
 
@@ -46,39 +50,99 @@ async function run(ctx: BenchContext) {
     const rawRead = async () => {
       await doc.send(new BatchGetCommand(accessStateInput));
       await repository.get(id);
-      await audit.append({ ...caller, action: 'READ', outcome: 'SUCCESS', patientId: id, at: new Date().toISOString() });
+      await audit.append({
+        ...caller,
+        action: 'READ',
+        outcome: 'SUCCESS',
+        patientId: id,
+        at: new Date().toISOString(),
+      });
     };
     const rawCreate = async () => {
       await doc.send(new BatchGetCommand(accessStateInput));
       const patient = newPatient(patientInput('raw') as unknown as PatientInput, randomUUID(), new Date());
       await repository.create(patient);
-      const { accountId } = await billing.create({ patientId: patient.id, name: `${patient.firstName} ${patient.lastName}`, email: patient.email });
+      const { accountId } = await billing.create({
+        patientId: patient.id,
+        name: `${patient.firstName} ${patient.lastName}`,
+        email: patient.email,
+      });
       await repository.activateBilling(patient, accountId);
-      await audit.append({ ...caller, action: 'CREATE', outcome: 'SUCCESS', patientId: patient.id, at: new Date().toISOString() });
+      await audit.append({
+        ...caller,
+        action: 'CREATE',
+        outcome: 'SUCCESS',
+        patientId: patient.id,
+        at: new Date().toISOString(),
+      });
     };
     // Warm-up: connections, JIT, DynamoDB Local's own caches.
-    await httpLoad({ url: `${runtime.baseUrl}/api/patients/${id}`, headers: auth, connections: GET_CONCURRENCY, seconds: 2 });
+    await httpLoad({
+      url: `${runtime.baseUrl}/api/patients/${id}`,
+      headers: auth,
+      connections: GET_CONCURRENCY,
+      seconds: 2,
+    });
     await closedLoop(GET_CONCURRENCY, 2, rawRead);
 
-    const gateway: number[] = []; const raw: number[] = []; const getP99: number[] = [];
-    const postP99: number[] = []; const bareP99: number[] = []; const postRps: number[] = [];
+    const gateway: number[] = [];
+    const raw: number[] = [];
+    const getP99: number[] = [];
+    const postP99: number[] = [];
+    const bareP99: number[] = [];
+    const postRps: number[] = [];
     let failures = 0;
     for (let round = 0; round < ctx.rounds; round++) {
-      const g = await httpLoad({ url: `${runtime.baseUrl}/api/patients/${id}`, headers: auth, connections: GET_CONCURRENCY, seconds: ctx.seconds });
+      const g = await httpLoad({
+        url: `${runtime.baseUrl}/api/patients/${id}`,
+        headers: auth,
+        connections: GET_CONCURRENCY,
+        seconds: ctx.seconds,
+      });
       const r = await closedLoop(GET_CONCURRENCY, ctx.seconds, rawRead);
-      gateway.push(g.rps); getP99.push(g.p99); raw.push(r.rps);
+      gateway.push(g.rps);
+      getP99.push(g.p99);
+      raw.push(r.rps);
       const p = await httpLoad({
-        url: `${runtime.baseUrl}/api/patients`, method: 'POST', headers: json, bodyOf: () => JSON.stringify(patientInput('post')),
-        connections: POST_CONCURRENCY, seconds: ctx.seconds,
+        url: `${runtime.baseUrl}/api/patients`,
+        method: 'POST',
+        headers: json,
+        bodyOf: () => JSON.stringify(patientInput('post')),
+        connections: POST_CONCURRENCY,
+        seconds: ctx.seconds,
       });
       const b = await closedLoop(POST_CONCURRENCY, ctx.seconds, rawCreate);
-      postP99.push(p.p99); postRps.push(p.rps); bareP99.push(b.p99);
+      postP99.push(p.p99);
+      postRps.push(p.rps);
+      bareP99.push(b.p99);
       failures += g.failures + r.failures + p.failures + b.failures;
-      ctx.log(`round ${round + 1}: GET ${g.rps.toFixed(0)}/s vs raw ${r.rps.toFixed(0)}/s; POST p99 ${p.p99.toFixed(0)} ms vs bare ${b.p99.toFixed(0)} ms`);
+      ctx.log(
+        `round ${round + 1}: GET ${g.rps.toFixed(0)}/s vs raw ${r.rps.toFixed(0)}/s; POST p99 ${p.p99.toFixed(0)} ms vs bare ${b.p99.toFixed(0)} ms`,
+      );
     }
-    rows.push(comparison(`GET /api/patients/{id} at c=${GET_CONCURRENCY}`, median(gateway), median(raw), 'req/s', '>=', 0.6, 'raw DynamoDB client'));
+    rows.push(
+      comparison(
+        `GET /api/patients/{id} at c=${GET_CONCURRENCY}`,
+        median(gateway),
+        median(raw),
+        'req/s',
+        '>=',
+        0.6,
+        'raw DynamoDB client',
+      ),
+    );
     rows.push(figure(`GET /api/patients/{id} p99 at c=${GET_CONCURRENCY}`, median(getP99), 'ms'));
-    rows.push(comparison(`POST /api/patients p99 at c=${POST_CONCURRENCY}`, median(postP99), median(bareP99), 'ms', '<=', 1.5, 'bare DynamoDB + gRPC calls p99'));
+    rows.push(
+      comparison(
+        `POST /api/patients p99 at c=${POST_CONCURRENCY}`,
+        median(postP99),
+        median(bareP99),
+        'ms',
+        '<=',
+        1.5,
+        'bare DynamoDB + gRPC calls p99',
+      ),
+    );
     rows.push(figure(`POST /api/patients at c=${POST_CONCURRENCY}`, median(postRps), 'req/s'));
     if (failures) rows.push(figure('failed requests during the patient rounds', failures));
   } finally {

@@ -19,9 +19,20 @@ const MB = 1024 * 1024;
 
 async function oneStart(): Promise<{ seconds: number; rss: number; parts: Map<string, number> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pms-bench-start-'));
-  const env = { ...process.env, API_PORT: String(await freePort()), BILLING_PORT: String(await freePort()), KAFKA_PORT: String(await freePort()), DYNAMODB_PORT: String(await freePort()) };
+  const env = {
+    ...process.env,
+    API_PORT: String(await freePort()),
+    BILLING_PORT: String(await freePort()),
+    KAFKA_PORT: String(await freePort()),
+    DYNAMODB_PORT: String(await freePort()),
+  };
   const t0 = performance.now();
-  const child = spawn('npm', ['start', '--silent', '--', '--fresh', '--quiet', '--data-dir', dataDir], { cwd: ROOT, env, stdio: 'ignore', detached: true });
+  const child = spawn('npm', ['start', '--silent', '--', '--fresh', '--quiet', '--data-dir', dataDir], {
+    cwd: ROOT,
+    env,
+    stdio: 'ignore',
+    detached: true,
+  });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   try {
     const deadline = Date.now() + 120_000;
@@ -29,7 +40,9 @@ async function oneStart(): Promise<{ seconds: number; rss: number; parts: Map<st
       if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}`);
       try {
         if ((await fetch(`http://127.0.0.1:${env.API_PORT}/health`)).status === 200) break;
-      } catch { /* not listening yet */ }
+      } catch {
+        /* not listening yet */
+      }
       if (Date.now() > deadline) throw new Error('npm start did not become healthy in 120 s');
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -40,8 +53,18 @@ async function oneStart(): Promise<{ seconds: number; rss: number; parts: Map<st
     for (const p of byProcess) parts.set(p.component, (parts.get(p.component) ?? 0) + p.rss);
     return { seconds, rss: total, parts };
   } finally {
-    try { process.kill(-child.pid!, 'SIGTERM'); } catch { /* already gone */ }
-    const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 10_000);
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 10_000);
     await exited;
     clearTimeout(timer);
     rmSync(dataDir, { recursive: true, force: true });
@@ -64,7 +87,12 @@ async function run(ctx: BenchContext) {
     limit('resident memory, all processes', rss, 'MB', '<', 600),
   ];
   const split = [...typical.parts].map(([name, bytes]) => `${name} ${(bytes / MB).toFixed(0)} MB`).join(', ');
-  return { rows, notes: [`Memory by process (one start): ${split}. Start time includes bundling every function with esbuild and DynamoDB Local's JVM start.`] };
+  return {
+    rows,
+    notes: [
+      `Memory by process (one start): ${split}. Start time includes bundling every function with esbuild and DynamoDB Local's JVM start.`,
+    ],
+  };
 }
 
 const module: BenchModule = { name: 'startup', run };

@@ -19,8 +19,14 @@ const ROUNDS = Number(process.env.BENCH_WEB_ROUNDS ?? 9);
 
 function scriptSizes(): { raw: number; gzip: number; files: number } {
   const assets = join(WEB_DIST, 'assets');
-  const scripts = readdirSync(assets).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(assets, f)));
-  return { raw: scripts.reduce((s, b) => s + b.length, 0) / 1024, gzip: scripts.reduce((s, b) => s + gzipSync(b, { level: 9 }).length, 0) / 1024, files: scripts.length };
+  const scripts = readdirSync(assets)
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => readFileSync(join(assets, f)));
+  return {
+    raw: scripts.reduce((s, b) => s + b.length, 0) / 1024,
+    gzip: scripts.reduce((s, b) => s + gzipSync(b, { level: 9 }).length, 0) / 1024,
+    files: scripts.length,
+  };
 }
 
 async function run(ctx: BenchContext) {
@@ -49,7 +55,9 @@ async function run(ctx: BenchContext) {
     const rowsShown: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       let t0 = performance.now();
-      const response = await fetch(`${runtime.baseUrl}/api/patients?limit=20`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${runtime.baseUrl}/api/patients?limit=20`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       await response.arrayBuffer();
       api.push(performance.now() - t0);
 

@@ -23,7 +23,8 @@ function integer(env: NodeJS.ProcessEnv, variable: string, fallback: number, max
   const raw = env[variable];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > max) throw new Error(`${variable} must be an integer from 0 to ${max}, not "${raw}"`);
+  if (!Number.isInteger(value) || value < 0 || value > max)
+    throw new Error(`${variable} must be an integer from 0 to ${max}, not "${raw}"`);
   return value;
 }
 
@@ -31,13 +32,16 @@ export function billingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Bill
   const tableName = env[TABLE_VARIABLE]?.trim();
   if (!tableName) throw new Error(`${TABLE_VARIABLE} must name the billing accounts table`);
   const transactionsTableName = env[TRANSACTIONS_TABLE_VARIABLE]?.trim();
-  if (!transactionsTableName) throw new Error(`${TRANSACTIONS_TABLE_VARIABLE} must name the billing transactions table`);
+  if (!transactionsTableName)
+    throw new Error(`${TRANSACTIONS_TABLE_VARIABLE} must name the billing transactions table`);
   const currency = env.BILLING_CURRENCY?.trim();
-  if (currency !== undefined && currency !== '' && !/^[A-Z]{3}$/.test(currency)) throw new Error(`BILLING_CURRENCY must be an ISO 4217 code such as USD, not "${currency}"`);
+  if (currency !== undefined && currency !== '' && !/^[A-Z]{3}$/.test(currency))
+    throw new Error(`BILLING_CURRENCY must be an ISO 4217 code such as USD, not "${currency}"`);
   const dynamoEndpoint = env.DYNAMODB_ENDPOINT?.trim();
   const certificate = env.BILLING_TLS_CERT?.trim();
   const privateKey = env.BILLING_TLS_KEY?.trim();
-  if (Boolean(certificate) !== Boolean(privateKey)) throw new Error('BILLING_TLS_CERT and BILLING_TLS_KEY go together: set both for TLS, or neither');
+  if (Boolean(certificate) !== Boolean(privateKey))
+    throw new Error('BILLING_TLS_CERT and BILLING_TLS_KEY go together: set both for TLS, or neither');
   return {
     port: integer(env, 'BILLING_PORT', 9001, 65535),
     // Loopback unless told otherwise: the container image and the ECS task set BILLING_HOST=0.0.0.0.

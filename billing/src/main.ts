@@ -12,7 +12,12 @@ const DAY_MS = 86_400_000;
 async function main(): Promise<void> {
   const config = billingConfigFromEnv();
   const server = await startBillingServer(config);
-  logger.info('billing server listening', { host: config.host, port: server.port, table: config.tableName, tls: Boolean(config.tls) });
+  logger.info('billing server listening', {
+    host: config.host,
+    port: server.port,
+    table: config.tableName,
+    tls: Boolean(config.tls),
+  });
   // Nothing renews the certificate by itself: its days left, at start and daily, feed an alarm (observability stack).
   if (config.tls) {
     const certificate = config.tls.certificate;
@@ -24,12 +29,21 @@ async function main(): Promise<void> {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     // A second signal means "now": do not wait for the drain again.
-    if (stopping) { logger.warn('second signal, exiting without waiting', { signal }); process.exit(1); }
+    if (stopping) {
+      logger.warn('second signal, exiting without waiting', { signal });
+      process.exit(1);
+    }
     stopping = true;
     logger.info('billing server stopping', { signal });
     server.stop().then(
-      () => { logger.info('billing server stopped'); process.exit(0); },
-      (error: unknown) => { logger.error('billing server failed to stop cleanly', { error: (error as Error).name }); process.exit(1); },
+      () => {
+        logger.info('billing server stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error('billing server failed to stop cleanly', { error: (error as Error).name });
+        process.exit(1);
+      },
     );
   };
   process.on('SIGTERM', onSignal);
@@ -37,7 +51,9 @@ async function main(): Promise<void> {
 }
 
 // A rejection nobody handled is a bug; log its kind (never its message, which could quote data) and keep serving.
-process.on('unhandledRejection', (reason) => logger.error('unhandled rejection', { error: (reason as Error)?.name ?? typeof reason }));
+process.on('unhandledRejection', (reason) =>
+  logger.error('unhandled rejection', { error: (reason as Error)?.name ?? typeof reason }),
+);
 
 main().catch((error: unknown) => {
   logger.error('billing server failed to start', { error: (error as Error).message });

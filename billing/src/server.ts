@@ -60,7 +60,11 @@ export async function startBillingServer(options: BillingServerOptions): Promise
   const currency = options.currency ?? DEFAULT_CURRENCY;
   const real = new DynamoAccountRepository(dynamo, options.tableName, currency);
   const accounts = options.accounts ? options.accounts(real) : real;
-  const ledgerRepository = new DynamoLedgerRepository(dynamo, { accounts: options.tableName, transactions: options.transactionsTableName }, currency);
+  const ledgerRepository = new DynamoLedgerRepository(
+    dynamo,
+    { accounts: options.tableName, transactions: options.transactionsTableName },
+    currency,
+  );
   const ledger = new Ledger(options.ledger ? options.ledger(ledgerRepository) : ledgerRepository);
   const health = new HealthStatus([BillingServiceService.createBillingAccount.path.split('/')[1]!]);
 
@@ -72,9 +76,15 @@ export async function startBillingServer(options: BillingServerOptions): Promise
   try {
     port = await new Promise<number>((resolve, reject) => {
       const credentials = options.tls
-        ? ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(options.tls.certificate), private_key: Buffer.from(options.tls.privateKey) }], false)
+        ? ServerCredentials.createSsl(
+            null,
+            [{ cert_chain: Buffer.from(options.tls.certificate), private_key: Buffer.from(options.tls.privateKey) }],
+            false,
+          )
         : ServerCredentials.createInsecure();
-      server.bindAsync(bindAddress(host, options.port), credentials, (error, bound) => error ? reject(error) : resolve(bound));
+      server.bindAsync(bindAddress(host, options.port), credentials, (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      );
     });
   } catch (error) {
     server.forceShutdown();
@@ -87,10 +97,19 @@ export async function startBillingServer(options: BillingServerOptions): Promise
     stopping ??= (async () => {
       health.shutdown();
       const drained = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => { server.forceShutdown(); resolve(false); }, drainTimeoutMs);
-        server.tryShutdown(() => { clearTimeout(timer); resolve(true); });
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve(false);
+        }, drainTimeoutMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
       });
-      logger.info(drained ? 'billing server drained' : 'billing server drain deadline passed, remaining calls cut off', { port, drainTimeoutMs });
+      logger.info(
+        drained ? 'billing server drained' : 'billing server drain deadline passed, remaining calls cut off',
+        { port, drainTimeoutMs },
+      );
       dynamo.destroy();
     })();
     return stopping;

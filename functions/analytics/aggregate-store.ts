@@ -13,7 +13,12 @@
  * without it. Patient and billing batches update different items, so the two topics' consumers do not
  * contend. One Query of the AGGREGATE partition reads every figure.
  */
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { BillingEvent } from '../../proto/gen/billing_event';
 import { systemClock, type Clock } from '../commons/clock';
 import { cancellationReasons, conditionFailed } from '../commons/dynamo-errors';
@@ -23,7 +28,10 @@ import { applyEvent, type Deltas } from './aggregates';
 import { billingDeltas } from './billing-aggregates';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-interface Claimable { eventId: string; occurredAt: string }
+interface Claimable {
+  eventId: string;
+  occurredAt: string;
+}
 
 const PARTITION = 'AGGREGATE';
 const PATIENT_KEY = { pk: PARTITION, sk: 'ALL' };
@@ -39,7 +47,12 @@ export interface StoredAggregates {
 }
 
 /** `ADD` of every delta (and SET of `set`) on one aggregate item. */
-function addTo(table: string, key: Record<string, string>, deltas: Deltas, set: Record<string, unknown> = {}): TransactItem {
+function addTo(
+  table: string,
+  key: Record<string, string>,
+  deltas: Deltas,
+  set: Record<string, unknown> = {},
+): TransactItem {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets = Object.entries(set).map(([name, value], i) => {
@@ -54,22 +67,35 @@ function addTo(table: string, key: Record<string, string>, deltas: Deltas, set: 
   });
   return {
     Update: {
-      TableName: table, Key: key,
-      UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : ''].filter(Boolean).join(' '),
-      ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+      TableName: table,
+      Key: key,
+      UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : '']
+        .filter(Boolean)
+        .join(' '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
     },
   };
 }
 
 export class AggregateStore {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string, private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** Applies the patient events not applied before; returns those it applied (duplicates are left out). */
   async apply(events: PatientEvent[]): Promise<PatientEvent[]> {
     return this.applyOnce(events, 1, (chunk) => {
       const deltas: Deltas = new Map();
       for (const e of chunk) applyEvent(deltas, e);
-      const last = chunk.map((e) => e.occurredAt).filter(Boolean).sort().at(-1) ?? this.clock.now().toISOString();
+      const last =
+        chunk
+          .map((e) => e.occurredAt)
+          .filter(Boolean)
+          .sort()
+          .at(-1) ?? this.clock.now().toISOString();
       return [addTo(this.table, PATIENT_KEY, deltas, { lastEventAt: last })];
     });
   }
@@ -81,7 +107,12 @@ export class AggregateStore {
       const { summary, days } = billingDeltas(chunk, this.clock.now());
       return [
         addTo(this.table, BILLING_KEY, summary),
-        ...[...days.values()].map((d) => addTo(this.table, { pk: PARTITION, sk: `${BILLING_DAY_PREFIX}${d.date}#${d.currency}` }, d.deltas, { date: d.date, currency: d.currency })),
+        ...[...days.values()].map((d) =>
+          addTo(this.table, { pk: PARTITION, sk: `${BILLING_DAY_PREFIX}${d.date}#${d.currency}` }, d.deltas, {
+            date: d.date,
+            currency: d.currency,
+          }),
+        ),
       ];
     });
   }
@@ -90,10 +121,15 @@ export class AggregateStore {
     const stored: StoredAggregates = { billingDays: [] };
     let startKey: Record<string, unknown> | undefined;
     do {
-      const { Items = [], LastEvaluatedKey } = await this.db.send(new QueryCommand({
-        TableName: this.table, ConsistentRead: true, KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PARTITION }, ExclusiveStartKey: startKey,
-      }));
+      const { Items = [], LastEvaluatedKey } = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          ConsistentRead: true,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': PARTITION },
+          ExclusiveStartKey: startKey,
+        }),
+      );
       for (const item of Items) {
         if (item.sk === PATIENT_KEY.sk) stored.patients = item;
         else if (item.sk === BILLING_KEY.sk) stored.billing = item;
@@ -108,11 +144,16 @@ export class AggregateStore {
    * Claims each event id and applies `updates` of the unclaimed ones in one transaction per chunk.
    * `itemsPerEvent`: transaction items an event may take (its claim, and any update of its own).
    */
-  private async applyOnce<E extends Claimable>(events: E[], itemsPerEvent: number, updates: (chunk: E[]) => TransactItem[]): Promise<E[]> {
+  private async applyOnce<E extends Claimable>(
+    events: E[],
+    itemsPerEvent: number,
+    updates: (chunk: E[]) => TransactItem[],
+  ): Promise<E[]> {
     const unique = [...new Map(events.map((e) => [e.eventId, e])).values()];
     const size = Math.floor((MAX_ITEMS - 1) / itemsPerEvent);
     const applied: E[] = [];
-    for (let i = 0; i < unique.length; i += size) applied.push(...(await this.applyChunk(unique.slice(i, i + size), updates)));
+    for (let i = 0; i < unique.length; i += size)
+      applied.push(...(await this.applyChunk(unique.slice(i, i + size), updates)));
     return applied;
   }
 
@@ -137,7 +178,11 @@ export class AggregateStore {
   private claims(events: Claimable[]): TransactItem[] {
     const expiresAt = Math.floor(this.clock.now().getTime() / 1000) + CLAIM_RETENTION_SECONDS;
     return events.map((e) => ({
-      Put: { TableName: this.table, Item: { pk: `EVENT#${e.eventId}`, sk: 'EVENT', expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' },
+      Put: {
+        TableName: this.table,
+        Item: { pk: `EVENT#${e.eventId}`, sk: 'EVENT', expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
     }));
   }
 }

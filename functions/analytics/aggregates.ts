@@ -24,7 +24,12 @@ function add(deltas: Deltas, name: string, by: number): void {
   deltas.set(name, (deltas.get(name) ?? 0) + by);
 }
 
-interface Profile { state: string; gender: string; birthYear: number; registeredDate: string }
+interface Profile {
+  state: string;
+  gender: string;
+  birthYear: number;
+  registeredDate: string;
+}
 
 function count(deltas: Deltas, p: Profile, by: 1 | -1): void {
   add(deltas, counter.total, by);
@@ -34,9 +39,17 @@ function count(deltas: Deltas, p: Profile, by: 1 | -1): void {
   if (p.registeredDate) add(deltas, counter.day(p.registeredDate), by);
 }
 
-const after = (e: PatientEvent): Profile => ({ state: e.state, gender: e.gender, birthYear: e.birthYear, registeredDate: e.registeredDate });
+const after = (e: PatientEvent): Profile => ({
+  state: e.state,
+  gender: e.gender,
+  birthYear: e.birthYear,
+  registeredDate: e.registeredDate,
+});
 const before = (e: PatientEvent): Profile => ({
-  state: e.beforeState, gender: e.beforeGender, birthYear: e.beforeBirthYear, registeredDate: e.beforeRegisteredDate,
+  state: e.beforeState,
+  gender: e.beforeGender,
+  birthYear: e.beforeBirthYear,
+  registeredDate: e.beforeRegisteredDate,
 });
 
 /** Adds one event's effect to `deltas`. An update moves the patient from its old profile to its new one. */
@@ -83,9 +96,13 @@ export interface AnalyticsFigures {
 
 export function figuresOf(item: Record<string, unknown> | undefined, today: Date): AnalyticsFigures {
   const figures: AnalyticsFigures = {
-    totalPatients: 0, registrationsByDay: [], byState: {},
+    totalPatients: 0,
+    registrationsByDay: [],
+    byState: {},
     byAgeBand: { '0-17': 0, '18-34': 0, '35-49': 0, '50-64': 0, '65+': 0 },
-    byGender: {}, eventsProcessed: 0, lastEventAt: null,
+    byGender: {},
+    eventsProcessed: 0,
+    lastEventAt: null,
   };
   for (const [name, value] of Object.entries(item ?? {})) {
     if (typeof value !== 'number') continue;

@@ -48,7 +48,12 @@ export function billingDeltas(events: BillingEvent[], today: Date): BillingDelta
   return result;
 }
 
-export interface CurrencyFigures { charged: number; paid: number; refunded: number; outstanding: number }
+export interface CurrencyFigures {
+  charged: number;
+  paid: number;
+  refunded: number;
+  outstanding: number;
+}
 export interface BillingFigures {
   accountsOpened: number;
   currencies: Record<string, CurrencyFigures>;
@@ -58,8 +63,15 @@ export interface BillingFigures {
 const number = (value: unknown) => (typeof value === 'number' ? value : 0);
 
 /** The `billing` block from the summary item and the day items. */
-export function billingFiguresOf(summary: Record<string, unknown> | undefined, days: Record<string, unknown>[]): BillingFigures {
-  const figures: BillingFigures = { accountsOpened: number(summary?.[billingCounter.accountsOpened]), currencies: {}, byDay: [] };
+export function billingFiguresOf(
+  summary: Record<string, unknown> | undefined,
+  days: Record<string, unknown>[],
+): BillingFigures {
+  const figures: BillingFigures = {
+    accountsOpened: number(summary?.[billingCounter.accountsOpened]),
+    currencies: {},
+    byDay: [],
+  };
   for (const [name, value] of Object.entries(summary ?? {})) {
     const match = /^(charged|paid|refunded)_([A-Z]{3})$/.exec(name);
     if (!match || typeof value !== 'number') continue;
@@ -69,7 +81,13 @@ export function billingFiguresOf(summary: Record<string, unknown> | undefined, d
   for (const c of Object.values(figures.currencies)) c.outstanding = c.charged - c.paid + c.refunded;
   figures.byDay = days
     .filter((d) => typeof d.date === 'string' && typeof d.currency === 'string')
-    .map((d) => ({ date: d.date as string, currency: d.currency as string, charged: number(d.charged), paid: number(d.paid), refunded: number(d.refunded) }))
+    .map((d) => ({
+      date: d.date as string,
+      currency: d.currency as string,
+      charged: number(d.charged),
+      paid: number(d.paid),
+      refunded: number(d.refunded),
+    }))
     .sort((a, b) => a.date.localeCompare(b.date) || a.currency.localeCompare(b.currency));
   return figures;
 }

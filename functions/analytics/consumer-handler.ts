@@ -14,10 +14,16 @@ import { AggregateStore } from './aggregate-store';
 import { billingFiguresOf } from './billing-aggregates';
 import { BILLING_EVENT_SOURCE } from '../../system/events';
 
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'PatientManagement', serviceName: 'analytics' });
+const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'PatientManagement',
+  serviceName: 'analytics',
+});
 let store: AggregateStore | undefined;
 
-interface Decoded { patient: PatientEvent[]; billing: BillingEvent[] }
+interface Decoded {
+  patient: PatientEvent[];
+  billing: BillingEvent[];
+}
 
 function decodeRecord(record: MSKRecord, decoded: Decoded): void {
   const value = Buffer.from(record.value, 'base64');
@@ -40,7 +46,12 @@ function decode(event: MSKEvent): Decoded {
         decodeRecord(record, decoded);
       } catch (error) {
         // A record no consumer can read must not block the partition forever: skip it, loudly.
-        logger.error('Undecodable record skipped', { topic: record.topic, partition: record.partition, offset: record.offset, errorName: (error as Error).name });
+        logger.error('Undecodable record skipped', {
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          errorName: (error as Error).name,
+        });
       }
     }
   }
@@ -55,10 +66,19 @@ function emitPatientMetrics(applied: PatientEvent[]): void {
   for (const e of applied) {
     const sign = e.eventType === 'PATIENT_CREATED' ? 1 : e.eventType === 'PATIENT_DELETED' ? -1 : 0;
     if (sign === 0) continue;
-    if (sign > 0) registered++; else deleted++;
+    if (sign > 0) registered++;
+    else deleted++;
     const metric = sign > 0 ? 'PatientRegistered' : 'PatientDeleted';
-    for (const [dimension, value] of [['State', e.state], ['AgeBand', e.birthYear ? ageBand(e.birthYear, now) : ''], ['Gender', e.gender || 'unknown']]) {
-      if (value) byDimension.set(`${metric}|${dimension}|${value}`, (byDimension.get(`${metric}|${dimension}|${value}`) ?? 0) + 1);
+    for (const [dimension, value] of [
+      ['State', e.state],
+      ['AgeBand', e.birthYear ? ageBand(e.birthYear, now) : ''],
+      ['Gender', e.gender || 'unknown'],
+    ]) {
+      if (value)
+        byDimension.set(
+          `${metric}|${dimension}|${value}`,
+          (byDimension.get(`${metric}|${dimension}|${value}`) ?? 0) + 1,
+        );
     }
   }
   if (registered) metrics.addMetric('PatientRegistered', MetricUnit.Count, registered);
@@ -76,7 +96,11 @@ function single(metric: string, value: number, dimensions: Record<string, string
   one.addMetric(metric, MetricUnit.Count, value);
 }
 
-const BILLING_METRIC: Record<string, string> = { CHARGE: 'BillingCharged', PAYMENT: 'BillingPaid', REFUND: 'BillingRefunded' };
+const BILLING_METRIC: Record<string, string> = {
+  CHARGE: 'BillingCharged',
+  PAYMENT: 'BillingPaid',
+  REFUND: 'BillingRefunded',
+};
 
 /** Flows per currency (minor units) and, after them, what is outstanding in each currency (a gauge for the dashboard). */
 async function emitBillingMetrics(applied: BillingEvent[], current: AggregateStore): Promise<void> {
@@ -85,7 +109,8 @@ async function emitBillingMetrics(applied: BillingEvent[], current: AggregateSto
   for (const e of applied) {
     if (e.eventType === 'ACCOUNT_OPENED') opened++;
     const metric = e.eventType === 'TRANSACTION_RECORDED' ? BILLING_METRIC[e.transactionType] : undefined;
-    if (metric && e.currency) sums.set(`${metric}|${e.currency}`, (sums.get(`${metric}|${e.currency}`) ?? 0) + e.amount);
+    if (metric && e.currency)
+      sums.set(`${metric}|${e.currency}`, (sums.get(`${metric}|${e.currency}`) ?? 0) + e.amount);
   }
   if (opened) metrics.addMetric('BillingAccountsOpened', MetricUnit.Count, opened);
   metrics.addMetric('BillingEventsProcessed', MetricUnit.Count, applied.length);
@@ -95,7 +120,8 @@ async function emitBillingMetrics(applied: BillingEvent[], current: AggregateSto
   }
   if (sums.size > 0) {
     const stored = await current.read();
-    for (const [currency, figures] of Object.entries(billingFiguresOf(stored.billing, []).currencies)) single('BillingOutstanding', figures.outstanding, { Currency: currency });
+    for (const [currency, figures] of Object.entries(billingFiguresOf(stored.billing, []).currencies))
+      single('BillingOutstanding', figures.outstanding, { Currency: currency });
   }
 }
 

@@ -15,10 +15,14 @@ let store: AggregateStore | undefined;
 const ROUTES: Record<RouteKey<'analytics-query'>, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>> = {
   'GET /api/analytics': async (event) => {
     const caller = callerOf(event);
-    if (caller.role !== 'admin' && caller.role !== 'clinician') throw forbidden('Analytics are for admins and clinicians');
+    if (caller.role !== 'admin' && caller.role !== 'clinician')
+      throw forbidden('Analytics are for admins and clinicians');
     store ??= new AggregateStore(dynamoClient(), tableName('analytics'));
     const stored = await store.read();
-    return json(200, { ...figuresOf(stored.patients, new Date()), billing: billingFiguresOf(stored.billing, stored.billingDays) });
+    return json(200, {
+      ...figuresOf(stored.patients, new Date()),
+      billing: billingFiguresOf(stored.billing, stored.billingDays),
+    });
   },
 };
 

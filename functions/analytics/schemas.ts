@@ -11,10 +11,15 @@ export const Analytics = z.object({
   byGender: z.record(z.string(), count),
   eventsProcessed: count,
   lastEventAt: z.iso.datetime().nullable(),
-  billing: z.object({
-    accountsOpened: count,
-    currencies: z.record(z.string(), z.object({ charged: count, paid: count, refunded: count, outstanding: z.number().int() }))
-      .meta({ description: 'Per ISO 4217 currency, minor units; outstanding = charged − paid + refunded' }),
-    byDay: z.array(z.object({ date: z.iso.date(), currency: z.string(), charged: count, paid: count, refunded: count })),
-  }).meta({ description: 'Counted from topic "billing", exactly once per event' }),
+  billing: z
+    .object({
+      accountsOpened: count,
+      currencies: z
+        .record(z.string(), z.object({ charged: count, paid: count, refunded: count, outstanding: z.number().int() }))
+        .meta({ description: 'Per ISO 4217 currency, minor units; outstanding = charged − paid + refunded' }),
+      byDay: z.array(
+        z.object({ date: z.iso.date(), currency: z.string(), charged: count, paid: count, refunded: count }),
+      ),
+    })
+    .meta({ description: 'Counted from topic "billing", exactly once per event' }),
 });

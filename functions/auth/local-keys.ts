@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../commons/atomic-file';
 import { generateSigningJwk, parseKeySet, publicKeySet, rotate, type KeySet } from './domain/keys';
 
-export interface LocalKeyFiles { signingKeysFile: string; publicJwksFile: string }
+export interface LocalKeyFiles {
+  signingKeysFile: string;
+  publicJwksFile: string;
+}
 
 async function readKeySet(path: string): Promise<KeySet | undefined> {
   try {

@@ -10,7 +10,11 @@ import type { UserCursor } from './domain/user-cursor';
 export type UserStatus = 'active' | 'disabled';
 
 export interface UserRecord {
-  id: string; email: string; role: Role; passwordHash: string; createdAt: string;
+  id: string;
+  email: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: string;
   /** The user proved they own the address (a one-time code), or an admin created them. */
   emailVerified: boolean;
   /** A disabled user cannot log in; disabling ends every login at once. Absent on users stored before it: active. */
@@ -21,10 +25,20 @@ export interface UserRecord {
 }
 
 /** A page of users, newest first; `after` is the last user of the previous page. */
-export interface UserQuery { role?: Role; status?: UserStatus; limit: number; after?: UserCursor }
+export interface UserQuery {
+  role?: Role;
+  status?: UserStatus;
+  limit: number;
+  after?: UserCursor;
+}
 
 /** An admin's change to a user; `expected` is the role and status it was decided on (a race → CONFLICT). */
-export interface UserChange { role: Role; status: UserStatus; expected: { role: Role; status: UserStatus }; at: number }
+export interface UserChange {
+  role: Role;
+  status: UserStatus;
+  expected: { role: Role; status: UserStatus };
+  at: number;
+}
 
 export interface UserRepository {
   /** Atomic, with the user's access state: fails with AuthError EMAIL_TAKEN when the (normalized) email is already used. */
@@ -48,7 +62,12 @@ export interface UserRepository {
 }
 
 /** A pending email-verification code: only its hash is stored. Times in epoch ms. */
-export interface VerificationCode { codeHash: string; expiresAt: number; wrongTries: number; sentAt: number[] }
+export interface VerificationCode {
+  codeHash: string;
+  expiresAt: number;
+  wrongTries: number;
+  sentAt: number[];
+}
 
 export interface VerificationCodes {
   find(userId: string): Promise<VerificationCode | undefined>;
@@ -61,22 +80,51 @@ export interface VerificationCodes {
 }
 
 /** Every message the system sends (Amazon SES on AWS, the local mailbox on one machine). */
-export interface OutgoingMail { to: string; subject: string; text: string; code?: string }
-export interface Mailer { send(mail: OutgoingMail): Promise<void> }
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  code?: string;
+}
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+}
 
 /** One stored refresh token (by hash); `used` once it has been exchanged. */
-export interface RefreshRecord { familyId: string; userId: string; used: boolean; expiresAt: number }
+export interface RefreshRecord {
+  familyId: string;
+  userId: string;
+  used: boolean;
+  expiresAt: number;
+}
 
 /** A new login (token family). `startedAt` in epoch ms, `endsAt` in epoch seconds. */
-export interface LoginStart { id: string; userId: string; startedAt: number; endsAt: number; userAgent?: string }
+export interface LoginStart {
+  id: string;
+  userId: string;
+  startedAt: number;
+  endsAt: number;
+  userAgent?: string;
+}
 
 /** A login as its owner sees it; `expiresAt` (epoch s) is when its refresh token dies unused. */
-export interface LoginSummary extends LoginRecord { id: string; lastUsedAt: number; userAgent?: string; expiresAt: number }
+export interface LoginSummary extends LoginRecord {
+  id: string;
+  lastUsedAt: number;
+  userAgent?: string;
+  expiresAt: number;
+}
 
-export interface IssuedTokens { refreshHash: string; refreshExpiresAt: number }
+export interface IssuedTokens {
+  refreshHash: string;
+  refreshExpiresAt: number;
+}
 
 /** A login and its user's access state, as the access decision needs them (one read). */
-export interface AccessState { login?: LoginRecord; account: AccountState }
+export interface AccessState {
+  login?: LoginRecord;
+  account: AccountState;
+}
 
 export interface SessionStore {
   startFamily(login: LoginStart, tokens: IssuedTokens): Promise<void>;
@@ -100,7 +148,9 @@ export interface SessionStore {
 }
 
 /** Private signing keys, current first (Secrets Manager on AWS, a git-ignored file locally). */
-export interface KeyStore { privateKeySet(): Promise<KeySet> }
+export interface KeyStore {
+  privateKeySet(): Promise<KeySet>;
+}
 
 export interface AuthPorts {
   users: UserRepository;

@@ -48,8 +48,15 @@ export function refreshTokenFromCookie(event: Pick<APIGatewayProxyEvent, 'header
   if (token === undefined) return undefined;
   const mediaType = header(event, 'Content-Type')?.split(';')[0]?.trim().toLowerCase();
   const site = header(event, 'Sec-Fetch-Site')?.toLowerCase();
-  if (!header(event, CSRF_HEADER)?.trim() || mediaType !== 'application/json' || (site !== undefined && site !== 'same-origin')) {
-    throw new HttpError(403, `A request authenticated by the refresh cookie must come from the same origin with the ${CSRF_HEADER} header and a JSON body`);
+  if (
+    !header(event, CSRF_HEADER)?.trim() ||
+    mediaType !== 'application/json' ||
+    (site !== undefined && site !== 'same-origin')
+  ) {
+    throw new HttpError(
+      403,
+      `A request authenticated by the refresh cookie must come from the same origin with the ${CSRF_HEADER} header and a JSON body`,
+    );
   }
   return token;
 }

@@ -6,18 +6,37 @@
 import { logger } from '../commons/logger';
 
 export type SecurityEvent =
-  | 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'LOGIN_THROTTLED'
-  | 'REFRESH_TOKEN_REUSED' | 'REFRESH_AFTER_REVOCATION' | 'LOGGED_OUT' | 'USER_CREATED'
-  | 'PASSWORD_CHANGED' | 'PASSWORD_CHANGE_FAILED'
-  | 'EMAIL_VERIFIED' | 'VERIFICATION_CODE_SENT' | 'VERIFICATION_CODE_REJECTED' | 'VERIFICATION_MAIL_FAILED'
-  | 'USER_UPDATED' | 'LOGINS_ENDED' | 'LOGIN_DISABLED';
+  | 'LOGIN_SUCCEEDED'
+  | 'LOGIN_FAILED'
+  | 'LOGIN_THROTTLED'
+  | 'REFRESH_TOKEN_REUSED'
+  | 'REFRESH_AFTER_REVOCATION'
+  | 'LOGGED_OUT'
+  | 'USER_CREATED'
+  | 'PASSWORD_CHANGED'
+  | 'PASSWORD_CHANGE_FAILED'
+  | 'EMAIL_VERIFIED'
+  | 'VERIFICATION_CODE_SENT'
+  | 'VERIFICATION_CODE_REJECTED'
+  | 'VERIFICATION_MAIL_FAILED'
+  | 'USER_UPDATED'
+  | 'LOGINS_ENDED'
+  | 'LOGIN_DISABLED';
 
 /** Failures and suspected attacks at WARN (on by default everywhere); routine outcomes at INFO. */
 const WARN: ReadonlySet<SecurityEvent> = new Set([
-  'LOGIN_FAILED', 'LOGIN_THROTTLED', 'REFRESH_TOKEN_REUSED', 'PASSWORD_CHANGE_FAILED', 'VERIFICATION_CODE_REJECTED', 'VERIFICATION_MAIL_FAILED',
+  'LOGIN_FAILED',
+  'LOGIN_THROTTLED',
+  'REFRESH_TOKEN_REUSED',
+  'PASSWORD_CHANGE_FAILED',
+  'VERIFICATION_CODE_REJECTED',
+  'VERIFICATION_MAIL_FAILED',
   'LOGIN_DISABLED',
 ]);
 
-export function securityEvent(event: SecurityEvent, fields: Record<string, string | number | boolean | undefined>): void {
+export function securityEvent(
+  event: SecurityEvent,
+  fields: Record<string, string | number | boolean | undefined>,
+): void {
   (WARN.has(event) ? logger.warn : logger.info).call(logger, `security: ${event}`, { securityEvent: event, ...fields });
 }

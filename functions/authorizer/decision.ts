@@ -19,11 +19,18 @@ export class Unauthorized extends Error {
 let verifier: { settings: ReturnType<typeof tokenSettings>; keys: ReturnType<typeof publicKeys> } | undefined;
 
 /** Who the caller is, as the functions behind the authorizer receive it (`requestContext.authorizer`). */
-export interface Decision extends AccessClaims { emailVerified: boolean }
+export interface Decision extends AccessClaims {
+  emailVerified: boolean;
+}
 
 /** The authorizer context: string values only, as API Gateway passes them on. */
 export function authorizerContext(decision: Decision): Record<string, string> {
-  return { userId: decision.userId, email: decision.email, role: decision.role, emailVerified: String(decision.emailVerified) };
+  return {
+    userId: decision.userId,
+    email: decision.email,
+    role: decision.role,
+    emailVerified: String(decision.emailVerified),
+  };
 }
 
 /**

@@ -18,7 +18,10 @@ export function checkingToken(fn: ApiHandler): ApiHandler {
     try {
       const decision = await decide(header(event, 'Authorization'));
       // Whatever the caller sent is replaced: only this decision speaks for the caller.
-      event.requestContext = { ...event.requestContext, authorizer: { principalId: decision.userId, ...authorizerContext(decision) } };
+      event.requestContext = {
+        ...event.requestContext,
+        authorizer: { principalId: decision.userId, ...authorizerContext(decision) },
+      };
     } catch (error) {
       if (error instanceof Unauthorized) return problem(401, 'A valid access token is required');
       logger.error('Token check failed', { errorName: (error as Error)?.name });

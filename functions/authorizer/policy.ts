@@ -11,7 +11,11 @@ export function apiWildcardArn(methodArn: string): string {
   return `${prefix}/${stage}/*/*`;
 }
 
-export function allow(principalId: string, methodArn: string, context: Record<string, string>): APIGatewayAuthorizerResult {
+export function allow(
+  principalId: string,
+  methodArn: string,
+  context: Record<string, string>,
+): APIGatewayAuthorizerResult {
   return {
     principalId,
     policyDocument: {

@@ -15,7 +15,10 @@ async function loadJwks(env: NodeJS.ProcessEnv): Promise<JSONWebKeySet> {
   if (env.PUBLIC_JWKS_FILE) return JSON.parse(readFileSync(env.PUBLIC_JWKS_FILE, 'utf8')) as JSONWebKeySet;
   if (!env.PUBLIC_JWKS_PARAMETER) throw new Error('Set PUBLIC_JWKS_FILE (local) or PUBLIC_JWKS_PARAMETER (AWS)');
   const { Parameter } = await awsJsonCall<{ Parameter?: { Value?: string } }>({
-    endpoint: serviceEndpoint('ssm', env), service: 'ssm', target: 'AmazonSSM.GetParameter', jsonVersion: '1.1',
+    endpoint: serviceEndpoint('ssm', env),
+    service: 'ssm',
+    target: 'AmazonSSM.GetParameter',
+    jsonVersion: '1.1',
     body: { Name: env.PUBLIC_JWKS_PARAMETER },
   });
   return JSON.parse(Parameter?.Value ?? '{}') as JSONWebKeySet;
@@ -34,10 +37,17 @@ let cache: { keys: Promise<ReturnType<typeof createLocalJWKSet>>; at: number } |
 function cached(env: NodeJS.ProcessEnv, reload: boolean) {
   const age = cache ? Date.now() - cache.at : Infinity;
   if (age > MAX_AGE_MS || (reload && age > MIN_RELOAD_MS)) {
-    const keys = loadJwks(env).then((jwks) => createLocalJWKSet(jwks), (error: unknown) => { throw new KeySourceError(error); });
+    const keys = loadJwks(env).then(
+      (jwks) => createLocalJWKSet(jwks),
+      (error: unknown) => {
+        throw new KeySourceError(error);
+      },
+    );
     const entry = { keys, at: Date.now() };
     cache = entry;
-    keys.catch(() => { if (cache === entry) cache = undefined; });
+    keys.catch(() => {
+      if (cache === entry) cache = undefined;
+    });
   }
   return cache!.keys;
 }
@@ -46,7 +56,9 @@ function cached(env: NodeJS.ProcessEnv, reload: boolean) {
 export function publicKeys(env: NodeJS.ProcessEnv = process.env): JWTVerifyGetKey {
   return async (header, token) => {
     try {
-      return await (await cached(env, false))(header, token);
+      return await (
+        await cached(env, false)
+      )(header, token);
     } catch (error) {
       if ((error as { code?: string }).code !== 'ERR_JWKS_NO_MATCHING_KEY') throw error;
       return (await cached(env, true))(header, token);

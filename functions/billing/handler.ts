@@ -18,8 +18,12 @@ import { getBillingAccount, getTransaction, listTransactions, recordTransaction 
 
 /** Retry-After: an account opens within seconds of its patient; billing outages are retried sooner. */
 const PROBLEM_OF: Record<LedgerErrorKind, ProblemOfKind> = {
-  INVALID: { status: 400 }, ACCOUNT_PENDING: { status: 409, retryAfterSeconds: 5 }, REFUND_EXCEEDS_PAID: { status: 422 },
-  ACCOUNT_LIMIT_REACHED: { status: 422 }, IDEMPOTENCY_KEY_REUSED: { status: 422 }, TRANSACTION_NOT_FOUND: { status: 404 },
+  INVALID: { status: 400 },
+  ACCOUNT_PENDING: { status: 409, retryAfterSeconds: 5 },
+  REFUND_EXCEEDS_PAID: { status: 422 },
+  ACCOUNT_LIMIT_REACHED: { status: 422 },
+  IDEMPOTENCY_KEY_REUSED: { status: 422 },
+  TRANSACTION_NOT_FOUND: { status: 404 },
   BILLING_UNAVAILABLE: { status: 503, retryAfterSeconds: 2 },
 };
 /** The patient rules' refusals the billing routes pass on: 403 for the role, 404 for a record the caller may not see (or that is not there). */
@@ -30,24 +34,43 @@ const MAX_IDEMPOTENCY_KEY = 255;
 /** The Idempotency-Key header: required on POST, 1-255 visible ASCII characters. */
 function idempotencyKeyOf(event: APIGatewayProxyEvent): string {
   const value = header(event, 'Idempotency-Key')?.trim();
-  if (value === undefined || value.length === 0 || value.length > MAX_IDEMPOTENCY_KEY || !/^[\x21-\x7e]+$/.test(value)) {
-    throw new HttpError(400, value === undefined ? 'An Idempotency-Key header is required' : 'Invalid Idempotency-Key header',
-      [{ field: 'Idempotency-Key', message: `Required: 1-${MAX_IDEMPOTENCY_KEY} visible ASCII characters, new for each transaction` }]);
+  if (
+    value === undefined ||
+    value.length === 0 ||
+    value.length > MAX_IDEMPOTENCY_KEY ||
+    !/^[\x21-\x7e]+$/.test(value)
+  ) {
+    throw new HttpError(
+      400,
+      value === undefined ? 'An Idempotency-Key header is required' : 'Invalid Idempotency-Key header',
+      [
+        {
+          field: 'Idempotency-Key',
+          message: `Required: 1-${MAX_IDEMPOTENCY_KEY} visible ASCII characters, new for each transaction`,
+        },
+      ],
+    );
   }
   return value;
 }
 
-type RouteHandler = (ports: BillingPorts, ctx: RequestContext, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+type RouteHandler = (
+  ports: BillingPorts,
+  ctx: RequestContext,
+  event: APIGatewayProxyEvent,
+) => Promise<APIGatewayProxyResult>;
 
 const ROUTES: Record<RouteKey<'billing-api'>, RouteHandler> = {
-  'GET /api/patients/{id}/billing': async (ports, ctx, event) => json(200, await getBillingAccount(ports, ctx, event.pathParameters?.id)),
+  'GET /api/patients/{id}/billing': async (ports, ctx, event) =>
+    json(200, await getBillingAccount(ports, ctx, event.pathParameters?.id)),
   'GET /api/patients/{id}/billing/transactions': async (ports, ctx, event) =>
     json(200, await listTransactions(ports, ctx, event.pathParameters?.id, event.queryStringParameters ?? {})),
   'GET /api/patients/{id}/billing/transactions/{transactionId}': async (ports, ctx, event) =>
     json(200, await getTransaction(ports, ctx, event.pathParameters?.id, event.pathParameters?.transactionId)),
   'POST /api/patients/{id}/billing/transactions': async (ports, ctx, event) => {
     const { transaction, replayed } = await recordTransaction(ports, ctx, event.pathParameters?.id, {
-      input: () => parseBody(event, TransactionInput), idempotencyKey: () => idempotencyKeyOf(event),
+      input: () => parseBody(event, TransactionInput),
+      idempotencyKey: () => idempotencyKeyOf(event),
     });
     return json(201, transaction, {
       Location: `/api/patients/${transaction.patientId}/billing/transactions/${transaction.id}`,
@@ -56,12 +79,20 @@ const ROUTES: Record<RouteKey<'billing-api'>, RouteHandler> = {
   },
 };
 
-export async function route(ports: BillingPorts, event: APIGatewayProxyEvent, context: Pick<Context, 'awsRequestId'>): Promise<APIGatewayProxyResult> {
-  const ctx: RequestContext = { caller: callerOf(event), requestId: event.requestContext?.requestId ?? context.awsRequestId };
+export async function route(
+  ports: BillingPorts,
+  event: APIGatewayProxyEvent,
+  context: Pick<Context, 'awsRequestId'>,
+): Promise<APIGatewayProxyResult> {
+  const ctx: RequestContext = {
+    caller: callerOf(event),
+    requestId: event.requestContext?.requestId ?? context.awsRequestId,
+  };
   try {
     return await handlerFor(ROUTES, event)(ports, ctx, event);
   } catch (error) {
-    if (error instanceof PatientError && PATIENT_REFUSALS.includes(error.kind)) throw httpErrorOf(PATIENT_PROBLEM_OF, error);
+    if (error instanceof PatientError && PATIENT_REFUSALS.includes(error.kind))
+      throw httpErrorOf(PATIENT_PROBLEM_OF, error);
     if (!(error instanceof LedgerError)) throw error;
     throw httpErrorOf(PROBLEM_OF, error);
   }

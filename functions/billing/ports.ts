@@ -39,7 +39,11 @@ export interface LedgerPort {
   record(request: RecordRequest): Promise<LedgerTransactionView>;
   /** Undefined when the account has no such transaction. */
   transaction(patientId: string, transactionId: string): Promise<LedgerTransactionView | undefined>;
-  page(patientId: string, limit: number, cursor?: string): Promise<{ transactions: LedgerTransactionView[]; nextCursor: string | null }>;
+  page(
+    patientId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ transactions: LedgerTransactionView[]; nextCursor: string | null }>;
 }
 
 export type { LedgerErrorKind };

@@ -12,57 +12,81 @@ const money = z.number().int().meta({ description: 'Minor units (cents) of the c
 
 /** TransactionInput with an injectable "today", so the service date's rule can be tested at its boundary. */
 export function transactionInputSchema(today: () => string = todayUtc) {
-  return z.strictObject({
-    type: z.enum(TRANSACTION_TYPES, `Must be one of ${TRANSACTION_TYPES.join(', ')}`),
-    amount: z.number('Must be an integer number of minor units').int('Must be an integer number of minor units')
-      .min(1, 'Must be at least 1').max(MAX_AMOUNT, `Must be at most ${MAX_AMOUNT}`)
-      .meta({ description: `Minor units (cents), 1-${MAX_AMOUNT}` }),
-    currency: z.string().regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code (three capital letters)').nullish()
-      .meta({ description: 'ISO 4217; must equal the account\'s currency (leave it out, or null, to use it)' }),
-    description: z.string().trim().min(1, 'Must be at least 1 character').max(200, 'Must be at most 200 characters')
-      // eslint-disable-next-line no-control-regex
-      .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Must not contain control characters'),
-    serviceDate: z.string()
-      .refine(isCalendarDate, 'Must be a real calendar date (YYYY-MM-DD)')
-      .refine((v) => !isCalendarDate(v) || v <= today(), 'Must not be in the future')
-      .meta({ format: 'date', description: 'YYYY-MM-DD: when the service was given; not in the future (UTC); null or left out: none' })
-      .nullish(),
-  }).meta({ description: 'A charge, payment or refund to record on a patient\'s billing account' });
+  return z
+    .strictObject({
+      type: z.enum(TRANSACTION_TYPES, `Must be one of ${TRANSACTION_TYPES.join(', ')}`),
+      amount: z
+        .number('Must be an integer number of minor units')
+        .int('Must be an integer number of minor units')
+        .min(1, 'Must be at least 1')
+        .max(MAX_AMOUNT, `Must be at most ${MAX_AMOUNT}`)
+        .meta({ description: `Minor units (cents), 1-${MAX_AMOUNT}` }),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code (three capital letters)')
+        .nullish()
+        .meta({ description: "ISO 4217; must equal the account's currency (leave it out, or null, to use it)" }),
+      description: z
+        .string()
+        .trim()
+        .min(1, 'Must be at least 1 character')
+        .max(200, 'Must be at most 200 characters')
+        // eslint-disable-next-line no-control-regex
+        .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Must not contain control characters'),
+      serviceDate: z
+        .string()
+        .refine(isCalendarDate, 'Must be a real calendar date (YYYY-MM-DD)')
+        .refine((v) => !isCalendarDate(v) || v <= today(), 'Must not be in the future')
+        .meta({
+          format: 'date',
+          description: 'YYYY-MM-DD: when the service was given; not in the future (UTC); null or left out: none',
+        })
+        .nullish(),
+    })
+    .meta({ description: "A charge, payment or refund to record on a patient's billing account" });
 }
 
 export const TransactionInput = transactionInputSchema();
 export type TransactionInput = z.infer<typeof TransactionInput>;
 
-export const BillingAccount = z.strictObject({
-  accountId: z.uuid().nullable(),
-  patientId: z.uuid(),
-  status: z.enum(['ACTIVE', 'PENDING']),
-  currency: z.string(),
-  balance: money.meta({ description: 'totalCharged − totalPaid + totalRefunded (positive: the patient owes)' }),
-  totalCharged: money,
-  totalPaid: money,
-  totalRefunded: money,
-  updatedAt: z.iso.datetime(),
-}).meta({ description: 'A patient\'s billing account; every figure is 0 while it is PENDING (not opened yet)' });
+export const BillingAccount = z
+  .strictObject({
+    accountId: z.uuid().nullable(),
+    patientId: z.uuid(),
+    status: z.enum(['ACTIVE', 'PENDING']),
+    currency: z.string(),
+    balance: money.meta({ description: 'totalCharged − totalPaid + totalRefunded (positive: the patient owes)' }),
+    totalCharged: money,
+    totalPaid: money,
+    totalRefunded: money,
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ description: "A patient's billing account; every figure is 0 while it is PENDING (not opened yet)" });
 export type BillingAccount = z.infer<typeof BillingAccount>;
 
-export const Transaction = z.strictObject({
-  id: z.uuid(),
-  accountId: z.uuid(),
-  patientId: z.uuid(),
-  type: z.enum(TRANSACTION_TYPES),
-  amount: money,
-  currency: z.string(),
-  description: z.string(),
-  serviceDate: z.iso.date().nullable(),
-  createdAt: z.iso.datetime(),
-  createdBy: z.string().meta({ description: 'The user id of whoever recorded it' }),
-  balanceAfter: money.meta({ description: 'The account\'s balance right after this transaction' }),
-}).meta({ description: 'One entry of a billing account\'s ledger; never changed once recorded' });
+export const Transaction = z
+  .strictObject({
+    id: z.uuid(),
+    accountId: z.uuid(),
+    patientId: z.uuid(),
+    type: z.enum(TRANSACTION_TYPES),
+    amount: money,
+    currency: z.string(),
+    description: z.string(),
+    serviceDate: z.iso.date().nullable(),
+    createdAt: z.iso.datetime(),
+    createdBy: z.string().meta({ description: 'The user id of whoever recorded it' }),
+    balanceAfter: money.meta({ description: "The account's balance right after this transaction" }),
+  })
+  .meta({ description: "One entry of a billing account's ledger; never changed once recorded" });
 export type Transaction = z.infer<typeof Transaction>;
 
-export const TransactionPage = z.strictObject({
-  transactions: z.array(Transaction),
-  nextCursor: z.string().nullable(),
-}).meta({ description: 'One page of transactions, newest first; pass nextCursor back as `cursor` (null on the last page)' });
+export const TransactionPage = z
+  .strictObject({
+    transactions: z.array(Transaction),
+    nextCursor: z.string().nullable(),
+  })
+  .meta({
+    description: 'One page of transactions, newest first; pass nextCursor back as `cursor` (null on the last page)',
+  });
 export type TransactionPage = z.infer<typeof TransactionPage>;

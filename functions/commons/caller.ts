@@ -4,7 +4,9 @@ import { unauthorized } from './errors';
 import { isRole, type Role } from './roles';
 
 export interface Caller {
-  userId: string; email: string; role: Role;
+  userId: string;
+  email: string;
+  role: Role;
   /** The caller proved they own `email` (API Gateway passes the authorizer's context as strings). */
   emailVerified: boolean;
 }

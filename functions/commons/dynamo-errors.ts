@@ -11,7 +11,8 @@ export function cancellationReasons(error: unknown): CancellationReason[] | unde
 }
 
 /** The item's condition was false (the reason at its index in a cancelled transaction). */
-export const conditionFailed = (reason: CancellationReason | undefined): boolean => reason?.Code === 'ConditionalCheckFailed';
+export const conditionFailed = (reason: CancellationReason | undefined): boolean =>
+  reason?.Code === 'ConditionalCheckFailed';
 
 /** A single conditional write (PutItem, UpdateItem, DeleteItem) whose condition was false; `Item` with ReturnValuesOnConditionCheckFailure. */
 export const isConditionalCheckFailure = (error: unknown): error is Error & { Item?: Record<string, AttributeValue> } =>
@@ -20,5 +21,7 @@ export const isConditionalCheckFailure = (error: unknown): error is Error & { It
 /** A transaction cancelled only because another one was in flight on its items (no condition was false): worth another attempt. */
 export function isTransactionConflict(error: unknown): boolean {
   const reasons = cancellationReasons(error);
-  return reasons !== undefined && !reasons.some(conditionFailed) && reasons.some((r) => r.Code === 'TransactionConflict');
+  return (
+    reasons !== undefined && !reasons.some(conditionFailed) && reasons.some((r) => r.Code === 'TransactionConflict')
+  );
 }

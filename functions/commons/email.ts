@@ -7,5 +7,9 @@ import { EMAIL_MAX_LENGTH, withinEmailLimits } from '../../system/email-rule';
 
 const MESSAGE = 'Must be a valid email address';
 
-export const emailAddress = () => z.string().trim().max(EMAIL_MAX_LENGTH, `Must be at most ${EMAIL_MAX_LENGTH} characters`)
-  .pipe(z.email(MESSAGE).refine(withinEmailLimits, MESSAGE));
+export const emailAddress = () =>
+  z
+    .string()
+    .trim()
+    .max(EMAIL_MAX_LENGTH, `Must be at most ${EMAIL_MAX_LENGTH} characters`)
+    .pipe(z.email(MESSAGE).refine(withinEmailLimits, MESSAGE));

@@ -21,22 +21,39 @@ export class HttpError extends Error {
  * context's errors extend it; its handler turns them into problem+json with `httpErrorOf` and a table of kinds.
  */
 export class DomainError<K extends string> extends Error {
-  constructor(readonly kind: K, message: string, readonly errors?: FieldError[]) {
+  constructor(
+    readonly kind: K,
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
     super(message);
   }
 }
 
 /** How one kind of refusal is answered: its status; optionally a detail of its own (else the error's message), a Retry-After, and the message shown at the field the error names. */
-export interface ProblemOfKind { status: number; detail?: string; retryAfterSeconds?: number; fieldMessage?: string }
+export interface ProblemOfKind {
+  status: number;
+  detail?: string;
+  retryAfterSeconds?: number;
+  fieldMessage?: string;
+}
 
 /** The one way a domain refusal becomes an HTTP answer. */
 export function httpErrorOf<K extends string>(
-  table: Record<K, ProblemOfKind>, error: DomainError<K> & { retryAfterSeconds?: number; field?: string },
+  table: Record<K, ProblemOfKind>,
+  error: DomainError<K> & { retryAfterSeconds?: number; field?: string },
 ): HttpError {
   const answer = table[error.kind];
   const retryAfter = error.retryAfterSeconds || answer.retryAfterSeconds;
-  const errors = error.errors ?? (error.field && answer.fieldMessage ? [{ field: error.field, message: answer.fieldMessage }] : undefined);
-  return new HttpError(answer.status, answer.detail ?? error.message, errors, retryAfter ? { 'Retry-After': String(retryAfter) } : {});
+  const errors =
+    error.errors ??
+    (error.field && answer.fieldMessage ? [{ field: error.field, message: answer.fieldMessage }] : undefined);
+  return new HttpError(
+    answer.status,
+    answer.detail ?? error.message,
+    errors,
+    retryAfter ? { 'Retry-After': String(retryAfter) } : {},
+  );
 }
 
 export const badRequest = (detail: string, errors?: FieldError[]) => new HttpError(400, detail, errors);

@@ -18,11 +18,16 @@ export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Prom
  * `Record<RouteKey<'fn'>, …>` from system/routes.ts, so a route without a handler fails `tsc`). An alias
  * (`/auth/login`) answers as the route it aliases; a path the table lacks → 404, a method → 405.
  */
-export function handlerFor<H>(table: Record<string, H>, event: Pick<APIGatewayProxyEvent, 'httpMethod' | 'resource'>, aliases: Record<string, string> = {}): H {
+export function handlerFor<H>(
+  table: Record<string, H>,
+  event: Pick<APIGatewayProxyEvent, 'httpMethod' | 'resource'>,
+  aliases: Record<string, string> = {},
+): H {
   const resource = Object.hasOwn(aliases, event.resource) ? aliases[event.resource]! : event.resource;
   const key = `${event.httpMethod} ${resource}`;
   if (Object.hasOwn(table, key)) return table[key]!;
-  if (!Object.keys(table).some((k) => k.endsWith(` ${resource}`))) throw new HttpError(404, 'No route matches this path');
+  if (!Object.keys(table).some((k) => k.endsWith(` ${resource}`)))
+    throw new HttpError(404, 'No route matches this path');
   throw new HttpError(405, 'This method is not allowed on this resource');
 }
 
@@ -33,7 +38,11 @@ export function handlerFor<H>(table: Record<string, H>, event: Pick<APIGatewayPr
 export const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' } as const;
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
-  return { statusCode, headers: { ...BASE_HEADERS, 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
+  return {
+    statusCode,
+    headers: { ...BASE_HEADERS, 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
 }
 
 export function noContent(headers: Record<string, string> = {}): APIGatewayProxyResult {
@@ -41,10 +50,20 @@ export function noContent(headers: Record<string, string> = {}): APIGatewayProxy
 }
 
 /** A problem+json answer; a 401 names the scheme it wants (RFC 6750). */
-export function problem(status: number, detail: string, errors?: FieldError[], headers: Record<string, string> = {}): APIGatewayProxyResult {
+export function problem(
+  status: number,
+  detail: string,
+  errors?: FieldError[],
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
   return {
     statusCode: status,
-    headers: { ...BASE_HEADERS, 'Content-Type': 'application/problem+json', ...(status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}), ...headers },
+    headers: {
+      ...BASE_HEADERS,
+      'Content-Type': 'application/problem+json',
+      ...(status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}),
+      ...headers,
+    },
     body: JSON.stringify(problemOf(status, detail, errors)),
   };
 }
@@ -70,10 +89,15 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 }
 
 /** Parses and validates a JSON body: malformed JSON, unknown fields or bad values → 400; too large → 413. */
-export function parseBody<S extends z.ZodType>(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>, schema: S): z.infer<S> {
+export function parseBody<S extends z.ZodType>(
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>,
+  schema: S,
+): z.infer<S> {
   const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (raw === null || raw === undefined || raw.trim() === '') throw new HttpError(400, 'A JSON request body is required');
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new HttpError(413, 'The request body is larger than 64 KiB');
+  if (raw === null || raw === undefined || raw.trim() === '')
+    throw new HttpError(400, 'A JSON request body is required');
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES)
+    throw new HttpError(413, 'The request body is larger than 64 KiB');
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -86,7 +110,10 @@ export function parseBody<S extends z.ZodType>(event: Pick<APIGatewayProxyEvent,
 }
 
 /** Validates the query string with a schema: unknown values or a bad one → 400 naming the parameter. */
-export function parseQuery<S extends z.ZodType>(event: Pick<APIGatewayProxyEvent, 'queryStringParameters'>, schema: S): z.infer<S> {
+export function parseQuery<S extends z.ZodType>(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters'>,
+  schema: S,
+): z.infer<S> {
   const result = schema.safeParse(event.queryStringParameters ?? {});
   if (!result.success) throw new HttpError(400, 'The query is invalid', fieldErrors(result.error));
   return result.data;
@@ -100,17 +127,27 @@ export function httpHandler(fn: ApiHandler) {
   const origins = corsOrigins(process.env[CORS_ORIGINS_VARIABLE]);
   const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>();
   if (origins.length > 0) {
-    handler.use(httpCors({
-      origins, headers: CORS.allowHeaders.join(','), methods: CORS.allowMethods.join(','),
-      exposeHeaders: CORS.exposeHeaders.join(','), maxAge: CORS.maxAgeSeconds, vary: 'Origin',
-    }));
+    handler.use(
+      httpCors({
+        origins,
+        headers: CORS.allowHeaders.join(','),
+        methods: CORS.allowMethods.join(','),
+        exposeHeaders: CORS.exposeHeaders.join(','),
+        maxAge: CORS.maxAgeSeconds,
+        vary: 'Origin',
+      }),
+    );
   }
   return handler.handler(async (event, context) => {
     try {
       return await fn(event, context);
     } catch (error) {
       if (error instanceof HttpError) return problem(error.status, error.detail, error.errors, error.headers);
-      logger.error('Unhandled error', { errorName: (error as Error)?.name, route: event.resource, method: event.httpMethod });
+      logger.error('Unhandled error', {
+        errorName: (error as Error)?.name,
+        route: event.resource,
+        method: event.httpMethod,
+      });
       return problem(500, 'The server could not complete the request');
     }
   });

@@ -32,9 +32,12 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export function backoffDelay(failedAttempt: number, backoff: Backoff): number {
   const delay = Math.min(backoff.capMs ?? Infinity, backoff.baseMs * 2 ** (failedAttempt - 1));
   switch (backoff.jitter) {
-    case 'full': return Math.random() * delay;
-    case 'add-half': return Math.round(delay + Math.random() * delay * 0.5);
-    case 'none': return delay;
+    case 'full':
+      return Math.random() * delay;
+    case 'add-half':
+      return Math.round(delay + Math.random() * delay * 0.5);
+    case 'none':
+      return delay;
   }
 }
 

@@ -13,9 +13,21 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { secretText } from '../commons/clients/secrets';
 import { certificateAuthority, issuedBy, serverCertificate, type TlsIdentity } from '../../system/tls-certificate';
 
-interface Properties { AuthoritySecretId: string; SecretId: string; Hosts: string; ValidDays: string; RotationId: string }
-interface ServerIdentity extends TlsIdentity { rotationId: string; hosts: string }
-export interface CertificateResult { PhysicalResourceId: string; Data: { AuthorityCertificate: string } }
+interface Properties {
+  AuthoritySecretId: string;
+  SecretId: string;
+  Hosts: string;
+  ValidDays: string;
+  RotationId: string;
+}
+interface ServerIdentity extends TlsIdentity {
+  rotationId: string;
+  hosts: string;
+}
+export interface CertificateResult {
+  PhysicalResourceId: string;
+  Data: { AuthorityCertificate: string };
+}
 
 const AUTHORITY_DAYS = 3650;
 const secrets = new SecretsManagerClient({});
@@ -31,14 +43,26 @@ async function stored<T extends TlsIdentity>(secretId: string): Promise<T | unde
   }
 }
 
-const put = (secretId: string, value: object) => secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(value) }));
+const put = (secretId: string, value: object) =>
+  secrets.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: JSON.stringify(value) }));
 
 /** The server certificate stays only while it is the authority's and was made for these hosts and this rotation. */
-export function keepsServerCertificate(current: ServerIdentity | undefined, props: Pick<Properties, 'Hosts' | 'RotationId'>, authority: TlsIdentity): boolean {
-  return Boolean(current && current.rotationId === props.RotationId && current.hosts === props.Hosts && issuedBy(current.certificate, authority.certificate));
+export function keepsServerCertificate(
+  current: ServerIdentity | undefined,
+  props: Pick<Properties, 'Hosts' | 'RotationId'>,
+  authority: TlsIdentity,
+): boolean {
+  return Boolean(
+    current &&
+    current.rotationId === props.RotationId &&
+    current.hosts === props.Hosts &&
+    issuedBy(current.certificate, authority.certificate),
+  );
 }
 
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<CertificateResult | { PhysicalResourceId: string }> {
+export async function handler(
+  event: CloudFormationCustomResourceEvent,
+): Promise<CertificateResult | { PhysicalResourceId: string }> {
   const props = event.ResourceProperties as unknown as Properties;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
   let authority = await stored<TlsIdentity>(props.AuthoritySecretId);

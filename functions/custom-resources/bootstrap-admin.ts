@@ -15,14 +15,18 @@ import { ensureAdmin } from '../auth/use-cases/ensure-admin';
 
 const secrets = new SecretsManagerClient({});
 
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<{ PhysicalResourceId: string; Data?: { Created: string } }> {
+export async function handler(
+  event: CloudFormationCustomResourceEvent,
+): Promise<{ PhysicalResourceId: string; Data?: { Created: string } }> {
   const physicalId = event.RequestType === 'Create' ? 'first-admin' : event.PhysicalResourceId;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: physicalId };
   const { SecretId } = event.ResourceProperties as unknown as { SecretId: string };
   const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId }));
   const { email, password } = JSON.parse(SecretString ?? '{}') as { email?: unknown; password?: unknown };
   if (typeof email !== 'string' || typeof password !== 'string' || password.length < 12) {
-    throw new Error('The admin bootstrap secret must hold {"email", "password"} with a password of at least 12 characters');
+    throw new Error(
+      'The admin bootstrap secret must hold {"email", "password"} with a password of at least 12 characters',
+    );
   }
   // No signing key is needed to create a user.
   const users = dynamoUserRepository(dynamoClient(), { users: tableName('users'), sessions: tableName('sessions') });

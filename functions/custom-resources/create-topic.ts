@@ -9,12 +9,21 @@ import type { Admin } from 'kafkajs';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { brokerList, kafkaAuthOf, kafkaClient } from '../commons/clients/kafka';
 
-interface TopicProperties { Brokers: string; Topic: string; Partitions: string; Auth?: string }
+interface TopicProperties {
+  Brokers: string;
+  Topic: string;
+  Partitions: string;
+  Auth?: string;
+}
 
 type TopicAdmin = Pick<Admin, 'listTopics' | 'createTopics' | 'fetchTopicMetadata' | 'createPartitions'>;
 
 /** Creates the topic, or grows it to `partitions`; what it did, for the deploy's log. */
-export async function ensureTopic(admin: TopicAdmin, topic: string, partitions: number): Promise<'created' | 'grown' | 'unchanged'> {
+export async function ensureTopic(
+  admin: TopicAdmin,
+  topic: string,
+  partitions: number,
+): Promise<'created' | 'grown' | 'unchanged'> {
   if (!(await admin.listTopics()).includes(topic)) {
     await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
     return 'created';
@@ -22,7 +31,9 @@ export async function ensureTopic(admin: TopicAdmin, topic: string, partitions: 
   const [metadata] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
   const current = metadata?.partitions.length ?? 0;
   if (current > partitions) {
-    throw new Error(`Topic ${topic} has ${current} partitions and Kafka cannot remove any: deploy with ${current} or more, not ${partitions}`);
+    throw new Error(
+      `Topic ${topic} has ${current} partitions and Kafka cannot remove any: deploy with ${current} or more, not ${partitions}`,
+    );
   }
   if (current === partitions) return 'unchanged';
   // New partitions move keys: a patient's later event may be read before an earlier one still waiting in its
@@ -35,7 +46,8 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   const { Brokers, Topic, Partitions, Auth } = event.ResourceProperties as unknown as TopicProperties;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
   const partitions = Number(Partitions);
-  if (!Number.isInteger(partitions) || partitions < 1) throw new Error(`Partitions must be a whole number above 0, not "${Partitions}"`);
+  if (!Number.isInteger(partitions) || partitions < 1)
+    throw new Error(`Partitions must be a whole number above 0, not "${Partitions}"`);
   const admin = kafkaClient('topic-creator', brokerList(Brokers), kafkaAuthOf(Auth)).admin();
   await admin.connect();
   try {

@@ -13,8 +13,15 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { secretText } from '../commons/clients/secrets';
 import { generateSigningJwk, parseKeySet, publicKeySet, rotate, type KeySet } from '../auth/domain/keys';
 
-interface Properties { SecretId: string; ParameterName: string; RotationId?: string }
-export interface ProvisionerResult { PhysicalResourceId: string; Data: { CurrentKid: string; KeyCount: number } }
+interface Properties {
+  SecretId: string;
+  ParameterName: string;
+  RotationId?: string;
+}
+export interface ProvisionerResult {
+  PhysicalResourceId: string;
+  Data: { CurrentKid: string; KeyCount: number };
+}
 
 const secrets = new SecretsManagerClient({});
 const ssm = new SSMClient({});
@@ -34,25 +41,42 @@ async function readKeys(secretId: string): Promise<KeySet | undefined> {
 
 async function publish(props: Properties, keys: KeySet): Promise<void> {
   await secrets.send(new PutSecretValueCommand({ SecretId: props.SecretId, SecretString: JSON.stringify(keys) }));
-  await ssm.send(new PutParameterCommand({
-    Name: props.ParameterName, Value: JSON.stringify(publicKeySet(keys)), Type: 'String', Overwrite: true,
-  }));
+  await ssm.send(
+    new PutParameterCommand({
+      Name: props.ParameterName,
+      Value: JSON.stringify(publicKeySet(keys)),
+      Type: 'String',
+      Overwrite: true,
+    }),
+  );
 }
 
 function result(props: Properties, keys: KeySet): ProvisionerResult {
-  return { PhysicalResourceId: `signing-keys:${props.ParameterName}`, Data: { CurrentKid: keys.keys[0]!.kid!, KeyCount: keys.keys.length } };
+  return {
+    PhysicalResourceId: `signing-keys:${props.ParameterName}`,
+    Data: { CurrentKid: keys.keys[0]!.kid!, KeyCount: keys.keys.length },
+  };
 }
 
 /** Which key set the secret should hold after this event: rotate on Create, on a new RotationId, or when the secret holds no keys. */
-export async function plannedKeys(event: CloudFormationCustomResourceEvent, existing: KeySet | undefined): Promise<{ keys: KeySet; rotated: boolean }> {
+export async function plannedKeys(
+  event: CloudFormationCustomResourceEvent,
+  existing: KeySet | undefined,
+): Promise<{ keys: KeySet; rotated: boolean }> {
   const props = event.ResourceProperties as unknown as Properties;
-  const previousRotation = event.RequestType === 'Update' ? (event.OldResourceProperties as unknown as Properties).RotationId : undefined;
+  const previousRotation =
+    event.RequestType === 'Update' ? (event.OldResourceProperties as unknown as Properties).RotationId : undefined;
   const mustRotate = !existing || event.RequestType === 'Create' || previousRotation !== props.RotationId;
   if (!mustRotate) return { keys: existing, rotated: false };
-  return { keys: rotate(event.RequestType === 'Create' ? undefined : existing, await generateSigningJwk()), rotated: true };
+  return {
+    keys: rotate(event.RequestType === 'Create' ? undefined : existing, await generateSigningJwk()),
+    rotated: true,
+  };
 }
 
-export async function handler(event: CloudFormationCustomResourceEvent): Promise<ProvisionerResult | { PhysicalResourceId: string }> {
+export async function handler(
+  event: CloudFormationCustomResourceEvent,
+): Promise<ProvisionerResult | { PhysicalResourceId: string }> {
   const props = event.ResourceProperties as unknown as Properties;
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
   const { keys } = await plannedKeys(event, await readKeys(props.SecretId));

@@ -25,7 +25,9 @@ export async function ensureLocalCursorKey(dir: string): Promise<string> {
     return key;
   }
   if (Buffer.from(kept, 'base64url').length !== KEY_BYTES) {
-    throw new Error(`${file} does not hold a ${KEY_BYTES}-byte key; delete it to make a new one (open list cursors then stop working)`);
+    throw new Error(
+      `${file} does not hold a ${KEY_BYTES}-byte key; delete it to make a new one (open list cursors then stop working)`,
+    );
   }
   return kept;
 }

@@ -115,10 +115,7 @@ export interface CursorCodec {
 }
 
 export type IdempotencyBegin =
-  | { kind: 'new' }
-  | { kind: 'replay'; patient: PatientRecord }
-  | { kind: 'mismatch' }
-  | { kind: 'in-progress' };
+  { kind: 'new' } | { kind: 'replay'; patient: PatientRecord } | { kind: 'mismatch' } | { kind: 'in-progress' };
 
 export interface IdempotencyStore {
   /** Claims a key for a request fingerprint, or tells what an earlier request with the key did. */

@@ -15,7 +15,9 @@ const ROUTES: Record<RouteKey<'platform'>, () => Promise<APIGatewayProxyResult>>
     const { healthy, components } = await runChecks(checks);
     if (healthy) return json(200, { status: 'ok', components });
     // A 503 is an error like any other: problem details, plus every component's state.
-    const down = Object.entries(components).filter(([, c]) => c.status === 'down').map(([name]) => name);
+    const down = Object.entries(components)
+      .filter(([, c]) => c.status === 'down')
+      .map(([name]) => name);
     const response = problem(503, `Unavailable: ${down.join(', ')}`);
     return { ...response, body: JSON.stringify({ ...JSON.parse(response.body), components }) };
   },
@@ -25,7 +27,10 @@ const ROUTES: Record<RouteKey<'platform'>, () => Promise<APIGatewayProxyResult>>
   },
   // Static: the same for every caller, so it may be cached.
   'GET /fhir/R4/metadata': async () =>
-    json(200, capabilityStatement(), { 'Content-Type': 'application/fhir+json; charset=utf-8', 'Cache-Control': 'public, max-age=300' }),
+    json(200, capabilityStatement(), {
+      'Content-Type': 'application/fhir+json; charset=utf-8',
+      'Cache-Control': 'public, max-age=300',
+    }),
 };
 
 export const handler = httpHandler((event) => handlerFor(ROUTES, event)());

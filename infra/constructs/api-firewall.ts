@@ -36,33 +36,60 @@ export class ApiFirewall extends Construct {
   constructor(scope: Construct, id: string, props: ApiFirewallProps) {
     super(scope, id);
     const visibility = (metric: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${props.name}-${metric}`,
+      cloudWatchMetricsEnabled: true,
+      sampledRequestsEnabled: true,
+      metricName: `${props.name}-${metric}`,
     });
     // Over the limit: 429 problem+json-shaped (WAF allows only a few content types), as API Gateway's own throttle answers.
-    const tooMany: wafv2.CfnWebACL.RuleActionProperty = { block: { customResponse: { responseCode: 429, customResponseBodyKey: TOO_MANY } } };
-    const perAddress = (name: string, priority: number, limit: number, scopeDownStatement?: wafv2.CfnWebACL.StatementProperty): wafv2.CfnWebACL.RuleProperty => ({
-      name, priority, action: tooMany, visibilityConfig: visibility(name),
+    const tooMany: wafv2.CfnWebACL.RuleActionProperty = {
+      block: { customResponse: { responseCode: 429, customResponseBodyKey: TOO_MANY } },
+    };
+    const perAddress = (
+      name: string,
+      priority: number,
+      limit: number,
+      scopeDownStatement?: wafv2.CfnWebACL.StatementProperty,
+    ): wafv2.CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      action: tooMany,
+      visibilityConfig: visibility(name),
       statement: { rateBasedStatement: { aggregateKeyType: 'IP', limit, scopeDownStatement } },
     });
-    const managed = (name: string, priority: number, ruleActionOverrides?: wafv2.CfnWebACL.RuleActionOverrideProperty[]): wafv2.CfnWebACL.RuleProperty => ({
-      name, priority, overrideAction: { none: {} }, visibilityConfig: visibility(name),
+    const managed = (
+      name: string,
+      priority: number,
+      ruleActionOverrides?: wafv2.CfnWebACL.RuleActionOverrideProperty[],
+    ): wafv2.CfnWebACL.RuleProperty => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      visibilityConfig: visibility(name),
       statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
     });
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       name: props.name,
-      description: 'Rate limits per source address, tighter on the auth routes, and AWS managed rules for the Patient Management API',
+      description:
+        'Rate limits per source address, tighter on the auth routes, and AWS managed rules for the Patient Management API',
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('web-acl'),
       customResponseBodies: {
-        [TOO_MANY]: { contentType: 'APPLICATION_JSON', content: JSON.stringify(problemOf(429, 'Too many requests from this address; try again in a few minutes')) },
+        [TOO_MANY]: {
+          contentType: 'APPLICATION_JSON',
+          content: JSON.stringify(problemOf(429, 'Too many requests from this address; try again in a few minutes')),
+        },
       },
       rules: [
         // Decoded and normalized first, so /api/%61uth/login or //api/auth/login count as the auth path they reach.
         perAddress('auth-rate', 0, props.authRateLimit, {
           regexMatchStatement: {
-            regexString: props.authPaths, fieldToMatch: { uriPath: {} },
-            textTransformations: [{ priority: 0, type: 'URL_DECODE' }, { priority: 1, type: 'NORMALIZE_PATH' }],
+            regexString: props.authPaths,
+            fieldToMatch: { uriPath: {} },
+            textTransformations: [
+              { priority: 0, type: 'URL_DECODE' },
+              { priority: 1, type: 'NORMALIZE_PATH' },
+            ],
           },
         }),
         perAddress('rate', 1, props.rateLimit),
@@ -71,26 +98,40 @@ export class ApiFirewall extends Construct {
         managed('AWSManagedRulesCommonRuleSet', 3, [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]),
       ],
     });
-    new wafv2.CfnWebACLAssociation(this, 'Association', { resourceArn: props.stage.stageArn, webAclArn: this.webAcl.attrArn });
+    new wafv2.CfnWebACLAssociation(this, 'Association', {
+      resourceArn: props.stage.stageArn,
+      webAclArn: this.webAcl.attrArn,
+    });
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `aws-waf-logs-${props.name}`, retention: props.logRetention, encryptionKey: props.key, removalPolicy: props.removalPolicy,
+      logGroupName: `aws-waf-logs-${props.name}`,
+      retention: props.logRetention,
+      encryptionKey: props.key,
+      removalPolicy: props.removalPolicy,
     });
     new wafv2.CfnLoggingConfiguration(this, 'Logging', {
       resourceArn: this.webAcl.attrArn,
       // WAF wants the log group's ARN without the ":*" that LogGroup.logGroupArn ends with.
-      logDestinationConfigs: [Stack.of(this).formatArn({
-        service: 'logs', resource: 'log-group', resourceName: logGroup.logGroupName, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })],
+      logDestinationConfigs: [
+        Stack.of(this).formatArn({
+          service: 'logs',
+          resource: 'log-group',
+          resourceName: logGroup.logGroupName,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ],
       // Bearer tokens and query strings (patient search terms) never reach the log.
       redactedFields: [{ singleHeader: { Name: 'authorization' } }, { queryString: {} }],
       // Only what a rule blocked or counted: allowed traffic is in the API's access logs already.
       loggingFilter: {
         DefaultBehavior: 'DROP',
-        Filters: [{
-          Behavior: 'KEEP', Requirement: 'MEETS_ANY',
-          Conditions: [{ ActionCondition: { Action: 'BLOCK' } }, { ActionCondition: { Action: 'COUNT' } }],
-        }],
+        Filters: [
+          {
+            Behavior: 'KEEP',
+            Requirement: 'MEETS_ANY',
+            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }, { ActionCondition: { Action: 'COUNT' } }],
+          },
+        ],
       },
     });
   }

@@ -38,11 +38,18 @@ export class ServiceFunction extends Construct {
     super(scope, id);
     const { definition } = props;
     this.definition = definition;
-    const logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, encryptionKey: props.key, removalPolicy: props.removalPolicy });
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      encryptionKey: props.key,
+      removalPolicy: props.removalPolicy,
+    });
     this.fn = new NodejsFunction(this, 'Function', {
       entry: join(ROOT, definition.entry),
       handler: definition.handler,
-      description: definition.trigger.kind === 'deploy-time' ? `${definition.description} (CloudFormation custom resource)` : definition.description,
+      description:
+        definition.trigger.kind === 'deploy-time'
+          ? `${definition.description} (CloudFormation custom resource)`
+          : definition.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: definition.memorySize ?? 512,
@@ -82,6 +89,7 @@ export class ServiceFunction extends Construct {
   }
 
   bindTables(tables: Record<TableName, ITable>): void {
-    for (const [name, mode] of Object.entries(this.definition.tables) as [TableName, AccessMode][]) this.bindTable(name, tables[name], mode);
+    for (const [name, mode] of Object.entries(this.definition.tables) as [TableName, AccessMode][])
+      this.bindTable(name, tables[name], mode);
   }
 }

@@ -12,7 +12,12 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Construct } from 'constructs';
-import { CLOUDFRONT_API_PATTERNS, CONTENT_SECURITY_POLICY, HSTS_MAX_AGE_SECONDS, WEB_SECURITY_HEADERS } from '../../system/web-app';
+import {
+  CLOUDFRONT_API_PATTERNS,
+  CONTENT_SECURITY_POLICY,
+  HSTS_MAX_AGE_SECONDS,
+  WEB_SECURITY_HEADERS,
+} from '../../system/web-app';
 import { NOT_SOURCES, WEB_ROOT, webSourceHash } from '../../web/scripts/source-hash';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -28,7 +33,11 @@ export interface WebDistributionProps {
  */
 const localBuild: ILocalBundling = {
   tryBundle(outputDir: string) {
-    execFileSync('npm', ['run', '--silent', 'web:build', '--', '--outDir', outputDir, '--emptyOutDir', '--logLevel', 'error'], { cwd: ROOT, stdio: 'inherit' });
+    execFileSync(
+      'npm',
+      ['run', '--silent', 'web:build', '--', '--outDir', outputDir, '--emptyOutDir', '--logLevel', 'error'],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
     return true;
   },
 };
@@ -49,16 +58,24 @@ export class WebDistribution extends Construct {
   constructor(scope: Construct, id: string, props: WebDistributionProps) {
     super(scope, id);
     const privateBucket = {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, enforceSSL: true, encryption: s3.BucketEncryption.S3_MANAGED,
-      removalPolicy: props.removalPolicy, autoDeleteObjects: false,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      removalPolicy: props.removalPolicy,
+      autoDeleteObjects: false,
     } as const;
     // CloudFront's standard logs are written with the bucket's ACL: object-writer ownership, SSE-S3.
     const logs = new s3.Bucket(this, 'Logs', {
-      ...privateBucket, objectOwnership: s3.ObjectOwnership.OBJECT_WRITER, versioned: true,
+      ...privateBucket,
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+      versioned: true,
       lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
     });
     this.bucket = new s3.Bucket(this, 'Site', {
-      ...privateBucket, versioned: true, serverAccessLogsBucket: logs, serverAccessLogsPrefix: 'site-bucket/',
+      ...privateBucket,
+      versioned: true,
+      serverAccessLogsBucket: logs,
+      serverAccessLogsPrefix: 'site-bucket/',
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
     });
 
@@ -71,12 +88,16 @@ export class WebDistribution extends Construct {
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
       },
       customHeadersBehavior: {
-        customHeaders: ['Cross-Origin-Opener-Policy', 'Permissions-Policy'].map((header) => ({ header, value: WEB_SECURITY_HEADERS[header]!, override: true })),
+        customHeaders: ['Cross-Origin-Opener-Policy', 'Permissions-Policy'].map((header) => ({
+          header,
+          value: WEB_SECURITY_HEADERS[header]!,
+          override: true,
+        })),
       },
     });
     // The API's answers keep their own headers; CloudFront adds HSTS and nosniff.
     const apiHeaders = new cloudfront.ResponseHeadersPolicy(this, 'ApiHeaders', {
-      comment: 'API through the web origin: HSTS and nosniff on top of the API\'s own headers',
+      comment: "API through the web origin: HSTS and nosniff on top of the API's own headers",
       securityHeadersBehavior: sharedSecurityHeaders(),
     });
 
@@ -94,17 +115,24 @@ export class WebDistribution extends Construct {
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
-      enableLogging: true, logBucket: logs, logFilePrefix: 'cloudfront/',
+      enableLogging: true,
+      logBucket: logs,
+      logFilePrefix: 'cloudfront/',
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(this.bucket),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: appHeaders,
-        functionAssociations: [{
-          eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
-          function: new cloudfront.Function(this, 'SpaRouting', { code: cloudfront.FunctionCode.fromInline(SPA_ROUTING), runtime: cloudfront.FunctionRuntime.JS_2_0 }),
-        }],
+        functionAssociations: [
+          {
+            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+            function: new cloudfront.Function(this, 'SpaRouting', {
+              code: cloudfront.FunctionCode.fromInline(SPA_ROUTING),
+              runtime: cloudfront.FunctionRuntime.JS_2_0,
+            }),
+          },
+        ],
       },
       additionalBehaviors: Object.fromEntries(CLOUDFRONT_API_PATTERNS.map((pattern) => [pattern, apiBehaviour])),
     });
@@ -113,10 +141,18 @@ export class WebDistribution extends Construct {
     // The build is made at synth (web/dist need not exist beforehand); its hash is that of its inputs.
     new s3deploy.BucketDeployment(this, 'App', {
       destinationBucket: this.bucket,
-      sources: [s3deploy.Source.asset(WEB_ROOT, {
-        exclude: NOT_SOURCES, assetHashType: AssetHashType.CUSTOM, assetHash: webSourceHash(),
-        bundling: { local: localBuild, image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'), command: ['false'] },
-      })],
+      sources: [
+        s3deploy.Source.asset(WEB_ROOT, {
+          exclude: NOT_SOURCES,
+          assetHashType: AssetHashType.CUSTOM,
+          assetHash: webSourceHash(),
+          bundling: {
+            local: localBuild,
+            image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
+            command: ['false'],
+          },
+        }),
+      ],
       distribution: this.distribution,
       distributionPaths: ['/index.html'],
       prune: true,
@@ -127,7 +163,12 @@ export class WebDistribution extends Construct {
 
 function sharedSecurityHeaders(): cloudfront.ResponseSecurityHeadersBehavior {
   return {
-    strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS), includeSubdomains: true, preload: true, override: true },
+    strictTransportSecurity: {
+      accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS),
+      includeSubdomains: true,
+      preload: true,
+      override: true,
+    },
     contentTypeOptions: { override: true },
   };
 }

@@ -51,18 +51,33 @@ export class ApiStack extends Stack {
     const { config } = props;
     const network = { vpc: props.vpc, securityGroup: props.functionsSecurityGroup };
     const built = buildServiceFunctions(this, {
-      config, key: props.key, tables: props.tables, kafka: props.kafka, ...network,
+      config,
+      key: props.key,
+      tables: props.tables,
+      kafka: props.kafka,
+      ...network,
       settings: awsSettings(this, { ...props }),
     });
     this.functions = Object.fromEntries(Object.entries(built).map(([name, service]) => [name, service.fn]));
     this.authLogGroup = built.auth!.fn.logGroup;
-    if (!config.mail) Annotations.of(this).addWarning('No mailFrom: sign-up sends no verification mail, so patient users cannot verify their address (set -c mailFrom=...)');
+    if (!config.mail)
+      Annotations.of(this).addWarning(
+        'No mailFrom: sign-up sends no verification mail, so patient users cannot verify their address (set -c mailFrom=...)',
+      );
 
     connectEventSources(this, {
-      functions: this.functions, tables: props.tables, kafka: props.kafka, key: props.key, ...network,
+      functions: this.functions,
+      tables: props.tables,
+      kafka: props.kafka,
+      key: props.key,
+      ...network,
       kafkaEventSourceMapping: config.kafkaEventSourceMapping,
     });
     bootstrapFirstAdmin(this, { config, key: props.key, tables: props.tables, ...network });
-    ({ api: this.api, accessLogs: this.accessLogs } = buildRestApi(this, { config, key: props.key, functions: this.functions }));
+    ({ api: this.api, accessLogs: this.accessLogs } = buildRestApi(this, {
+      config,
+      key: props.key,
+      functions: this.functions,
+    }));
   }
 }

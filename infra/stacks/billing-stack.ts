@@ -43,8 +43,16 @@ const CPU = { task: ecs.CpuArchitecture.ARM64, image: Platform.LINUX_ARM64 };
  * `.dockerignore` admits (the same list BuildKit reads), so an edit elsewhere neither rebuilds nor rolls the service.
  */
 function billingImage(): ecs.ContainerImage {
-  const ignore = readFileSync(join(ROOT, `${DOCKERFILE}.dockerignore`), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  return ecs.ContainerImage.fromAsset(ROOT, { file: DOCKERFILE, platform: CPU.image, exclude: ignore, ignoreMode: IgnoreMode.DOCKER });
+  const ignore = readFileSync(join(ROOT, `${DOCKERFILE}.dockerignore`), 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  return ecs.ContainerImage.fromAsset(ROOT, {
+    file: DOCKERFILE,
+    platform: CPU.image,
+    exclude: ignore,
+    ignoreMode: IgnoreMode.DOCKER,
+  });
 }
 
 const billingNamespace = (stage: string) => `patient-${stage}.internal`;
@@ -60,11 +68,18 @@ export class BillingStack extends Stack {
   constructor(scope: Construct, id: string, props: BillingStackProps) {
     super(scope, id, props);
     const { config } = props;
-    this.cluster = new ecs.Cluster(this, 'Cluster', { vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
-    const namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', { name: billingNamespace(config.stage), vpc: props.vpc });
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENABLED,
+    });
+    const namespace = new servicediscovery.PrivateDnsNamespace(this, 'Namespace', {
+      name: billingNamespace(config.stage),
+      vpc: props.vpc,
+    });
 
     const task = new ecs.FargateTaskDefinition(this, 'Task', {
-      cpu: 512, memoryLimitMiB: 1024,
+      cpu: 512,
+      memoryLimitMiB: 1024,
       runtimePlatform: { cpuArchitecture: CPU.task, operatingSystemFamily: ecs.OperatingSystemFamily.LINUX },
     });
     props.table.grant(task.taskRole, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem');
@@ -74,13 +89,22 @@ export class BillingStack extends Stack {
     // By ARN: ECS reads it with the execution role's own policy (a grant through the imported key would tie the stacks in a cycle).
     const tlsIdentity = secretsmanager.Secret.fromSecretCompleteArn(this, 'TlsIdentity', props.tlsIdentity.secretArn);
     props.key.grantDecrypt(task.obtainExecutionRole());
-    const logGroup = this.logGroup = new logs.LogGroup(this, 'Logs', { retention: config.logRetention, encryptionKey: props.key, removalPolicy: config.removalPolicy });
+    const logGroup = (this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: config.logRetention,
+      encryptionKey: props.key,
+      removalPolicy: config.removalPolicy,
+    }));
     task.addContainer('billing', {
       image: billingImage(),
       portMappings: [{ containerPort: BILLING_PORT, name: 'grpc' }],
       environment: {
-        BILLING_ACCOUNTS_TABLE: props.table.tableName, BILLING_TRANSACTIONS_TABLE: props.transactionsTable.tableName, BILLING_PORT: String(BILLING_PORT), BILLING_HOST: '0.0.0.0',
-        BILLING_DRAIN_TIMEOUT_MS: '10000', POWERTOOLS_SERVICE_NAME: 'billing', POWERTOOLS_LOG_LEVEL: 'INFO',
+        BILLING_ACCOUNTS_TABLE: props.table.tableName,
+        BILLING_TRANSACTIONS_TABLE: props.transactionsTable.tableName,
+        BILLING_PORT: String(BILLING_PORT),
+        BILLING_HOST: '0.0.0.0',
+        BILLING_DRAIN_TIMEOUT_MS: '10000',
+        POWERTOOLS_SERVICE_NAME: 'billing',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
         // Secrets are read when a task starts: a new rotation id changes the task definition, so new tasks take the new key.
         BILLING_TLS_ROTATION_ID: config.billingCertificateRotationId,
         BILLING_TLS_CA: props.tlsAuthority,
@@ -92,22 +116,43 @@ export class BillingStack extends Stack {
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'billing', logGroup }),
       healthCheck: {
         command: ['CMD', 'node', '/app/healthcheck.js'],
-        interval: Duration.seconds(15), timeout: Duration.seconds(5), retries: 3, startPeriod: Duration.seconds(10),
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(5),
+        retries: 3,
+        startPeriod: Duration.seconds(10),
       },
       readonlyRootFilesystem: true,
       stopTimeout: Duration.seconds(30),
     });
 
-    const securityGroup = new ec2.SecurityGroup(this, 'ServiceSg', { vpc: props.vpc, description: 'Billing tasks: gRPC 9001 from the functions only' });
-    securityGroup.addIngressRule(props.functionsSecurityGroup, ec2.Port.tcp(BILLING_PORT), 'gRPC from the functions (patients, pending billing, health)');
+    const securityGroup = new ec2.SecurityGroup(this, 'ServiceSg', {
+      vpc: props.vpc,
+      description: 'Billing tasks: gRPC 9001 from the functions only',
+    });
+    securityGroup.addIngressRule(
+      props.functionsSecurityGroup,
+      ec2.Port.tcp(BILLING_PORT),
+      'gRPC from the functions (patients, pending billing, health)',
+    );
 
     this.service = new ecs.FargateService(this, 'Service', {
-      cluster: this.cluster, taskDefinition: task, desiredCount: config.billingMinTasks,
-      vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroups: [securityGroup],
-      cloudMapOptions: { name: 'billing', cloudMapNamespace: namespace, dnsRecordType: servicediscovery.DnsRecordType.A },
-      circuitBreaker: { rollback: true }, minHealthyPercent: 100,
+      cluster: this.cluster,
+      taskDefinition: task,
+      desiredCount: config.billingMinTasks,
+      vpcSubnets: { subnets: props.vpc.isolatedSubnets },
+      securityGroups: [securityGroup],
+      cloudMapOptions: {
+        name: 'billing',
+        cloudMapNamespace: namespace,
+        dnsRecordType: servicediscovery.DnsRecordType.A,
+      },
+      circuitBreaker: { rollback: true },
+      minHealthyPercent: 100,
     });
-    const scaling = this.service.autoScaleTaskCount({ minCapacity: config.billingMinTasks, maxCapacity: config.billingMaxTasks });
+    const scaling = this.service.autoScaleTaskCount({
+      minCapacity: config.billingMinTasks,
+      maxCapacity: config.billingMaxTasks,
+    });
     scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
     this.address = `${billingHost(config.stage)}:${BILLING_PORT}`;
   }

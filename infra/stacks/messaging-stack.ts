@@ -45,7 +45,8 @@ export class MessagingStack extends Stack {
     const cluster = props.config.selfManagedKafkaBrokers ? undefined : this.mskCluster(props);
     this.kafka = cluster
       ? {
-          bootstrapBrokers: cluster.bootstrapBrokers, auth: props.config.mskIamAuth ? 'iam' : 'none',
+          bootstrapBrokers: cluster.bootstrapBrokers,
+          auth: props.config.mskIamAuth ? 'iam' : 'none',
           msk: { clusterArn: cluster.arn, arnOf: (kind, name) => this.clusterResourceArn(cluster.arn, kind, name) },
         }
       : { bootstrapBrokers: props.config.selfManagedKafkaBrokers!, auth: 'none' };
@@ -55,16 +56,33 @@ export class MessagingStack extends Stack {
     for (const [topic, { partitions }] of Object.entries(TOPICS)) {
       new DeployTimeResource(this, `${topic[0]!.toUpperCase()}${topic.slice(1)}Topic`, {
         ids: { handler: 'TopicCreator', provider: 'TopicProvider' },
-        customResource: props.config.customResources, definition: functions['topic-creator'],
-        key: props.key, logRetention: props.config.logRetention, removalPolicy: props.config.removalPolicy,
-        vpc: props.vpc, securityGroups: [props.functionsSecurityGroup],
-        properties: { Brokers: this.kafka.bootstrapBrokers, Auth: this.kafka.auth, Topic: topic, Partitions: String(partitions) },
+        customResource: props.config.customResources,
+        definition: functions['topic-creator'],
+        key: props.key,
+        logRetention: props.config.logRetention,
+        removalPolicy: props.config.removalPolicy,
+        vpc: props.vpc,
+        securityGroups: [props.functionsSecurityGroup],
+        properties: {
+          Brokers: this.kafka.bootstrapBrokers,
+          Auth: this.kafka.auth,
+          Topic: topic,
+          Partitions: String(partitions),
+        },
         grant: ({ fn }) => {
           if (!cluster) return;
-          fn.addToRolePolicy(new iam.PolicyStatement({
-            actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:AlterTopic'],
-            resources: [cluster.arn, this.clusterResourceArn(cluster.arn, 'topic', '*')],
-          }));
+          fn.addToRolePolicy(
+            new iam.PolicyStatement({
+              actions: [
+                'kafka-cluster:Connect',
+                'kafka-cluster:DescribeCluster',
+                'kafka-cluster:CreateTopic',
+                'kafka-cluster:DescribeTopic',
+                'kafka-cluster:AlterTopic',
+              ],
+              resources: [cluster.arn, this.clusterResourceArn(cluster.arn, 'topic', '*')],
+            }),
+          );
         },
       });
     }
@@ -79,49 +97,89 @@ export class MessagingStack extends Stack {
    * rest, TLS in the cluster, broker logs to CloudWatch.
    */
   private mskCluster(props: MessagingStackProps): { arn: string; bootstrapBrokers: string } {
-    const securityGroup = new ec2.SecurityGroup(this, 'ClusterSg', { vpc: props.vpc, description: 'MSK: IAM/TLS from the functions only', allowAllOutbound: false });
-    securityGroup.addIngressRule(props.functionsSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Kafka IAM/TLS from the functions');
+    const securityGroup = new ec2.SecurityGroup(this, 'ClusterSg', {
+      vpc: props.vpc,
+      description: 'MSK: IAM/TLS from the functions only',
+      allowAllOutbound: false,
+    });
+    securityGroup.addIngressRule(
+      props.functionsSecurityGroup,
+      ec2.Port.tcp(MSK_IAM_PORT),
+      'Kafka IAM/TLS from the functions',
+    );
     // Lambda's Kafka pollers run in the cluster's security group (AWS Lambda developer guide, "Configuring your
     // Amazon MSK cluster and Amazon VPC network for Lambda"): the broker port within the group both ways, and
     // 443 out to the Lambda, STS and SQS endpoints (network-stack.ts) that invoke the consumer and take its failures.
-    securityGroup.addIngressRule(securityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Event source mapping pollers to the brokers');
-    securityGroup.addEgressRule(securityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Event source mapping pollers to the brokers');
-    securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'Event source mapping pollers to the Lambda, STS and SQS endpoints (no internet route)');
+    securityGroup.addIngressRule(
+      securityGroup,
+      ec2.Port.tcp(MSK_IAM_PORT),
+      'Event source mapping pollers to the brokers',
+    );
+    securityGroup.addEgressRule(
+      securityGroup,
+      ec2.Port.tcp(MSK_IAM_PORT),
+      'Event source mapping pollers to the brokers',
+    );
+    securityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'Event source mapping pollers to the Lambda, STS and SQS endpoints (no internet route)',
+    );
     const subnetIds = props.vpc.isolatedSubnets.map((s) => s.subnetId);
     const iamOnly = { sasl: { iam: { enabled: true } } };
 
-    const arn = props.config.mskFlavour === 'provisioned'
-      ? new msk.CfnCluster(this, 'ProvisionedCluster', {
-          clusterName: this.clusterName, kafkaVersion: '3.6.0', numberOfBrokerNodes: subnetIds.length,
-          brokerNodeGroupInfo: {
-            instanceType: 'kafka.t3.small', clientSubnets: subnetIds, securityGroups: [securityGroup.securityGroupId],
-            storageInfo: { ebsStorageInfo: { volumeSize: 20 } },
-          },
-          clientAuthentication: { ...iamOnly, unauthenticated: { enabled: false } },
-          encryptionInfo: {
-            encryptionAtRest: { dataVolumeKmsKeyId: props.key.keyArn },
-            encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
-          },
-          loggingInfo: {
-            brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: new logs.LogGroup(this, 'BrokerLogs', {
-              retention: props.config.logRetention, encryptionKey: props.key, removalPolicy: props.config.removalPolicy,
-            }).logGroupName } },
-          },
-        }).attrArn
-      : new msk.CfnServerlessCluster(this, 'Cluster', {
-          clusterName: this.clusterName, clientAuthentication: iamOnly,
-          vpcConfigs: [{ subnetIds, securityGroups: [securityGroup.securityGroupId] }],
-        }).attrArn;
+    const arn =
+      props.config.mskFlavour === 'provisioned'
+        ? new msk.CfnCluster(this, 'ProvisionedCluster', {
+            clusterName: this.clusterName,
+            kafkaVersion: '3.6.0',
+            numberOfBrokerNodes: subnetIds.length,
+            brokerNodeGroupInfo: {
+              instanceType: 'kafka.t3.small',
+              clientSubnets: subnetIds,
+              securityGroups: [securityGroup.securityGroupId],
+              storageInfo: { ebsStorageInfo: { volumeSize: 20 } },
+            },
+            clientAuthentication: { ...iamOnly, unauthenticated: { enabled: false } },
+            encryptionInfo: {
+              encryptionAtRest: { dataVolumeKmsKeyId: props.key.keyArn },
+              encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
+            },
+            loggingInfo: {
+              brokerLogs: {
+                cloudWatchLogs: {
+                  enabled: true,
+                  logGroup: new logs.LogGroup(this, 'BrokerLogs', {
+                    retention: props.config.logRetention,
+                    encryptionKey: props.key,
+                    removalPolicy: props.config.removalPolicy,
+                  }).logGroupName,
+                },
+              },
+            },
+          }).attrArn
+        : new msk.CfnServerlessCluster(this, 'Cluster', {
+            clusterName: this.clusterName,
+            clientAuthentication: iamOnly,
+            vpcConfigs: [{ subnetIds, securityGroups: [securityGroup.securityGroupId] }],
+          }).attrArn;
     const brokers = new AwsCustomResource(this, 'BootstrapBrokers', {
       onUpdate: {
-        service: 'Kafka', action: 'getBootstrapBrokers', parameters: { ClusterArn: arn },
+        service: 'Kafka',
+        action: 'getBootstrapBrokers',
+        parameters: { ClusterArn: arn },
         physicalResourceId: PhysicalResourceId.of(arn),
       },
       policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [arn] }),
       installLatestAwsSdk: false,
     });
     // LocalStack's MSK brokers speak plaintext only.
-    return { arn, bootstrapBrokers: brokers.getResponseField(props.config.mskIamAuth ? 'BootstrapBrokerStringSaslIam' : 'BootstrapBrokerString') };
+    return {
+      arn,
+      bootstrapBrokers: brokers.getResponseField(
+        props.config.mskIamAuth ? 'BootstrapBrokerStringSaslIam' : 'BootstrapBrokerString',
+      ),
+    };
   }
 
   /** ARN of a topic or consumer group of the cluster, for kafka-cluster:* permissions. */

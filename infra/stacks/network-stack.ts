@@ -9,10 +9,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 
-export interface NetworkStackProps extends StackProps { config: DeploymentConfig }
+export interface NetworkStackProps extends StackProps {
+  config: DeploymentConfig;
+}
 
 /** The analytics consumer reads MSK through a Lambda event source mapping. */
-export const mskEventSource = (config: DeploymentConfig) => !config.selfManagedKafkaBrokers && config.kafkaEventSourceMapping;
+export const mskEventSource = (config: DeploymentConfig) =>
+  !config.selfManagedKafkaBrokers && config.kafkaEventSourceMapping;
 
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
@@ -30,7 +33,10 @@ export class NetworkStack extends Stack {
       },
     });
     if (props.config.flowLogs) {
-      const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: props.config.logRetention, removalPolicy: props.config.removalPolicy });
+      const flowLogs = new logs.LogGroup(this, 'FlowLogs', {
+        retention: props.config.logRetention,
+        removalPolicy: props.config.removalPolicy,
+      });
       this.vpc.addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs) });
     }
 
@@ -47,12 +53,17 @@ export class NetworkStack extends Stack {
       ...(props.config.mail ? { Email: ec2.InterfaceVpcEndpointAwsService.EMAIL } : {}),
       // Lambda's MSK pollers run in the VPC without an internet route: they invoke the consumer through the
       // Lambda endpoint and send its failures to SQS (STS, above, serves their role).
-      ...(mskEventSource(props.config) ? { Lambda: ec2.InterfaceVpcEndpointAwsService.LAMBDA, Sqs: ec2.InterfaceVpcEndpointAwsService.SQS } : {}),
+      ...(mskEventSource(props.config)
+        ? { Lambda: ec2.InterfaceVpcEndpointAwsService.LAMBDA, Sqs: ec2.InterfaceVpcEndpointAwsService.SQS }
+        : {}),
     };
-    for (const [name, service] of Object.entries(endpoints)) this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true });
+    for (const [name, service] of Object.entries(endpoints))
+      this.vpc.addInterfaceEndpoint(name, { service, privateDnsEnabled: true });
 
     this.functionsSecurityGroup = new ec2.SecurityGroup(this, 'FunctionsSg', {
-      vpc: this.vpc, description: 'Lambda functions that reach billing, MSK and the VPC endpoints', allowAllOutbound: true,
+      vpc: this.vpc,
+      description: 'Lambda functions that reach billing, MSK and the VPC endpoints',
+      allowAllOutbound: true,
     });
   }
 }

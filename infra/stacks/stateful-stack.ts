@@ -19,7 +19,9 @@ import { billingHost } from './billing-stack';
 /** The billing server certificate's life; replace it before it ends with -c billingCertificateRotationId=… */
 const BILLING_CERTIFICATE_DAYS = 825;
 
-export interface StatefulStackProps extends StackProps { config: DeploymentConfig }
+export interface StatefulStackProps extends StackProps {
+  config: DeploymentConfig;
+}
 
 const attributeType = (t: 'S' | 'N') => (t === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER);
 
@@ -45,14 +47,23 @@ export class StatefulStack extends Stack {
     });
     // CloudWatch Logs may use the key only for log groups of this account and region (the encryption
     // context it always sends), as AWS's "Encrypt log data in CloudWatch Logs using AWS KMS" shows.
-    this.key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': this.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-      },
-    }));
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
 
     for (const def of Object.values(tableDefinitions)) this.tables[def.name] = this.table(def, config);
 
@@ -74,9 +85,16 @@ export class StatefulStack extends Stack {
 
     const keyPair = new DeployTimeResource(this, 'SigningKeyPair', {
       ids: { handler: 'KeyProvisioner', provider: 'KeyProvisionerProvider' },
-      customResource: config.customResources, definition: functions['key-provisioner'],
-      key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy,
-      properties: { SecretId: this.signingKeys.secretArn, ParameterName: this.publicJwks.parameterName, RotationId: config.signingKeyRotationId },
+      customResource: config.customResources,
+      definition: functions['key-provisioner'],
+      key: this.key,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+      properties: {
+        SecretId: this.signingKeys.secretArn,
+        ParameterName: this.publicJwks.parameterName,
+        RotationId: config.signingKeyRotationId,
+      },
       grant: ({ fn }) => {
         this.signingKeys.grantRead(fn);
         this.signingKeys.grantWrite(fn);
@@ -90,21 +108,31 @@ export class StatefulStack extends Stack {
   /** A private CA and a server certificate it issues for billing's Cloud Map name, made at deploy time; keys only in secrets. */
   private billingTlsIdentity(config: DeploymentConfig): NonNullable<StatefulStack['billingTls']> {
     const authority = new secretsmanager.Secret(this, 'BillingTlsAuthority', {
-      description: 'Certificate authority (certificate and private key) for the billing gRPC port; only its provisioner reads it',
-      encryptionKey: this.key, removalPolicy: config.removalPolicy,
+      description:
+        'Certificate authority (certificate and private key) for the billing gRPC port; only its provisioner reads it',
+      encryptionKey: this.key,
+      removalPolicy: config.removalPolicy,
     });
     const secret = new secretsmanager.Secret(this, 'BillingTlsIdentity', {
-      description: 'Billing gRPC server certificate and private key; written by the certificate provisioner, read by the billing task',
-      encryptionKey: this.key, removalPolicy: config.removalPolicy,
+      description:
+        'Billing gRPC server certificate and private key; written by the certificate provisioner, read by the billing task',
+      encryptionKey: this.key,
+      removalPolicy: config.removalPolicy,
     });
     // localhost and 127.0.0.1: the container's own health check dials the task itself.
     const certificate = new DeployTimeResource(this, 'BillingTlsCertificate', {
       ids: { handler: 'BillingCertificateProvisioner', provider: 'BillingCertificateProvider' },
-      customResource: true, definition: functions['billing-certificate'],
-      key: this.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy,
+      customResource: true,
+      definition: functions['billing-certificate'],
+      key: this.key,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
       properties: {
-        AuthoritySecretId: authority.secretArn, SecretId: secret.secretArn, Hosts: [billingHost(config.stage), 'localhost', '127.0.0.1'].join(','),
-        ValidDays: String(BILLING_CERTIFICATE_DAYS), RotationId: config.billingCertificateRotationId,
+        AuthoritySecretId: authority.secretArn,
+        SecretId: secret.secretArn,
+        Hosts: [billingHost(config.stage), 'localhost', '127.0.0.1'].join(','),
+        ValidDays: String(BILLING_CERTIFICATE_DAYS),
+        RotationId: config.billingCertificateRotationId,
       },
       grant: ({ fn }) => {
         for (const s of [authority, secret]) {

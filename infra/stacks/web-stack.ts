@@ -16,6 +16,9 @@ export class WebStack extends Stack {
   constructor(scope: Construct, id: string, props: WebStackProps) {
     super(scope, id, props);
     this.web = new WebDistribution(this, 'Web', { api: props.api, removalPolicy: props.config.removalPolicy });
-    new CfnOutput(this, 'WebUrl', { value: this.web.url, description: 'The web app, and the API on the same origin (/api/*, /fhir/*, /.well-known/*)' });
+    new CfnOutput(this, 'WebUrl', {
+      value: this.web.url,
+      description: 'The web app, and the API on the same origin (/api/*, /fhir/*, /.well-known/*)',
+    });
   }
 }

@@ -20,7 +20,12 @@ const MAX_QUEUED = 64;
 
 class ProtocolViolation extends Error {}
 
-async function answer(frame: Buffer, broker: BrokerState, clientHost: string, cancelled: AbortSignal): Promise<{ correlationId: number; body: Writer | null }> {
+async function answer(
+  frame: Buffer,
+  broker: BrokerState,
+  clientHost: string,
+  cancelled: AbortSignal,
+): Promise<{ correlationId: number; body: Writer | null }> {
   if (frame.length < 8) throw new ProtocolViolation(`request header too short (${frame.length} bytes)`);
   const apiKey = frame.readInt16BE(0);
   const apiVersion = frame.readInt16BE(2);
@@ -28,9 +33,17 @@ async function answer(frame: Buffer, broker: BrokerState, clientHost: string, ca
   // librdkafka opens with ApiVersions v3 (flexible header); the answer is v0 so it retries lower.
   if (apiKey === ApiKey.ApiVersions && apiVersion > 2) return { correlationId, body: unsupportedApiVersions() };
   if (!isKnownApi(apiKey)) throw new ProtocolViolation(`unknown api key ${apiKey}`);
-  if (!isSupported(apiKey, apiVersion)) throw new ProtocolViolation(`api key ${apiKey} version ${apiVersion} not supported`);
+  if (!isSupported(apiKey, apiVersion))
+    throw new ProtocolViolation(`api key ${apiKey} version ${apiVersion} not supported`);
   const reader = new Reader(frame, 8);
-  const header: RequestHeader = { apiKey, apiVersion, correlationId, clientId: reader.nullableString(), clientHost, cancelled };
+  const header: RequestHeader = {
+    apiKey,
+    apiVersion,
+    correlationId,
+    clientId: reader.nullableString(),
+    clientHost,
+    cancelled,
+  };
   const handler = HANDLERS.get(apiKey)!;
   return { correlationId, body: await handler(reader, header, broker) };
 }
@@ -71,7 +84,8 @@ export function serveConnection(socket: Socket, broker: BrokerState, log: Broker
           const { correlationId, body } = await answer(frame, broker, clientHost, closed.signal);
           if (body !== null && !socket.destroyed) send(correlationId, body);
         } catch (error) {
-          const expected = error instanceof ProtocolViolation || error instanceof MalformedRequest || error instanceof RangeError;
+          const expected =
+            error instanceof ProtocolViolation || error instanceof MalformedRequest || error instanceof RangeError;
           if (!expected) log('request failed', { remote, error: error instanceof Error ? error.stack : String(error) });
           close(expected ? 'malformed request' : 'internal error', error);
         }

@@ -49,7 +49,8 @@ export async function startBroker(options: BrokerOptions): Promise<Broker> {
   const log: BrokerLog =
     options.log ??
     ((event, details) => {
-      if (event === 'request failed') console.error(JSON.stringify({ level: 'ERROR', service: 'kafka-broker', message: event, ...details }));
+      if (event === 'request failed')
+        console.error(JSON.stringify({ level: 'ERROR', service: 'kafka-broker', message: event, ...details }));
     });
 
   const state: BrokerState = {

@@ -15,9 +15,12 @@ async function main(): Promise<void> {
     advertisedHost: process.env.KAFKA_ADVERTISED_HOST || undefined,
     dataDir: process.env.KAFKA_DATA_DIR || undefined,
     defaultPartitions: partitions,
-    log: (event, details) => console.error(JSON.stringify({ level: 'WARN', service: 'kafka-broker', message: event, ...details })),
+    log: (event, details) =>
+      console.error(JSON.stringify({ level: 'WARN', service: 'kafka-broker', message: event, ...details })),
   });
-  console.log(`Kafka broker listening on ${broker.host}:${broker.port}${process.env.KAFKA_DATA_DIR ? ` (data in ${process.env.KAFKA_DATA_DIR})` : ' (in memory)'}`);
+  console.log(
+    `Kafka broker listening on ${broker.host}:${broker.port}${process.env.KAFKA_DATA_DIR ? ` (data in ${process.env.KAFKA_DATA_DIR})` : ' (in memory)'}`,
+  );
   const stop = (signal: string) => {
     console.log(`${signal}: stopping the Kafka broker`);
     void broker.stop().then(() => process.exit(0));

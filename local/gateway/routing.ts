@@ -1,10 +1,18 @@
 /** Matches a request to a route of system/routes.ts, as API Gateway matches resources. */
 import { routes, type RouteDefinition } from '../../system/routes';
 
-export interface RouteMatch { route: RouteDefinition; pathParameters: Record<string, string> | null }
-export type RouteLookup = { kind: 'found'; match: RouteMatch } | { kind: 'method-not-allowed'; allowed: string[] } | { kind: 'not-found' };
+export interface RouteMatch {
+  route: RouteDefinition;
+  pathParameters: Record<string, string> | null;
+}
+export type RouteLookup =
+  { kind: 'found'; match: RouteMatch } | { kind: 'method-not-allowed'; allowed: string[] } | { kind: 'not-found' };
 
-interface CompiledRoute { route: RouteDefinition; pattern: RegExp; names: string[] }
+interface CompiledRoute {
+  route: RouteDefinition;
+  pattern: RegExp;
+  names: string[];
+}
 
 function compile(route: RouteDefinition): CompiledRoute {
   const names: string[] = [];
@@ -31,7 +39,9 @@ export function createRouter(table: RouteDefinition[] = routes) {
     if (!hit) return { kind: 'method-not-allowed', allowed: [...new Set(candidates.map(({ c }) => c.route.method))] };
     let pathParameters: Record<string, string> | null = null;
     try {
-      hit.c.names.forEach((name, i) => { (pathParameters ??= {})[name] = decodeURIComponent(hit.m[i + 1]!); });
+      hit.c.names.forEach((name, i) => {
+        (pathParameters ??= {})[name] = decodeURIComponent(hit.m[i + 1]!);
+      });
     } catch {
       return { kind: 'not-found' }; // malformed percent-encoding cannot name a resource
     }

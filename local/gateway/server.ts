@@ -39,12 +39,21 @@ export interface GatewayOptions {
 }
 
 class GatewayError extends Error {
-  constructor(readonly status: number, readonly detail: string, readonly headers: Record<string, string> = {}) {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(detail);
   }
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: Buffer | string): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string | string[]>,
+  body: Buffer | string,
+): void {
   if (res.headersSent) return;
   res.writeHead(status, { 'X-Content-Type-Options': 'nosniff', ...headers });
   res.end(body);
@@ -55,17 +64,31 @@ function sendProblem(res: ServerResponse, requestId: string, error: GatewayError
   const corsHeaders: Record<string, string> = cors ? { 'Access-Control-Allow-Origin': '*' } : {};
   // As the deployed gateway responses: never cached, and a 401 names the scheme it wants (RFC 6750).
   const challenge: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
-  send(res, error.status, {
-    'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', 'x-amzn-RequestId': requestId, ...challenge, ...corsHeaders, ...error.headers,
-  }, JSON.stringify(problemOf(error.status, error.detail)));
+  send(
+    res,
+    error.status,
+    {
+      'Content-Type': 'application/problem+json',
+      'Cache-Control': 'no-store',
+      'x-amzn-RequestId': requestId,
+      ...challenge,
+      ...corsHeaders,
+      ...error.headers,
+    },
+    JSON.stringify(problemOf(error.status, error.detail)),
+  );
 }
 
 /** A preflight's answer: the allowed methods and headers, and the origin only when it is one of ours. */
 function preflightHeaders(origins: string[], origin: string | undefined): Record<string, string> {
-  const allowed: Record<string, string> = origin && origins.includes(origin.toLowerCase()) ? { 'Access-Control-Allow-Origin': origin } : {};
+  const allowed: Record<string, string> =
+    origin && origins.includes(origin.toLowerCase()) ? { 'Access-Control-Allow-Origin': origin } : {};
   return {
-    ...allowed, Vary: 'Origin', 'Access-Control-Allow-Methods': CORS.allowMethods.join(','),
-    'Access-Control-Allow-Headers': CORS.allowHeaders.join(','), 'Access-Control-Max-Age': String(CORS.maxAgeSeconds),
+    ...allowed,
+    Vary: 'Origin',
+    'Access-Control-Allow-Methods': CORS.allowMethods.join(','),
+    'Access-Control-Allow-Headers': CORS.allowHeaders.join(','),
+    'Access-Control-Max-Age': String(CORS.maxAgeSeconds),
   };
 }
 
@@ -96,7 +119,9 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 const integrationTimeout = () => new GatewayError(504, 'The integration did not answer in time');
 
-export function startGateway(options: GatewayOptions): Promise<{ server: Server; port: number; stop(): Promise<void> }> {
+export function startGateway(
+  options: GatewayOptions,
+): Promise<{ server: Server; port: number; stop(): Promise<void> }> {
   const lookup = createRouter();
   const timeoutMs = options.integrationTimeoutMs ?? 29_000;
   const cache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();
@@ -109,24 +134,41 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
     let result = cached && cached.expires > Date.now() ? cached.result : undefined;
     if (!result) {
       try {
-        const authorizer = options.functions.authorizer as unknown as (e: unknown, c: Context) => Promise<APIGatewayAuthorizerResult>;
-        result = await withTimeout(authorizer(tokenEvent(token, arn), lambdaContext('authorizer', 10_000)), 10_000, integrationTimeout);
+        const authorizer = options.functions.authorizer as unknown as (
+          e: unknown,
+          c: Context,
+        ) => Promise<APIGatewayAuthorizerResult>;
+        result = await withTimeout(
+          authorizer(tokenEvent(token, arn), lambdaContext('authorizer', 10_000)),
+          10_000,
+          integrationTimeout,
+        );
       } catch (error) {
-        if ((error as Error).message === 'Unauthorized') throw new GatewayError(401, 'A valid access token is required');
+        if ((error as Error).message === 'Unauthorized')
+          throw new GatewayError(401, 'A valid access token is required');
         if (error instanceof GatewayError) throw error;
         options.accessLog?.({ requestId, event: 'authorizer-error', errorName: (error as Error)?.name });
         throw new GatewayError(500, 'The authorizer failed');
       }
-      if (AUTHORIZER_CACHE_TTL_SECONDS > 0) cache.set(token, { result, expires: Date.now() + AUTHORIZER_CACHE_TTL_SECONDS * 1000 });
+      if (AUTHORIZER_CACHE_TTL_SECONDS > 0)
+        cache.set(token, { result, expires: Date.now() + AUTHORIZER_CACHE_TTL_SECONDS * 1000 });
     }
     if (!isAllowed(result, arn)) throw new GatewayError(403, 'The access token does not allow this request');
     return { ...(result.context ?? {}), principalId: result.principalId };
   }
 
   async function invoke(match: RouteMatch, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    const fn = options.functions[match.route.function] as unknown as (e: APIGatewayProxyEvent, c: Context) => Promise<APIGatewayProxyResult>;
-    const result = await withTimeout(fn(event, lambdaContext(match.route.function, timeoutMs)), timeoutMs, integrationTimeout);
-    if (!result || typeof result.statusCode !== 'number') throw new GatewayError(502, 'The integration returned a malformed response');
+    const fn = options.functions[match.route.function] as unknown as (
+      e: APIGatewayProxyEvent,
+      c: Context,
+    ) => Promise<APIGatewayProxyResult>;
+    const result = await withTimeout(
+      fn(event, lambdaContext(match.route.function, timeoutMs)),
+      timeoutMs,
+      integrationTimeout,
+    );
+    if (!result || typeof result.statusCode !== 'number')
+      throw new GatewayError(502, 'The integration returned a malformed response');
     return result;
   }
 
@@ -136,7 +178,8 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
     let status = 500;
     let resource = '(none)';
     try {
-      if (!LOOPBACK_HOST.test(req.headers.host ?? '')) throw new GatewayError(403, 'This local gateway answers only to localhost and 127.0.0.1');
+      if (!LOOPBACK_HOST.test(req.headers.host ?? ''))
+        throw new GatewayError(403, 'This local gateway answers only to localhost and 127.0.0.1');
       const url = new URL(req.url ?? '/', 'http://localhost');
       const page = options.pages?.[url.pathname];
       if (page && req.method === 'GET') {
@@ -162,22 +205,31 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
         return;
       }
       if (found.kind === 'method-not-allowed') {
-        throw new GatewayError(405, `This path answers ${found.allowed.join(', ')}`, { Allow: found.allowed.join(', ') });
+        throw new GatewayError(405, `This path answers ${found.allowed.join(', ')}`, {
+          Allow: found.allowed.join(', '),
+        });
       }
       const { match } = found;
       resource = `${match.route.method} ${match.route.path}`;
       const body = await readBody(req);
       const arn = methodArn(match.route.method, url.pathname);
-      const authorizer = match.route.authorized && options.authorizer !== false ? await authorize(req, arn, requestId) : null;
+      const authorizer =
+        match.route.authorized && options.authorizer !== false ? await authorize(req, arn, requestId) : null;
       const result = await invoke(match, proxyEvent({ req, url, body, match, requestId, authorizer }));
       const headers: Record<string, string | string[]> = { 'x-amzn-RequestId': requestId };
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k] = String(v);
       for (const [k, v] of Object.entries(result.multiValueHeaders ?? {})) headers[k] = v.map(String);
       status = result.statusCode;
-      send(res, status, headers, result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
+      send(
+        res,
+        status,
+        headers,
+        result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''),
+      );
     } catch (error) {
       const gatewayError = error instanceof GatewayError ? error : new GatewayError(502, 'The integration failed');
-      if (!(error instanceof GatewayError)) options.accessLog?.({ requestId, event: 'integration-error', errorName: (error as Error)?.name });
+      if (!(error instanceof GatewayError))
+        options.accessLog?.({ requestId, event: 'integration-error', errorName: (error as Error)?.name });
       status = gatewayError.status;
       sendProblem(res, requestId, gatewayError, corsOrigins.length > 0);
     } finally {
@@ -189,7 +241,11 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
   const server = createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = 5_000;
   server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n' + JSON.stringify(problemOf(400, 'Malformed HTTP request')));
+    if (socket.writable)
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n' +
+          JSON.stringify(problemOf(400, 'Malformed HTTP request')),
+      );
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -197,8 +253,13 @@ export function startGateway(options: GatewayOptions): Promise<{ server: Server;
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : options.port;
       resolve({
-        server, port,
-        stop: () => new Promise<void>((done) => { server.close(() => done()); server.closeAllConnections(); }),
+        server,
+        port,
+        stop: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       });
     });
   });

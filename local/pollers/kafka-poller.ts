@@ -22,7 +22,10 @@ const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
 export function toMskRecord(topic: string, partition: number, message: KafkaMessage): MSKRecord {
   const headers = Object.entries(message.headers ?? {}).flatMap(([name, value]) =>
-    (Array.isArray(value) ? value : [value]).filter((v) => v !== undefined).map((v) => ({ [name]: [...Buffer.from(v as Buffer | string)] })));
+    (Array.isArray(value) ? value : [value])
+      .filter((v) => v !== undefined)
+      .map((v) => ({ [name]: [...Buffer.from(v as Buffer | string)] })),
+  );
   return {
     topic,
     partition,
@@ -68,7 +71,12 @@ function chunks(messages: KafkaMessage[], batchSize: number): KafkaMessage[][] {
 export async function startKafkaPoller(options: KafkaPollerOptions): Promise<{ stop(): Promise<void> }> {
   const batchSize = options.batchSize ?? 100;
   const log = options.log ?? (() => undefined);
-  const kafka = new Kafka({ clientId: 'local-event-source-mapping', brokers: options.brokers, logLevel: logLevel.NOTHING, retry: { retries: 10 } });
+  const kafka = new Kafka({
+    clientId: 'local-event-source-mapping',
+    brokers: options.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 10 },
+  });
   let running = true;
   let consumer: Consumer;
 
@@ -88,7 +96,15 @@ export async function startKafkaPoller(options: KafkaPollerOptions): Promise<{ s
       if (payload.restart || !running) return;
       log('consumer stopped after an error; starting a new one', { errorName: payload.error?.name });
       const crashed = consumer;
-      setTimeout(() => void crashed.disconnect().catch(() => undefined).then(() => (running ? start() : undefined)).catch(() => undefined), 1000);
+      setTimeout(
+        () =>
+          void crashed
+            .disconnect()
+            .catch(() => undefined)
+            .then(() => (running ? start() : undefined))
+            .catch(() => undefined),
+        1000,
+      );
     });
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic, fromBeginning: true });
@@ -98,13 +114,26 @@ export async function startKafkaPoller(options: KafkaPollerOptions): Promise<{ s
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         for (const chunk of chunks(batch.messages, batchSize)) {
           if (!isRunning() || isStale()) return;
-          const event = mskEvent(options.brokers, chunk.map((m) => toMskRecord(batch.topic, batch.partition, m)));
-          await retryUntilDone(async () => { await options.handler(event); }, () => running && isRunning() && !isStale(),
-            (error, attempt) => { log('analytics consumer failed; retrying the batch', { attempt, errorName: (error as Error)?.name }); void heartbeat().catch(() => undefined); });
+          const event = mskEvent(
+            options.brokers,
+            chunk.map((m) => toMskRecord(batch.topic, batch.partition, m)),
+          );
+          await retryUntilDone(
+            async () => {
+              await options.handler(event);
+            },
+            () => running && isRunning() && !isStale(),
+            (error, attempt) => {
+              log('analytics consumer failed; retrying the batch', { attempt, errorName: (error as Error)?.name });
+              void heartbeat().catch(() => undefined);
+            },
+          );
           if (!running || !isRunning() || isStale()) return;
           const last = chunk.at(-1)!.offset;
           resolveOffset(last);
-          await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) }]);
+          await consumer.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) },
+          ]);
           await heartbeat();
         }
       },

@@ -8,8 +8,12 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand,
-  type _Record as StreamRecord, type Shard,
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+  type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { retryUntilDone, sleep } from './retry';
@@ -37,7 +41,9 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
     awsRegion: record.awsRegion ?? 'local',
     eventSourceARN: streamArn,
     dynamodb: {
-      ApproximateCreationDateTime: d.ApproximateCreationDateTime ? Math.floor(new Date(d.ApproximateCreationDateTime).getTime() / 1000) : undefined,
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime
+        ? Math.floor(new Date(d.ApproximateCreationDateTime).getTime() / 1000)
+        : undefined,
       Keys: d.Keys as never,
       NewImage: d.NewImage as never,
       OldImage: d.OldImage as never,
@@ -64,9 +70,15 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
   mkdirSync(options.dataDir, { recursive: true });
   const checkpointFile = join(options.dataDir, `stream-${options.tableName}.json`);
   // The checkpoint belongs to one stream: a fresh table has a new stream and starts from its beginning.
-  const saved = existsSync(checkpointFile) ? JSON.parse(readFileSync(checkpointFile, 'utf8')) as { streamArn: string; shards: Record<string, string> } : undefined;
+  const saved = existsSync(checkpointFile)
+    ? (JSON.parse(readFileSync(checkpointFile, 'utf8')) as { streamArn: string; shards: Record<string, string> })
+    : undefined;
   const checkpoints: Record<string, string> = saved?.streamArn === streamArn ? saved.shards : {};
-  const finished = new Set<string>(Object.entries(checkpoints).filter(([, v]) => v === 'FINISHED').map(([k]) => k));
+  const finished = new Set<string>(
+    Object.entries(checkpoints)
+      .filter(([, v]) => v === 'FINISHED')
+      .map(([k]) => k),
+  );
   const save = () => writeFileAtomic(checkpointFile, JSON.stringify({ streamArn, shards: checkpoints }));
 
   let running = true;
@@ -76,10 +88,14 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
     const id = shard.ShardId!;
     const after = checkpoints[id];
     try {
-      const { ShardIterator } = await streams.send(new GetShardIteratorCommand({
-        StreamArn: streamArn, ShardId: id,
-        ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON', SequenceNumber: after,
-      }));
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: id,
+          ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+          SequenceNumber: after,
+        }),
+      );
       return ShardIterator;
     } catch (error) {
       if (!after) throw error;
@@ -94,8 +110,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
     let remaining = records;
     while (running && remaining.length > 0) {
       const event: DynamoDBStreamEvent = { Records: remaining.map((r) => toLambdaRecord(r, streamArn!)) };
-      const response = await retryUntilDone(() => options.handler(event), () => running,
-        (error, attempt) => log('handler failed; retrying the batch', { attempt, errorName: (error as Error)?.name }));
+      const response = await retryUntilDone(
+        () => options.handler(event),
+        () => running,
+        (error, attempt) => log('handler failed; retrying the batch', { attempt, errorName: (error as Error)?.name }),
+      );
       if (!running) return;
       const failed = response?.batchItemFailures?.[0]?.itemIdentifier;
       if (!failed) return;
@@ -117,7 +136,9 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
     currentShard = id;
     const iterator = iterators.get(id) ?? (await iteratorFor(shard));
     if (!iterator) return false;
-    const { Records = [], NextShardIterator } = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }));
+    const { Records = [], NextShardIterator } = await streams.send(
+      new GetRecordsCommand({ ShardIterator: iterator, Limit: batchSize }),
+    );
     if (Records.length > 0) {
       await deliver(Records);
       if (!running) return false;
@@ -141,7 +162,12 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
         // Parents before children, as the stream orders them: a child's records come after its parent's.
         const shards = (StreamDescription?.Shards ?? []).filter((s) => !finished.has(s.ShardId!));
         for (const shard of shards) {
-          if (shard.ParentShardId && !finished.has(shard.ParentShardId) && shards.some((s) => s.ShardId === shard.ParentShardId)) continue;
+          if (
+            shard.ParentShardId &&
+            !finished.has(shard.ParentShardId) &&
+            shards.some((s) => s.ShardId === shard.ParentShardId)
+          )
+            continue;
           while (running && (await pollShard(shard))) busy = true;
         }
       } catch (error) {

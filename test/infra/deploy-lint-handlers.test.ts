@@ -3,7 +3,12 @@
  * signing-key provisioner must not take a failed read for "no keys" (a rotation would then drop the key
  * that signed the tokens in use); the topic creator must not ignore a changed partition count.
  */
-import { GetSecretValueCommand, PutSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { generateSigningJwk, rotate } from '../../functions/auth/domain/keys';
@@ -11,11 +16,23 @@ import { handler as provisionKeys } from '../../functions/custom-resources/key-p
 import { ensureTopic } from '../../functions/custom-resources/create-topic';
 
 describe('signing-key provisioner', () => {
-  const props = (rotationId: string) => ({ ServiceToken: 'arn:token', SecretId: 'arn:secret', ParameterName: '/pms/jwks', RotationId: rotationId });
+  const props = (rotationId: string) => ({
+    ServiceToken: 'arn:token',
+    SecretId: 'arn:secret',
+    ParameterName: '/pms/jwks',
+    RotationId: rotationId,
+  });
   const rotation: CloudFormationCustomResourceEvent = {
-    ServiceToken: 'arn:token', ResponseURL: 'https://example.com', StackId: 'stack', RequestId: 'r', LogicalResourceId: 'SigningKeyPair',
-    ResourceType: 'AWS::CloudFormation::CustomResource', RequestType: 'Update', PhysicalResourceId: 'signing-keys:/pms/jwks',
-    ResourceProperties: props('2'), OldResourceProperties: props('1'),
+    ServiceToken: 'arn:token',
+    ResponseURL: 'https://example.com',
+    StackId: 'stack',
+    RequestId: 'r',
+    LogicalResourceId: 'SigningKeyPair',
+    ResourceType: 'AWS::CloudFormation::CustomResource',
+    RequestType: 'Update',
+    PhysicalResourceId: 'signing-keys:/pms/jwks',
+    ResourceProperties: props('2'),
+    OldResourceProperties: props('1'),
   };
   let written: string[];
   const reading = (outcome: () => Promise<unknown>) => {
@@ -39,7 +56,10 @@ describe('signing-key provisioner', () => {
     const old = rotate(undefined, await generateSigningJwk());
     reading(async () => ({ SecretString: JSON.stringify(old) }));
     await provisionKeys(rotation);
-    expect((JSON.parse(written[0]!) as typeof old).keys.map((k) => k.kid)).toEqual([expect.any(String), old.keys[0]!.kid]);
+    expect((JSON.parse(written[0]!) as typeof old).keys.map((k) => k.kid)).toEqual([
+      expect.any(String),
+      old.keys[0]!.kid,
+    ]);
   });
 
   it.each([
@@ -58,10 +78,20 @@ describe('topic creator', () => {
     return {
       calls,
       listTopics: async () => Object.keys(existing),
-      fetchTopicMetadata: async ({ topics }: { topics: string[] }) =>
-        ({ topics: topics.map((name) => ({ name, partitions: Array.from({ length: existing[name]! }, (_, i) => ({ partitionId: i })) })) }),
-      createTopics: async ({ topics }: { topics: { topic: string; numPartitions?: number }[] }) => { calls.push(`create ${topics[0]!.topic} ${topics[0]!.numPartitions}`); return true; },
-      createPartitions: async ({ topicPartitions }: { topicPartitions: { topic: string; count: number }[] }) => { calls.push(`grow ${topicPartitions[0]!.topic} ${topicPartitions[0]!.count}`); return true; },
+      fetchTopicMetadata: async ({ topics }: { topics: string[] }) => ({
+        topics: topics.map((name) => ({
+          name,
+          partitions: Array.from({ length: existing[name]! }, (_, i) => ({ partitionId: i })),
+        })),
+      }),
+      createTopics: async ({ topics }: { topics: { topic: string; numPartitions?: number }[] }) => {
+        calls.push(`create ${topics[0]!.topic} ${topics[0]!.numPartitions}`);
+        return true;
+      },
+      createPartitions: async ({ topicPartitions }: { topicPartitions: { topic: string; count: number }[] }) => {
+        calls.push(`grow ${topicPartitions[0]!.topic} ${topicPartitions[0]!.count}`);
+        return true;
+      },
     };
   };
   type Admin = Parameters<typeof ensureTopic>[0];
@@ -86,7 +116,9 @@ describe('topic creator', () => {
 
   it('fails the deploy when asked for fewer (Kafka cannot remove partitions)', async () => {
     const a = admin({ patient: 6 });
-    await expect(ensureTopic(a as unknown as Admin, 'patient', 3)).rejects.toThrow(/has 6 partitions and Kafka cannot remove any/);
+    await expect(ensureTopic(a as unknown as Admin, 'patient', 3)).rejects.toThrow(
+      /has 6 partitions and Kafka cannot remove any/,
+    );
     expect(a.calls).toEqual([]);
   });
 });

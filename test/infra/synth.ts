@@ -10,7 +10,10 @@ import { functions } from '../../system/functions';
 
 export type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
 export type StackKey = keyof Omit<Deployment, 'config'>;
-export interface Synthesized { deployment: Deployment; templates: Partial<Record<StackKey, Template>> }
+export interface Synthesized {
+  deployment: Deployment;
+  templates: Partial<Record<StackKey, Template>>;
+}
 
 export const PROFILES: Profile[] = ['aws', 'localstack-hobby', 'localstack-base', 'localstack-ultimate'];
 const STACKS: StackKey[] = ['network', 'stateful', 'messaging', 'billing', 'api', 'observability', 'web'];
@@ -24,14 +27,16 @@ export function synthesize(profile: Profile, context: Record<string, string> = {
     const deployment = buildApp(app);
     app.synth();
     const templates: Synthesized['templates'] = {};
-    for (const stack of STACKS) if (deployment[stack]) templates[stack] = Template.fromStack(deployment[stack] as Stack);
+    for (const stack of STACKS)
+      if (deployment[stack]) templates[stack] = Template.fromStack(deployment[stack] as Stack);
     cache.set(key, { deployment, templates });
   }
   return cache.get(key)!;
 }
 
 export const resourcesOf = (t: Template | undefined, type: string) => (t?.findResources(type) ?? {}) as Resources;
-export const allResources = (s: Synthesized, type: string) => Object.values(s.templates).flatMap((t) => Object.values(resourcesOf(t, type)));
+export const allResources = (s: Synthesized, type: string) =>
+  Object.values(s.templates).flatMap((t) => Object.values(resourcesOf(t, type)));
 export const logicalId = (name: string) => `Fn${name.replace(/-/g, '')}Function`;
 /** The deployed functions of the definitions, by name, from the API stack. */
 export function deployedFunctions(s: Synthesized): Record<string, Resources[string]> {
@@ -43,7 +48,8 @@ export function deployedFunctions(s: Synthesized): Record<string, Resources[stri
   }
   return byName;
 }
-export const environmentOf = (fn: Resources[string]) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+export const environmentOf = (fn: Resources[string]) =>
+  (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 
 /** One test per setting: building the app with that context fails with a message that names the problem. */
 export function itRefuses(cases: [Record<string, string>, RegExp][]): void {

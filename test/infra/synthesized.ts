@@ -9,13 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type Deployment } from '../../infra/app';
 
-export interface Resource { Type: string; Properties?: Record<string, unknown>; DependsOn?: string[]; DeletionPolicy?: string }
+export interface Resource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string[];
+  DeletionPolicy?: string;
+}
 export interface CfnTemplate {
   Resources: Record<string, Resource>;
   Outputs?: Record<string, { Value: unknown; Export?: { Name: string } }>;
   [section: string]: unknown;
 }
-export interface Located { stack: string; id: string; resource: Resource }
+export interface Located {
+  stack: string;
+  id: string;
+  resource: Resource;
+}
 
 export interface Synthesized {
   deployment: Deployment;
@@ -48,14 +57,18 @@ export function removeSynthesized(): void {
 
 export function resources(s: Synthesized, type: string): Located[] {
   return Object.entries(s.templates).flatMap(([stack, t]) =>
-    Object.entries(t.Resources).filter(([, r]) => r.Type === type).map(([id, resource]) => ({ stack, id, resource })));
+    Object.entries(t.Resources)
+      .filter(([, r]) => r.Type === type)
+      .map(([id, resource]) => ({ stack, id, resource })),
+  );
 }
 
 /** The resource a value in `stack` refers to, or undefined when it names none (a literal, a pseudo parameter). */
 export function referenced(s: Synthesized, stack: string, value: unknown): Located | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const v = value as Record<string, unknown>;
-  const id = typeof v.Ref === 'string' ? v.Ref : Array.isArray(v['Fn::GetAtt']) ? (v['Fn::GetAtt'][0] as string) : undefined;
+  const id =
+    typeof v.Ref === 'string' ? v.Ref : Array.isArray(v['Fn::GetAtt']) ? (v['Fn::GetAtt'][0] as string) : undefined;
   if (id !== undefined) {
     const resource = s.templates[stack]!.Resources[id];
     return resource ? { stack, id, resource } : undefined;

@@ -38,13 +38,26 @@ describe('DynamoDB Local table set-up', () => {
     try {
       const { globalIndexes: _none, ...older } = tables.audit;
       await client.send(new CreateTableCommand(createTableInput(older, `${prefix}audit`)));
-      await client.send(new PutItemCommand({ TableName: `${prefix}audit`, Item: { pk: { S: 'ENTRY#1' }, sk: { S: '2026-01-01T00:00:00.000Z#1' }, actorPk: { S: 'ACTOR#u' } } }));
+      await client.send(
+        new PutItemCommand({
+          TableName: `${prefix}audit`,
+          Item: { pk: { S: 'ENTRY#1' }, sk: { S: '2026-01-01T00:00:00.000Z#1' }, actorPk: { S: 'ACTOR#u' } },
+        }),
+      );
       await ensureTables(client, prefix);
       const { Table } = await client.send(new DescribeTableCommand({ TableName: `${prefix}audit` }));
-      expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.IndexStatus]).sort()).toEqual([['actor', 'ACTIVE'], ['recent', 'ACTIVE']]);
-      const { Items } = await client.send(new QueryCommand({
-        TableName: `${prefix}audit`, IndexName: 'actor', KeyConditionExpression: 'actorPk = :a', ExpressionAttributeValues: { ':a': { S: 'ACTOR#u' } },
-      }));
+      expect(Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.IndexStatus]).sort()).toEqual([
+        ['actor', 'ACTIVE'],
+        ['recent', 'ACTIVE'],
+      ]);
+      const { Items } = await client.send(
+        new QueryCommand({
+          TableName: `${prefix}audit`,
+          IndexName: 'actor',
+          KeyConditionExpression: 'actorPk = :a',
+          ExpressionAttributeValues: { ':a': { S: 'ACTOR#u' } },
+        }),
+      );
       expect(Items?.map((i) => i.pk?.S)).toEqual(['ENTRY#1']);
       await ensureTables(client, prefix); // nothing left to add: a no-op
     } finally {

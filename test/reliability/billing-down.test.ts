@@ -24,10 +24,11 @@ describe('fault: billing down during creates', () => {
     const client = api(runtime.baseUrl, await loginDemoAdmin(runtime.baseUrl));
     const { billing } = childPids(runtime.dataDir);
     const half = Math.ceil(config.faultCreates / 2);
-    const createAll = (count: number, tag: string) => pool(count, 4, async () => {
-      const response = await client.create(patientInput(tag));
-      return response.status === 201 ? String(response.body.id) : `status ${response.status}`;
-    });
+    const createAll = (count: number, tag: string) =>
+      pool(count, 4, async () => {
+        const response = await client.create(patientInput(tag));
+        return response.status === 201 ? String(response.body.id) : `status ${response.status}`;
+      });
 
     const duringHang = await fault.whileFrozen(billing, () => createAll(half, 'billing-hung'));
 
@@ -36,7 +37,9 @@ describe('fault: billing down during creates', () => {
     const duringOutage = await createAll(config.faultCreates - half, 'billing-dead');
     const results = [...duringHang, ...duringOutage];
     const ids = results.filter((r) => !r.startsWith('status'));
-    const pendingAtCreate = (await Promise.all(ids.map((id) => client.get(id)))).filter((r) => r.body.billingStatus === 'PENDING').length;
+    const pendingAtCreate = (await Promise.all(ids.map((id) => client.get(id)))).filter(
+      (r) => r.body.billingStatus === 'PENDING',
+    ).length;
 
     // Health tells the outage as problem details naming the component, without addresses or error texts.
     const health = await fetch(`${runtime.baseUrl}/health`);
@@ -50,19 +53,36 @@ describe('fault: billing down during creates', () => {
     // Every patient ends ACTIVE, without anyone asking.
     const patients = await eventually('every patient ACTIVE', 120_000, async () => {
       const all = await Promise.all(ids.map((id) => client.get(id)));
-      return all.every((p) => p.status === 200 && p.body.billingStatus === 'ACTIVE' && typeof p.body.billingAccountId === 'string') ? all : undefined;
+      return all.every(
+        (p) => p.status === 200 && p.body.billingStatus === 'ACTIVE' && typeof p.body.billingAccountId === 'string',
+      )
+        ? all
+        : undefined;
     });
 
     // Exactly one account each: billing holds one account per patient, the one the patient names,
     // and asking again (idempotent per patient id) returns that same account.
-    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: runtime.dynamodb, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: runtime.dynamodb,
+        region: 'local',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
     const caller = billingCaller(runtime.billing);
     let matching = 0;
     try {
       for (const patient of patients) {
-        const { Item } = await db.send(new GetCommand({ TableName: 'billing-accounts', Key: { patientId: patient.body.id }, ConsistentRead: true }));
-        const again = await caller.create({ patientId: String(patient.body.id), name: 'x', email: String(patient.body.email) });
-        if (Item?.accountId === patient.body.billingAccountId && again.accountId === patient.body.billingAccountId) matching++;
+        const { Item } = await db.send(
+          new GetCommand({ TableName: 'billing-accounts', Key: { patientId: patient.body.id }, ConsistentRead: true }),
+        );
+        const again = await caller.create({
+          patientId: String(patient.body.id),
+          name: 'x',
+          email: String(patient.body.email),
+        });
+        if (Item?.accountId === patient.body.billingAccountId && again.accountId === patient.body.billingAccountId)
+          matching++;
       }
     } finally {
       caller.close();
@@ -70,10 +90,21 @@ describe('fault: billing down during creates', () => {
     }
     // Events do not wait for billing, nor repeat while it is down: one PATIENT_CREATED record per patient.
     const ours = new Set(ids);
-    const createdOf = (events: { patientId: string; eventType: string }[]) => events.filter((e) => ours.has(e.patientId) && e.eventType === 'PATIENT_CREATED');
-    const created = createdOf(await readPatientTopic([runtime.kafka], (events) => new Set(createdOf(events).map((e) => e.patientId)).size >= ids.length));
+    const createdOf = (events: { patientId: string; eventType: string }[]) =>
+      events.filter((e) => ours.has(e.patientId) && e.eventType === 'PATIENT_CREATED');
+    const created = createdOf(
+      await readPatientTopic(
+        [runtime.kafka],
+        (events) => new Set(createdOf(events).map((e) => e.patientId)).size >= ids.length,
+      ),
+    );
     tally('billing down', {
-      sent: results.length, acknowledged: ids.length, found: patients.length, lost: results.length - matching, pendingAtCreate, accountsMatching: matching,
+      sent: results.length,
+      acknowledged: ids.length,
+      found: patients.length,
+      lost: results.length - matching,
+      pendingAtCreate,
+      accountsMatching: matching,
       createdRecords: created.length,
     });
     expect(created.map((e) => e.patientId).sort()).toEqual([...ids].sort());

@@ -32,17 +32,24 @@ process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
 
 function startBrokerProcess(port: number, dataDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'local/broker/main.ts')], {
-    cwd: ROOT, env: { ...process.env, KAFKA_PORT: String(port), KAFKA_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    env: { ...process.env, KAFKA_PORT: String(port), KAFKA_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((done, fail) => {
-    child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('listening')) done(child); });
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening')) done(child);
+    });
     child.once('exit', (code) => fail(new Error(`broker exited with ${code}`)));
   });
 }
 
 function stopped(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => { child.once('exit', () => done()); child.kill(signal); });
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill(signal);
+  });
 }
 
 describe('fault: Kafka broker down during writes', () => {
@@ -64,9 +71,16 @@ describe('fault: Kafka broker down during writes', () => {
     const kafkaPort = await freePort();
     const brokers = [`127.0.0.1:${kafkaPort}`];
     Object.assign(process.env, {
-      DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-      KAFKA_BROKERS: brokers.join(','), KAFKA_AUTH: 'none', KAFKA_TOPIC: 'patient', BILLING_ADDRESS: '127.0.0.1:1',
-      POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true',
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      AWS_REGION: 'local',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_AUTH: 'none',
+      KAFKA_TOPIC: 'patient',
+      BILLING_ADDRESS: '127.0.0.1:1',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_METRICS_DISABLED: 'true',
     });
     for (const def of Object.values(tables)) process.env[tableEnvVar(def.name)] = names[def.name];
     broker = await startBrokerProcess(kafkaPort, join(dataDir, 'kafka'));
@@ -74,28 +88,51 @@ describe('fault: Kafka broker down during writes', () => {
     const publisher = await loadHandler('publisher');
     const consumer = await loadHandler('analytics-consumer');
     const query = await loadHandler('analytics-query');
-    const streamPoller = await startStreamPoller({ endpoint: dynamo.endpoint, tableName: names.patients, handler: publisher as never, dataDir: join(dataDir, 'pollers') });
+    const streamPoller = await startStreamPoller({
+      endpoint: dynamo.endpoint,
+      tableName: names.patients,
+      handler: publisher as never,
+      dataDir: join(dataDir, 'pollers'),
+    });
     stoppers.push(streamPoller.stop);
     const kafkaPoller = await startKafkaPoller({
-      brokers, topic: ANALYTICS_EVENT_SOURCE.topic, groupId: ANALYTICS_EVENT_SOURCE.groupId, handler: consumer as never,
-      batchSize: ANALYTICS_EVENT_SOURCE.batchSize, batchWindowMs: ANALYTICS_EVENT_SOURCE.batchWindowMs,
+      brokers,
+      topic: ANALYTICS_EVENT_SOURCE.topic,
+      groupId: ANALYTICS_EVENT_SOURCE.groupId,
+      handler: consumer as never,
+      batchSize: ANALYTICS_EVENT_SOURCE.batchSize,
+      batchWindowMs: ANALYTICS_EVENT_SOURCE.batchWindowMs,
     });
     stoppers.push(kafkaPoller.stop);
     const analytics = async () => {
-      const response = await query({
-        httpMethod: 'GET', path: '/api/analytics', resource: '/api/analytics', headers: {}, queryStringParameters: null,
-        requestContext: { requestId: randomUUID(), authorizer: { userId: 'reliability', email: 'reliability@example.test', role: 'admin' } },
-      }) as { statusCode: number; body: string };
+      const response = (await query({
+        httpMethod: 'GET',
+        path: '/api/analytics',
+        resource: '/api/analytics',
+        headers: {},
+        queryStringParameters: null,
+        requestContext: {
+          requestId: randomUUID(),
+          authorizer: { userId: 'reliability', email: 'reliability@example.test', role: 'admin' },
+        },
+      })) as { statusCode: number; body: string };
       if (response.statusCode !== 200) throw new Error(`analytics answered ${response.statusCode}`);
       return JSON.parse(response.body) as { totalPatients: number; eventsProcessed: number };
     };
 
-    const repository = new DynamoPatientRepository(DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }), names.patients);
+    const repository = new DynamoPatientRepository(
+      DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+      names.patients,
+    );
     // Patients already ACTIVE: the event path is under test here, not billing.
     const write = async (count: number): Promise<PatientRecord[]> => {
       const written: PatientRecord[] = [];
       for (let i = 0; i < count; i++) {
-        const patient = { ...newPatient(patientInput('broker') as unknown as PatientInput, randomUUID(), new Date()), billingStatus: 'ACTIVE' as const, billingAccountId: randomUUID() };
+        const patient = {
+          ...newPatient(patientInput('broker') as unknown as PatientInput, randomUUID(), new Date()),
+          billingStatus: 'ACTIVE' as const,
+          billingAccountId: randomUUID(),
+        };
         await repository.create(patient);
         written.push(patient);
       }
@@ -104,7 +141,9 @@ describe('fault: Kafka broker down during writes', () => {
 
     const half = Math.ceil(config.faultCreates / 2);
     const before = await write(half);
-    await eventually('the first writes counted', 60_000, async () => ((await analytics()).totalPatients === half ? true : undefined));
+    await eventually('the first writes counted', 60_000, async () =>
+      (await analytics()).totalPatients === half ? true : undefined,
+    );
 
     await stopped(broker, 'SIGKILL');
     const during = await write(config.faultCreates - half);
@@ -121,20 +160,32 @@ describe('fault: Kafka broker down during writes', () => {
 
     // Every event on the topic, read back from the beginning by a group of our own.
     const wanted = config.faultCreates + deleted.length;
-    const distinctOf = (events: PatientEvent[]) => new Set(events.map((e) => `${e.patientId}:${e.eventType}:${e.eventId}`)).size;
+    const distinctOf = (events: PatientEvent[]) =>
+      new Set(events.map((e) => `${e.patientId}:${e.eventType}:${e.eventId}`)).size;
     const events = await readPatientTopic(brokers, (read) => distinctOf(read) >= wanted);
     const records = events.length;
     const seen = new Map<string, Set<string>>();
-    for (const event of events) seen.set(event.patientId, (seen.get(event.patientId) ?? new Set<string>()).add(`${event.eventType}:${event.eventId}`));
+    for (const event of events)
+      seen.set(
+        event.patientId,
+        (seen.get(event.patientId) ?? new Set<string>()).add(`${event.eventType}:${event.eventId}`),
+      );
     const distinct = () => distinctOf(events);
 
     const all = [...before, ...during];
-    const delivered = all.filter((p) => [...(seen.get(p.id) ?? [])].some((e) => e.startsWith('PATIENT_CREATED:'))).length
-      + deleted.filter((p) => [...(seen.get(p.id) ?? [])].some((e) => e.startsWith('PATIENT_DELETED:'))).length;
+    const delivered =
+      all.filter((p) => [...(seen.get(p.id) ?? [])].some((e) => e.startsWith('PATIENT_CREATED:'))).length +
+      deleted.filter((p) => [...(seen.get(p.id) ?? [])].some((e) => e.startsWith('PATIENT_DELETED:'))).length;
     const finalFigures = await analytics();
     tally('broker down', {
-      sent: wanted, acknowledged: wanted, found: delivered, lost: wanted - delivered, topicRecords: records,
-      distinctEvents: distinct(), eventsProcessed: finalFigures.eventsProcessed, totalPatients: figures.totalPatients,
+      sent: wanted,
+      acknowledged: wanted,
+      found: delivered,
+      lost: wanted - delivered,
+      topicRecords: records,
+      distinctEvents: distinct(),
+      eventsProcessed: finalFigures.eventsProcessed,
+      totalPatients: figures.totalPatients,
     });
     expect(delivered).toBe(wanted);
     expect(finalFigures.totalPatients).toBe(expectedTotal);

@@ -9,13 +9,28 @@ import { config } from './support/config';
 import { api, eventually, patientInput, tally } from './support/runtime';
 import { loginDemoAdmin } from '../support/http';
 
-const FIELDS = ['id', 'firstName', 'lastName', 'email', 'dateOfBirth', 'address', 'registeredDate', 'billingStatus', 'version', 'createdAt', 'updatedAt'];
-const whole = (p: Record<string, unknown>) => FIELDS.every((f) => p[f] !== undefined && p[f] !== null)
-  && typeof (p.address as Record<string, unknown>)?.state === 'string';
+const FIELDS = [
+  'id',
+  'firstName',
+  'lastName',
+  'email',
+  'dateOfBirth',
+  'address',
+  'registeredDate',
+  'billingStatus',
+  'version',
+  'createdAt',
+  'updatedAt',
+];
+const whole = (p: Record<string, unknown>) =>
+  FIELDS.every((f) => p[f] !== undefined && p[f] !== null) &&
+  typeof (p.address as Record<string, unknown>)?.state === 'string';
 
 describe('fault: runtime killed (SIGKILL) mid write load, then restarted', () => {
   let runtime: RuntimeProcess | undefined;
-  afterAll(async () => { await runtime?.stop(); });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
 
   it('keeps every acknowledged write, leaves no half-written patient, and analytics converges', async () => {
     runtime = await startRuntimeProcess();
@@ -75,7 +90,9 @@ describe('fault: runtime killed (SIGKILL) mid write load, then restarted', () =>
 
     const expectedByState = new Map<string, number>();
     for (const p of listed) {
-      const state = String((p.address as Record<string, unknown>).state).trim().toUpperCase();
+      const state = String((p.address as Record<string, unknown>).state)
+        .trim()
+        .toUpperCase();
       expectedByState.set(state, (expectedByState.get(state) ?? 0) + 1);
     }
     const analytics = await eventually('analytics to converge', 60_000, async () => {
@@ -87,8 +104,14 @@ describe('fault: runtime killed (SIGKILL) mid write load, then restarted', () =>
     });
 
     tally('runtime SIGKILL + restart', {
-      sent, acknowledged: acknowledged.size, found, lost: acknowledged.size - found, halfWritten: halfWritten.length,
-      inFlightStored: inFlightStored - acknowledged.size, listed: listed.length, analyticsTotal: analytics.totalPatients,
+      sent,
+      acknowledged: acknowledged.size,
+      found,
+      lost: acknowledged.size - found,
+      halfWritten: halfWritten.length,
+      inFlightStored: inFlightStored - acknowledged.size,
+      listed: listed.length,
+      analyticsTotal: analytics.totalPatients,
     });
     expect(unexpected).toEqual([]);
     expect(broken).toEqual([]);

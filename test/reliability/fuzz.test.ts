@@ -14,11 +14,17 @@ const EXPENDABLE_TOKENS = 8;
 
 describe('bad input', () => {
   let runtime: Awaited<ReturnType<typeof runtimeUnderTest>>;
-  beforeAll(async () => { runtime = await runtimeUnderTest(); });
-  afterAll(async () => { await runtime?.stop(); });
+  beforeAll(async () => {
+    runtime = await runtimeUnderTest();
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
 
   it(`answers ${config.fuzzRequests} malformed requests with 4xx problem+json, never a 5xx, and stays healthy`, async () => {
-    console.log(`[reliability] fuzz seed ${config.seed} (replay: RELIABILITY_SEED=${config.seed} RELIABILITY_FUZZ_REQUESTS=${config.fuzzRequests})`);
+    console.log(
+      `[reliability] fuzz seed ${config.seed} (replay: RELIABILITY_SEED=${config.seed} RELIABILITY_FUZZ_REQUESTS=${config.fuzzRequests})`,
+    );
     const tokens: Tokens = { valid: await loginDemoAdmin(runtime.baseUrl), expendable: [] };
     for (let i = 0; i < EXPENDABLE_TOKENS; i++) tokens.expendable.push(await loginDemoAdmin(runtime.baseUrl));
     const random = new Random(config.seed);
@@ -39,9 +45,20 @@ describe('bad input', () => {
     });
     const health = await fetch(`${runtime.baseUrl}/health`);
     const answered = [...statuses.values()].reduce((a, b) => a + b, 0);
-    tally('bad input', { sent: cases.length, acknowledged: answered, found: answered - breaches.length, lost: breaches.length });
-    console.log(`[reliability] fuzz statuses: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
-    if (breaches.length) console.log(`[reliability] fuzz breaches (seed ${config.seed}):\n${breaches.slice(0, 25).join('\n')}`);
+    tally('bad input', {
+      sent: cases.length,
+      acknowledged: answered,
+      found: answered - breaches.length,
+      lost: breaches.length,
+    });
+    console.log(
+      `[reliability] fuzz statuses: ${[...statuses]
+        .sort((a, b) => a[0] - b[0])
+        .map(([s, n]) => `${s}×${n}`)
+        .join(' ')}`,
+    );
+    if (breaches.length)
+      console.log(`[reliability] fuzz breaches (seed ${config.seed}):\n${breaches.slice(0, 25).join('\n')}`);
     expect(breaches.slice(0, 10)).toEqual([]);
     expect(health.status).toBe(200);
   });

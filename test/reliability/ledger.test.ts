@@ -13,7 +13,12 @@ import { pool } from './support/http';
 import { childPids, eventually, patientInput, tally } from './support/runtime';
 import { loginDemoAdmin } from '../support/http';
 
-interface Sent { key: string; body: { type: string; amount: number; description: string }; id?: string; statuses: number[] }
+interface Sent {
+  key: string;
+  body: { type: string; amount: number; description: string };
+  id?: string;
+  statuses: number[];
+}
 
 describe('fault: billing down and killed while transactions are posted to one account', () => {
   const fault = useBillingFault();
@@ -22,21 +27,32 @@ describe('fault: billing down and killed while transactions are posted to one ac
     const { runtime } = fault;
     const token = await loginDemoAdmin(runtime.baseUrl);
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const get = async (path: string) => (await fetch(`${runtime.baseUrl}${path}`, { headers })).json() as Promise<Record<string, unknown>>;
-    const created = await fetch(`${runtime.baseUrl}/api/patients`, { method: 'POST', headers, body: JSON.stringify(patientInput('ledger')) });
-    const patient = await created.json() as { id: string; billingStatus: string };
+    const get = async (path: string) =>
+      (await fetch(`${runtime.baseUrl}${path}`, { headers })).json() as Promise<Record<string, unknown>>;
+    const created = await fetch(`${runtime.baseUrl}/api/patients`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(patientInput('ledger')),
+    });
+    const patient = (await created.json()) as { id: string; billingStatus: string };
     expect(patient.billingStatus).toBe('ACTIVE');
     const path = `/api/patients/${patient.id}/billing/transactions`;
-    const analyticsBefore = ((await get('/api/analytics')).billing as { currencies: Record<string, { charged: number; paid: number }> }).currencies.USD ?? { charged: 0, paid: 0 };
+    const analyticsBefore = (
+      (await get('/api/analytics')).billing as { currencies: Record<string, { charged: number; paid: number }> }
+    ).currencies.USD ?? { charged: 0, paid: 0 };
 
     const total = config.faultCreates * 3;
     const sent: Sent[] = Array.from({ length: total }, (_, i) => ({
-      key: randomUUID(), statuses: [],
+      key: randomUUID(),
+      statuses: [],
       body: { type: i % 4 === 3 ? 'PAYMENT' : 'CHARGE', amount: 100 + i, description: `reliability ${i}` },
     }));
     const post = async (s: Sent) => {
-      const response = await fetch(`${runtime.baseUrl}${path}`, { method: 'POST', headers: { ...headers, 'idempotency-key': s.key }, body: JSON.stringify(s.body) })
-        .catch(() => undefined);
+      const response = await fetch(`${runtime.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { ...headers, 'idempotency-key': s.key },
+        body: JSON.stringify(s.body),
+      }).catch(() => undefined);
       s.statuses.push(response?.status ?? 0);
       if (response?.status === 201) s.id = ((await response.json()) as { id: string }).id;
     };
@@ -63,11 +79,19 @@ describe('fault: billing down and killed while transactions are posted to one ac
       await pool(unanswered.length, 4, (i) => post(unanswered[i]!));
     }
 
-    const account = await get(`/api/patients/${patient.id}/billing`) as { balance: number; totalCharged: number; totalPaid: number; totalRefunded: number };
+    const account = (await get(`/api/patients/${patient.id}/billing`)) as {
+      balance: number;
+      totalCharged: number;
+      totalPaid: number;
+      totalRefunded: number;
+    };
     const listed: { id: string; type: string; amount: number }[] = [];
     let cursor: string | null = null;
     do {
-      const page = await get(`${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`) as { transactions: typeof listed; nextCursor: string | null };
+      const page = (await get(`${path}?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)) as {
+        transactions: typeof listed;
+        nextCursor: string | null;
+      };
       listed.push(...page.transactions);
       cursor = page.nextCursor;
     } while (cursor);
@@ -77,8 +101,14 @@ describe('fault: billing down and killed while transactions are posted to one ac
     const found = new Set(listed.map((t) => t.id));
     const lost = sent.filter((s) => !s.id || !found.has(s.id)).length;
     tally('ledger: billing hung then killed while posting', {
-      sent: total, acknowledged: acknowledgedFirstTime, found: listed.length, lost, retried: statuses.length - total,
-      answered503: statuses.filter((s) => s === 503).length, balance: account.balance, expectedBalance: expected,
+      sent: total,
+      acknowledged: acknowledgedFirstTime,
+      found: listed.length,
+      lost,
+      retried: statuses.length - total,
+      answered503: statuses.filter((s) => s === 503).length,
+      balance: account.balance,
+      expectedBalance: expected,
     });
     expect(statuses.filter((s) => s !== 201 && s !== 503)).toEqual([]);
     expect(statuses.filter((s) => s === 503).length).toBeGreaterThan(0); // the faults did bite
@@ -92,7 +122,9 @@ describe('fault: billing down and killed while transactions are posted to one ac
     // Analytics counts every transaction once (other writers may add to it; this run added exactly these).
     const charged = sent.filter((s) => s.body.type === 'CHARGE').reduce((a, s) => a + s.body.amount, 0);
     await eventually('analytics caught up with the ledger', 30_000, async () => {
-      const usd = ((await get('/api/analytics')).billing as { currencies: Record<string, { charged: number; paid: number }> }).currencies.USD;
+      const usd = (
+        (await get('/api/analytics')).billing as { currencies: Record<string, { charged: number; paid: number }> }
+      ).currencies.USD;
       return usd && usd.charged - analyticsBefore.charged === charged ? usd : undefined;
     });
   });

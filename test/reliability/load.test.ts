@@ -19,7 +19,9 @@ function tree(root: number): number[] {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       children.set(parent, [...(children.get(parent) ?? []), pid]);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   const all = [root];
   for (let i = 0; i < all.length; i++) all.push(...(children.get(all[i]!) ?? []));
@@ -47,12 +49,17 @@ function nameOf(pid: number): string {
 }
 
 /** MB per minute, from samples taken `t` seconds into the run. */
-const slopePerMinute = (points: { t: number; mb: number }[]): number => slope(points.map((p) => ({ x: p.t, y: p.mb }))) * 60;
+const slopePerMinute = (points: { t: number; mb: number }[]): number =>
+  slope(points.map((p) => ({ x: p.t, y: p.mb }))) * 60;
 
 describe('load', () => {
   let runtime: Awaited<ReturnType<typeof runtimeUnderTest>>;
-  beforeAll(async () => { runtime = await runtimeUnderTest(); });
-  afterAll(async () => { await runtime?.stop(); });
+  beforeAll(async () => {
+    runtime = await runtimeUnderTest();
+  });
+  afterAll(async () => {
+    await runtime?.stop();
+  });
 
   it(`serves ${config.loadSeconds} s of mixed traffic at ${config.loadRate} req/s without an error`, async () => {
     const token = await loginDemoAdmin(runtime.baseUrl);
@@ -64,13 +71,17 @@ describe('load', () => {
     const call = async (method: string, path: string, expected: number[], body?: unknown, id?: string) => {
       counts.sent++;
       try {
-        const response = await fetch(`${runtime.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        const response = await fetch(`${runtime.baseUrl}${path}`, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
         const text = await response.text();
         // A read or update racing the delete of the same patient rightly finds it gone.
         const raced = response.status === 404 && id !== undefined && deleted.has(id);
         if (expected.includes(response.status) || raced) counts.acknowledged++;
         else failures.push(`${method} ${path}: ${response.status} ${text.slice(0, 150)}`);
-        return { status: response.status, body: text ? JSON.parse(text) as Record<string, unknown> : {} };
+        return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
       } catch (error) {
         failures.push(`${method} ${path}: ${(error as Error).message}`);
         return { status: 0, body: {} };
@@ -89,7 +100,15 @@ describe('load', () => {
       else if (roll < 17) {
         const current = await call('GET', `/api/patients/${id}`, [200], undefined, id);
         if (current.status === 200) {
-          const { id: _id, version: _v, createdAt: _c, updatedAt: _u, billingAccountId: _b, billingStatus: _s, ...input } = current.body;
+          const {
+            id: _id,
+            version: _v,
+            createdAt: _c,
+            updatedAt: _u,
+            billingAccountId: _b,
+            billingStatus: _s,
+            ...input
+          } = current.body;
           await call('PUT', `/api/patients/${id}`, [200], { ...input, lastName: `Load${i}` }, id);
         }
       } else if (roll < 18 && ids.length > 20) {
@@ -133,7 +152,14 @@ describe('load', () => {
       const secondHalf = points.filter((p) => p.t >= config.loadSeconds / 2);
       return `${name} ${points[0]!.mb.toFixed(0)}→${points.at(-1)!.mb.toFixed(0)} MB, slope ${slopePerMinute(secondHalf).toFixed(2)} MB/min`;
     });
-    tally('load', { sent: counts.sent, acknowledged: counts.acknowledged, found: counts.acknowledged, lost: failures.length, seconds: config.loadSeconds, rate: config.loadRate });
+    tally('load', {
+      sent: counts.sent,
+      acknowledged: counts.acknowledged,
+      found: counts.acknowledged,
+      lost: failures.length,
+      seconds: config.loadSeconds,
+      rate: config.loadRate,
+    });
     console.log(`[reliability] load memory (second-half slope): ${report.join('; ')}`);
     if (failures.length) console.log(`[reliability] load failures:\n${failures.slice(0, 20).join('\n')}`);
     expect(failures.slice(0, 10)).toEqual([]);

@@ -16,8 +16,18 @@ const load = createRequire(__filename);
 export type LoadedHandler = (event: unknown, context?: unknown) => Promise<unknown>;
 
 /** Bundles one function into `outfile` with the CDK options (no source map unless asked: sizes are measured without). */
-export async function buildFunction(name: FunctionName, outfile: string, options: { sourcemap?: boolean } = {}): Promise<void> {
-  await build({ entryPoints: [join(ROOT, functions[name].entry)], outfile, ...esbuildOptions(), sourcemap: options.sourcemap ?? false, logLevel: 'silent' });
+export async function buildFunction(
+  name: FunctionName,
+  outfile: string,
+  options: { sourcemap?: boolean } = {},
+): Promise<void> {
+  await build({
+    entryPoints: [join(ROOT, functions[name].entry)],
+    outfile,
+    ...esbuildOptions(),
+    sourcemap: options.sourcemap ?? false,
+    logLevel: 'silent',
+  });
 }
 
 /** Builds one function into a temporary folder and loads its handler. Set the function's environment first: handlers may read it when loaded. */

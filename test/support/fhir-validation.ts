@@ -28,6 +28,9 @@ export function expectValidFhir(resource: unknown): void {
     validateResource(resource as Resource);
   } catch (error) {
     const outcome = (error as { outcome?: unknown }).outcome;
-    throw new Error(`Invalid FHIR ${(resource as Resource).resourceType}: ${JSON.stringify(outcome ?? String(error))}`, { cause: error });
+    throw new Error(
+      `Invalid FHIR ${(resource as Resource).resourceType}: ${JSON.stringify(outcome ?? String(error))}`,
+      { cause: error },
+    );
   }
 }

@@ -21,17 +21,38 @@ export interface RuntimeProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startRuntimeProcess(options: { dataDir?: string; fresh?: boolean; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<RuntimeProcess> {
+export async function startRuntimeProcess(
+  options: { dataDir?: string; fresh?: boolean; timeoutMs?: number; env?: Record<string, string> } = {},
+): Promise<RuntimeProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pms-runtime-'));
-  const ports = { API_PORT: await freePort(), BILLING_PORT: await freePort(), KAFKA_PORT: await freePort(), DYNAMODB_PORT: await freePort() };
-  const args = ['--import', 'tsx', join(ROOT, 'local/start.ts'), '--data-dir', dataDir, '--quiet', ...(options.fresh === false ? [] : ['--fresh'])];
+  const ports = {
+    API_PORT: await freePort(),
+    BILLING_PORT: await freePort(),
+    KAFKA_PORT: await freePort(),
+    DYNAMODB_PORT: await freePort(),
+  };
+  const args = [
+    '--import',
+    'tsx',
+    join(ROOT, 'local/start.ts'),
+    '--data-dir',
+    dataDir,
+    '--quiet',
+    ...(options.fresh === false ? [] : ['--fresh']),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), ...options.env },
+    env: {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const collect = (chunk: Buffer) => { output = (output + chunk.toString()).slice(-20000); };
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20000);
+  };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
@@ -52,8 +73,12 @@ export async function startRuntimeProcess(options: { dataDir?: string; fresh?: b
     await new Promise((r) => setTimeout(r, 250));
   }
   return {
-    child, baseUrl, dataDir,
-    kafka: `127.0.0.1:${ports.KAFKA_PORT}`, billing: `127.0.0.1:${ports.BILLING_PORT}`, dynamodb: `http://127.0.0.1:${ports.DYNAMODB_PORT}`,
+    child,
+    baseUrl,
+    dataDir,
+    kafka: `127.0.0.1:${ports.KAFKA_PORT}`,
+    billing: `127.0.0.1:${ports.BILLING_PORT}`,
+    dynamodb: `http://127.0.0.1:${ports.DYNAMODB_PORT}`,
     output: () => output,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;

@@ -10,7 +10,11 @@ export interface WaitOptions {
 }
 
 /** Polls `probe` until it gives a value (anything but undefined or false) and returns it; fails naming `what` after the limit. */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, options: WaitOptions = {}): Promise<Exclude<T, undefined | false>> {
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  what: string,
+  options: WaitOptions = {},
+): Promise<Exclude<T, undefined | false>> {
   const { limitMs = 30_000, everyMs = 50, retryErrors = false } = options;
   const deadline = Date.now() + limitMs;
   let last: unknown;
@@ -22,7 +26,10 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, opti
       if (!retryErrors) throw error;
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${limitMs / 1000} s${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `gave up waiting for ${what} after ${limitMs / 1000} s${last ? ` (last error: ${(last as Error).message})` : ''}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

@@ -15,7 +15,8 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     const name = relative(WEB_ROOT, path);
-    if (name === 'node_modules' || name === 'dist' || name.startsWith('dist.') || name === 'src/api/schema.gen.ts') return [];
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('dist.') || name === 'src/api/schema.gen.ts')
+      return [];
     return entry.isDirectory() ? filesUnder(path) : [path];
   });
 }

@@ -15,7 +15,11 @@ export function App() {
   const session = useSession();
   const queryClient = useQueryClient();
   if (!session) {
-    return <main><SignInPage /></main>;
+    return (
+      <main>
+        <SignInPage />
+      </main>
+    );
   }
   const leave = async () => {
     await signOut().catch(() => undefined);
@@ -27,25 +31,47 @@ export function App() {
         <span className="brand">Patient Management</span>
         <nav aria-label="Main">
           <ul>
-            <li><Link href="/patients">Patients</Link></li>
-            {isStaff(session) && <li><Link href="/analytics">Analytics</Link></li>}
-            {isAdmin(session) && <li><Link href="/users">Users</Link></li>}
-            <li><Link href="/sessions">My sessions</Link></li>
+            <li>
+              <Link href="/patients">Patients</Link>
+            </li>
+            {isStaff(session) && (
+              <li>
+                <Link href="/analytics">Analytics</Link>
+              </li>
+            )}
+            {isAdmin(session) && (
+              <li>
+                <Link href="/users">Users</Link>
+              </li>
+            )}
+            <li>
+              <Link href="/sessions">My sessions</Link>
+            </li>
           </ul>
         </nav>
-        <span className="who">{session.email} ({session.role})</span>
-        <button type="button" onClick={() => void leave()}>Sign out</button>
+        <span className="who">
+          {session.email} ({session.role})
+        </span>
+        <button type="button" onClick={() => void leave()}>
+          Sign out
+        </button>
       </header>
       <main>
         <Switch>
           <Route path="/patients" component={PatientsPage} />
           <Route path="/patients/new">{isStaff(session) ? <NewPatientPage /> : <Redirect to="/patients" />}</Route>
-          <Route path="/patients/:id/edit">{(params) => (isStaff(session) ? <EditPatientPage id={params.id} /> : <Redirect to={`/patients/${params.id}`} />)}</Route>
+          <Route path="/patients/:id/edit">
+            {(params) =>
+              isStaff(session) ? <EditPatientPage id={params.id} /> : <Redirect to={`/patients/${params.id}`} />
+            }
+          </Route>
           <Route path="/patients/:id">{(params) => <PatientPage id={params.id} />}</Route>
           <Route path="/analytics">{isStaff(session) ? <AnalyticsPage /> : <Redirect to="/patients" />}</Route>
           <Route path="/users">{isAdmin(session) ? <UsersPage /> : <Redirect to="/patients" />}</Route>
           <Route path="/sessions" component={SessionsPage} />
-          <Route><Redirect to="/patients" /></Route>
+          <Route>
+            <Redirect to="/patients" />
+          </Route>
         </Switch>
       </main>
     </>

@@ -13,4 +13,5 @@ export const money = (minor: number, currency: string) =>
   new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(majorUnits(minor, currency));
 
 /** "125.5" in the account's currency → 12550 minor units; NaN when it is not a number. */
-export const toMinor = (text: string, currency: string) => Math.round(Number(text.trim()) * 10 ** minorDigits(currency));
+export const toMinor = (text: string, currency: string) =>
+  Math.round(Number(text.trim()) * 10 ** minorDigits(currency));

@@ -14,7 +14,14 @@ export function billingDynamoClient(endpoint?: string): DynamoDBClient {
     // Bounded waits: a slow table surfaces as an error instead of holding calls until the caller's deadline.
     requestHandler: { connectionTimeout: 1000, requestTimeout: 3000 },
     ...(endpoint
-      ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local' } }
+      ? {
+          endpoint,
+          region: process.env.AWS_REGION ?? 'local',
+          credentials: {
+            accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+            secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+          },
+        }
       : {}),
   });
 }
@@ -31,29 +38,41 @@ function toAccount(item: Item): BillingAccount {
 }
 
 export class DynamoAccountRepository implements AccountRepository {
-  constructor(private readonly dynamo: DynamoDBClient, private readonly tableName: string, private readonly currency = 'USD') {}
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly currency = 'USD',
+  ) {}
 
-  async openOnce(account: BillingAccount, contact: BillingContact): Promise<{ account: BillingAccount; created: boolean }> {
+  async openOnce(
+    account: BillingAccount,
+    contact: BillingContact,
+  ): Promise<{ account: BillingAccount; created: boolean }> {
     try {
-      await this.dynamo.send(new PutItemCommand({
-        TableName: this.tableName,
-        Item: {
-          patientId: { S: account.patientId },
-          accountId: { S: account.accountId },
-          status: { S: account.status },
-          createdAt: { S: account.createdAt },
-          name: { S: contact.name },
-          email: { S: contact.email },
-          // The ledger starts empty in the deployment's currency; the stream turns this insert into ACCOUNT_OPENED.
-          currency: { S: this.currency },
-          balance: { N: '0' }, totalCharged: { N: '0' }, totalPaid: { N: '0' }, totalRefunded: { N: '0' },
-          ledgerVersion: { N: '0' },
-          updatedAt: { S: account.createdAt },
-          openedEventId: { S: randomUUID() },
-        },
-        ConditionExpression: 'attribute_not_exists(patientId)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }));
+      await this.dynamo.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            patientId: { S: account.patientId },
+            accountId: { S: account.accountId },
+            status: { S: account.status },
+            createdAt: { S: account.createdAt },
+            name: { S: contact.name },
+            email: { S: contact.email },
+            // The ledger starts empty in the deployment's currency; the stream turns this insert into ACCOUNT_OPENED.
+            currency: { S: this.currency },
+            balance: { N: '0' },
+            totalCharged: { N: '0' },
+            totalPaid: { N: '0' },
+            totalRefunded: { N: '0' },
+            ledgerVersion: { N: '0' },
+            updatedAt: { S: account.createdAt },
+            openedEventId: { S: randomUUID() },
+          },
+          ConditionExpression: 'attribute_not_exists(patientId)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
       return { account, created: true };
     } catch (error) {
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
@@ -65,7 +84,9 @@ export class DynamoAccountRepository implements AccountRepository {
   }
 
   async findByPatientId(patientId: string): Promise<BillingAccount | undefined> {
-    const { Item } = await this.dynamo.send(new GetItemCommand({ TableName: this.tableName, Key: { patientId: { S: patientId } }, ConsistentRead: true }));
+    const { Item } = await this.dynamo.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { patientId: { S: patientId } }, ConsistentRead: true }),
+    );
     return Item ? toAccount(Item) : undefined;
   }
 }

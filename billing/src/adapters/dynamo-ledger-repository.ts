@@ -13,11 +13,21 @@
  * key is shared by all accounts.
  */
 import {
-  GetItemCommand, QueryCommand, TransactWriteItemsCommand, type AttributeValue, type DynamoDBClient,
+  GetItemCommand,
+  QueryCommand,
+  TransactWriteItemsCommand,
+  type AttributeValue,
+  type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { LedgerAccount, LedgerTransaction, TransactionType } from '../domain/ledger';
-import type { CommitOutcome, LedgerRepository, LedgerWrite, TransactionPage, UsedKey } from '../domain/ledger-repository';
+import type {
+  CommitOutcome,
+  LedgerRepository,
+  LedgerWrite,
+  TransactionPage,
+  UsedKey,
+} from '../domain/ledger-repository';
 
 type Item = Record<string, AttributeValue>;
 
@@ -27,10 +37,17 @@ const keySortKey = (keyId: string) => `KEY#${keyId}`;
 
 export function toTransaction(item: Record<string, unknown>): LedgerTransaction {
   return {
-    id: String(item.transactionId), accountId: String(item.accountId), patientId: String(item.patientId),
-    type: item.type as TransactionType, amount: Number(item.amount), currency: String(item.currency),
-    description: String(item.description), serviceDate: String(item.serviceDate ?? ''), createdAt: String(item.createdAt),
-    createdBy: String(item.createdBy), balanceAfter: Number(item.balanceAfter),
+    id: String(item.transactionId),
+    accountId: String(item.accountId),
+    patientId: String(item.patientId),
+    type: item.type as TransactionType,
+    amount: Number(item.amount),
+    currency: String(item.currency),
+    description: String(item.description),
+    serviceDate: String(item.serviceDate ?? ''),
+    createdAt: String(item.createdAt),
+    createdBy: String(item.createdBy),
+    balanceAfter: Number(item.balanceAfter),
   };
 }
 
@@ -43,17 +60,29 @@ export class DynamoLedgerRepository implements LedgerRepository {
   ) {}
 
   async account(patientId: string): Promise<LedgerAccount | undefined> {
-    const { Item } = await this.dynamo.send(new GetItemCommand({
-      TableName: this.tables.accounts, Key: { patientId: { S: patientId } }, ConsistentRead: true,
-      ProjectionExpression: 'patientId, accountId, createdAt, currency, balance, totalCharged, totalPaid, totalRefunded, updatedAt, ledgerVersion',
-    }));
+    const { Item } = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.tables.accounts,
+        Key: { patientId: { S: patientId } },
+        ConsistentRead: true,
+        ProjectionExpression:
+          'patientId, accountId, createdAt, currency, balance, totalCharged, totalPaid, totalRefunded, updatedAt, ledgerVersion',
+      }),
+    );
     if (!Item) return undefined;
     const a = unmarshall(Item);
     const createdAt = String(a.createdAt ?? '');
     return {
-      accountId: String(a.accountId), patientId: String(a.patientId), status: 'ACTIVE', currency: String(a.currency ?? this.defaultCurrency),
-      createdAt, updatedAt: String(a.updatedAt ?? createdAt),
-      balance: Number(a.balance ?? 0), totalCharged: Number(a.totalCharged ?? 0), totalPaid: Number(a.totalPaid ?? 0), totalRefunded: Number(a.totalRefunded ?? 0),
+      accountId: String(a.accountId),
+      patientId: String(a.patientId),
+      status: 'ACTIVE',
+      currency: String(a.currency ?? this.defaultCurrency),
+      createdAt,
+      updatedAt: String(a.updatedAt ?? createdAt),
+      balance: Number(a.balance ?? 0),
+      totalCharged: Number(a.totalCharged ?? 0),
+      totalPaid: Number(a.totalPaid ?? 0),
+      totalRefunded: Number(a.totalRefunded ?? 0),
       version: Number(a.ledgerVersion ?? 0),
     };
   }
@@ -66,9 +95,22 @@ export class DynamoLedgerRepository implements LedgerRepository {
         Put: {
           TableName: this.tables.transactions,
           Item: marshall({
-            pk, sk: transactionSortKey(t.id), entity: 'TRANSACTION', transactionId: t.id, accountId: t.accountId, patientId: t.patientId,
-            type: t.type, amount: t.amount, currency: t.currency, description: t.description, serviceDate: t.serviceDate,
-            createdAt: t.createdAt, createdBy: t.createdBy, balanceAfter: t.balanceAfter, fingerprint, eventId,
+            pk,
+            sk: transactionSortKey(t.id),
+            entity: 'TRANSACTION',
+            transactionId: t.id,
+            accountId: t.accountId,
+            patientId: t.patientId,
+            type: t.type,
+            amount: t.amount,
+            currency: t.currency,
+            description: t.description,
+            serviceDate: t.serviceDate,
+            createdAt: t.createdAt,
+            createdBy: t.createdBy,
+            balanceAfter: t.balanceAfter,
+            fingerprint,
+            eventId,
           }),
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -76,34 +118,52 @@ export class DynamoLedgerRepository implements LedgerRepository {
       {
         Put: {
           TableName: this.tables.transactions,
-          Item: marshall({ pk, sk: keySortKey(keyId), entity: 'IDEMPOTENCY_KEY', transactionId: t.id, fingerprint, createdAt: t.createdAt }),
+          Item: marshall({
+            pk,
+            sk: keySortKey(keyId),
+            entity: 'IDEMPOTENCY_KEY',
+            transactionId: t.id,
+            fingerprint,
+            createdAt: t.createdAt,
+          }),
           ConditionExpression: 'attribute_not_exists(pk)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
         },
       },
     ]);
     try {
-      await this.dynamo.send(new TransactWriteItemsCommand({
-        TransactItems: [
-          ...items,
-          {
-            Update: {
-              TableName: this.tables.accounts,
-              Key: { patientId: { S: after.patientId } },
-              UpdateExpression: 'SET balance = :balance, totalCharged = :charged, totalPaid = :paid, totalRefunded = :refunded, '
-                + 'currency = :currency, updatedAt = :at, ledgerVersion = :next',
-              // Version 0 is an account no ledger write has touched (it may predate the ledger and have no version).
-              ConditionExpression: before.version === 0
-                ? 'accountId = :account AND (attribute_not_exists(ledgerVersion) OR ledgerVersion = :version)'
-                : 'accountId = :account AND ledgerVersion = :version',
-              ExpressionAttributeValues: marshall({
-                ':balance': after.balance, ':charged': after.totalCharged, ':paid': after.totalPaid, ':refunded': after.totalRefunded,
-                ':currency': after.currency, ':at': after.updatedAt, ':next': after.version, ':version': before.version, ':account': after.accountId,
-              }),
+      await this.dynamo.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            ...items,
+            {
+              Update: {
+                TableName: this.tables.accounts,
+                Key: { patientId: { S: after.patientId } },
+                UpdateExpression:
+                  'SET balance = :balance, totalCharged = :charged, totalPaid = :paid, totalRefunded = :refunded, ' +
+                  'currency = :currency, updatedAt = :at, ledgerVersion = :next',
+                // Version 0 is an account no ledger write has touched (it may predate the ledger and have no version).
+                ConditionExpression:
+                  before.version === 0
+                    ? 'accountId = :account AND (attribute_not_exists(ledgerVersion) OR ledgerVersion = :version)'
+                    : 'accountId = :account AND ledgerVersion = :version',
+                ExpressionAttributeValues: marshall({
+                  ':balance': after.balance,
+                  ':charged': after.totalCharged,
+                  ':paid': after.totalPaid,
+                  ':refunded': after.totalRefunded,
+                  ':currency': after.currency,
+                  ':at': after.updatedAt,
+                  ':next': after.version,
+                  ':version': before.version,
+                  ':account': after.accountId,
+                }),
+              },
             },
-          },
-        ],
-      }));
+          ],
+        }),
+      );
       return { kind: 'committed' };
     } catch (error) {
       if ((error as Error).name === 'TransactionConflictException') return { kind: 'contention' };
@@ -114,7 +174,9 @@ export class DynamoLedgerRepository implements LedgerRepository {
         const reason = reasons[2 * index + 1];
         if (reason?.Code !== 'ConditionalCheckFailed') continue;
         const old = reason.Item ? unmarshall(reason.Item) : undefined;
-        const stored = old ? { transactionId: String(old.transactionId), fingerprint: String(old.fingerprint) } : await this.usedKey(after.accountId, entry.keyId);
+        const stored = old
+          ? { transactionId: String(old.transactionId), fingerprint: String(old.fingerprint) }
+          : await this.usedKey(after.accountId, entry.keyId);
         if (stored) used.push({ index, ...stored });
       }
       if (used.length > 0) return { kind: 'key-used', used };
@@ -125,18 +187,24 @@ export class DynamoLedgerRepository implements LedgerRepository {
   }
 
   async transaction(accountId: string, transactionId: string): Promise<LedgerTransaction | undefined> {
-    const { Item } = await this.dynamo.send(new GetItemCommand({
-      TableName: this.tables.transactions, ConsistentRead: true,
-      Key: { pk: { S: accountPartition(accountId) }, sk: { S: transactionSortKey(transactionId) } },
-    }));
+    const { Item } = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.tables.transactions,
+        ConsistentRead: true,
+        Key: { pk: { S: accountPartition(accountId) }, sk: { S: transactionSortKey(transactionId) } },
+      }),
+    );
     return Item ? toTransaction(unmarshall(Item)) : undefined;
   }
 
   async usedKey(accountId: string, keyId: string): Promise<UsedKey | undefined> {
-    const { Item } = await this.dynamo.send(new GetItemCommand({
-      TableName: this.tables.transactions, ConsistentRead: true,
-      Key: { pk: { S: accountPartition(accountId) }, sk: { S: keySortKey(keyId) } },
-    }));
+    const { Item } = await this.dynamo.send(
+      new GetItemCommand({
+        TableName: this.tables.transactions,
+        ConsistentRead: true,
+        Key: { pk: { S: accountPartition(accountId) }, sk: { S: keySortKey(keyId) } },
+      }),
+    );
     if (!Item) return undefined;
     const used = unmarshall(Item);
     return { transactionId: String(used.transactionId), fingerprint: String(used.fingerprint) };
@@ -148,12 +216,17 @@ export class DynamoLedgerRepository implements LedgerRepository {
     let startKey: Item | undefined = afterId ? { pk: { S: pk }, sk: { S: transactionSortKey(afterId) } } : undefined;
     // One item more than the page, to know whether another page follows.
     do {
-      const { Items = [], LastEvaluatedKey } = await this.dynamo.send(new QueryCommand({
-        TableName: this.tables.transactions, ConsistentRead: true, ScanIndexForward: false,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
-        ExpressionAttributeValues: { ':pk': { S: pk }, ':tx': { S: 'TX#' } },
-        ExclusiveStartKey: startKey, Limit: limit + 1 - transactions.length,
-      }));
+      const { Items = [], LastEvaluatedKey } = await this.dynamo.send(
+        new QueryCommand({
+          TableName: this.tables.transactions,
+          ConsistentRead: true,
+          ScanIndexForward: false,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :tx)',
+          ExpressionAttributeValues: { ':pk': { S: pk }, ':tx': { S: 'TX#' } },
+          ExclusiveStartKey: startKey,
+          Limit: limit + 1 - transactions.length,
+        }),
+      );
       transactions.push(...Items.map((item) => toTransaction(unmarshall(item))));
       startKey = LastEvaluatedKey;
     } while (startKey && transactions.length <= limit);

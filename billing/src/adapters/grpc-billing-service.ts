@@ -11,8 +11,17 @@ import { logger } from '../logger';
 
 // DynamoDB answers that mean "try again": the caller's client retries UNAVAILABLE, and opening is idempotent.
 const TRANSIENT_ERRORS = new Set([
-  'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded', 'InternalServerError',
-  'ServiceUnavailable', 'TimeoutError', 'RequestTimeout', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE',
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
 ]);
 
 export function statusError(code: status, details: string): ServerErrorResponse {
@@ -33,7 +42,12 @@ export function toStatus(error: unknown, operation: string, patientId: string): 
 
 function toResponse(account: BillingAccount): BillingResponse {
   // Fields 1-4; GetBillingAccount answers the ledger's figures too.
-  return BillingResponse.fromPartial({ accountId: account.accountId, status: account.status, patientId: account.patientId, createdAt: account.createdAt });
+  return BillingResponse.fromPartial({
+    accountId: account.accountId,
+    status: account.status,
+    patientId: account.patientId,
+    createdAt: account.createdAt,
+  });
 }
 
 /** Opening accounts; the ledger's methods (GetBillingAccount with the figures among them) are in grpc-ledger-service.ts. */
@@ -43,7 +57,10 @@ export function billingService(accounts: AccountRepository): Pick<BillingService
       const { patientId, name, email } = call.request;
       openBillingAccount(accounts, { patientId, name, email }).then(
         ({ account, created }) => {
-          logger.info(created ? 'billing account opened' : 'billing account already open', { patientId, accountId: account.accountId });
+          logger.info(created ? 'billing account opened' : 'billing account already open', {
+            patientId,
+            accountId: account.accountId,
+          });
           callback(null, toResponse(account));
         },
         (error: unknown) => callback(toStatus(error, 'CreateBillingAccount', patientId.slice(0, 128))),

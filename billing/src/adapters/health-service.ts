@@ -4,14 +4,20 @@
  */
 import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import {
-  HealthCheckResponse_ServingStatus as ServingStatus, type HealthCheckRequest, type HealthCheckResponse, type HealthServer,
+  HealthCheckResponse_ServingStatus as ServingStatus,
+  type HealthCheckRequest,
+  type HealthCheckResponse,
+  type HealthServer,
 } from '../../../proto/gen/grpc/health/v1/health';
 
 export { ServingStatus };
 
 export class HealthStatus {
   private readonly statuses = new Map<string, ServingStatus>();
-  private readonly watchers = new Set<{ service: string; call: ServerWritableStream<HealthCheckRequest, HealthCheckResponse> }>();
+  private readonly watchers = new Set<{
+    service: string;
+    call: ServerWritableStream<HealthCheckRequest, HealthCheckResponse>;
+  }>();
 
   constructor(services: string[]) {
     for (const service of ['', ...services]) this.statuses.set(service, ServingStatus.SERVING);

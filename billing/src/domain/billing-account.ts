@@ -36,7 +36,8 @@ export class InvalidBillingRequest extends Error {
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 function checkField(field: keyof typeof LIMITS, value: string): void {
-  if (value.length > LIMITS[field]) throw new InvalidBillingRequest(`${field} is longer than ${LIMITS[field]} characters`);
+  if (value.length > LIMITS[field])
+    throw new InvalidBillingRequest(`${field} is longer than ${LIMITS[field]} characters`);
   if (CONTROL_CHARACTERS.test(value)) throw new InvalidBillingRequest(`${field} contains control characters`);
 }
 

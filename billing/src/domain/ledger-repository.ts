@@ -1,7 +1,10 @@
 /** Where the ledger lives (port); the DynamoDB adapter implements it. */
 import type { LedgerAccount, LedgerTransaction } from './ledger';
 
-export interface UsedKey { transactionId: string; fingerprint: string }
+export interface UsedKey {
+  transactionId: string;
+  fingerprint: string;
+}
 
 /** One transaction of a write: the transaction, and its idempotency key claimed with it. */
 export interface LedgerEntry {

@@ -10,7 +10,12 @@ export const TRANSACTION_TYPES = ['CHARGE', 'PAYMENT', 'REFUND'] as const;
 export type TransactionType = (typeof TRANSACTION_TYPES)[number];
 
 export const LEDGER_LIMITS = {
-  minAmount: 1, maxAmount: 100_000_000, description: 200, idempotencyKey: 255, createdBy: 128, pageSize: 100,
+  minAmount: 1,
+  maxAmount: 100_000_000,
+  description: 200,
+  idempotencyKey: 255,
+  createdBy: 128,
+  pageSize: 100,
 } as const;
 export const DEFAULT_PAGE_SIZE = 20;
 
@@ -65,7 +70,10 @@ export interface LedgerTransaction {
 
 /** A field that breaks its rule; `field` is the request field's name (the API names it in its 400). */
 export class InvalidTransaction extends InvalidBillingRequest {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(`${field}: ${message}`);
   }
 }
@@ -118,22 +126,47 @@ export function validateTransactionRequest(request: TransactionRequest, now: Dat
   validatePatientId(request.patientId);
   const key = request.idempotencyKey;
   if (!key || key.length > LEDGER_LIMITS.idempotencyKey || !VISIBLE_ASCII.test(key)) {
-    throw new InvalidTransaction('idempotencyKey', `must be 1-${LEDGER_LIMITS.idempotencyKey} visible ASCII characters`);
+    throw new InvalidTransaction(
+      'idempotencyKey',
+      `must be 1-${LEDGER_LIMITS.idempotencyKey} visible ASCII characters`,
+    );
   }
-  if (!TRANSACTION_TYPES.includes(request.type)) throw new InvalidTransaction('type', `must be one of ${TRANSACTION_TYPES.join(', ')}`);
-  if (!Number.isSafeInteger(request.amount) || request.amount < LEDGER_LIMITS.minAmount || request.amount > LEDGER_LIMITS.maxAmount) {
-    throw new InvalidTransaction('amount', `must be an integer from ${LEDGER_LIMITS.minAmount} to ${LEDGER_LIMITS.maxAmount} (minor units)`);
+  if (!TRANSACTION_TYPES.includes(request.type))
+    throw new InvalidTransaction('type', `must be one of ${TRANSACTION_TYPES.join(', ')}`);
+  if (
+    !Number.isSafeInteger(request.amount) ||
+    request.amount < LEDGER_LIMITS.minAmount ||
+    request.amount > LEDGER_LIMITS.maxAmount
+  ) {
+    throw new InvalidTransaction(
+      'amount',
+      `must be an integer from ${LEDGER_LIMITS.minAmount} to ${LEDGER_LIMITS.maxAmount} (minor units)`,
+    );
   }
-  if (request.currency !== '' && !isCurrency(request.currency)) throw new InvalidTransaction('currency', 'must be an ISO 4217 code (three capital letters)');
+  if (request.currency !== '' && !isCurrency(request.currency))
+    throw new InvalidTransaction('currency', 'must be an ISO 4217 code (three capital letters)');
   const description = request.description.trim();
-  if (description.length < 1 || description.length > LEDGER_LIMITS.description || CONTROL_CHARACTERS.test(description)) {
-    throw new InvalidTransaction('description', `must be 1-${LEDGER_LIMITS.description} characters without control characters`);
+  if (
+    description.length < 1 ||
+    description.length > LEDGER_LIMITS.description ||
+    CONTROL_CHARACTERS.test(description)
+  ) {
+    throw new InvalidTransaction(
+      'description',
+      `must be 1-${LEDGER_LIMITS.description} characters without control characters`,
+    );
   }
   if (request.serviceDate !== '') {
-    if (!isCalendarDate(request.serviceDate)) throw new InvalidTransaction('serviceDate', 'must be a real calendar date (YYYY-MM-DD)');
-    if (request.serviceDate > now.toISOString().slice(0, 10)) throw new InvalidTransaction('serviceDate', 'must not be in the future');
+    if (!isCalendarDate(request.serviceDate))
+      throw new InvalidTransaction('serviceDate', 'must be a real calendar date (YYYY-MM-DD)');
+    if (request.serviceDate > now.toISOString().slice(0, 10))
+      throw new InvalidTransaction('serviceDate', 'must not be in the future');
   }
-  if (!request.createdBy || request.createdBy.length > LEDGER_LIMITS.createdBy || CONTROL_CHARACTERS.test(request.createdBy)) {
+  if (
+    !request.createdBy ||
+    request.createdBy.length > LEDGER_LIMITS.createdBy ||
+    CONTROL_CHARACTERS.test(request.createdBy)
+  ) {
     throw new InvalidTransaction('createdBy', `must be 1-${LEDGER_LIMITS.createdBy} characters`);
   }
   return { ...request, description };
@@ -160,11 +193,16 @@ export function applyTransaction(figures: LedgerFigures, type: TransactionType, 
     next.totalPaid += amount;
     next.balance -= amount;
   } else {
-    if (amount > refundable(figures)) throw new RefundExceedsPaid('A refund may not exceed what was paid and not refunded yet');
+    if (amount > refundable(figures))
+      throw new RefundExceedsPaid('A refund may not exceed what was paid and not refunded yet');
     next.totalRefunded += amount;
     next.balance += amount;
   }
-  if (![next.totalCharged, next.totalPaid, next.totalRefunded, next.balance].every((n) => Number.isSafeInteger(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER)) {
+  if (
+    ![next.totalCharged, next.totalPaid, next.totalRefunded, next.balance].every(
+      (n) => Number.isSafeInteger(n) && Math.abs(n) < Number.MAX_SAFE_INTEGER,
+    )
+  ) {
     throw new AccountLimitReached('The account has reached the largest total it can hold');
   }
   return next;

@@ -9,9 +9,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  applyTransaction, currencyOf, DEFAULT_PAGE_SIZE, idempotencyKeyId, IdempotencyKeyReused, InvalidTransaction, isTransactionId,
-  LEDGER_LIMITS, LedgerBusy, LedgerNotFound, RefundExceedsPaid, requestFingerprint, validateTransactionRequest,
-  type LedgerAccount, type LedgerFigures, type LedgerTransaction, type TransactionRequest,
+  applyTransaction,
+  currencyOf,
+  DEFAULT_PAGE_SIZE,
+  idempotencyKeyId,
+  IdempotencyKeyReused,
+  InvalidTransaction,
+  isTransactionId,
+  LEDGER_LIMITS,
+  LedgerBusy,
+  LedgerNotFound,
+  RefundExceedsPaid,
+  requestFingerprint,
+  validateTransactionRequest,
+  type LedgerAccount,
+  type LedgerFigures,
+  type LedgerTransaction,
+  type TransactionRequest,
 } from '../domain/ledger';
 import { validatePatientId } from '../domain/billing-account';
 import type { CommitOutcome, LedgerEntry, LedgerRepository } from '../domain/ledger-repository';
@@ -41,7 +55,8 @@ interface Pending {
 }
 
 /** The one back-off of the ledger's writers: jittered, doubling per attempt, when another writer holds the items. */
-const contentionPause = (attempt: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+const contentionPause = (attempt: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
 
 export class Ledger {
   /** Per account: requests waiting for the next write (present while the account's writer is at work). */
@@ -53,7 +68,10 @@ export class Ledger {
   private readonly cachedAccounts: number;
   private readonly batchSize: number;
 
-  constructor(private readonly repository: LedgerRepository, options: LedgerOptions = {}) {
+  constructor(
+    private readonly repository: LedgerRepository,
+    options: LedgerOptions = {},
+  ) {
     this.now = options.now ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
     this.maxAttempts = options.maxAttempts ?? 8;
@@ -104,7 +122,7 @@ export class Ledger {
       const patientId = group[0]!.request.patientId;
       let before: LedgerAccount;
       try {
-        before = this.accounts.get(patientId) ?? await this.account(patientId);
+        before = this.accounts.get(patientId) ?? (await this.account(patientId));
       } catch (error) {
         for (const p of group) p.reject(error);
         break;
@@ -115,13 +133,24 @@ export class Ledger {
       for (const pending of group) {
         const keyId = idempotencyKeyId(pending.request.createdBy, pending.request.idempotencyKey);
         const next = keys.has(keyId) ? undefined : this.tryApply(figures, pending.request, before);
-        if (!next) { alone.push(pending); continue; }
+        if (!next) {
+          alone.push(pending);
+          continue;
+        }
         keys.add(keyId);
         figures = next.figures;
-        planned.push({ pending, entry: { transaction: next.transaction, keyId, fingerprint: next.fingerprint, eventId: this.newId() } });
+        planned.push({
+          pending,
+          entry: { transaction: next.transaction, keyId, fingerprint: next.fingerprint, eventId: this.newId() },
+        });
       }
       if (planned.length === 0) break;
-      const after: LedgerAccount = { ...before, ...figures, updatedAt: planned.at(-1)!.entry.transaction.createdAt, version: before.version + 1 };
+      const after: LedgerAccount = {
+        ...before,
+        ...figures,
+        updatedAt: planned.at(-1)!.entry.transaction.createdAt,
+        version: before.version + 1,
+      };
       let outcome: CommitOutcome;
       try {
         outcome = await this.repository.commit({ before, after, entries: planned.map((p) => p.entry) });
@@ -161,8 +190,16 @@ export class Ledger {
       const next = applyTransaction(figures, request.type, request.amount);
       const at = this.now();
       const transaction: LedgerTransaction = {
-        id: timeOrderedId(at.getTime()), accountId: account.accountId, patientId: account.patientId, type: request.type, amount: request.amount,
-        currency, description: request.description, serviceDate: request.serviceDate, createdAt: at.toISOString(), createdBy: request.createdBy,
+        id: timeOrderedId(at.getTime()),
+        accountId: account.accountId,
+        patientId: account.patientId,
+        type: request.type,
+        amount: request.amount,
+        currency,
+        description: request.description,
+        serviceDate: request.serviceDate,
+        createdAt: at.toISOString(),
+        createdBy: request.createdBy,
         balanceAfter: next.balance,
       };
       return { figures: next, transaction, fingerprint: requestFingerprint(request, currency) };
@@ -170,7 +207,6 @@ export class Ledger {
       return undefined;
     }
   }
-
 
   async transaction(patientId: string, transactionId: string): Promise<LedgerTransaction> {
     if (!isTransactionId(transactionId)) throw new LedgerNotFound('No such transaction');
@@ -180,20 +216,28 @@ export class Ledger {
     return transaction;
   }
 
-  async page(patientId: string, limit: number, pageToken: string): Promise<{ transactions: LedgerTransaction[]; nextPageToken: string }> {
+  async page(
+    patientId: string,
+    limit: number,
+    pageToken: string,
+  ): Promise<{ transactions: LedgerTransaction[]; nextPageToken: string }> {
     const size = limit === 0 ? DEFAULT_PAGE_SIZE : limit;
-    if (!Number.isInteger(size) || size < 1 || size > LEDGER_LIMITS.pageSize) throw new InvalidTransaction('limit', `must be an integer from 1 to ${LEDGER_LIMITS.pageSize}`);
+    if (!Number.isInteger(size) || size < 1 || size > LEDGER_LIMITS.pageSize)
+      throw new InvalidTransaction('limit', `must be an integer from 1 to ${LEDGER_LIMITS.pageSize}`);
     const after = pageToken === '' ? undefined : pageTokenId(pageToken);
     const account = await this.account(patientId);
     const page = await this.repository.page(account.accountId, size, after);
-    return { transactions: page.transactions, nextPageToken: page.continueAfter ? Buffer.from(page.continueAfter).toString('base64url') : '' };
+    return {
+      transactions: page.transactions,
+      nextPageToken: page.continueAfter ? Buffer.from(page.continueAfter).toString('base64url') : '',
+    };
   }
 
   /** One request as a write of its own (the account's writer calls it, so nothing else in this process writes the account meanwhile). */
   private async recordQueued(request: TransactionRequest): Promise<RecordedTransaction> {
     const keyId = idempotencyKeyId(request.createdBy, request.idempotencyKey);
     for (let attempt = 1; ; attempt++) {
-      const before = this.accounts.get(request.patientId) ?? await this.account(request.patientId);
+      const before = this.accounts.get(request.patientId) ?? (await this.account(request.patientId));
       const currency = currencyOf(request, before);
       const fingerprint = requestFingerprint(request, currency);
       let figures;
@@ -209,12 +253,29 @@ export class Ledger {
       }
       const at = this.now();
       const transaction: LedgerTransaction = {
-        id: timeOrderedId(at.getTime()), accountId: before.accountId, patientId: before.patientId, type: request.type, amount: request.amount,
-        currency, description: request.description, serviceDate: request.serviceDate, createdAt: at.toISOString(), createdBy: request.createdBy,
+        id: timeOrderedId(at.getTime()),
+        accountId: before.accountId,
+        patientId: before.patientId,
+        type: request.type,
+        amount: request.amount,
+        currency,
+        description: request.description,
+        serviceDate: request.serviceDate,
+        createdAt: at.toISOString(),
+        createdBy: request.createdBy,
         balanceAfter: figures.balance,
       };
-      const after: LedgerAccount = { ...before, ...figures, updatedAt: transaction.createdAt, version: before.version + 1 };
-      const outcome = await this.repository.commit({ before, after, entries: [{ transaction, keyId, fingerprint, eventId: this.newId() }] });
+      const after: LedgerAccount = {
+        ...before,
+        ...figures,
+        updatedAt: transaction.createdAt,
+        version: before.version + 1,
+      };
+      const outcome = await this.repository.commit({
+        before,
+        after,
+        entries: [{ transaction, keyId, fingerprint, eventId: this.newId() }],
+      });
       switch (outcome.kind) {
         case 'committed':
           this.remember(after);
@@ -224,15 +285,21 @@ export class Ledger {
         case 'stale':
         case 'contention':
           this.accounts.delete(request.patientId);
-          if (attempt >= this.maxAttempts) throw new LedgerBusy('The account is too busy; retry with the same idempotency key');
+          if (attempt >= this.maxAttempts)
+            throw new LedgerBusy('The account is too busy; retry with the same idempotency key');
           // Back off with jitter when another writer holds the items; re-read at once when the account just moved on.
           if (outcome.kind === 'contention') await contentionPause(attempt);
       }
     }
   }
 
-  private async replay(account: LedgerAccount, used: { transactionId: string; fingerprint: string }, fingerprint: string): Promise<RecordedTransaction> {
-    if (used.fingerprint !== fingerprint) throw new IdempotencyKeyReused('This idempotency key was used with a different request');
+  private async replay(
+    account: LedgerAccount,
+    used: { transactionId: string; fingerprint: string },
+    fingerprint: string,
+  ): Promise<RecordedTransaction> {
+    if (used.fingerprint !== fingerprint)
+      throw new IdempotencyKeyReused('This idempotency key was used with a different request');
     const transaction = await this.repository.transaction(account.accountId, used.transactionId);
     if (!transaction) throw new Error('An idempotency key names a transaction that is not stored');
     return { ...transaction, replayed: true };
@@ -248,6 +315,7 @@ export class Ledger {
 
 function pageTokenId(token: string): string {
   const id = Buffer.from(token, 'base64url').toString('utf8');
-  if (!isTransactionId(id) || Buffer.from(id).toString('base64url') !== token) throw new InvalidTransaction('pageToken', 'is not a page token this service issued');
+  if (!isTransactionId(id) || Buffer.from(id).toString('base64url') !== token)
+    throw new InvalidTransaction('pageToken', 'is not a page token this service issued');
   return id;
 }

@@ -4,33 +4,73 @@
  * revoked) ends them all at once, so no per-token revocation list is kept.
  */
 import {
-  BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient,
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons, isConditionalCheckFailure } from '../../commons/dynamo-errors';
 import { WINDOW_MS } from '../domain/login-throttle';
 import type { LoginSummary, SessionStore } from '../ports';
 import {
-  ACCOUNT_ATTRIBUTES, LOGIN_ATTRIBUTES, accountKey, accountStateOf, familyKey, loginKey, loginRecordOf, refreshKey, userLoginsKey,
+  ACCOUNT_ATTRIBUTES,
+  LOGIN_ATTRIBUTES,
+  accountKey,
+  accountStateOf,
+  familyKey,
+  loginKey,
+  loginRecordOf,
+  refreshKey,
+  userLoginsKey,
 } from './session-keys';
 
 export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): SessionStore {
-  const refreshItem = (hash: string, familyId: string, userId: string, expiresAt: number) =>
-    ({ ...refreshKey(hash), type: 'REFRESH', familyId, userId, used: false, expiresAt });
+  const refreshItem = (hash: string, familyId: string, userId: string, expiresAt: number) => ({
+    ...refreshKey(hash),
+    type: 'REFRESH',
+    familyId,
+    userId,
+    used: false,
+    expiresAt,
+  });
 
   return {
     async startFamily(login, tokens) {
-      await db.send(new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: table, Item: refreshItem(tokens.refreshHash, login.id, login.userId, tokens.refreshExpiresAt) } },
-          { Put: { TableName: table, Item: {
-            ...familyKey(login.id), type: 'FAMILY', userId: login.userId, revoked: false, startedAt: login.startedAt,
-            lastUsedAt: login.startedAt, endsAt: login.endsAt, expiresAt: tokens.refreshExpiresAt,
-            ...(login.userAgent ? { userAgent: login.userAgent } : {}),
-            // Listed per user (gsi1), newest first: the user's own "where am I signed in".
-            gsi1pk: userLoginsKey(login.userId), gsi1sk: `${new Date(login.startedAt).toISOString()}#${login.id}`,
-          } } },
-        ],
-      }));
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table,
+                Item: refreshItem(tokens.refreshHash, login.id, login.userId, tokens.refreshExpiresAt),
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: {
+                  ...familyKey(login.id),
+                  type: 'FAMILY',
+                  userId: login.userId,
+                  revoked: false,
+                  startedAt: login.startedAt,
+                  lastUsedAt: login.startedAt,
+                  endsAt: login.endsAt,
+                  expiresAt: tokens.refreshExpiresAt,
+                  ...(login.userAgent ? { userAgent: login.userAgent } : {}),
+                  // Listed per user (gsi1), newest first: the user's own "where am I signed in".
+                  gsi1pk: userLoginsKey(login.userId),
+                  gsi1sk: `${new Date(login.startedAt).toISOString()}#${login.id}`,
+                },
+              },
+            },
+          ],
+        }),
+      );
     },
 
     async findRefresh(hash) {
@@ -40,32 +80,59 @@ export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): S
     },
 
     async accessState(familyId, userId) {
-      const { Responses } = await db.send(new BatchGetCommand({
-        RequestItems: { [table]: {
-          Keys: [familyKey(familyId), accountKey(userId)], ConsistentRead: true,
-          ProjectionExpression: ['pk', ...LOGIN_ATTRIBUTES, ...ACCOUNT_ATTRIBUTES].join(', '),
-        } },
-      }));
+      const { Responses } = await db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: {
+              Keys: [familyKey(familyId), accountKey(userId)],
+              ConsistentRead: true,
+              ProjectionExpression: ['pk', ...LOGIN_ATTRIBUTES, ...ACCOUNT_ATTRIBUTES].join(', '),
+            },
+          },
+        }),
+      );
       const items = Responses?.[table] ?? [];
       const login = loginRecordOf(items.find((i) => i.pk === familyKey(familyId).pk));
-      return { ...(login ? { login } : {}), account: accountStateOf(items.find((i) => i.pk === accountKey(userId).pk)) };
+      return {
+        ...(login ? { login } : {}),
+        account: accountStateOf(items.find((i) => i.pk === accountKey(userId).pk)),
+      };
     },
 
     async rotate(oldHash, familyId, tokens, usedAt) {
       const old = await db.send(new GetCommand({ TableName: table, Key: refreshKey(oldHash), ConsistentRead: true }));
       if (!old.Item) return false;
       try {
-        await db.send(new TransactWriteCommand({
-          TransactItems: [
-            { Update: { TableName: table, Key: refreshKey(oldHash), UpdateExpression: 'SET used = :true',
-              ConditionExpression: 'used = :false', ExpressionAttributeValues: { ':true': true, ':false': false } } },
-            { Put: { TableName: table, Item: refreshItem(tokens.refreshHash, familyId, old.Item.userId, tokens.refreshExpiresAt) } },
-            { Update: { TableName: table, Key: familyKey(familyId),
-              UpdateExpression: 'SET lastUsedAt = :at, expiresAt = :familyExp',
-              ConditionExpression: 'attribute_exists(pk) AND revoked = :false',
-              ExpressionAttributeValues: { ':at': usedAt, ':familyExp': tokens.refreshExpiresAt, ':false': false } } },
-          ],
-        }));
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: table,
+                  Key: refreshKey(oldHash),
+                  UpdateExpression: 'SET used = :true',
+                  ConditionExpression: 'used = :false',
+                  ExpressionAttributeValues: { ':true': true, ':false': false },
+                },
+              },
+              {
+                Put: {
+                  TableName: table,
+                  Item: refreshItem(tokens.refreshHash, familyId, old.Item.userId, tokens.refreshExpiresAt),
+                },
+              },
+              {
+                Update: {
+                  TableName: table,
+                  Key: familyKey(familyId),
+                  UpdateExpression: 'SET lastUsedAt = :at, expiresAt = :familyExp',
+                  ConditionExpression: 'attribute_exists(pk) AND revoked = :false',
+                  ExpressionAttributeValues: { ':at': usedAt, ':familyExp': tokens.refreshExpiresAt, ':false': false },
+                },
+              },
+            ],
+          }),
+        );
         return true;
       } catch (error) {
         if (cancellationReasons(error)) return false;
@@ -74,28 +141,44 @@ export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): S
     },
 
     async revokeFamily(familyId) {
-      await db.send(new UpdateCommand({
-        TableName: table, Key: familyKey(familyId), UpdateExpression: 'SET revoked = :true',
-        ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':true': true },
-      })).catch((error: unknown) => {
-        if (!isConditionalCheckFailure(error)) throw error; // an expired login is over anyway
-      });
+      await db
+        .send(
+          new UpdateCommand({
+            TableName: table,
+            Key: familyKey(familyId),
+            UpdateExpression: 'SET revoked = :true',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':true': true },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionalCheckFailure(error)) throw error; // an expired login is over anyway
+        });
     },
 
     async loginsOf(userId) {
       const logins: LoginSummary[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        const page = await db.send(new QueryCommand({
-          TableName: table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :user', ScanIndexForward: false,
-          ExpressionAttributeValues: { ':user': userLoginsKey(userId) }, ExclusiveStartKey: start,
-        }));
+        const page = await db.send(
+          new QueryCommand({
+            TableName: table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :user',
+            ScanIndexForward: false,
+            ExpressionAttributeValues: { ':user': userLoginsKey(userId) },
+            ExclusiveStartKey: start,
+          }),
+        );
         for (const item of page.Items ?? []) {
           const login = loginRecordOf(item);
           if (!login) continue;
           logins.push({
-            ...login, id: String(item.pk).slice('FAMILY#'.length), lastUsedAt: Number(item.lastUsedAt ?? login.startedAt),
-            expiresAt: Number(item.expiresAt ?? 0), ...(typeof item.userAgent === 'string' ? { userAgent: item.userAgent } : {}),
+            ...login,
+            id: String(item.pk).slice('FAMILY#'.length),
+            lastUsedAt: Number(item.lastUsedAt ?? login.startedAt),
+            expiresAt: Number(item.expiresAt ?? 0),
+            ...(typeof item.userAgent === 'string' ? { userAgent: item.userAgent } : {}),
           });
         }
         start = page.LastEvaluatedKey;
@@ -112,12 +195,19 @@ export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): S
       // A conditional rewrite (not an append): stale times are pruned, and two writers that read the
       // same list cannot both succeed, so no attempt is ever counted twice or lost.
       try {
-        await db.send(new PutCommand({
-          TableName: table,
-          Item: { ...loginKey(key), type: 'LOGIN', failures: [...keep, at], expiresAt: Math.ceil((at + WINDOW_MS) / 1000) },
-          ConditionExpression: seenLength === 0 ? 'attribute_not_exists(pk)' : 'size(failures) = :seen',
-          ...(seenLength === 0 ? {} : { ExpressionAttributeValues: { ':seen': seenLength } }),
-        }));
+        await db.send(
+          new PutCommand({
+            TableName: table,
+            Item: {
+              ...loginKey(key),
+              type: 'LOGIN',
+              failures: [...keep, at],
+              expiresAt: Math.ceil((at + WINDOW_MS) / 1000),
+            },
+            ConditionExpression: seenLength === 0 ? 'attribute_not_exists(pk)' : 'size(failures) = :seen',
+            ...(seenLength === 0 ? {} : { ExpressionAttributeValues: { ':seen': seenLength } }),
+          }),
+        );
         return true;
       } catch (error) {
         if (isConditionalCheckFailure(error)) return false;

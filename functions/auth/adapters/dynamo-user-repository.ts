@@ -7,7 +7,13 @@
  * one request.
  */
 import { cancellationReasons, conditionFailed } from '../../commons/dynamo-errors';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { AuthError } from '../domain/errors';
 import type { UserRecord, UserRepository, UserStatus } from '../ports';
 import { accountKey } from './session-keys';
@@ -17,13 +23,22 @@ const emailKey = (email: string) => ({ pk: `EMAIL#${email}` });
 const ADMINS = { pk: 'ADMINS' };
 const NO_USER = '00000000-0000-0000-0000-000000000000';
 const LISTING = 'USERS';
-const listingKey = (user: { id: string; createdAt: string }) => ({ ...userKey(user.id), gsi1pk: LISTING, gsi1sk: `${user.createdAt}#${user.id}` });
+const listingKey = (user: { id: string; createdAt: string }) => ({
+  ...userKey(user.id),
+  gsi1pk: LISTING,
+  gsi1sk: `${user.createdAt}#${user.id}`,
+});
 const isActiveAdmin = (role: string, status: UserStatus) => role === 'admin' && status === 'active';
 
 function userOf(item: Record<string, unknown>): UserRecord {
   return {
-    id: item.id as string, email: item.email as string, role: item.role as UserRecord['role'], passwordHash: item.passwordHash as string,
-    createdAt: item.createdAt as string, emailVerified: item.emailVerified === true, status: item.status === 'disabled' ? 'disabled' : 'active',
+    id: item.id as string,
+    email: item.email as string,
+    role: item.role as UserRecord['role'],
+    passwordHash: item.passwordHash as string,
+    createdAt: item.createdAt as string,
+    emailVerified: item.emailVerified === true,
+    status: item.status === 'disabled' ? 'disabled' : 'active',
     ...(typeof item.lastLoginAt === 'string' ? { lastLoginAt: item.lastLoginAt } : {}),
     ...(typeof item.passwordChangedAt === 'number' ? { passwordChangedAt: item.passwordChangedAt } : {}),
   };
@@ -31,7 +46,10 @@ function userOf(item: Record<string, unknown>): UserRecord {
 
 const firstConditionFailed = (error: unknown) => conditionFailed(cancellationReasons(error)?.[0]);
 
-export interface UserTables { users: string; sessions: string }
+export interface UserTables {
+  users: string;
+  sessions: string;
+}
 
 export function dynamoUserRepository(db: DynamoDBDocumentClient, tables: UserTables): UserRepository {
   const findById = async (id: string): Promise<UserRecord | undefined> => {
@@ -39,44 +57,87 @@ export function dynamoUserRepository(db: DynamoDBDocumentClient, tables: UserTab
     return Item ? userOf(Item) : undefined;
   };
   const endLoginsItem = (id: string, at: number) => ({
-    Update: { TableName: tables.sessions, Key: accountKey(id),
-      UpdateExpression: 'SET #type = :type, loginsValidFrom = :at', ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: { ':type': 'ACCOUNT', ':at': at } },
+    Update: {
+      TableName: tables.sessions,
+      Key: accountKey(id),
+      UpdateExpression: 'SET #type = :type, loginsValidFrom = :at',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':type': 'ACCOUNT', ':at': at },
+    },
   });
   return {
     async create(user) {
       try {
-        await db.send(new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: tables.users, Item: { ...emailKey(user.email), type: 'EMAIL', userId: user.id }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: tables.users, Item: { ...listingKey(user), type: 'USER', ...user, status: user.status ?? 'active' }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: tables.sessions, Item: { ...accountKey(user.id), type: 'ACCOUNT', emailVerified: user.emailVerified } } },
-            ...(isActiveAdmin(user.role, user.status ?? 'active') ? [{ Update: { TableName: tables.users, Key: ADMINS,
-              UpdateExpression: 'ADD ids :id', ExpressionAttributeValues: { ':id': new Set([user.id]) } } }] : []),
-          ],
-        }));
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: tables.users,
+                  Item: { ...emailKey(user.email), type: 'EMAIL', userId: user.id },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tables.users,
+                  Item: { ...listingKey(user), type: 'USER', ...user, status: user.status ?? 'active' },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              {
+                Put: {
+                  TableName: tables.sessions,
+                  Item: { ...accountKey(user.id), type: 'ACCOUNT', emailVerified: user.emailVerified },
+                },
+              },
+              ...(isActiveAdmin(user.role, user.status ?? 'active')
+                ? [
+                    {
+                      Update: {
+                        TableName: tables.users,
+                        Key: ADMINS,
+                        UpdateExpression: 'ADD ids :id',
+                        ExpressionAttributeValues: { ':id': new Set([user.id]) },
+                      },
+                    },
+                  ]
+                : []),
+            ],
+          }),
+        );
       } catch (error) {
         if (firstConditionFailed(error)) throw new AuthError('EMAIL_TAKEN');
         throw error;
       }
     },
     async findByEmail(email) {
-      const { Item } = await db.send(new GetCommand({ TableName: tables.users, Key: emailKey(email), ConsistentRead: true }));
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tables.users, Key: emailKey(email), ConsistentRead: true }),
+      );
       // Always a second read, even for an unknown email, so the number of round trips reveals nothing.
       return findById(typeof Item?.userId === 'string' ? Item.userId : NO_USER);
     },
     findById,
     async changePassword(id, previousHash, passwordHash, changedAt) {
       try {
-        await db.send(new TransactWriteCommand({
-          TransactItems: [
-            { Update: { TableName: tables.users, Key: userKey(id), ConditionExpression: 'passwordHash = :previous',
-              UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at',
-              ExpressionAttributeValues: { ':previous': previousHash, ':hash': passwordHash, ':at': changedAt } } },
-            // Every login that started before the change is over, on its very next request.
-            endLoginsItem(id, changedAt),
-          ],
-        }));
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tables.users,
+                  Key: userKey(id),
+                  ConditionExpression: 'passwordHash = :previous',
+                  UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at',
+                  ExpressionAttributeValues: { ':previous': previousHash, ':hash': passwordHash, ':at': changedAt },
+                },
+              },
+              // Every login that started before the change is over, on its very next request.
+              endLoginsItem(id, changedAt),
+            ],
+          }),
+        );
       } catch (error) {
         // Two changes that checked the same current password: the second finds it replaced.
         if (firstConditionFailed(error)) throw new AuthError('WRONG_PASSWORD');
@@ -88,20 +149,34 @@ export function dynamoUserRepository(db: DynamoDBDocumentClient, tables: UserTab
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = { ':listing': LISTING };
       const filters: string[] = [];
-      if (query.role) { names['#role'] = 'role'; values[':role'] = query.role; filters.push('#role = :role'); }
+      if (query.role) {
+        names['#role'] = 'role';
+        values[':role'] = query.role;
+        filters.push('#role = :role');
+      }
       if (query.status) {
-        names['#status'] = 'status'; values[':status'] = query.status;
-        filters.push(query.status === 'active' ? '(attribute_not_exists(#status) OR #status = :status)' : '#status = :status');
+        names['#status'] = 'status';
+        values[':status'] = query.status;
+        filters.push(
+          query.status === 'active' ? '(attribute_not_exists(#status) OR #status = :status)' : '#status = :status',
+        );
       }
       const users: UserRecord[] = [];
       let start: Record<string, unknown> | undefined = query.after ? listingKey(query.after) : undefined;
       // One more than asked for tells whether another page exists; a filter may need several reads.
       do {
-        const page = await db.send(new QueryCommand({
-          TableName: tables.users, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :listing', ScanIndexForward: false,
-          ExpressionAttributeValues: values, ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
-          Limit: query.limit + 1, ExclusiveStartKey: start,
-        }));
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tables.users,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :listing',
+            ScanIndexForward: false,
+            ExpressionAttributeValues: values,
+            ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
+            Limit: query.limit + 1,
+            ExclusiveStartKey: start,
+          }),
+        );
         users.push(...(page.Items ?? []).map(userOf));
         start = page.LastEvaluatedKey;
       } while (start && users.length <= query.limit);
@@ -113,25 +188,56 @@ export function dynamoUserRepository(db: DynamoDBDocumentClient, tables: UserTab
       const wasAdmin = isActiveAdmin(expected.role, expected.status);
       const isAdmin = isActiveAdmin(change.role, change.status);
       const endsLogins = change.role !== expected.role || change.status === 'disabled';
-      const adminSet = wasAdmin && !isAdmin
-        // Refused when this would empty the set (an admin stored before the set existed is not in it).
-        ? [{ Update: { TableName: tables.users, Key: ADMINS, UpdateExpression: 'DELETE ids :id',
-          ConditionExpression: 'NOT contains(ids, :idText) OR size(ids) > :one',
-          ExpressionAttributeValues: { ':id': new Set([id]), ':idText': id, ':one': 1 } } }]
-        : !wasAdmin && isAdmin
-          ? [{ Update: { TableName: tables.users, Key: ADMINS, UpdateExpression: 'ADD ids :id', ExpressionAttributeValues: { ':id': new Set([id]) } } }]
-          : [];
+      const adminSet =
+        wasAdmin && !isAdmin
+          ? // Refused when this would empty the set (an admin stored before the set existed is not in it).
+            [
+              {
+                Update: {
+                  TableName: tables.users,
+                  Key: ADMINS,
+                  UpdateExpression: 'DELETE ids :id',
+                  ConditionExpression: 'NOT contains(ids, :idText) OR size(ids) > :one',
+                  ExpressionAttributeValues: { ':id': new Set([id]), ':idText': id, ':one': 1 },
+                },
+              },
+            ]
+          : !wasAdmin && isAdmin
+            ? [
+                {
+                  Update: {
+                    TableName: tables.users,
+                    Key: ADMINS,
+                    UpdateExpression: 'ADD ids :id',
+                    ExpressionAttributeValues: { ':id': new Set([id]) },
+                  },
+                },
+              ]
+            : [];
       try {
-        await db.send(new TransactWriteCommand({
-          TransactItems: [
-            { Update: { TableName: tables.users, Key: userKey(id), UpdateExpression: 'SET #role = :role, #status = :status',
-              ConditionExpression: `#role = :oldRole AND ${expected.status === 'active' ? '(attribute_not_exists(#status) OR #status = :oldStatus)' : '#status = :oldStatus'}`,
-              ExpressionAttributeNames: { '#role': 'role', '#status': 'status' },
-              ExpressionAttributeValues: { ':role': change.role, ':status': change.status, ':oldRole': expected.role, ':oldStatus': expected.status } } },
-            ...(endsLogins ? [endLoginsItem(id, change.at)] : []),
-            ...adminSet,
-          ],
-        }));
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tables.users,
+                  Key: userKey(id),
+                  UpdateExpression: 'SET #role = :role, #status = :status',
+                  ConditionExpression: `#role = :oldRole AND ${expected.status === 'active' ? '(attribute_not_exists(#status) OR #status = :oldStatus)' : '#status = :oldStatus'}`,
+                  ExpressionAttributeNames: { '#role': 'role', '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':role': change.role,
+                    ':status': change.status,
+                    ':oldRole': expected.role,
+                    ':oldStatus': expected.status,
+                  },
+                },
+              },
+              ...(endsLogins ? [endLoginsItem(id, change.at)] : []),
+              ...adminSet,
+            ],
+          }),
+        );
       } catch (error) {
         const reasons = cancellationReasons(error);
         if (!reasons) throw error;
@@ -146,8 +252,15 @@ export function dynamoUserRepository(db: DynamoDBDocumentClient, tables: UserTab
     },
 
     async recordLogin(id, at) {
-      await db.send(new UpdateCommand({ TableName: tables.users, Key: userKey(id), UpdateExpression: 'SET lastLoginAt = :at',
-        ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':at': at } }));
+      await db.send(
+        new UpdateCommand({
+          TableName: tables.users,
+          Key: userKey(id),
+          UpdateExpression: 'SET lastLoginAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
     },
   };
 }

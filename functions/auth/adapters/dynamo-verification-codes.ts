@@ -3,40 +3,76 @@
  * deletes it and marks the email verified on the user and in their access state, in one transaction.
  */
 import { cancellationReasons, isConditionalCheckFailure } from '../../commons/dynamo-errors';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { VerificationCodes } from '../ports';
 import { userKey, type UserTables } from './dynamo-user-repository';
 import { accountKey, verificationKey } from './session-keys';
 
-const conditionFailed = (error: unknown) => isConditionalCheckFailure(error) || cancellationReasons(error) !== undefined;
+const conditionFailed = (error: unknown) =>
+  isConditionalCheckFailure(error) || cancellationReasons(error) !== undefined;
 
 export function dynamoVerificationCodes(db: DynamoDBDocumentClient, tables: UserTables): VerificationCodes {
   const table = tables.sessions;
   return {
     async find(userId) {
-      const { Item } = await db.send(new GetCommand({ TableName: table, Key: verificationKey(userId), ConsistentRead: true }));
+      const { Item } = await db.send(
+        new GetCommand({ TableName: table, Key: verificationKey(userId), ConsistentRead: true }),
+      );
       if (!Item) return undefined;
-      return { codeHash: Item.codeHash, expiresAt: Item.codeExpiresAt, wrongTries: Item.wrongTries ?? 0, sentAt: Item.sentAt ?? [] };
+      return {
+        codeHash: Item.codeHash,
+        expiresAt: Item.codeExpiresAt,
+        wrongTries: Item.wrongTries ?? 0,
+        sentAt: Item.sentAt ?? [],
+      };
     },
 
     async save(userId, code) {
-      await db.send(new PutCommand({ TableName: table, Item: {
-        ...verificationKey(userId), type: 'VERIFY', codeHash: code.codeHash, codeExpiresAt: code.expiresAt,
-        wrongTries: code.wrongTries, sentAt: code.sentAt,
-        // Kept past the code's own expiry while its sends still count against the resend limit.
-        expiresAt: Math.ceil(Math.max(code.expiresAt, ...code.sentAt.map((t) => t + 3_600_000)) / 1000),
-      } }));
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...verificationKey(userId),
+            type: 'VERIFY',
+            codeHash: code.codeHash,
+            codeExpiresAt: code.expiresAt,
+            wrongTries: code.wrongTries,
+            sentAt: code.sentAt,
+            // Kept past the code's own expiry while its sends still count against the resend limit.
+            expiresAt: Math.ceil(Math.max(code.expiresAt, ...code.sentAt.map((t) => t + 3_600_000)) / 1000),
+          },
+        }),
+      );
     },
 
     async recordWrongTry(userId, seenTries, maxTries) {
       try {
         if (seenTries + 1 >= maxTries) {
-          await db.send(new DeleteCommand({ TableName: table, Key: verificationKey(userId),
-            ConditionExpression: 'wrongTries = :seen', ExpressionAttributeValues: { ':seen': seenTries } }));
+          await db.send(
+            new DeleteCommand({
+              TableName: table,
+              Key: verificationKey(userId),
+              ConditionExpression: 'wrongTries = :seen',
+              ExpressionAttributeValues: { ':seen': seenTries },
+            }),
+          );
         } else {
-          await db.send(new UpdateCommand({ TableName: table, Key: verificationKey(userId),
-            UpdateExpression: 'SET wrongTries = :next', ConditionExpression: 'wrongTries = :seen',
-            ExpressionAttributeValues: { ':seen': seenTries, ':next': seenTries + 1 } }));
+          await db.send(
+            new UpdateCommand({
+              TableName: table,
+              Key: verificationKey(userId),
+              UpdateExpression: 'SET wrongTries = :next',
+              ConditionExpression: 'wrongTries = :seen',
+              ExpressionAttributeValues: { ':seen': seenTries, ':next': seenTries + 1 },
+            }),
+          );
         }
         return true;
       } catch (error) {
@@ -47,16 +83,38 @@ export function dynamoVerificationCodes(db: DynamoDBDocumentClient, tables: User
 
     async confirm(userId, codeHash, seenTries) {
       try {
-        await db.send(new TransactWriteCommand({
-          TransactItems: [
-            { Delete: { TableName: table, Key: verificationKey(userId),
-              ConditionExpression: 'codeHash = :hash AND wrongTries = :seen', ExpressionAttributeValues: { ':hash': codeHash, ':seen': seenTries } } },
-            { Update: { TableName: tables.users, Key: userKey(userId), UpdateExpression: 'SET emailVerified = :true',
-              ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':true': true } } },
-            { Update: { TableName: table, Key: accountKey(userId), UpdateExpression: 'SET #type = :type, emailVerified = :true',
-              ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':type': 'ACCOUNT', ':true': true } } },
-          ],
-        }));
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: table,
+                  Key: verificationKey(userId),
+                  ConditionExpression: 'codeHash = :hash AND wrongTries = :seen',
+                  ExpressionAttributeValues: { ':hash': codeHash, ':seen': seenTries },
+                },
+              },
+              {
+                Update: {
+                  TableName: tables.users,
+                  Key: userKey(userId),
+                  UpdateExpression: 'SET emailVerified = :true',
+                  ConditionExpression: 'attribute_exists(pk)',
+                  ExpressionAttributeValues: { ':true': true },
+                },
+              },
+              {
+                Update: {
+                  TableName: table,
+                  Key: accountKey(userId),
+                  UpdateExpression: 'SET #type = :type, emailVerified = :true',
+                  ExpressionAttributeNames: { '#type': 'type' },
+                  ExpressionAttributeValues: { ':type': 'ACCOUNT', ':true': true },
+                },
+              },
+            ],
+          }),
+        );
         return true;
       } catch (error) {
         if (conditionFailed(error)) return false;

@@ -8,7 +8,9 @@ export function fileKeyStore(path: string): KeyStore {
   return {
     privateKeySet() {
       cached ??= readFile(path, 'utf8').then(parseKeySet);
-      cached.catch(() => { cached = undefined; });
+      cached.catch(() => {
+        cached = undefined;
+      });
       return cached;
     },
   };

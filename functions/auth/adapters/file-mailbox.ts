@@ -5,12 +5,24 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import type { Mailer, OutgoingMail } from '../ports';
 
-export interface MailboxMessage { to: string; subject: string; text: string; code: string | null; sentAt: string }
+export interface MailboxMessage {
+  to: string;
+  subject: string;
+  text: string;
+  code: string | null;
+  sentAt: string;
+}
 
 export function fileMailbox(path: string, now: () => number = Date.now): Mailer {
   return {
     async send(mail: OutgoingMail) {
-      const message: MailboxMessage = { to: mail.to, subject: mail.subject, text: mail.text, code: mail.code ?? null, sentAt: new Date(now()).toISOString() };
+      const message: MailboxMessage = {
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        code: mail.code ?? null,
+        sentAt: new Date(now()).toISOString(),
+      };
       appendFileSync(path, `${JSON.stringify(message)}\n`, { mode: 0o600 });
     },
   };
@@ -20,8 +32,16 @@ export function fileMailbox(path: string, now: () => number = Date.now): Mailer 
 export function readMailbox(path: string, to?: string): MailboxMessage[] {
   if (!existsSync(path)) return [];
   const wanted = to?.trim().toLowerCase();
-  return readFileSync(path, 'utf8').split('\n').filter(Boolean)
-    .flatMap((line) => { try { return [JSON.parse(line) as MailboxMessage]; } catch { return []; } }) // a torn last line after a crash
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as MailboxMessage];
+      } catch {
+        return [];
+      }
+    }) // a torn last line after a crash
     .filter((m) => !wanted || m.to.toLowerCase() === wanted)
     .reverse();
 }

@@ -24,7 +24,9 @@ export function secretKeyStore(secretId: string): KeyStore {
         const value = readSecret(secretId);
         const entry = { value, at: Date.now() };
         cached = entry;
-        value.catch(() => { if (cached === entry) cached = undefined; });
+        value.catch(() => {
+          if (cached === entry) cached = undefined;
+        });
       }
       return cached.value;
     },

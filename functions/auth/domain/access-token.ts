@@ -12,7 +12,10 @@ export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 /** Small: clocks of Lambda hosts are NTP-synchronised; this only absorbs sub-second skew between hosts. */
 export const CLOCK_TOLERANCE_SECONDS = 5;
 
-export interface TokenSettings { issuer: string; audience: string }
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+}
 
 export function tokenSettings(env: NodeJS.ProcessEnv = process.env): TokenSettings {
   return { issuer: env.JWT_ISSUER || JWT_CLAIMS.JWT_ISSUER, audience: env.JWT_AUDIENCE || JWT_CLAIMS.JWT_AUDIENCE };
@@ -29,11 +32,25 @@ export interface AccessClaims {
   sid?: string;
 }
 
-export interface SigningKey { kid: string; key: CryptoKey }
+export interface SigningKey {
+  kid: string;
+  key: CryptoKey;
+}
 
-export interface MintInput { userId: string; email: string; role: Role; jti: string; sid: string; now: number }
+export interface MintInput {
+  userId: string;
+  email: string;
+  role: Role;
+  jti: string;
+  sid: string;
+  now: number;
+}
 
-export async function mintAccessToken(signing: SigningKey, settings: TokenSettings, input: MintInput): Promise<{ token: string; exp: number }> {
+export async function mintAccessToken(
+  signing: SigningKey,
+  settings: TokenSettings,
+  input: MintInput,
+): Promise<{ token: string; exp: number }> {
   const iat = Math.floor(input.now / 1000);
   const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
   const token = await new SignJWT({ email: input.email, role: input.role, sid: input.sid })
@@ -59,7 +76,11 @@ export function bearerToken(authorization: string | undefined): string | undefin
  * audience, expiry, not-before, issued-at (not in the future, lifetime at most 15 minutes), and the
  * claims the API relies on. Throws on any failure.
  */
-export async function verifyAccessToken(token: string, keys: JWTVerifyGetKey, settings: TokenSettings): Promise<AccessClaims> {
+export async function verifyAccessToken(
+  token: string,
+  keys: JWTVerifyGetKey,
+  settings: TokenSettings,
+): Promise<AccessClaims> {
   const { payload } = await jwtVerify(token, keys, {
     algorithms: [ALGORITHM],
     issuer: settings.issuer,
@@ -70,9 +91,15 @@ export async function verifyAccessToken(token: string, keys: JWTVerifyGetKey, se
     maxTokenAge: ACCESS_TOKEN_TTL_SECONDS,
   });
   const { sub, jti, exp, iat, email, role, sid } = payload as Record<string, unknown>;
-  if (typeof exp !== 'number' || typeof iat !== 'number' || exp - iat > ACCESS_TOKEN_TTL_SECONDS) throw new Error('Access token lifetime is too long');
-  if (typeof sub !== 'string' || typeof jti !== 'string' || typeof email !== 'string'
-    || !isRole(role) || (sid !== undefined && typeof sid !== 'string')) {
+  if (typeof exp !== 'number' || typeof iat !== 'number' || exp - iat > ACCESS_TOKEN_TTL_SECONDS)
+    throw new Error('Access token lifetime is too long');
+  if (
+    typeof sub !== 'string' ||
+    typeof jti !== 'string' ||
+    typeof email !== 'string' ||
+    !isRole(role) ||
+    (sid !== undefined && typeof sid !== 'string')
+  ) {
     throw new Error('Access token claims are incomplete');
   }
   return { userId: sub, email, role, jti, exp, ...(typeof sid === 'string' ? { sid } : {}) };

@@ -5,7 +5,9 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from 'jose';
 import { ALGORITHM, type SigningKey } from './access-token';
 
-export interface KeySet { keys: JWK[] }
+export interface KeySet {
+  keys: JWK[];
+}
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'] as const;
 
@@ -35,7 +37,11 @@ export function publicKeySet(privateKeys: KeySet): KeySet {
 export function parseKeySet(text: string): KeySet {
   const parsed = JSON.parse(text) as unknown;
   const keys = (parsed as { keys?: unknown })?.keys;
-  if (!Array.isArray(keys) || keys.length === 0 || !keys.every((k) => typeof k === 'object' && k && typeof (k as JWK).kid === 'string')) {
+  if (
+    !Array.isArray(keys) ||
+    keys.length === 0 ||
+    !keys.every((k) => typeof k === 'object' && k && typeof (k as JWK).kid === 'string')
+  ) {
     throw new Error('Not a key set with at least one key');
   }
   return { keys: keys as JWK[] };

@@ -43,7 +43,12 @@ export function refreshExpiresAt(role: Role, now: number, endsAt: number): numbe
   return Math.min(Math.floor(now / 1000) + LOGIN_LIFETIME[role].idleSeconds, endsAt);
 }
 
-export function loginIsLive(login: LoginRecord | undefined, account: AccountState, userId: string, now: number): boolean {
+export function loginIsLive(
+  login: LoginRecord | undefined,
+  account: AccountState,
+  userId: string,
+  now: number,
+): boolean {
   if (!login || login.revoked || login.userId !== userId) return false;
   if (login.endsAt * 1000 <= now) return false;
   return account.loginsValidFrom === undefined || login.startedAt >= account.loginsValidFrom;

@@ -6,7 +6,11 @@
 import { availableParallelism } from 'node:os';
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-export interface ScryptCost { logN: number; r: number; p: number }
+export interface ScryptCost {
+  logN: number;
+  r: number;
+  p: number;
+}
 export const OWASP_COST: ScryptCost = { logN: 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
@@ -19,7 +23,10 @@ export class HashingBusy extends Error {
   }
 }
 
-export interface HashingLimits { concurrency: number; queue: number }
+export interface HashingLimits {
+  concurrency: number;
+  queue: number;
+}
 
 /**
  * Each hash takes a core for a quarter of a second and 128 MiB, so a process runs only a few at once and
@@ -46,7 +53,8 @@ async function gated<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } finally {
     const nextInLine = waiting.shift();
-    if (nextInLine) nextInLine(); // the slot passes straight to the next waiter
+    if (nextInLine)
+      nextInLine(); // the slot passes straight to the next waiter
     else running--;
   }
 }
@@ -55,9 +63,14 @@ function derive(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffe
   const N = 2 ** cost.logN;
   // maxmem must exceed 128 * N * r, or node refuses the parameters.
   const options: ScryptOptions = { N, r: cost.r, p: cost.p, maxmem: 128 * N * cost.r * 2 };
-  return gated(() => new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
-  }));
+  return gated(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) =>
+          error ? reject(error) : resolve(key),
+        );
+      }),
+  );
 }
 
 /** `scrypt$<logN>$<r>$<p>$<salt b64url>$<hash b64url>` */
@@ -88,5 +101,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * Verified against when the email is unknown: the same scrypt work as a real user, so response time
  * does not reveal which emails exist. Random bytes: no password can match it.
  */
-export const DUMMY_HASH = ['scrypt', OWASP_COST.logN, OWASP_COST.r, OWASP_COST.p,
-  randomBytes(SALT_LENGTH).toString('base64url'), randomBytes(KEY_LENGTH).toString('base64url')].join('$');
+export const DUMMY_HASH = [
+  'scrypt',
+  OWASP_COST.logN,
+  OWASP_COST.r,
+  OWASP_COST.p,
+  randomBytes(SALT_LENGTH).toString('base64url'),
+  randomBytes(KEY_LENGTH).toString('base64url'),
+].join('$');

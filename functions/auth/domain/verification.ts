@@ -30,7 +30,8 @@ export function recentSends(sentAt: readonly number[], now: number): number[] {
 export function verificationMail(code: string): { subject: string; text: string } {
   return {
     subject: 'Your verification code',
-    text: `Your verification code is ${code}. It expires in ${CODE_TTL_MS / 60_000} minutes. `
-      + 'If you did not sign up for the Patient Management System, ignore this message.',
+    text:
+      `Your verification code is ${code}. It expires in ${CODE_TTL_MS / 60_000} minutes. ` +
+      'If you did not sign up for the Patient Management System, ignore this message.',
   };
 }

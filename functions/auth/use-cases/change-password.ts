@@ -16,7 +16,12 @@ import { authenticate, type TokenPair } from './tokens';
 
 const passwordCheckKey = (loginId: string) => createHash('sha256').update(`password:${loginId}`).digest('base64url');
 
-export async function changePassword(ports: AuthPorts, bearer: string | undefined, input: PasswordChangeRequest, userAgent?: string): Promise<TokenPair> {
+export async function changePassword(
+  ports: AuthPorts,
+  bearer: string | undefined,
+  input: PasswordChangeRequest,
+  userAgent?: string,
+): Promise<TokenPair> {
   const claims = await authenticate(ports, bearer);
   const user = await ports.users.findById(claims.userId);
   if (!user) throw new AuthError('UNAUTHORIZED');
@@ -29,7 +34,12 @@ export async function changePassword(ports: AuthPorts, bearer: string | undefine
   }
   const changedAt = ports.clock.now().getTime();
   // One write: the new hash, and every login that started before `changedAt` is over.
-  await ports.users.changePassword(user.id, user.passwordHash, await hashPassword(input.newPassword, ports.passwordCost), changedAt);
+  await ports.users.changePassword(
+    user.id,
+    user.passwordHash,
+    await hashPassword(input.newPassword, ports.passwordCost),
+    changedAt,
+  );
   await ports.sessions.revokeFamily(claims.sid);
   const { pair, familyId } = await openLogin(ports, user, Math.max(changedAt, ports.clock.now().getTime()), userAgent);
   await ports.sessions.clearLoginFailures(key);

@@ -13,7 +13,8 @@ import { securityEvent } from '../security-log';
 import { mintPair, type TokenPair } from './tokens';
 
 /** The throttle key of one email from one source address: a hash, so the sessions table holds neither. */
-export const throttleKey = (email: string, source: string) => createHash('sha256').update(`login:${email}:${source}`).digest('base64url');
+export const throttleKey = (email: string, source: string) =>
+  createHash('sha256').update(`login:${email}:${source}`).digest('base64url');
 
 const MAX_RESERVE_TRIES = 5;
 
@@ -34,7 +35,10 @@ export async function countAttempt(ports: AuthPorts, key: string): Promise<void>
 }
 
 /** Where a login comes from: API Gateway's view of the caller's address, and what the client calls itself. */
-export interface LoginClient { sourceIp: string; userAgent?: string }
+export interface LoginClient {
+  sourceIp: string;
+  userAgent?: string;
+}
 
 export async function login(ports: AuthPorts, input: LoginRequest, client: LoginClient): Promise<TokenPair> {
   // Before the user is read: a login that checked a password about to be changed counts as older than the change.
@@ -59,19 +63,31 @@ export async function login(ports: AuthPorts, input: LoginRequest, client: Login
   }
 
   const { pair, familyId } = await openLogin(ports, user, startedAt, client.userAgent);
-  await Promise.all([ports.sessions.clearLoginFailures(key), ports.users.recordLogin(user.id, new Date(startedAt).toISOString())]);
+  await Promise.all([
+    ports.sessions.clearLoginFailures(key),
+    ports.users.recordLogin(user.id, new Date(startedAt).toISOString()),
+  ]);
   securityEvent('LOGIN_SUCCEEDED', { userId: user.id, role: user.role, familyId });
   return pair;
 }
 
 /** A new login (token family) for a user whose password was just checked. */
-export async function openLogin(ports: AuthPorts, user: UserRecord, startedAt: number, userAgent?: string): Promise<{ pair: TokenPair; familyId: string }> {
+export async function openLogin(
+  ports: AuthPorts,
+  user: UserRecord,
+  startedAt: number,
+  userAgent?: string,
+): Promise<{ pair: TokenPair; familyId: string }> {
   const familyId = ports.newId();
   const endsAt = loginEndsAt(user.role, startedAt);
   const pair = await mintPair(ports, user, familyId);
   const agent = userAgent?.trim().slice(0, 256);
-  await ports.sessions.startFamily({ id: familyId, userId: user.id, startedAt, endsAt, ...(agent ? { userAgent: agent } : {}) }, {
-    refreshHash: pair.refreshHash, refreshExpiresAt: refreshExpiresAt(user.role, ports.clock.now().getTime(), endsAt),
-  });
+  await ports.sessions.startFamily(
+    { id: familyId, userId: user.id, startedAt, endsAt, ...(agent ? { userAgent: agent } : {}) },
+    {
+      refreshHash: pair.refreshHash,
+      refreshExpiresAt: refreshExpiresAt(user.role, ports.clock.now().getTime(), endsAt),
+    },
+  );
   return { pair: pair.tokens, familyId };
 }

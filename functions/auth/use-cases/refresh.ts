@@ -19,7 +19,10 @@ export async function refresh(ports: AuthPorts, refreshToken: string): Promise<T
   if (record.used || !login || !loginIsLive(login, account, record.userId, now)) {
     await ports.sessions.revokeFamily(record.familyId);
     // A used token presented again is a theft signal; a token of a login already ended (logout, password change) is routine.
-    securityEvent(record.used ? 'REFRESH_TOKEN_REUSED' : 'REFRESH_AFTER_REVOCATION', { userId: record.userId, familyId: record.familyId });
+    securityEvent(record.used ? 'REFRESH_TOKEN_REUSED' : 'REFRESH_AFTER_REVOCATION', {
+      userId: record.userId,
+      familyId: record.familyId,
+    });
     throw new AuthError('UNAUTHORIZED');
   }
   const user = await ports.users.findById(record.userId);

@@ -13,9 +13,19 @@ import { securityEvent } from '../security-log';
 import { authenticate } from './tokens';
 import { sendVerificationCode } from './verify-email';
 
-export interface CreatedUser { id: string; email: string; role: SignupRequest['role'] & string; createdAt: string }
+export interface CreatedUser {
+  id: string;
+  email: string;
+  role: SignupRequest['role'] & string;
+  createdAt: string;
+}
 
-export async function signup(ports: AuthPorts, input: SignupRequest, bearer: string | undefined, hasAuthorization: boolean): Promise<CreatedUser> {
+export async function signup(
+  ports: AuthPorts,
+  input: SignupRequest,
+  bearer: string | undefined,
+  hasAuthorization: boolean,
+): Promise<CreatedUser> {
   const role = input.role ?? 'patient';
   let caller: AccessClaims | undefined;
   if (role !== 'patient') {

@@ -4,7 +4,14 @@
  */
 import { AuthError } from '../domain/errors';
 import {
-  CODE_TTL_MS, MAX_SENDS_PER_HOUR, MAX_WRONG_TRIES, codeHash, newCode, recentSends, sameHash, verificationMail,
+  CODE_TTL_MS,
+  MAX_SENDS_PER_HOUR,
+  MAX_WRONG_TRIES,
+  codeHash,
+  newCode,
+  recentSends,
+  sameHash,
+  verificationMail,
 } from '../domain/verification';
 import type { AuthPorts, UserRecord } from '../ports';
 import { securityEvent } from '../security-log';
@@ -16,7 +23,12 @@ export async function sendVerificationCode(ports: AuthPorts, user: Pick<UserReco
   const sends = recentSends(earlier?.sentAt ?? [], now);
   if (sends.length >= MAX_SENDS_PER_HOUR) return false;
   const code = newCode();
-  await ports.verificationCodes.save(user.id, { codeHash: codeHash(user.id, code), expiresAt: now + CODE_TTL_MS, wrongTries: 0, sentAt: [...sends, now] });
+  await ports.verificationCodes.save(user.id, {
+    codeHash: codeHash(user.id, code),
+    expiresAt: now + CODE_TTL_MS,
+    wrongTries: 0,
+    sentAt: [...sends, now],
+  });
   try {
     await ports.mailer.send({ to: user.email, ...verificationMail(code), code });
   } catch (error) {
@@ -43,7 +55,8 @@ export async function verifyEmail(ports: AuthPorts, input: { email: string; code
     await ports.verificationCodes.recordWrongTry(user.id, stored.wrongTries, MAX_WRONG_TRIES);
     throw rejected(user.id, 'wrong code');
   }
-  if (!(await ports.verificationCodes.confirm(user.id, stored.codeHash, stored.wrongTries))) throw rejected(user.id, 'code changed meanwhile');
+  if (!(await ports.verificationCodes.confirm(user.id, stored.codeHash, stored.wrongTries)))
+    throw rejected(user.id, 'code changed meanwhile');
   securityEvent('EMAIL_VERIFIED', { userId: user.id });
 }
 

@@ -11,7 +11,10 @@ import type { LedgerAccountView, LedgerPort, LedgerTransactionView, TransactionT
 const API_FIELD: Record<string, string> = { idempotencyKey: 'Idempotency-Key', pageToken: 'cursor' };
 const RETRY_LATER = new Set([status.UNAVAILABLE, status.DEADLINE_EXCEEDED, status.ABORTED]);
 
-export type LedgerClient = Pick<BillingClient, 'getBillingAccount' | 'recordTransaction' | 'getTransaction' | 'listTransactions'>;
+export type LedgerClient = Pick<
+  BillingClient,
+  'getBillingAccount' | 'recordTransaction' | 'getTransaction' | 'listTransactions'
+>;
 
 const trailer = (error: ServiceError, name: string) => error.metadata?.get(name)[0]?.toString();
 
@@ -29,8 +32,13 @@ function translated(error: unknown, notFound?: () => LedgerError): unknown {
       ? new LedgerError('ACCOUNT_LIMIT_REACHED', 'The account has reached the largest total it can hold')
       : new LedgerError('REFUND_EXCEEDS_PAID', 'A refund may not exceed what was paid and not refunded yet');
   }
-  if (e.code === status.ALREADY_EXISTS) return new LedgerError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
-  if (RETRY_LATER.has(e.code)) return new LedgerError('BILLING_UNAVAILABLE', 'Billing is unavailable; retry shortly (with the same Idempotency-Key)');
+  if (e.code === status.ALREADY_EXISTS)
+    return new LedgerError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
+  if (RETRY_LATER.has(e.code))
+    return new LedgerError(
+      'BILLING_UNAVAILABLE',
+      'Billing is unavailable; retry shortly (with the same Idempotency-Key)',
+    );
   if (e.code === status.NOT_FOUND && notFound) return notFound();
   return error;
 }
@@ -45,7 +53,15 @@ export class GrpcLedger implements LedgerPort {
   async account(patientId: string): Promise<LedgerAccountView | undefined> {
     try {
       const a = await this.client.getBillingAccount(patientId);
-      return { accountId: a.accountId, currency: a.currency, balance: a.balance, totalCharged: a.totalCharged, totalPaid: a.totalPaid, totalRefunded: a.totalRefunded, updatedAt: a.updatedAt };
+      return {
+        accountId: a.accountId,
+        currency: a.currency,
+        balance: a.balance,
+        totalCharged: a.totalCharged,
+        totalPaid: a.totalPaid,
+        totalRefunded: a.totalRefunded,
+        updatedAt: a.updatedAt,
+      };
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw translated(error);
@@ -54,12 +70,23 @@ export class GrpcLedger implements LedgerPort {
 
   async record(request: Parameters<LedgerPort['record']>[0]): Promise<LedgerTransactionView> {
     try {
-      return view(await this.client.recordTransaction({
-        patientId: request.patientId, idempotencyKey: request.idempotencyKey, type: request.type, amount: request.amount,
-        currency: request.currency ?? '', description: request.description, serviceDate: request.serviceDate ?? '', createdBy: request.createdBy,
-      }));
+      return view(
+        await this.client.recordTransaction({
+          patientId: request.patientId,
+          idempotencyKey: request.idempotencyKey,
+          type: request.type,
+          amount: request.amount,
+          currency: request.currency ?? '',
+          description: request.description,
+          serviceDate: request.serviceDate ?? '',
+          createdBy: request.createdBy,
+        }),
+      );
     } catch (error) {
-      throw translated(error, () => new LedgerError('ACCOUNT_PENDING', 'The billing account is not open yet; retry shortly'));
+      throw translated(
+        error,
+        () => new LedgerError('ACCOUNT_PENDING', 'The billing account is not open yet; retry shortly'),
+      );
     }
   }
 

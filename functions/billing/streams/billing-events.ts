@@ -21,16 +21,31 @@ export function toBillingEvent(record: DynamoDBRecord): BillingEvent | null {
   const fallbackId = record.eventID ?? `${text(item.patientId)}:${record.dynamodb.SequenceNumber ?? ''}`;
   if (item.entity === 'TRANSACTION') {
     return {
-      eventId: text(item.eventId) || fallbackId, eventType: 'TRANSACTION_RECORDED', accountId: text(item.accountId), patientId: text(item.patientId),
-      transactionId: text(item.transactionId), transactionType: text(item.type), amount: whole(item.amount), currency: text(item.currency),
-      balanceAfter: whole(item.balanceAfter), occurredAt: text(item.createdAt),
+      eventId: text(item.eventId) || fallbackId,
+      eventType: 'TRANSACTION_RECORDED',
+      accountId: text(item.accountId),
+      patientId: text(item.patientId),
+      transactionId: text(item.transactionId),
+      transactionType: text(item.type),
+      amount: whole(item.amount),
+      currency: text(item.currency),
+      balanceAfter: whole(item.balanceAfter),
+      occurredAt: text(item.createdAt),
     };
   }
   // An account item (billing-accounts: no entity attribute, keyed by patientId).
   if (item.entity === undefined && typeof item.accountId === 'string' && typeof item.patientId === 'string') {
     return {
-      eventId: text(item.openedEventId) || fallbackId, eventType: 'ACCOUNT_OPENED', accountId: item.accountId, patientId: item.patientId,
-      transactionId: '', transactionType: '', amount: 0, currency: text(item.currency), balanceAfter: whole(item.balance), occurredAt: text(item.createdAt),
+      eventId: text(item.openedEventId) || fallbackId,
+      eventType: 'ACCOUNT_OPENED',
+      accountId: item.accountId,
+      patientId: item.patientId,
+      transactionId: '',
+      transactionType: '',
+      amount: 0,
+      currency: text(item.currency),
+      balanceAfter: whole(item.balance),
+      occurredAt: text(item.createdAt),
     };
   }
   return null;

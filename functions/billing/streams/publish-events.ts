@@ -16,11 +16,13 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   const messages = event.Records.flatMap((record) => {
     const billingEvent = toBillingEvent(record);
     if (!billingEvent) return [];
-    return [{
-      key: billingEvent.patientId,
-      value: Buffer.from(BillingEvent.encode(billingEvent).finish()),
-      headers: { eventType: billingEvent.eventType, eventId: billingEvent.eventId },
-    }];
+    return [
+      {
+        key: billingEvent.patientId,
+        value: Buffer.from(BillingEvent.encode(billingEvent).finish()),
+        headers: { eventType: billingEvent.eventType, eventId: billingEvent.eventId },
+      },
+    ];
   });
   await publish(TOPIC, messages);
   logger.info('Billing stream batch published', { records: event.Records.length, events: messages.length });

@@ -7,13 +7,24 @@
  */
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import {
-  BillingServiceClient, type BillingResponse, type RecordTransactionRequest, type Transaction, type TransactionPage,
+  BillingServiceClient,
+  type BillingResponse,
+  type RecordTransactionRequest,
+  type Transaction,
+  type TransactionPage,
 } from '../../../proto/gen/billing_service';
 import { billingChannel } from '../../../system/billing-channel';
 import { retry } from '../retry';
 
-export interface BillingAccountRequest { patientId: string; name: string; email: string }
-export interface BillingAccountReply { accountId: string; status: string }
+export interface BillingAccountRequest {
+  patientId: string;
+  name: string;
+  email: string;
+}
+export interface BillingAccountReply {
+  accountId: string;
+  status: string;
+}
 export type { RecordTransactionRequest, Transaction as TransactionReply };
 
 export interface BillingClient {
@@ -68,7 +79,9 @@ type Call<T> = (client: BillingServiceClient, options: { deadline: number }, cal
 
 function callOnce<T>(client: BillingServiceClient, call: Call<T>, deadlineMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    call(client, { deadline: Date.now() + deadlineMs }, (error, response) => (error ? reject(error) : resolve(response)));
+    call(client, { deadline: Date.now() + deadlineMs }, (error, response) =>
+      error ? reject(error) : resolve(response),
+    );
   });
 }
 
@@ -81,29 +94,40 @@ export function billingClient(options: BillingClientOptions = {}): BillingClient
   async function withRetries<T>(call: Call<T>): Promise<T> {
     const address = options.address ?? process.env.BILLING_ADDRESS;
     if (!address) throw new Error('BILLING_ADDRESS is not set');
-    return retry(async () => {
-      const client = channelFor(address);
-      try {
-        return await callOnce(client, call, deadlineMs);
-      } catch (error) {
-        if (unavailable(error)) discardChannel(client);
-        throw error;
-      }
-    }, {
-      // Exponential backoff with jitter (100, 200, ... ms, each +0-50 %) so callers do not retry in lockstep.
-      attempts: maxAttempts, retryable: unavailable, backoff: { baseMs: backoffMs, jitter: 'add-half' }, wait: options.wait,
-    });
+    return retry(
+      async () => {
+        const client = channelFor(address);
+        try {
+          return await callOnce(client, call, deadlineMs);
+        } catch (error) {
+          if (unavailable(error)) discardChannel(client);
+          throw error;
+        }
+      },
+      {
+        // Exponential backoff with jitter (100, 200, ... ms, each +0-50 %) so callers do not retry in lockstep.
+        attempts: maxAttempts,
+        retryable: unavailable,
+        backoff: { baseMs: backoffMs, jitter: 'add-half' },
+        wait: options.wait,
+      },
+    );
   }
 
   return {
     async createBillingAccount(request) {
-      const response = await withRetries<BillingResponse>((c, o, cb) => c.createBillingAccount(request, new Metadata(), o, cb));
+      const response = await withRetries<BillingResponse>((c, o, cb) =>
+        c.createBillingAccount(request, new Metadata(), o, cb),
+      );
       return { accountId: response.accountId, status: response.status };
     },
-    getBillingAccount: (patientId) => withRetries((c, o, cb) => c.getBillingAccount({ patientId }, new Metadata(), o, cb)),
+    getBillingAccount: (patientId) =>
+      withRetries((c, o, cb) => c.getBillingAccount({ patientId }, new Metadata(), o, cb)),
     recordTransaction: (request) => withRetries((c, o, cb) => c.recordTransaction(request, new Metadata(), o, cb)),
-    getTransaction: (patientId, transactionId) => withRetries((c, o, cb) => c.getTransaction({ patientId, transactionId }, new Metadata(), o, cb)),
-    listTransactions: (patientId, limit, pageToken) => withRetries((c, o, cb) => c.listTransactions({ patientId, limit, pageToken }, new Metadata(), o, cb)),
+    getTransaction: (patientId, transactionId) =>
+      withRetries((c, o, cb) => c.getTransaction({ patientId, transactionId }, new Metadata(), o, cb)),
+    listTransactions: (patientId, limit, pageToken) =>
+      withRetries((c, o, cb) => c.listTransactions({ patientId, limit, pageToken }, new Metadata(), o, cb)),
     close() {
       if (shared) discardChannel(shared.client);
     },

@@ -10,7 +10,11 @@ export function dynamoClient(): DynamoDBDocumentClient {
     const endpoint = process.env.DYNAMODB_ENDPOINT;
     const base = new DynamoDBClient(
       endpoint
-        ? { endpoint, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        ? {
+            endpoint,
+            region: process.env.AWS_REGION ?? 'local',
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          }
         : {},
     );
     client = DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });

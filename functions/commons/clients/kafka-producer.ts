@@ -5,7 +5,11 @@
 import type { Producer } from 'kafkajs';
 import { brokerList, kafkaAuthOf, kafkaClient } from './kafka';
 
-export interface OutgoingMessage { key: string; value: Buffer; headers?: Record<string, string> }
+export interface OutgoingMessage {
+  key: string;
+  value: Buffer;
+  headers?: Record<string, string>;
+}
 
 let producer: Producer | undefined;
 let connecting: Promise<Producer> | undefined;
@@ -32,7 +36,9 @@ async function connectedProducer(): Promise<Producer> {
     }
     producer = p;
     return p;
-  })().finally(() => { connecting = undefined; });
+  })().finally(() => {
+    connecting = undefined;
+  });
   return connecting;
 }
 

@@ -14,7 +14,12 @@ export function kafkaAuthOf(value: string | undefined): KafkaAuth {
   throw new Error(`KAFKA_AUTH must be iam or none, not "${value ?? ''}"`);
 }
 
-export function kafkaClient(clientId: string, brokers: string[], auth: KafkaAuth, options: Partial<KafkaConfig> = {}): Kafka {
+export function kafkaClient(
+  clientId: string,
+  brokers: string[],
+  auth: KafkaAuth,
+  options: Partial<KafkaConfig> = {},
+): Kafka {
   if (brokers.length === 0) throw new Error('No Kafka brokers given');
   const iam = auth === 'iam';
   return new Kafka({
@@ -24,7 +29,9 @@ export function kafkaClient(clientId: string, brokers: string[], auth: KafkaAuth
     sasl: iam
       ? {
           mechanism: 'oauthbearer',
-          oauthBearerProvider: async () => ({ value: (await generateAuthToken({ region: process.env.AWS_REGION ?? 'us-east-1' })).token }),
+          oauthBearerProvider: async () => ({
+            value: (await generateAuthToken({ region: process.env.AWS_REGION ?? 'us-east-1' })).token,
+          }),
         }
       : undefined,
     logLevel: logLevel.NOTHING,
@@ -33,4 +40,8 @@ export function kafkaClient(clientId: string, brokers: string[], auth: KafkaAuth
 }
 
 /** A comma-separated broker list as kafkajs wants it. */
-export const brokerList = (value: string | undefined): string[] => (value ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+export const brokerList = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);

@@ -1,5 +1,9 @@
 /** Reading a secret that a deploy-time handler writes itself (signing keys, billing's certificate). */
-import { GetSecretValueCommand, ResourceNotFoundException, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 
 /** The secret's text, or undefined where there is no such secret. Any other failure is thrown, never taken for "empty". */
 export async function secretText(client: SecretsManagerClient, secretId: string): Promise<string | undefined> {

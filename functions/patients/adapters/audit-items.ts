@@ -43,7 +43,12 @@ export function auditItem(record: AuditRecord, auditId: string, shards: number):
     sk: auditSk(record.at, auditId),
     actorPk: actorPk(record.userId),
     recentPk: recentPk(shardOf(auditId, shards)),
-    auditId, at: record.at, action: record.action, outcome: record.outcome, userId: record.userId, role: record.role,
+    auditId,
+    at: record.at,
+    action: record.action,
+    outcome: record.outcome,
+    userId: record.userId,
+    role: record.role,
     requestId: record.requestId,
     ...(record.resource ? { resource: record.resource } : {}),
     ...(record.patientId ? { patientId: record.patientId } : {}),
@@ -53,8 +58,12 @@ export function auditItem(record: AuditRecord, auditId: string, shards: number):
 
 export function fromAuditItem(item: Record<string, unknown>): StoredAuditRecord {
   return {
-    id: String(item.auditId), at: String(item.at), action: item.action as StoredAuditRecord['action'],
-    outcome: item.outcome as StoredAuditRecord['outcome'], userId: String(item.userId), role: String(item.role),
+    id: String(item.auditId),
+    at: String(item.at),
+    action: item.action as StoredAuditRecord['action'],
+    outcome: item.outcome as StoredAuditRecord['outcome'],
+    userId: String(item.userId),
+    role: String(item.role),
     requestId: String(item.requestId),
     ...(item.resource === 'BILLING' ? { resource: item.resource } : {}),
     ...(typeof item.patientId === 'string' ? { patientId: item.patientId } : {}),

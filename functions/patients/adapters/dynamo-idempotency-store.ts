@@ -26,46 +26,64 @@ export class DynamoIdempotencyStore implements IdempotencyStore {
     const id = recordId(key);
     const now = Math.floor(this.clock.now().getTime() / 1000);
     try {
-      await this.db.send(new PutCommand({
-        TableName: this.table,
-        Item: { id, status: 'IN_PROGRESS', fingerprint, expiration: now + IDEMPOTENCY_TTL_SECONDS, inProgressExpiry: now + IN_PROGRESS_SECONDS },
-        // TTL deletes lazily: an expired record counts as absent.
-        ConditionExpression: 'attribute_not_exists(id) OR expiration < :now OR (#status = :inProgress AND inProgressExpiry < :now AND fingerprint = :fp)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':now': now, ':inProgress': 'IN_PROGRESS', ':fp': fingerprint },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            id,
+            status: 'IN_PROGRESS',
+            fingerprint,
+            expiration: now + IDEMPOTENCY_TTL_SECONDS,
+            inProgressExpiry: now + IN_PROGRESS_SECONDS,
+          },
+          // TTL deletes lazily: an expired record counts as absent.
+          ConditionExpression:
+            'attribute_not_exists(id) OR expiration < :now OR (#status = :inProgress AND inProgressExpiry < :now AND fingerprint = :fp)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':now': now, ':inProgress': 'IN_PROGRESS', ':fp': fingerprint },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
       return { kind: 'new' };
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
       const existing = error.Item ? unmarshall(error.Item) : undefined;
       if (!existing) return { kind: 'in-progress' };
       if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
-      if (existing.status === 'COMPLETED' && existing.result) return { kind: 'replay', patient: existing.result as PatientRecord };
+      if (existing.status === 'COMPLETED' && existing.result)
+        return { kind: 'replay', patient: existing.result as PatientRecord };
       return { kind: 'in-progress' };
     }
   }
 
   async complete(key: string, patient: PatientRecord): Promise<void> {
     const id = recordId(key);
-    await this.db.send(new UpdateCommand({
-      TableName: this.table, Key: { id },
-      UpdateExpression: 'SET #status = :completed, #result = :result REMOVE inProgressExpiry',
-      ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
-      ExpressionAttributeValues: { ':completed': 'COMPLETED', ':result': patient },
-    }));
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { id },
+        UpdateExpression: 'SET #status = :completed, #result = :result REMOVE inProgressExpiry',
+        ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
+        ExpressionAttributeValues: { ':completed': 'COMPLETED', ':result': patient },
+      }),
+    );
   }
 
   async release(key: string): Promise<void> {
     const id = recordId(key);
-    await this.db.send(new DeleteCommand({
-      TableName: this.table, Key: { id },
-      ConditionExpression: '#status = :inProgress',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS' },
-    })).catch((error: unknown) => {
-      if (!isConditionalCheckFailure(error)) throw error;
-    });
+    await this.db
+      .send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: { id },
+          ConditionExpression: '#status = :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS' },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionalCheckFailure(error)) throw error;
+      });
   }
 }
 

@@ -4,8 +4,13 @@
  */
 import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand,
-  type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput,
+  BatchGetCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { cancellationReasons, conditionFailed as failed, isTransactionConflict } from '../../commons/dynamo-errors';
@@ -15,9 +20,24 @@ import { matchesCriteria, matchesTerms, needsRecordCheck, prefixesOf, type Prefi
 import { emailKey, isDeleted, SEARCH_FIELDS, type PatientRecord } from '../domain/patient';
 import type { Page, PageKey, PageRequest, PatientRepository } from '../ports';
 import {
-  EMAIL_SK, LIST_PARTITION, PATIENT_SK, emailItem, emailPk, fromPatientItem, isRepresentativeEntry, patientAttributes,
-  patientItem, patientPk, searchItems, searchPartition, searchSk, statePartition, versionItem, versionPrefix,
-  type Revision, type SearchEntry,
+  EMAIL_SK,
+  LIST_PARTITION,
+  PATIENT_SK,
+  emailItem,
+  emailPk,
+  fromPatientItem,
+  isRepresentativeEntry,
+  patientAttributes,
+  patientItem,
+  patientPk,
+  searchItems,
+  searchPartition,
+  searchSk,
+  statePartition,
+  versionItem,
+  versionPrefix,
+  type Revision,
+  type SearchEntry,
 } from './patient-items';
 
 type Item = Record<string, unknown>;
@@ -31,18 +51,35 @@ const BACKOFF: Backoff = { baseMs: 50, capMs: 500, jitter: 'full' };
 /** Client fields a PUT may remove (optional in PatientInput). */
 const OPTIONAL_FIELDS = ['phoneNumber', 'gender'] as const;
 /** Fields a PUT never writes: identity, creation and the server-managed billing state. */
-const FIXED_FIELDS = new Set(['id', 'pk', 'sk', 'createdAt', 'billingAccountId', 'billingStatus', 'gsi1pk', 'gsi1sk', 'deletedAt']);
+const FIXED_FIELDS = new Set([
+  'id',
+  'pk',
+  'sk',
+  'createdAt',
+  'billingAccountId',
+  'billingStatus',
+  'gsi1pk',
+  'gsi1sk',
+  'deletedAt',
+]);
 
 export class DynamoPatientRepository implements PatientRepository {
-  constructor(private readonly db: DynamoDBDocumentClient, private readonly table: string) {}
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
 
   async get(id: string): Promise<PatientRecord | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: patientPk(id), sk: PATIENT_SK }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: patientPk(id), sk: PATIENT_SK }, ConsistentRead: true }),
+    );
     return Item ? fromPatientItem(Item) : undefined;
   }
 
   async getByEmail(email: string): Promise<PatientRecord | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: { pk: emailPk(email), sk: EMAIL_SK }, ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: { pk: emailPk(email), sk: EMAIL_SK }, ConsistentRead: true }),
+    );
     if (typeof Item?.patientId !== 'string') return undefined;
     const patient = await this.get(Item.patientId);
     return patient && !patient.deletedAt && emailKey(patient.email) === emailKey(email) ? patient : undefined;
@@ -52,8 +89,18 @@ export class DynamoPatientRepository implements PatientRepository {
     const prefixes = prefixesOf(request);
     if (prefixes.length > 0) return this.searchPage(request, prefixes);
     const query: QueryCommandInput = request.state
-      ? { TableName: this.table, IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': statePartition(request.state) } }
-      : { TableName: this.table, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': LIST_PARTITION } };
+      ? {
+          TableName: this.table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :p',
+          ExpressionAttributeValues: { ':p': statePartition(request.state) },
+        }
+      : {
+          TableName: this.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :p',
+          ExpressionAttributeValues: { ':p': LIST_PARTITION },
+        };
     const index = request.state ? 'gsi2' : 'gsi1';
     // Criteria no index serves (gender, birth date) are checked on the items read; the page reads on until it is full.
     const filtered = needsRecordCheck(request);
@@ -72,13 +119,16 @@ export class DynamoPatientRepository implements PatientRepository {
   private async searchPage(request: PageRequest, prefixes: PrefixMatch[]): Promise<Page> {
     const driver = prefixes.reduce((a, b) => (b.prefix.length > a.prefix.length ? b : a));
     const query: QueryCommandInput = {
-      TableName: this.table, IndexName: 'gsi1',
+      TableName: this.table,
+      IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :prefix)',
       ExpressionAttributeValues: { ':p': searchPartition(driver.prefix), ':prefix': driver.prefix },
     };
     const accept = (item: Item) => {
       const entry = item as unknown as SearchEntry;
-      return isRepresentativeEntry(entry, driver.prefix, driver.fields) && matchesTerms(entry.terms, entry.state, request);
+      return (
+        isRepresentativeEntry(entry, driver.prefix, driver.fields) && matchesTerms(entry.terms, entry.state, request)
+      );
     };
     const recordCheck = needsRecordCheck(request);
     const patients: PatientRecord[] = [];
@@ -86,7 +136,13 @@ export class DynamoPatientRepository implements PatientRepository {
     for (let round = 1; ; round++) {
       const wanted = request.limit - patients.length;
       // With criteria only records answer, read a batch of entries at a time and stop at the page's last match.
-      const batch = await this.collect(query, { limit: recordCheck ? Math.max(wanted, 50) : wanted, startKey }, 'gsi1', true, accept);
+      const batch = await this.collect(
+        query,
+        { limit: recordCheck ? Math.max(wanted, 50) : wanted, startKey },
+        'gsi1',
+        true,
+        accept,
+      );
       const found = await this.getMany(batch.items.map((item) => String(item.patientId)));
       for (const [i, item] of batch.items.entries()) {
         const patient = found.get(String(item.patientId));
@@ -109,15 +165,23 @@ export class DynamoPatientRepository implements PatientRepository {
    * `filtered`: `accept` drops items, so each round reads at least 50.
    */
   private async collect(
-    query: QueryCommandInput, request: Pick<PageRequest, 'limit' | 'startKey'>, index: 'gsi1' | 'gsi2', filtered: boolean, accept: (item: Item) => boolean,
+    query: QueryCommandInput,
+    request: Pick<PageRequest, 'limit' | 'startKey'>,
+    index: 'gsi1' | 'gsi2',
+    filtered: boolean,
+    accept: (item: Item) => boolean,
   ) {
     const accepted: Item[] = [];
     let start: Item | undefined = request.startKey;
     for (let round = 1; ; round++) {
       const wanted = request.limit + 1 - accepted.length;
-      const result = await this.db.send(new QueryCommand({
-        ...query, ExclusiveStartKey: start, Limit: filtered ? Math.max(wanted, 50) : wanted,
-      }));
+      const result = await this.db.send(
+        new QueryCommand({
+          ...query,
+          ExclusiveStartKey: start,
+          Limit: filtered ? Math.max(wanted, 50) : wanted,
+        }),
+      );
       for (const item of result.Items ?? []) {
         if (!accept(item)) continue;
         accepted.push(item);
@@ -137,7 +201,9 @@ export class DynamoPatientRepository implements PatientRepository {
     let keys: Item[] = [...new Set(ids)].map((id) => ({ pk: patientPk(id), sk: PATIENT_SK }));
     for (let attempt = 0; keys.length > 0; attempt++) {
       if (attempt > 0) await sleep(backoffDelay(attempt, BACKOFF));
-      const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }));
+      const result = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
+      );
       for (const item of result.Responses?.[this.table] ?? []) {
         const patient = fromPatientItem(item);
         found.set(patient.id, patient);
@@ -167,7 +233,11 @@ export class DynamoPatientRepository implements PatientRepository {
 
   private async replaceOnce(next: PatientRecord, expectedVersion: number, previousEmail: string): Promise<void> {
     const attributes = patientAttributes(next);
-    const names: Record<string, string> = { '#version': 'version', '#deletedAt': 'deletedAt', '#billing': 'billingStatus' };
+    const names: Record<string, string> = {
+      '#version': 'version',
+      '#deletedAt': 'deletedAt',
+      '#billing': 'billingStatus',
+    };
     const values: Record<string, unknown> = { ':expected': expectedVersion, ':billing': next.billingStatus };
     const sets: string[] = [];
     for (const [name, value] of Object.entries(attributes)) {
@@ -184,18 +254,29 @@ export class DynamoPatientRepository implements PatientRepository {
     const items: TransactItems = [
       {
         Update: {
-          TableName: this.table, Key: { pk: patientPk(next.id), sk: PATIENT_SK },
+          TableName: this.table,
+          Key: { pk: patientPk(next.id), sk: PATIENT_SK },
           UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           // `:expected`, not `:version`: the SET above binds `:version` to the new version.
           ConditionExpression: `${liveAt(':expected')} AND #billing = :billing`,
-          ExpressionAttributeNames: names, ExpressionAttributeValues: values,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
-      ...(emailChanged ? [
-        { Delete: { TableName: this.table, Key: { pk: emailPk(previousEmail), sk: EMAIL_SK }, ConditionExpression: 'patientId = :id', ExpressionAttributeValues: { ':id': next.id } } },
-        { Put: { TableName: this.table, Item: emailItem(next), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ] : []),
+      ...(emailChanged
+        ? [
+            {
+              Delete: {
+                TableName: this.table,
+                Key: { pk: emailPk(previousEmail), sk: EMAIL_SK },
+                ConditionExpression: 'patientId = :id',
+                ExpressionAttributeValues: { ':id': next.id },
+              },
+            },
+            { Put: { TableName: this.table, Item: emailItem(next), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ]
+        : []),
       ...searchItems(next).map((Item) => ({ Put: { TableName: this.table, Item } })),
       this.putVersion(next, 'WRITTEN'),
     ];
@@ -209,44 +290,76 @@ export class DynamoPatientRepository implements PatientRepository {
 
   async softDelete(current: PatientRecord, at: Date): Promise<void> {
     const when = at.toISOString();
-    await this.withStoredBilling(current, (state) => this.transact([
-      {
-        Update: {
-          TableName: this.table, Key: { pk: patientPk(state.id), sk: PATIENT_SK },
-          UpdateExpression: 'SET #deletedAt = :at, updatedAt = :at REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
-          ConditionExpression: `${liveAt(':version')} AND #billing = :billing`,
-          ExpressionAttributeNames: { '#deletedAt': 'deletedAt', '#version': 'version', '#billing': 'billingStatus' },
-          ExpressionAttributeValues: { ':at': when, ':version': state.version, ':billing': state.billingStatus },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    await this.withStoredBilling(current, (state) =>
+      this.transact(
+        [
+          {
+            Update: {
+              TableName: this.table,
+              Key: { pk: patientPk(state.id), sk: PATIENT_SK },
+              UpdateExpression: 'SET #deletedAt = :at, updatedAt = :at REMOVE gsi1pk, gsi1sk, gsi2pk, gsi2sk',
+              ConditionExpression: `${liveAt(':version')} AND #billing = :billing`,
+              ExpressionAttributeNames: {
+                '#deletedAt': 'deletedAt',
+                '#version': 'version',
+                '#billing': 'billingStatus',
+              },
+              ExpressionAttributeValues: { ':at': when, ':version': state.version, ':billing': state.billingStatus },
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          {
+            Delete: {
+              TableName: this.table,
+              Key: { pk: emailPk(state.email), sk: EMAIL_SK },
+              ConditionExpression: 'patientId = :id',
+              ExpressionAttributeValues: { ':id': state.id },
+            },
+          },
+          ...SEARCH_FIELDS.map((field) => ({
+            Delete: { TableName: this.table, Key: { pk: patientPk(state.id), sk: searchSk(field) } },
+          })),
+          this.putVersion({ ...state, deletedAt: when, updatedAt: when }, 'DELETED'),
+        ],
+        (reasons) => {
+          if (failed(reasons[0])) return staleWrite(reasons[0]?.Item, state.version);
+          if (failed(reasons[1])) return versionMismatch();
+          return undefined;
         },
-      },
-      { Delete: { TableName: this.table, Key: { pk: emailPk(state.email), sk: EMAIL_SK }, ConditionExpression: 'patientId = :id', ExpressionAttributeValues: { ':id': state.id } } },
-      ...SEARCH_FIELDS.map((field) => ({ Delete: { TableName: this.table, Key: { pk: patientPk(state.id), sk: searchSk(field) } } })),
-      this.putVersion({ ...state, deletedAt: when, updatedAt: when }, 'DELETED'),
-    ], (reasons) => {
-      if (failed(reasons[0])) return staleWrite(reasons[0]?.Item, state.version);
-      if (failed(reasons[1])) return versionMismatch();
-      return undefined;
-    }));
+      ),
+    );
   }
 
   async activateBilling(patient: PatientRecord, accountId: string): Promise<boolean> {
     let state = patient;
     for (let attempt = 1; attempt <= TRANSACTION_ATTEMPTS; attempt++) {
       try {
-        await this.transact([
-          {
-            Update: {
-              TableName: this.table, Key: { pk: patientPk(state.id), sk: PATIENT_SK },
-              UpdateExpression: 'SET #billing = :active, billingAccountId = :account',
-              ConditionExpression: `${liveAt(':version')} AND #billing = :pending`,
-              ExpressionAttributeNames: { '#deletedAt': 'deletedAt', '#version': 'version', '#billing': 'billingStatus' },
-              ExpressionAttributeValues: { ':active': 'ACTIVE', ':pending': 'PENDING', ':account': accountId, ':version': state.version },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        await this.transact(
+          [
+            {
+              Update: {
+                TableName: this.table,
+                Key: { pk: patientPk(state.id), sk: PATIENT_SK },
+                UpdateExpression: 'SET #billing = :active, billingAccountId = :account',
+                ConditionExpression: `${liveAt(':version')} AND #billing = :pending`,
+                ExpressionAttributeNames: {
+                  '#deletedAt': 'deletedAt',
+                  '#version': 'version',
+                  '#billing': 'billingStatus',
+                },
+                ExpressionAttributeValues: {
+                  ':active': 'ACTIVE',
+                  ':pending': 'PENDING',
+                  ':account': accountId,
+                  ':version': state.version,
+                },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
             },
-          },
-          this.putVersion({ ...state, billingStatus: 'ACTIVE', billingAccountId: accountId }, 'BILLING'),
-        ], (reasons) => (failed(reasons[0]) ? new StaleRead(storedOf(reasons[0]?.Item)) : undefined));
+            this.putVersion({ ...state, billingStatus: 'ACTIVE', billingAccountId: accountId }, 'BILLING'),
+          ],
+          (reasons) => (failed(reasons[0]) ? new StaleRead(storedOf(reasons[0]?.Item)) : undefined),
+        );
         return true;
       } catch (error) {
         if (!(error instanceof StaleRead)) throw error;
@@ -271,11 +384,16 @@ export class DynamoPatientRepository implements PatientRepository {
     const states: PatientRecord[] = [];
     let start: Item | undefined;
     do {
-      const result = await this.db.send(new QueryCommand({
-        TableName: this.table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': patientPk(id), ':prefix': prefix },
-        ScanIndexForward: false, ConsistentRead: true, ExclusiveStartKey: start,
-      }));
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': patientPk(id), ':prefix': prefix },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
       states.push(...(result.Items ?? []).map(fromPatientItem));
       start = result.LastEvaluatedKey;
     } while (start);
@@ -284,7 +402,13 @@ export class DynamoPatientRepository implements PatientRepository {
 
   /** The stored state a write leaves, in the same transaction (never overwritten: one key per state). */
   private putVersion(state: PatientRecord, revision: Revision) {
-    return { Put: { TableName: this.table, Item: versionItem(state, revision), ConditionExpression: 'attribute_not_exists(pk)' } };
+    return {
+      Put: {
+        TableName: this.table,
+        Item: versionItem(state, revision),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
   }
 
   /**
@@ -292,14 +416,21 @@ export class DynamoPatientRepository implements PatientRepository {
    * was activated since `state` was read, the one change that keeps the version, the write is made again
    * with the stored billing fields, so the state kept in history is exactly the record's.
    */
-  private async withStoredBilling(state: PatientRecord, write: (state: PatientRecord) => Promise<void>): Promise<PatientRecord> {
+  private async withStoredBilling(
+    state: PatientRecord,
+    write: (state: PatientRecord) => Promise<void>,
+  ): Promise<PatientRecord> {
     for (let attempt = 1; attempt <= TRANSACTION_ATTEMPTS; attempt++) {
       try {
         await write(state);
         return state;
       } catch (error) {
         if (!(error instanceof StaleRead) || !error.stored) throw error;
-        state = { ...state, billingStatus: error.stored.billingStatus, billingAccountId: error.stored.billingAccountId };
+        state = {
+          ...state,
+          billingStatus: error.stored.billingStatus,
+          billingAccountId: error.stored.billingAccountId,
+        };
       }
     }
     throw new Error('The patient kept changing while it was written');
@@ -309,10 +440,15 @@ export class DynamoPatientRepository implements PatientRepository {
    * Runs a transaction, retrying only when DynamoDB reports a conflict with another transaction in flight
    * (no condition was evaluated false), and maps failed conditions to domain errors with `explain`.
    */
-  private async transact(items: TransactItems, explain: (reasons: CancellationReason[]) => Error | undefined): Promise<void> {
+  private async transact(
+    items: TransactItems,
+    explain: (reasons: CancellationReason[]) => Error | undefined,
+  ): Promise<void> {
     try {
       await retry(() => this.db.send(new TransactWriteCommand({ TransactItems: items })), {
-        attempts: TRANSACTION_ATTEMPTS, retryable: isTransactionConflict, backoff: BACKOFF,
+        attempts: TRANSACTION_ATTEMPTS,
+        retryable: isTransactionConflict,
+        backoff: BACKOFF,
       });
     } catch (error) {
       const reasons = cancellationReasons(error);
@@ -323,7 +459,8 @@ export class DynamoPatientRepository implements PatientRepository {
 }
 
 /** The condition of every write to a patient item: it exists, is not deleted and is at the version read. */
-const liveAt = (version: string) => `attribute_exists(pk) AND attribute_not_exists(#deletedAt) AND #version = ${version}`;
+const liveAt = (version: string) =>
+  `attribute_exists(pk) AND attribute_not_exists(#deletedAt) AND #version = ${version}`;
 
 /** The item read when a condition failed (the cancellation reason carries it in DynamoDB's wire format). */
 function storedOf(old: Record<string, unknown> | undefined): PatientRecord | undefined {
@@ -346,5 +483,10 @@ function staleWrite(old: Record<string, unknown> | undefined, version: number): 
 
 /** The ExclusiveStartKey of an index item: the table key plus the index key. */
 function keyOf(item: Item, index: 'gsi1' | 'gsi2'): PageKey {
-  return { pk: String(item.pk), sk: String(item.sk), [`${index}pk`]: String(item[`${index}pk`]), [`${index}sk`]: String(item[`${index}sk`]) };
+  return {
+    pk: String(item.pk),
+    sk: String(item.sk),
+    [`${index}pk`]: String(item[`${index}pk`]),
+    [`${index}sk`]: String(item[`${index}sk`]),
+  };
 }

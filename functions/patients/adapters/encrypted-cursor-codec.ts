@@ -24,7 +24,9 @@ export class EncryptedCursorCodec implements CursorCodec {
       if (!material) throw new Error('The cursor key is empty');
       return createHash('sha256').update(`patient-cursor-v${VERSION}\n${material}`).digest();
     });
-    this.key.catch(() => { this.key = undefined; });
+    this.key.catch(() => {
+      this.key = undefined;
+    });
     return this.key;
   }
 

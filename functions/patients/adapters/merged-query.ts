@@ -24,7 +24,10 @@ const MAX_ROUNDS = 10;
 /** Items asked for per query once a partition ran out: enough to get past a stretch the filter drops. */
 const REFILL = 50;
 
-export interface MergedPage { items: Item[]; next: string | null }
+export interface MergedPage {
+  items: Item[];
+  next: string | null;
+}
 
 interface Reader {
   input: QueryCommandInput;
@@ -45,7 +48,11 @@ function newest(readers: Reader[]): Reader | undefined {
 }
 
 /** `inputs`: one Query per partition, key condition and filter included (newest first is forced here). */
-export async function mergedPage(db: DynamoDBDocumentClient, inputs: QueryCommandInput[], limit: number): Promise<MergedPage> {
+export async function mergedPage(
+  db: DynamoDBDocumentClient,
+  inputs: QueryCommandInput[],
+  limit: number,
+): Promise<MergedPage> {
   const readers: Reader[] = inputs.map((input) => ({ input, buffer: [], done: false }));
   // Each of N partitions holds about 1/N of the page: ask for twice that first, more only where it runs out.
   const firstBatch = Math.min(limit + 1, Math.max(3, Math.ceil((2 * (limit + 1)) / readers.length)));
@@ -57,13 +64,17 @@ export async function mergedPage(db: DynamoDBDocumentClient, inputs: QueryComman
       if (rounds >= MAX_ROUNDS) return cut(readers, out, limit);
       const size = rounds === 0 ? firstBatch : batch;
       rounds++;
-      await Promise.all(empty.map(async (r) => {
-        const result = await db.send(new QueryCommand({ ...r.input, ScanIndexForward: false, Limit: size, ExclusiveStartKey: r.start }));
-        r.buffer.push(...(result.Items ?? []));
-        r.start = result.LastEvaluatedKey;
-        r.done = !r.start;
-        if (r.start) r.examined = skOf(r.start);
-      }));
+      await Promise.all(
+        empty.map(async (r) => {
+          const result = await db.send(
+            new QueryCommand({ ...r.input, ScanIndexForward: false, Limit: size, ExclusiveStartKey: r.start }),
+          );
+          r.buffer.push(...(result.Items ?? []));
+          r.start = result.LastEvaluatedKey;
+          r.done = !r.start;
+          if (r.start) r.examined = skOf(r.start);
+        }),
+      );
       continue;
     }
     // Every partition not yet exhausted shows its next item: the newest of them is next overall.
@@ -83,8 +94,15 @@ export async function mergedPage(db: DynamoDBDocumentClient, inputs: QueryComman
  * next page resumes below it (or below its last item, when the page filled up).
  */
 function cut(readers: Reader[], out: Item[], limit: number): MergedPage {
-  const frontier = readers.filter((r) => !r.done).map((r) => r.examined ?? '').reduce((a, b) => (a > b ? a : b));
-  for (let from = newest(readers); from && out.length < limit && skOf(from.buffer[0]!) >= frontier; from = newest(readers)) {
+  const frontier = readers
+    .filter((r) => !r.done)
+    .map((r) => r.examined ?? '')
+    .reduce((a, b) => (a > b ? a : b));
+  for (
+    let from = newest(readers);
+    from && out.length < limit && skOf(from.buffer[0]!) >= frontier;
+    from = newest(readers)
+  ) {
     out.push(from.buffer.shift()!);
   }
   return { items: out, next: out.length === limit ? skOf(out[out.length - 1]!) : frontier };

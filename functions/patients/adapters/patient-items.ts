@@ -9,7 +9,15 @@
  * A deleted patient keeps its item with deletedAt but loses its gsi keys (so no index lists it), its
  * email claim and its search entries.
  */
-import { SEARCH_FIELDS, emailKey, searchTerms, stateKey, toPublic, type PatientRecord, type SearchField } from '../domain/patient';
+import {
+  SEARCH_FIELDS,
+  emailKey,
+  searchTerms,
+  stateKey,
+  toPublic,
+  type PatientRecord,
+  type SearchField,
+} from '../domain/patient';
 
 export const PATIENT_SK = 'PATIENT';
 export const EMAIL_SK = 'EMAIL';
@@ -91,7 +99,11 @@ export function searchItems(p: PatientRecord): SearchEntry[] {
  * its first character, hence one partition and one ordering, so every patient appears exactly once.
  * `fields`: the fields the prefix is searched in (FHIR's `family` is the last name only).
  */
-export function isRepresentativeEntry(entry: SearchEntry, prefix: string, fields: readonly SearchField[] = SEARCH_FIELDS): boolean {
+export function isRepresentativeEntry(
+  entry: SearchEntry,
+  prefix: string,
+  fields: readonly SearchField[] = SEARCH_FIELDS,
+): boolean {
   if (!entry.value.startsWith(prefix) || !fields.includes(entry.field)) return false;
   const matching = fields
     .filter((field) => entry.terms[field].startsWith(prefix))
@@ -111,8 +123,10 @@ const REVISION_ORDER: Record<Revision, number> = { WRITTEN: 0, BILLING: 1, DELET
 
 export const VERSION_PREFIX = 'VERSION#';
 /** The sort-key prefix of one version's states (or of every version's, without a number). */
-export const versionPrefix = (version?: number) => version === undefined ? VERSION_PREFIX : `${VERSION_PREFIX}${String(version).padStart(10, '0')}#`;
-export const versionSk = (version: number, revision: Revision) => `${versionPrefix(version)}${REVISION_ORDER[revision]}`;
+export const versionPrefix = (version?: number) =>
+  version === undefined ? VERSION_PREFIX : `${VERSION_PREFIX}${String(version).padStart(10, '0')}#`;
+export const versionSk = (version: number, revision: Revision) =>
+  `${versionPrefix(version)}${REVISION_ORDER[revision]}`;
 
 /**
  * A stored state of the record, written in the transaction that makes it: the public fields (and
@@ -121,7 +135,11 @@ export const versionSk = (version: number, revision: Revision) => `${versionPref
  */
 export function versionItem(p: PatientRecord, revision: Revision): Record<string, unknown> {
   return {
-    pk: patientPk(p.id), sk: versionSk(p.version, revision), entity: 'VERSION', revision,
-    ...toPublic(p), ...(p.deletedAt ? { deletedAt: p.deletedAt } : {}),
+    pk: patientPk(p.id),
+    sk: versionSk(p.version, revision),
+    entity: 'VERSION',
+    revision,
+    ...toPublic(p),
+    ...(p.deletedAt ? { deletedAt: p.deletedAt } : {}),
   };
 }

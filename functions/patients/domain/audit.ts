@@ -13,7 +13,11 @@ export type PatientAction = (typeof PATIENT_ACTIONS)[number];
 
 export type ReportedOutcome = 'SUCCESS' | 'DENIED';
 
-const REPORTED: Partial<Record<AuditOutcome, ReportedOutcome>> = { SUCCESS: 'SUCCESS', REPLAYED: 'SUCCESS', DENIED: 'DENIED' };
+const REPORTED: Partial<Record<AuditOutcome, ReportedOutcome>> = {
+  SUCCESS: 'SUCCESS',
+  REPLAYED: 'SUCCESS',
+  DENIED: 'DENIED',
+};
 
 /** The stored outcomes the API shows. */
 export const REPORTED_OUTCOMES = Object.keys(REPORTED) as AuditOutcome[];

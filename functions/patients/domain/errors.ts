@@ -14,7 +14,8 @@ export type PatientErrorKind =
   | 'IDEMPOTENT_TARGET_DELETED';
 
 /** How the audit trail records an error outcome. */
-export type AuditOutcome = 'SUCCESS' | 'REPLAYED' | 'DENIED' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'INVALID' | 'ERROR';
+export type AuditOutcome =
+  'SUCCESS' | 'REPLAYED' | 'DENIED' | 'NOT_FOUND' | 'CONFLICT' | 'PRECONDITION_FAILED' | 'INVALID' | 'ERROR';
 
 export class PatientError extends DomainError<PatientErrorKind> {
   constructor(
@@ -30,11 +31,14 @@ export class PatientError extends DomainError<PatientErrorKind> {
 }
 
 export const forbidden = () => new PatientError('FORBIDDEN', 'Your role does not allow this action');
-export const notFound = (auditOutcome?: AuditOutcome) => new PatientError('NOT_FOUND', 'No such patient', undefined, auditOutcome);
+export const notFound = (auditOutcome?: AuditOutcome) =>
+  new PatientError('NOT_FOUND', 'No such patient', undefined, auditOutcome);
 /** REST answers it as any unknown id (same words); FHIR says the resource was deleted. */
 export const gone = () => new PatientError('GONE', 'No such patient', undefined, 'NOT_FOUND');
 export const emailTaken = () => new PatientError('EMAIL_TAKEN', 'Another patient already has this email address');
-export const versionMismatch = () => new PatientError('VERSION_MISMATCH', 'The patient has changed since the ETag given in If-Match');
-export const isVersionMismatch = (error: unknown): boolean => error instanceof PatientError && error.kind === 'VERSION_MISMATCH';
+export const versionMismatch = () =>
+  new PatientError('VERSION_MISMATCH', 'The patient has changed since the ETag given in If-Match');
+export const isVersionMismatch = (error: unknown): boolean =>
+  error instanceof PatientError && error.kind === 'VERSION_MISMATCH';
 export const invalidQuery = (field: string, message: string) =>
   new PatientError('INVALID_QUERY', `Invalid query parameter "${field}"`, [{ field, message }]);

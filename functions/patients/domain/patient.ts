@@ -18,7 +18,11 @@ export const stateKey = (state: string): string => state.trim().toUpperCase();
 
 /** The lowercased values a prefix search matches, per field. */
 export function searchTerms(patient: Pick<Patient, 'firstName' | 'lastName' | 'email'>): Record<SearchField, string> {
-  return { first: patient.firstName.toLowerCase(), last: patient.lastName.toLowerCase(), email: emailKey(patient.email) };
+  return {
+    first: patient.firstName.toLowerCase(),
+    last: patient.lastName.toLowerCase(),
+    email: emailKey(patient.email),
+  };
 }
 
 export function matchesSearch(patient: PatientRecord, prefix: string): boolean {
@@ -52,12 +56,20 @@ export function expectedVersions(ifMatch: string | undefined): number[] | undefi
 export function toPublic(r: PatientRecord): Patient {
   const { street, city, state, zipCode } = r.address;
   return {
-    id: r.id, firstName: r.firstName, lastName: r.lastName, email: r.email, dateOfBirth: r.dateOfBirth,
+    id: r.id,
+    firstName: r.firstName,
+    lastName: r.lastName,
+    email: r.email,
+    dateOfBirth: r.dateOfBirth,
     address: { street, city, state, zipCode },
     ...(r.phoneNumber !== undefined ? { phoneNumber: r.phoneNumber } : {}),
     ...(r.gender !== undefined ? { gender: r.gender } : {}),
-    registeredDate: r.registeredDate, billingAccountId: r.billingAccountId ?? null, billingStatus: r.billingStatus,
-    version: r.version, createdAt: r.createdAt, updatedAt: r.updatedAt,
+    registeredDate: r.registeredDate,
+    billingAccountId: r.billingAccountId ?? null,
+    billingStatus: r.billingStatus,
+    version: r.version,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
   };
 }
 

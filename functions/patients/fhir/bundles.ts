@@ -9,7 +9,12 @@ export const weakEtag = (version: number): string => `W/"${version}"`;
  * A page of search results. `query` is the search as the client wrote it, without `_cursor`: `next` is that
  * search with the cursor of the next page, so fetching it with the same token gives the next page.
  */
-export function searchBundle(page: PatientPage, base: string, query: URLSearchParams, cursor: string | undefined): Bundle {
+export function searchBundle(
+  page: PatientPage,
+  base: string,
+  query: URLSearchParams,
+  cursor: string | undefined,
+): Bundle {
   const url = (at: string | undefined) => {
     const params = new URLSearchParams(query);
     if (at !== undefined) params.set('_cursor', at);
@@ -22,7 +27,11 @@ export function searchBundle(page: PatientPage, base: string, query: URLSearchPa
     resourceType: 'Bundle',
     type: 'searchset',
     link,
-    entry: page.patients.map((p) => ({ fullUrl: `${base}/Patient/${p.id}`, resource: toFhirPatient(p), search: { mode: 'match' } })),
+    entry: page.patients.map((p) => ({
+      fullUrl: `${base}/Patient/${p.id}`,
+      resource: toFhirPatient(p),
+      search: { mode: 'match' },
+    })),
   };
 }
 

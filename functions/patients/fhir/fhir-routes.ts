@@ -12,7 +12,15 @@ import type { RouteKey } from '../../../system/routes';
 import { PatientError } from '../domain/errors';
 import { PROBLEM_OF } from '../http-status';
 import type { PatientPorts, RequestContext } from '../ports';
-import { createPatient, deletePatient, findPatients, getPatient, getPatientHistory, getPatientVersion, updatePatient } from '../use-cases';
+import {
+  createPatient,
+  deletePatient,
+  findPatients,
+  getPatient,
+  getPatientHistory,
+  getPatientVersion,
+  updatePatient,
+} from '../use-cases';
 import { historyBundle, searchBundle, weakEtag } from './bundles';
 import { FhirError, invalid, issueCodeOf, operationOutcome, type FhirIssue } from './outcome';
 import { fhirPatientInput, toFhirPatient } from './patient-resource';
@@ -22,10 +30,16 @@ export const FHIR_BASE_PATH = '/fhir/R4';
 const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 const BODY_TYPES = new Set(['application/fhir+json', 'application/json']);
 
-const fhirJson = (status: number, body: unknown, headers: Record<string, string> = {}) => json(status, body, { 'Content-Type': FHIR_JSON, ...headers });
+const fhirJson = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  json(status, body, { 'Content-Type': FHIR_JSON, ...headers });
 
 type FhirRouteKey = Extract<RouteKey<'patients'>, `${string} ${typeof FHIR_BASE_PATH}/${string}`>;
-type Interaction = (ports: PatientPorts, ctx: RequestContext, event: APIGatewayProxyEvent, request: { query: QueryValues; base: string; id?: string }) => Promise<APIGatewayProxyResult>;
+type Interaction = (
+  ports: PatientPorts,
+  ctx: RequestContext,
+  event: APIGatewayProxyEvent,
+  request: { query: QueryValues; base: string; id?: string },
+) => Promise<APIGatewayProxyResult>;
 
 const INTERACTIONS: Record<FhirRouteKey, Interaction> = {
   'GET /fhir/R4/Patient': async (ports, ctx, _event, { query, base }) => {
@@ -34,7 +48,10 @@ const INTERACTIONS: Record<FhirRouteKey, Interaction> = {
   },
   'POST /fhir/R4/Patient': async (ports, ctx, event, { base }) => {
     const { patient } = await createPatient(ports, ctx, { input: () => fhirPatientInput(bodyOf(event)) });
-    return fhirJson(201, toFhirPatient(patient), { Location: `${base}/Patient/${patient.id}/_history/${patient.version}`, ...versionHeaders(patient) });
+    return fhirJson(201, toFhirPatient(patient), {
+      Location: `${base}/Patient/${patient.id}/_history/${patient.version}`,
+      ...versionHeaders(patient),
+    });
   },
   'GET /fhir/R4/Patient/{id}': async (ports, ctx, _event, { id }) => {
     const patient = await getPatient(ports, ctx, id);
@@ -44,7 +61,8 @@ const INTERACTIONS: Record<FhirRouteKey, Interaction> = {
     const input = () => {
       const body = bodyOf(event);
       const bodyId = (body as { id?: unknown } | null)?.id;
-      if (bodyId === undefined) throw invalid('The resource must carry its id (the id in the URL)', 'Patient.id', 'required');
+      if (bodyId === undefined)
+        throw invalid('The resource must carry its id (the id in the URL)', 'Patient.id', 'required');
       if (bodyId !== id) throw invalid('The resource id differs from the id in the URL', 'Patient.id');
       return fhirPatientInput(body);
     };
@@ -66,18 +84,23 @@ const INTERACTIONS: Record<FhirRouteKey, Interaction> = {
 };
 
 /** The FHIR routes of the patients function's dispatch table: each answers every error as an OperationOutcome. */
-export const FHIR_ROUTES = Object.fromEntries(Object.entries(INTERACTIONS).map(([key, interaction]) => [
-  key,
-  async (ports: PatientPorts, ctx: RequestContext, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    try {
-      const query = queryOf(event);
-      checkFormat(query);
-      return await interaction(ports, ctx, event, { query, base: baseUrl(event), id: event.pathParameters?.id });
-    } catch (error) {
-      return outcomeResponse(error, event);
-    }
-  },
-])) as Record<FhirRouteKey, (ports: PatientPorts, ctx: RequestContext, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>>;
+export const FHIR_ROUTES = Object.fromEntries(
+  Object.entries(INTERACTIONS).map(([key, interaction]) => [
+    key,
+    async (ports: PatientPorts, ctx: RequestContext, event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+      try {
+        const query = queryOf(event);
+        checkFormat(query);
+        return await interaction(ports, ctx, event, { query, base: baseUrl(event), id: event.pathParameters?.id });
+      } catch (error) {
+        return outcomeResponse(error, event);
+      }
+    },
+  ]),
+) as Record<
+  FhirRouteKey,
+  (ports: PatientPorts, ctx: RequestContext, event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>
+>;
 
 /** ETag (weak, FHIR's form) and Last-Modified of a version. */
 function versionHeaders(patient: { version: number; updatedAt: string }): Record<string, string> {
@@ -89,14 +112,19 @@ function versionHeaders(patient: { version: number; updatedAt: string }): Record
  * strong comparison applies to the version it names.
  */
 export function strongIfMatch(value: string | undefined): string | undefined {
-  return value?.split(',').map((tag) => tag.trim().replace(/^W\//, '')).join(', ');
+  return value
+    ?.split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .join(', ');
 }
 
 /** Every value of every query parameter (a repeated parameter is an AND in FHIR search). */
 function queryOf(event: APIGatewayProxyEvent): QueryValues {
   const multi = event.multiValueQueryStringParameters;
   if (multi) return { ...multi };
-  return Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v === undefined ? [] : [v]]));
+  return Object.fromEntries(
+    Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v === undefined ? [] : [v]]),
+  );
 }
 
 /** The search as the client asked it, without the page position: the base of `self` and `next`. */
@@ -112,7 +140,9 @@ function searchQueryOf(query: QueryValues): URLSearchParams {
 function bodyOf(event: APIGatewayProxyEvent): unknown {
   const type = header(event, 'Content-Type')?.split(';')[0]?.trim().toLowerCase();
   if (type && !BODY_TYPES.has(type)) {
-    throw new FhirError(415, [{ code: 'not-supported', diagnostics: 'The body must be application/fhir+json or application/json' }]);
+    throw new FhirError(415, [
+      { code: 'not-supported', diagnostics: 'The body must be application/fhir+json or application/json' },
+    ]);
   }
   return parseBody(event, z.unknown());
 }
@@ -135,7 +165,10 @@ export function baseUrl(event: APIGatewayProxyEvent): string {
 }
 
 /** Any error as an OperationOutcome with its status; an unexpected one is logged (no personal data) and is a 500. */
-export function outcomeResponse(error: unknown, event: Pick<APIGatewayProxyEvent, 'resource' | 'httpMethod'>): APIGatewayProxyResult {
+export function outcomeResponse(
+  error: unknown,
+  event: Pick<APIGatewayProxyEvent, 'resource' | 'httpMethod'>,
+): APIGatewayProxyResult {
   let status: number;
   let issues: FhirIssue[];
   let headers: Record<string, string> = {};
@@ -153,7 +186,11 @@ export function outcomeResponse(error: unknown, event: Pick<APIGatewayProxyEvent
     headers = error.headers;
     issues = [{ code: issueCodeOf(status), diagnostics: error.detail }];
   } else {
-    logger.error('Unhandled error', { errorName: (error as Error)?.name, route: event.resource, method: event.httpMethod });
+    logger.error('Unhandled error', {
+      errorName: (error as Error)?.name,
+      route: event.resource,
+      method: event.httpMethod,
+    });
     status = 500;
     issues = [{ code: 'exception', diagnostics: 'The server could not complete the request' }];
   }

@@ -20,7 +20,9 @@ export function toFhirPatient(p: Patient): FhirPatient {
     telecom,
     ...(p.gender !== undefined ? { gender: p.gender } : {}),
     birthDate: p.dateOfBirth,
-    address: [{ line: [p.address.street], city: p.address.city, state: p.address.state, postalCode: p.address.zipCode }],
+    address: [
+      { line: [p.address.street], city: p.address.city, state: p.address.state, postalCode: p.address.zipCode },
+    ],
   };
 }
 
@@ -30,12 +32,28 @@ type Json = Record<string, unknown>;
 const KEPT = new Set(['resourceType', 'id', 'meta', 'text', 'name', 'telecom', 'gender', 'birthDate', 'address']);
 /** Patient's other R4 elements: valid FHIR, but a patient record has no place for them. */
 const NOT_KEPT = new Set([
-  'implicitRules', 'language', 'contained', 'extension', 'modifierExtension', 'identifier', 'active', 'deceasedBoolean',
-  'deceasedDateTime', 'maritalStatus', 'multipleBirthBoolean', 'multipleBirthInteger', 'photo', 'contact', 'communication',
-  'generalPractitioner', 'managingOrganization', 'link',
+  'implicitRules',
+  'language',
+  'contained',
+  'extension',
+  'modifierExtension',
+  'identifier',
+  'active',
+  'deceasedBoolean',
+  'deceasedDateTime',
+  'maritalStatus',
+  'multipleBirthBoolean',
+  'multipleBirthInteger',
+  'photo',
+  'contact',
+  'communication',
+  'generalPractitioner',
+  'managingOrganization',
+  'link',
 ]);
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Refuses every element of `value` but `allowed`, naming it (`_x` is x's primitive extension). */
 function onlyElements(value: Json, allowed: readonly string[], path: string): void {
@@ -76,16 +94,25 @@ function single(value: unknown, path: string): Json | undefined {
 type Paths = Record<string, string>;
 
 /** The patient input a Patient resource carries, with where each field came from. */
-export interface PatientFromFhir { input: unknown; paths: Paths }
+export interface PatientFromFhir {
+  input: unknown;
+  paths: Paths;
+}
 
 function checkTopLevel(resource: Json): void {
   if (resource.resourceType !== 'Patient') {
-    throw invalid(`resourceType must be Patient, not ${JSON.stringify(resource.resourceType ?? null)}`.slice(0, 200), 'Patient.resourceType');
+    throw invalid(
+      `resourceType must be Patient, not ${JSON.stringify(resource.resourceType ?? null)}`.slice(0, 200),
+      'Patient.resourceType',
+    );
   }
   for (const key of Object.keys(resource)) {
     if (KEPT.has(key)) continue;
     if (NOT_KEPT.has(key) || key.startsWith('_')) {
-      const what = key === 'extension' || key === 'modifierExtension' || key.startsWith('_') ? 'Extensions are' : `Patient.${key} is`;
+      const what =
+        key === 'extension' || key === 'modifierExtension' || key.startsWith('_')
+          ? 'Extensions are'
+          : `Patient.${key} is`;
       throw invalid(`${what} not supported by this server`, `Patient.${key}`, 'not-supported');
     }
     throw invalid(`Unknown element ${key.slice(0, 100)}`, `Patient.${key.slice(0, 100)}`, 'structure');
@@ -95,12 +122,16 @@ function checkTopLevel(resource: Json): void {
 }
 
 function readName(value: unknown, paths: Paths): { firstName?: string; lastName?: string } {
-  const name = single(value, 'Patient.name') as HumanName & Json | undefined;
+  const name = single(value, 'Patient.name') as (HumanName & Json) | undefined;
   if (!name) return {};
   onlyElements(name, ['use', 'family', 'given'], 'Patient.name[0]');
   string(name.use, 'Patient.name[0].use');
-  const given = name.given === undefined ? undefined
-    : array(name.given, 'Patient.name[0].given').map((g, i) => string(g, `Patient.name[0].given[${i}]`)!).join(' ');
+  const given =
+    name.given === undefined
+      ? undefined
+      : array(name.given, 'Patient.name[0].given')
+          .map((g, i) => string(g, `Patient.name[0].given[${i}]`)!)
+          .join(' ');
   paths.firstName = 'Patient.name[0].given';
   paths.lastName = 'Patient.name[0].family';
   return { firstName: given, lastName: string(name.family, 'Patient.name[0].family') };
@@ -124,22 +155,28 @@ function readTelecom(value: unknown, paths: Paths): { email?: string; phoneNumbe
 }
 
 function readAddress(value: unknown, paths: Paths): Json | undefined {
-  const address = single(value, 'Patient.address') as Address & Json | undefined;
+  const address = single(value, 'Patient.address') as (Address & Json) | undefined;
   if (!address) return undefined;
   onlyElements(address, ['use', 'line', 'city', 'state', 'postalCode'], 'Patient.address[0]');
   string(address.use, 'Patient.address[0].use');
   let street: string | undefined;
   if (address.line !== undefined) {
     const lines = array(address.line, 'Patient.address[0].line');
-    if (lines.length > 1) throw invalid('Only one address line is supported', 'Patient.address[0].line[1]', 'not-supported');
+    if (lines.length > 1)
+      throw invalid('Only one address line is supported', 'Patient.address[0].line[1]', 'not-supported');
     street = string(lines[0], 'Patient.address[0].line[0]');
   }
   Object.assign(paths, {
-    address: 'Patient.address[0]', 'address.street': 'Patient.address[0].line[0]', 'address.city': 'Patient.address[0].city',
-    'address.state': 'Patient.address[0].state', 'address.zipCode': 'Patient.address[0].postalCode',
+    address: 'Patient.address[0]',
+    'address.street': 'Patient.address[0].line[0]',
+    'address.city': 'Patient.address[0].city',
+    'address.state': 'Patient.address[0].state',
+    'address.zipCode': 'Patient.address[0].postalCode',
   });
   return {
-    street, city: string(address.city, 'Patient.address[0].city'), state: string(address.state, 'Patient.address[0].state'),
+    street,
+    city: string(address.city, 'Patient.address[0].city'),
+    state: string(address.state, 'Patient.address[0].state'),
     zipCode: string(address.postalCode, 'Patient.address[0].postalCode'),
   };
 }
@@ -148,7 +185,12 @@ function readAddress(value: unknown, paths: Paths): Json | undefined {
 export function readFhirPatient(body: unknown): PatientFromFhir {
   const resource = object(body, 'Patient');
   checkTopLevel(resource);
-  const paths: Paths = { firstName: 'Patient.name', lastName: 'Patient.name', email: 'Patient.telecom', address: 'Patient.address' };
+  const paths: Paths = {
+    firstName: 'Patient.name',
+    lastName: 'Patient.name',
+    email: 'Patient.telecom',
+    address: 'Patient.address',
+  };
   const input = {
     ...readName(resource.name, paths),
     ...readTelecom(resource.telecom, paths),

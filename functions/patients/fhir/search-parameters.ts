@@ -11,7 +11,6 @@ import { DEFAULT_LIMIT, MAX_LIMIT, type PatientSearch } from '../use-cases';
 import { SEARCH_PARAMETERS } from './capability-statement';
 import { FhirError, invalid } from './outcome';
 
-
 /** Result parameters: page size, format, and the opaque position a `next` link carries. */
 const RESULT_PARAMETERS = ['_count', '_format', '_cursor'] as const;
 /** Given at most once: a record has one id, email, state, gender; a page one size. */
@@ -29,11 +28,13 @@ export function checkFormat(query: QueryValues): void {
   if (format === undefined) return;
   if (format.length > 1) throw invalid('_format may be given once');
   const value = format[0]!.trim().toLowerCase().split(';')[0]!.trim();
-  if (!FORMATS.has(value)) throw new FhirError(406, [{ code: 'not-supported', diagnostics: 'Only JSON is supported (_format=json)' }]);
+  if (!FORMATS.has(value))
+    throw new FhirError(406, [{ code: 'not-supported', diagnostics: 'Only JSON is supported (_format=json)' }]);
 }
 
 function text(name: string, value: string, max = MAX_TEXT): string {
-  if (value.includes(',')) throw invalid(`${name}: several values (a comma, OR) are not supported`, undefined, 'not-supported');
+  if (value.includes(','))
+    throw invalid(`${name}: several values (a comma, OR) are not supported`, undefined, 'not-supported');
   const trimmed = value.trim();
   if (trimmed.length > max) throw invalid(`${name} must be at most ${max} characters`);
   return trimmed;
@@ -44,9 +45,13 @@ const PERIOD = /^(eq|ne|lt|le|gt|ge|sa|eb|ap)?(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$
 /** `birthdate=[prefix]YYYY[-MM[-DD]]`: the period the date names, and how the birth date compares with it. */
 export function parseDateCondition(value: string): DateCondition {
   const match = PERIOD.exec(value.trim());
-  if (!match) throw invalid('birthdate must be a date (YYYY, YYYY-MM or YYYY-MM-DD) with an optional prefix eq, lt, le, gt or ge');
+  if (!match)
+    throw invalid(
+      'birthdate must be a date (YYYY, YYYY-MM or YYYY-MM-DD) with an optional prefix eq, lt, le, gt or ge',
+    );
   const [, prefix = 'eq', year, month, day] = match;
-  if (!['eq', 'lt', 'le', 'gt', 'ge'].includes(prefix)) throw invalid(`birthdate: the prefix ${prefix} is not supported`, undefined, 'not-supported');
+  if (!['eq', 'lt', 'le', 'gt', 'ge'].includes(prefix))
+    throw invalid(`birthdate: the prefix ${prefix} is not supported`, undefined, 'not-supported');
   let from: string;
   let to: string;
   if (day !== undefined) {
@@ -72,30 +77,52 @@ export function parsePatientSearch(query: QueryValues): PatientSearch {
   const birthDate: DateCondition[] = [];
   for (const [rawName, rawValues] of Object.entries(query)) {
     const name = rawName.trim();
-    if (name.includes(':')) throw invalid(`Search modifiers are not supported (${name.slice(0, 60)})`, undefined, 'not-supported');
-    if (!KNOWN.has(name)) throw invalid(`Unsupported search parameter ${name.slice(0, 60)}`, undefined, 'not-supported');
+    if (name.includes(':'))
+      throw invalid(`Search modifiers are not supported (${name.slice(0, 60)})`, undefined, 'not-supported');
+    if (!KNOWN.has(name))
+      throw invalid(`Unsupported search parameter ${name.slice(0, 60)}`, undefined, 'not-supported');
     const values = (rawValues ?? []).filter((v) => v.trim() !== '');
     if (values.length > 1 && ONCE.has(name)) throw invalid(`${name} may be given once`);
     for (const value of values) {
       switch (name) {
-        case '_id': search.id = text(name, value, 64); break;
-        case 'email': search.email = emailKey(text(name, value)); break;
-        case 'address-state': search.state = stateKey(text(name, value, MAX_STATE)); break;
-        case 'name': prefixes.push({ prefix: text(name, value).toLowerCase(), fields: ['first', 'last'] }); break;
-        case 'family': prefixes.push({ prefix: text(name, value).toLowerCase(), fields: ['last'] }); break;
-        case 'given': prefixes.push({ prefix: text(name, value).toLowerCase(), fields: ['first'] }); break;
-        case 'birthdate': birthDate.push(parseDateCondition(value)); break;
-        case 'gender': search.genders = value.split(',').map((g) => {
-          const gender = GENDERS.find((known) => known === g.trim());
-          if (!gender) throw invalid(`gender must be one of ${GENDERS.join(', ')}`);
-          return gender;
-        }); break;
+        case '_id':
+          search.id = text(name, value, 64);
+          break;
+        case 'email':
+          search.email = emailKey(text(name, value));
+          break;
+        case 'address-state':
+          search.state = stateKey(text(name, value, MAX_STATE));
+          break;
+        case 'name':
+          prefixes.push({ prefix: text(name, value).toLowerCase(), fields: ['first', 'last'] });
+          break;
+        case 'family':
+          prefixes.push({ prefix: text(name, value).toLowerCase(), fields: ['last'] });
+          break;
+        case 'given':
+          prefixes.push({ prefix: text(name, value).toLowerCase(), fields: ['first'] });
+          break;
+        case 'birthdate':
+          birthDate.push(parseDateCondition(value));
+          break;
+        case 'gender':
+          search.genders = value.split(',').map((g) => {
+            const gender = GENDERS.find((known) => known === g.trim());
+            if (!gender) throw invalid(`gender must be one of ${GENDERS.join(', ')}`);
+            return gender;
+          });
+          break;
         case '_count':
-          if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > MAX_LIMIT) throw invalid(`_count must be an integer from 1 to ${MAX_LIMIT}`);
+          if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > MAX_LIMIT)
+            throw invalid(`_count must be an integer from 1 to ${MAX_LIMIT}`);
           search.limit = Number(value);
           break;
-        case '_cursor': search.cursor = value; break;
-        default: break; // _format: checkFormat
+        case '_cursor':
+          search.cursor = value;
+          break;
+        default:
+          break; // _format: checkFormat
       }
     }
   }

@@ -20,7 +20,10 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       const outcome = await completePendingBilling(patientId, billingCompletionPorts());
       logger.info('Pending billing completed', { patientId, outcome });
     } catch (error) {
-      logger.warn('Billing still unreachable; the stream will retry from this record', { patientId, errorName: (error as Error)?.name });
+      logger.warn('Billing still unreachable; the stream will retry from this record', {
+        patientId,
+        errorName: (error as Error)?.name,
+      });
       return { batchItemFailures: [{ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' }] };
     }
   }

@@ -13,9 +13,16 @@ import type { PatientRecord } from '../domain/patient';
 export const SCHEMA_VERSION = 2;
 
 /** The fields of a stored patient item this mapping reads (the patients adapter owns the item: patient-items.ts). */
-export type StoredPatient = Pick<PatientRecord, 'id' | 'firstName' | 'lastName' | 'email' | 'dateOfBirth' | 'registeredDate' | 'version'>
-  & Partial<Pick<PatientRecord, 'updatedAt' | 'deletedAt'>>
-  & { entity?: string; address?: Partial<PatientRecord['address']>; gender?: string; billingStatus?: string };
+export type StoredPatient = Pick<
+  PatientRecord,
+  'id' | 'firstName' | 'lastName' | 'email' | 'dateOfBirth' | 'registeredDate' | 'version'
+> &
+  Partial<Pick<PatientRecord, 'updatedAt' | 'deletedAt'>> & {
+    entity?: string;
+    address?: Partial<PatientRecord['address']>;
+    gender?: string;
+    billingStatus?: string;
+  };
 
 export type EventType = 'PATIENT_CREATED' | 'PATIENT_UPDATED' | 'PATIENT_DELETED';
 
@@ -28,7 +35,6 @@ export interface PatientChange {
   occurredAt: string;
 }
 
-
 function image(value: Record<string, unknown> | undefined): StoredPatient | undefined {
   return value ? (unmarshall(value as Record<string, AttributeValue>) as StoredPatient) : undefined;
 }
@@ -40,8 +46,16 @@ export function changeOf(record: DynamoDBRecord): PatientChange | null {
   if (!isPatientItem(newImage ?? oldImage)) return null;
   // The record's own write time (ms precision); the stream's approximate time is rounded to the minute.
   const seconds = record.dynamodb?.ApproximateCreationDateTime;
-  const occurredAt = newImage?.deletedAt ?? newImage?.updatedAt ?? (seconds ? new Date(seconds * 1000).toISOString() : new Date().toISOString());
-  return { changeId: record.eventID ?? `${newImage?.id}:${record.dynamodb?.SequenceNumber}`, oldImage, newImage, occurredAt };
+  const occurredAt =
+    newImage?.deletedAt ??
+    newImage?.updatedAt ??
+    (seconds ? new Date(seconds * 1000).toISOString() : new Date().toISOString());
+  return {
+    changeId: record.eventID ?? `${newImage?.id}:${record.dynamodb?.SequenceNumber}`,
+    oldImage,
+    newImage,
+    occurredAt,
+  };
 }
 
 export function eventTypeOf({ oldImage, newImage }: PatientChange): EventType | null {

@@ -18,11 +18,17 @@ export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     const change = changeOf(record);
     const patientEvent = change ? toPatientEvent(change) : null;
     if (!patientEvent) return [];
-    return [{
-      key: patientEvent.patientId,
-      value: Buffer.from(PatientEvent.encode(patientEvent).finish()),
-      headers: { eventType: patientEvent.eventType, eventId: patientEvent.eventId, schemaVersion: String(patientEvent.schemaVersion) },
-    }];
+    return [
+      {
+        key: patientEvent.patientId,
+        value: Buffer.from(PatientEvent.encode(patientEvent).finish()),
+        headers: {
+          eventType: patientEvent.eventType,
+          eventId: patientEvent.eventId,
+          schemaVersion: String(patientEvent.schemaVersion),
+        },
+      },
+    ];
   });
   await publish(TOPIC, messages);
   logger.info('Stream batch published', { records: event.Records.length, events: messages.length });

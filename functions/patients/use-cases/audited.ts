@@ -45,14 +45,25 @@ export async function audited<T>(
   work: () => Promise<AuditedResult<T>>,
   resource?: AuditRecord['resource'],
 ): Promise<T> {
-  const base = { action, userId: ctx.caller.userId, role: ctx.caller.role, requestId: ctx.requestId, ...(resource ? { resource } : {}) };
+  const base = {
+    action,
+    userId: ctx.caller.userId,
+    role: ctx.caller.role,
+    requestId: ctx.requestId,
+    ...(resource ? { resource } : {}),
+  };
   let done: AuditedResult<T>;
   try {
     done = await work();
   } catch (error) {
     // An id that is no patient id (any string a client put in the path) names no patient: audit without it.
     const named = isPatientId(patientId) ? patientId : undefined;
-    await ports.audit.append({ ...base, outcome: outcomeOf(error), patientId: named, at: ports.clock.now().toISOString() });
+    await ports.audit.append({
+      ...base,
+      outcome: outcomeOf(error),
+      patientId: named,
+      at: ports.clock.now().toISOString(),
+    });
     throw error;
   }
   await ports.audit.append({

@@ -26,7 +26,11 @@ export interface CreateResult {
   replayed: boolean;
 }
 
-export async function createPatient(ports: PatientPorts, ctx: RequestContext, request: CreateRequest): Promise<CreateResult> {
+export async function createPatient(
+  ports: PatientPorts,
+  ctx: RequestContext,
+  request: CreateRequest,
+): Promise<CreateResult> {
   return audited<CreateResult>(ports, ctx, 'CREATE', undefined, async () => {
     if (!mayPerform(ctx.caller.role, 'CREATE')) throw forbidden();
     const input = request.input();
@@ -38,15 +42,27 @@ export async function createPatient(ports: PatientPorts, ctx: RequestContext, re
     // Keys are scoped per caller: one user's key never replays another user's response.
     const key = `${ctx.caller.userId}\n${request.idempotencyKey}`;
     const claim = await ports.idempotency.begin(key, fingerprintOf(input));
-    if (claim.kind === 'mismatch') throw new PatientError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
-    if (claim.kind === 'in-progress') throw new PatientError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still in progress; retry shortly');
+    if (claim.kind === 'mismatch')
+      throw new PatientError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
+    if (claim.kind === 'in-progress')
+      throw new PatientError(
+        'IDEMPOTENCY_IN_PROGRESS',
+        'A request with this Idempotency-Key is still in progress; retry shortly',
+      );
     if (claim.kind === 'replay') {
       // A record deleted since is never served again, not even to the caller who created it.
       const current = await ports.patients.get(claim.patient.id);
       if (!current || isDeleted(current)) {
-        throw new PatientError('IDEMPOTENT_TARGET_DELETED', 'The patient this Idempotency-Key created has since been deleted; use a new key to create it again');
+        throw new PatientError(
+          'IDEMPOTENT_TARGET_DELETED',
+          'The patient this Idempotency-Key created has since been deleted; use a new key to create it again',
+        );
       }
-      return { result: { patient: toPublic(claim.patient), replayed: true }, outcome: 'REPLAYED', patientId: claim.patient.id };
+      return {
+        result: { patient: toPublic(claim.patient), replayed: true },
+        outcome: 'REPLAYED',
+        patientId: claim.patient.id,
+      };
     }
     let patient: PatientRecord;
     try {

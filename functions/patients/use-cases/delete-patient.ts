@@ -11,19 +11,27 @@ import { audited } from './audited';
 
 const ATTEMPTS = 5;
 
-export async function deletePatient(ports: PatientPorts, ctx: RequestContext, id: string | undefined, ifMatch?: string): Promise<void> {
+export async function deletePatient(
+  ports: PatientPorts,
+  ctx: RequestContext,
+  id: string | undefined,
+  ifMatch?: string,
+): Promise<void> {
   return audited(ports, ctx, 'DELETE', id, async () => {
     if (!mayPerform(ctx.caller.role, 'DELETE')) throw forbidden();
     if (!isPatientId(id)) throw notFound();
     const wanted = expectedVersions(ifMatch);
     // With If-Match a lost race is a stale tag (412); without, a fresh read decides again.
-    return retry(async () => {
-      const current = await ports.patients.get(id);
-      if (!current || isDeleted(current)) throw notFound();
-      if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
-      // Conditional on the version read, so the email claim freed is the current one even if a PUT races.
-      await ports.patients.softDelete(current, ports.clock.now());
-      return { result: undefined };
-    }, { attempts: ATTEMPTS, retryable: (error) => wanted === undefined && isVersionMismatch(error) });
+    return retry(
+      async () => {
+        const current = await ports.patients.get(id);
+        if (!current || isDeleted(current)) throw notFound();
+        if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
+        // Conditional on the version read, so the email claim freed is the current one even if a PUT races.
+        await ports.patients.softDelete(current, ports.clock.now());
+        return { result: undefined };
+      },
+      { attempts: ATTEMPTS, retryable: (error) => wanted === undefined && isVersionMismatch(error) },
+    );
   });
 }

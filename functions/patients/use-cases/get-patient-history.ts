@@ -11,7 +11,11 @@ import type { Patient, PatientHistory } from '../schemas';
 import { audited } from './audited';
 import { readableRecord } from './readable-record';
 
-export async function getPatientHistory(ports: PatientPorts, ctx: RequestContext, id: string | undefined): Promise<PatientHistory> {
+export async function getPatientHistory(
+  ports: PatientPorts,
+  ctx: RequestContext,
+  id: string | undefined,
+): Promise<PatientHistory> {
   return audited(ports, ctx, 'HISTORY', id, async () => {
     if (!mayPerform(ctx.caller.role, 'HISTORY')) throw forbidden();
     const record = await readableRecord(ports.patients, ctx.caller, id, { deletedForStaff: true });
@@ -25,14 +29,21 @@ export async function getPatientHistory(ports: PatientPorts, ctx: RequestContext
  * One version of the record (FHIR vread), audited as a history read: the same rules as the whole history.
  * `version` is what the client asked for; anything but a stored version → 404.
  */
-export async function getPatientVersion(ports: PatientPorts, ctx: RequestContext, id: string | undefined, version: string | undefined): Promise<Patient> {
+export async function getPatientVersion(
+  ports: PatientPorts,
+  ctx: RequestContext,
+  id: string | undefined,
+  version: string | undefined,
+): Promise<Patient> {
   return audited(ports, ctx, 'HISTORY', id, async () => {
     if (!mayPerform(ctx.caller.role, 'HISTORY')) throw forbidden();
     const record = await readableRecord(ports.patients, ctx.caller, id, { deletedForStaff: true });
     const wanted = version !== undefined && /^[1-9]\d{0,14}$/.test(version) ? Number(version) : undefined;
     const stored = wanted === undefined ? undefined : await ports.patients.version(record.id, wanted);
     // A record stored before history was kept has its current state as its only version.
-    const found = stored ?? (wanted === record.version && (await ports.patients.history(record.id)).length === 0 ? record : undefined);
+    const found =
+      stored ??
+      (wanted === record.version && (await ports.patients.history(record.id)).length === 0 ? record : undefined);
     if (!found) throw new PatientError('NOT_FOUND', 'No such version of the patient');
     return { result: toPublic(found) };
   });

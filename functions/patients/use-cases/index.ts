@@ -1,5 +1,13 @@
 /** The patient use cases: plain async functions taking ports. */
-export { findPatients, listPatients, parseListQuery, DEFAULT_LIMIT, MAX_LIMIT, type ListQuery, type PatientSearch } from './list-patients';
+export {
+  findPatients,
+  listPatients,
+  parseListQuery,
+  DEFAULT_LIMIT,
+  MAX_LIMIT,
+  type ListQuery,
+  type PatientSearch,
+} from './list-patients';
 export { getPatient } from './get-patient';
 export { getPatientHistory, getPatientVersion } from './get-patient-history';
 export { readAudit, readPatientAudit, type AuditListQuery } from './read-audit';

@@ -23,7 +23,12 @@ export interface ListQuery {
   state?: string;
 }
 
-interface ParsedQuery { limit: number; search?: string; state?: string; cursor?: string }
+interface ParsedQuery {
+  limit: number;
+  search?: string;
+  state?: string;
+  cursor?: string;
+}
 
 export function parseListQuery(query: ListQuery): ParsedQuery {
   const { limit, cursor } = parsePaging(query);
@@ -57,7 +62,11 @@ export interface PatientSearch extends PatientCriteria {
  * request (called after the role check, so its errors are audited INVALID). Staff see every patient, a
  * patient-role caller only their own record; `id` and `email` are lookups by key, the rest served by indexes.
  */
-export async function findPatients(ports: PatientPorts, ctx: RequestContext, parse: () => PatientSearch): Promise<PatientPage> {
+export async function findPatients(
+  ports: PatientPorts,
+  ctx: RequestContext,
+  parse: () => PatientSearch,
+): Promise<PatientPage> {
   return audited(ports, ctx, 'LIST', undefined, async () => {
     if (!mayPerform(ctx.caller.role, 'LIST')) throw forbidden();
     const search = parse();
@@ -79,7 +88,11 @@ export async function findPatients(ports: PatientPorts, ctx: RequestContext, par
 }
 
 /** The one record a search can name: the caller's own (patient role), or the one with this id or email. */
-async function lookUp(ports: PatientPorts, caller: Caller, search: PatientCriteria): Promise<PatientRecord | undefined> {
+async function lookUp(
+  ports: PatientPorts,
+  caller: Caller,
+  search: PatientCriteria,
+): Promise<PatientRecord | undefined> {
   if (seesOnlyOwnRecord(caller.role)) {
     const email = ownRecordEmail(caller);
     return email === undefined ? undefined : ports.patients.getByEmail(email);

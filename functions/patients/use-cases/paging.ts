@@ -5,7 +5,10 @@ import type { CursorCodec, PageKey } from '../ports';
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 
-export interface Paging { limit: number; cursor?: string }
+export interface Paging {
+  limit: number;
+  cursor?: string;
+}
 
 export function parsePaging(query: { limit?: string; cursor?: string }): Paging {
   let limit = DEFAULT_LIMIT;
@@ -20,7 +23,11 @@ export function parsePaging(query: { limit?: string; cursor?: string }): Paging 
 }
 
 /** The position a cursor resumes from (none without a cursor); a cursor forged, altered or of another query → 400. */
-export async function resumeFrom(cursors: CursorCodec, cursor: string | undefined, scope: string): Promise<PageKey | undefined> {
+export async function resumeFrom(
+  cursors: CursorCodec,
+  cursor: string | undefined,
+  scope: string,
+): Promise<PageKey | undefined> {
   if (cursor === undefined) return undefined;
   const key = await cursors.decode(cursor, scope);
   if (!key) throw invalidQuery('cursor', 'Not a cursor this API issued for this query');

@@ -25,12 +25,23 @@ export interface AuditListQuery {
   cursor?: string;
 }
 
-interface Filters { patientId?: string; actorId?: string; action?: PatientAction; from?: string; to?: string }
+interface Filters {
+  patientId?: string;
+  actorId?: string;
+  action?: PatientAction;
+  from?: string;
+  to?: string;
+}
 
 const MAX_ACTOR_ID = 128;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-export async function readPatientAudit(ports: PatientPorts, ctx: RequestContext, id: string | undefined, query: AuditListQuery): Promise<AuditPage> {
+export async function readPatientAudit(
+  ports: PatientPorts,
+  ctx: RequestContext,
+  id: string | undefined,
+  query: AuditListQuery,
+): Promise<AuditPage> {
   return audited(ports, ctx, 'AUDIT_READ', id, async () => {
     if (!mayPerform(ctx.caller.role, 'AUDIT_READ')) throw forbidden();
     const paging = parsePaging(query);
@@ -64,7 +75,8 @@ export function parseFilters(query: AuditListQuery): Filters {
     filters.actorId = query.actorId;
   }
   if (query.action !== undefined) {
-    if (!(PATIENT_ACTIONS as readonly string[]).includes(query.action)) throw invalidQuery('action', `Must be one of ${PATIENT_ACTIONS.join(', ')}`);
+    if (!(PATIENT_ACTIONS as readonly string[]).includes(query.action))
+      throw invalidQuery('action', `Must be one of ${PATIENT_ACTIONS.join(', ')}`);
     filters.action = query.action as PatientAction;
   }
   if (query.from !== undefined) filters.from = instant('from', query.from, 'start');
@@ -78,14 +90,21 @@ function instant(name: string, value: string, end: 'start' | 'end'): string {
   if (isCalendarDate(value)) return `${value}T${end === 'start' ? '00:00:00.000' : '23:59:59.999'}Z`;
   const ms = DATE_TIME.test(value) && isCalendarDate(value.slice(0, 10)) ? Date.parse(value) : Number.NaN;
   const iso = Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
-  if (!iso || !/^\d{4}-/.test(iso)) throw invalidQuery(name, 'Must be an ISO 8601 date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ssZ)');
+  if (!iso || !/^\d{4}-/.test(iso))
+    throw invalidQuery(name, 'Must be an ISO 8601 date (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ssZ)');
   return iso;
 }
 
-async function auditPage(ports: PatientPorts, filters: Filters, paging: Paging, scope: (string | undefined)[]): Promise<AuditPage> {
+async function auditPage(
+  ports: PatientPorts,
+  filters: Filters,
+  paging: Paging,
+  scope: (string | undefined)[],
+): Promise<AuditPage> {
   const cursorScope = JSON.stringify(scope.map((part) => part ?? null));
   const start = await resumeFrom(ports.cursors, paging.cursor, cursorScope);
-  if (start && typeof start.sk !== 'string') throw invalidQuery('cursor', 'Not a cursor this API issued for this query');
+  if (start && typeof start.sk !== 'string')
+    throw invalidQuery('cursor', 'Not a cursor this API issued for this query');
   const query: AuditQuery = { ...filters, outcomes: REPORTED_OUTCOMES, limit: paging.limit, before: start?.sk };
   const page = await ports.audit.page(query);
   return {
@@ -97,8 +116,16 @@ async function auditPage(ports: PatientPorts, filters: Filters, paging: Paging, 
 function toEntry(record: StoredAuditRecord): AuditEntry[] {
   const outcome = reportedOutcome(record.outcome);
   if (!outcome) return [];
-  return [{
-    id: record.id, at: record.at, actorId: record.userId, actorRole: record.role as AuditEntry['actorRole'], action: record.action,
-    patientId: record.patientId ?? null, outcome, requestId: record.requestId,
-  }];
+  return [
+    {
+      id: record.id,
+      at: record.at,
+      actorId: record.userId,
+      actorRole: record.role as AuditEntry['actorRole'],
+      action: record.action,
+      patientId: record.patientId ?? null,
+      outcome,
+      requestId: record.requestId,
+    },
+  ];
 }

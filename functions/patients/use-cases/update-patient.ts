@@ -19,7 +19,11 @@ export interface UpdateRequest {
   ifMatch?: string;
 }
 
-export async function updatePatient(ports: PatientPorts, ctx: RequestContext, request: UpdateRequest): Promise<Patient> {
+export async function updatePatient(
+  ports: PatientPorts,
+  ctx: RequestContext,
+  request: UpdateRequest,
+): Promise<Patient> {
   return audited(ports, ctx, 'UPDATE', request.id, async () => {
     if (!mayPerform(ctx.caller.role, 'UPDATE')) throw forbidden();
     const input = request.input();
@@ -28,13 +32,16 @@ export async function updatePatient(ports: PatientPorts, ctx: RequestContext, re
     const wanted = expectedVersions(request.ifMatch);
 
     // Without If-Match a lost race (the conditional write's VERSION_MISMATCH) is read and written again.
-    return retry(async () => {
-      const current = await ports.patients.get(id);
-      if (!current || isDeleted(current)) throw notFound();
-      // A consistent read already newer than If-Match: stale. The conditional write below decides the races.
-      if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
-      const next = replacedPatient(current, input, ports.clock.now());
-      return { result: toPublic(await ports.patients.replace(next, current.version, current.email)) };
-    }, { attempts: ATTEMPTS_WITHOUT_IF_MATCH, retryable: (error) => wanted === undefined && isVersionMismatch(error) });
+    return retry(
+      async () => {
+        const current = await ports.patients.get(id);
+        if (!current || isDeleted(current)) throw notFound();
+        // A consistent read already newer than If-Match: stale. The conditional write below decides the races.
+        if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
+        const next = replacedPatient(current, input, ports.clock.now());
+        return { result: toPublic(await ports.patients.replace(next, current.version, current.email)) };
+      },
+      { attempts: ATTEMPTS_WITHOUT_IF_MATCH, retryable: (error) => wanted === undefined && isVersionMismatch(error) },
+    );
   });
 }

@@ -28,33 +28,61 @@ export interface EventSourcesProps {
 }
 
 export function connectEventSources(stack: Stack, props: EventSourcesProps): void {
-  const failures = new sqs.Queue(stack, 'EventFailures', { encryptionMasterKey: props.key, enforceSSL: true, retentionPeriod: Duration.days(14) });
+  const failures = new sqs.Queue(stack, 'EventFailures', {
+    encryptionMasterKey: props.key,
+    enforceSSL: true,
+    retentionPeriod: Duration.days(14),
+  });
   for (const { name, trigger } of functionsTriggeredBy('table-streams')) {
     for (const table of trigger.tables) {
-      props.functions[name]!.addEventSource(new sources.DynamoEventSource(props.tables[table], {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON, batchSize: trigger.batchSize,
-        bisectBatchOnError: true, reportBatchItemFailures: true, retryAttempts: 10_000, onFailure: new sources.SqsDlq(failures),
-      }));
+      props.functions[name]!.addEventSource(
+        new sources.DynamoEventSource(props.tables[table], {
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: trigger.batchSize,
+          bisectBatchOnError: true,
+          reportBatchItemFailures: true,
+          retryAttempts: 10_000,
+          onFailure: new sources.SqsDlq(failures),
+        }),
+      );
     }
   }
   for (const { name, trigger } of functionsTriggeredBy('kafka')) {
     const fn = props.functions[name]!;
-    grantKafka(fn, props.kafka, trigger.sources.flatMap((s) => [['topic', s.topic], ['group', s.groupId]] as const),
-      ['kafka-cluster:ReadData', 'kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup']);
+    grantKafka(
+      fn,
+      props.kafka,
+      trigger.sources.flatMap(
+        (s) =>
+          [
+            ['topic', s.topic],
+            ['group', s.groupId],
+          ] as const,
+      ),
+      ['kafka-cluster:ReadData', 'kafka-cluster:AlterGroup', 'kafka-cluster:DescribeGroup'],
+    );
     if (!props.kafkaEventSourceMapping) continue;
     for (const source of trigger.sources) {
       const common = {
-        topic: source.topic, consumerGroupId: source.groupId, batchSize: source.batchSize,
+        topic: source.topic,
+        consumerGroupId: source.groupId,
+        batchSize: source.batchSize,
         // No maxBatchingWindow: it takes whole seconds, and left unset Lambda batches Kafka for 500 ms
         // (source.batchWindowMs, which the local poller uses).
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON, onFailure: new sources.SqsDlq(failures),
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        onFailure: new sources.SqsDlq(failures),
       };
-      fn.addEventSource(props.kafka.msk
-        ? new sources.ManagedKafkaEventSource({ ...common, clusterArn: props.kafka.msk.clusterArn })
-        : new sources.SelfManagedKafkaEventSource({
-            ...common, bootstrapServers: props.kafka.bootstrapBrokers.split(','),
-            vpc: props.vpc, vpcSubnets: { subnets: props.vpc.isolatedSubnets }, securityGroup: props.securityGroup,
-          }));
+      fn.addEventSource(
+        props.kafka.msk
+          ? new sources.ManagedKafkaEventSource({ ...common, clusterArn: props.kafka.msk.clusterArn })
+          : new sources.SelfManagedKafkaEventSource({
+              ...common,
+              bootstrapServers: props.kafka.bootstrapBrokers.split(','),
+              vpc: props.vpc,
+              vpcSubnets: { subnets: props.vpc.isolatedSubnets },
+              securityGroup: props.securityGroup,
+            }),
+      );
     }
   }
 }

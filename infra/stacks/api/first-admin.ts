@@ -29,22 +29,33 @@ export function bootstrapFirstAdmin(stack: Stack, props: FirstAdminProps): void 
     encryptionKey: props.key,
     generateSecretString: {
       secretStringTemplate: JSON.stringify({ email: config.firstAdminEmail ?? 'admin@example.com' }),
-      generateStringKey: 'password', passwordLength: 32, excludePunctuation: true,
+      generateStringKey: 'password',
+      passwordLength: 32,
+      excludePunctuation: true,
     },
     removalPolicy: config.removalPolicy,
   });
   new DeployTimeResource(stack, 'FirstAdminUser', {
     ids: { handler: 'FirstAdminBootstrap', provider: 'FirstAdminProvider' },
-    customResource: config.customResources, definition,
-    key: props.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy,
-    vpc: props.vpc, securityGroups: [props.securityGroup],
+    customResource: config.customResources,
+    definition,
+    key: props.key,
+    logRetention: config.logRetention,
+    removalPolicy: config.removalPolicy,
+    vpc: props.vpc,
+    securityGroups: [props.securityGroup],
     properties: { SecretId: secret.secretArn },
     // Where the deploy script makes the call, it needs the tables' names (a custom resource's function gets them with its grants).
-    environment: Object.fromEntries(Object.keys(definition.tables).map((t) => [tableEnvVar(t as TableName), props.tables[t as TableName].tableName])),
+    environment: Object.fromEntries(
+      Object.keys(definition.tables).map((t) => [tableEnvVar(t as TableName), props.tables[t as TableName].tableName]),
+    ),
     grant: (handler) => {
       handler.bindTables(props.tables);
       grantSecretRead(handler.fn, secret);
     },
   });
-  new CfnOutput(stack, 'FirstAdminSecretArn', { value: secret.secretArn, description: 'Secret holding the first admin login' });
+  new CfnOutput(stack, 'FirstAdminSecretArn', {
+    value: secret.secretArn,
+    description: 'Secret holding the first admin login',
+  });
 }

@@ -17,7 +17,10 @@ import type { TableName } from '../../../system/tables';
 import type { KafkaTarget } from '../messaging-stack';
 
 /** What each setting is on AWS: its variables, and what the function must be granted to use them. */
-export type AwsSettings = Record<Setting, { environment: Record<string, string>; grant?: (fn: lambda.IFunction) => void }>;
+export type AwsSettings = Record<
+  Setting,
+  { environment: Record<string, string>; grant?: (fn: lambda.IFunction) => void }
+>;
 
 export interface ServiceFunctionsProps {
   config: DeploymentConfig;
@@ -30,33 +33,53 @@ export interface ServiceFunctionsProps {
 }
 
 /** The functions the deployment runs (no authorizer where the functions check tokens themselves). */
-export function buildServiceFunctions(stack: Stack, props: ServiceFunctionsProps): Partial<Record<FunctionName, ServiceFunction>> {
+export function buildServiceFunctions(
+  stack: Stack,
+  props: ServiceFunctionsProps,
+): Partial<Record<FunctionName, ServiceFunction>> {
   const { config } = props;
   const shape = { tokenCheckInFunctions: config.tokenCheckInFunctions, cors: config.corsOrigins.length > 0 };
   const built: Partial<Record<FunctionName, ServiceFunction>> = {};
   for (const definition of runtimeFunctions().map((d) => asDeployed(d, shape))) {
     if (definition.trigger.kind === 'authorizer' && config.tokenCheckInFunctions) continue;
     const service = new ServiceFunction(stack, `Fn-${definition.name}`, {
-      definition, key: props.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy,
+      definition,
+      key: props.key,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
       environment: settingsEnvironment(definition, (setting) => props.settings[setting].environment),
-      vpc: props.vpc, securityGroups: [props.securityGroup],
+      vpc: props.vpc,
+      securityGroups: [props.securityGroup],
       // Password hashing is CPU-bound: a flood of logins or sign-ups takes at most these executions.
       reservedConcurrency: definition.hashesPasswords ? config.authReservedConcurrency : undefined,
     });
     service.bindTables(props.tables);
     for (const setting of definition.settings ?? []) props.settings[setting].grant?.(service.fn);
-    for (const topic of definition.produces ?? []) grantKafka(service.fn, props.kafka, [['topic', topic]], ['kafka-cluster:WriteData', 'kafka-cluster:WriteDataIdempotently']);
+    for (const topic of definition.produces ?? [])
+      grantKafka(
+        service.fn,
+        props.kafka,
+        [['topic', topic]],
+        ['kafka-cluster:WriteData', 'kafka-cluster:WriteDataIdempotently'],
+      );
     built[definition.name] = service;
   }
   return built;
 }
 
 /** IAM on MSK topics and groups (none needed on a self-managed broker, which has no IAM). */
-export function grantKafka(fn: lambda.IFunction, kafka: KafkaTarget, resources: readonly (readonly ['topic' | 'group', string])[], actions: string[]): void {
+export function grantKafka(
+  fn: lambda.IFunction,
+  kafka: KafkaTarget,
+  resources: readonly (readonly ['topic' | 'group', string])[],
+  actions: string[],
+): void {
   if (!kafka.msk) return;
   const { msk } = kafka;
-  fn.addToRolePolicy(new iam.PolicyStatement({
-    actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeTopic', ...actions],
-    resources: [msk.clusterArn, ...resources.map(([kind, name]) => msk.arnOf(kind, name))],
-  }));
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeTopic', ...actions],
+      resources: [msk.clusterArn, ...resources.map(([kind, name]) => msk.arnOf(kind, name))],
+    }),
+  );
 }

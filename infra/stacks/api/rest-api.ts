@@ -28,10 +28,15 @@ const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'
 const AUTH_PATHS = `^(/${STAGE_NAME})?(${AUTH_PATH_PREFIXES.map(escapeRegex).join('|')})`;
 
 const GATEWAY_ERRORS: [apigw.ResponseType, number][] = [
-  [apigw.ResponseType.UNAUTHORIZED, 401], [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, 404],
-  [apigw.ResponseType.ACCESS_DENIED, 403], [apigw.ResponseType.AUTHORIZER_FAILURE, 500],
-  [apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, 500], [apigw.ResponseType.REQUEST_TOO_LARGE, 413],
-  [apigw.ResponseType.THROTTLED, 429], [apigw.ResponseType.DEFAULT_4XX, 400], [apigw.ResponseType.DEFAULT_5XX, 500],
+  [apigw.ResponseType.UNAUTHORIZED, 401],
+  [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, 404],
+  [apigw.ResponseType.ACCESS_DENIED, 403],
+  [apigw.ResponseType.AUTHORIZER_FAILURE, 500],
+  [apigw.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, 500],
+  [apigw.ResponseType.REQUEST_TOO_LARGE, 413],
+  [apigw.ResponseType.THROTTLED, 429],
+  [apigw.ResponseType.DEFAULT_4XX, 400],
+  [apigw.ResponseType.DEFAULT_5XX, 500],
 ];
 
 /** On every gateway answer (values are quoted: API Gateway reads them as literals); a 401 also names the scheme (RFC 6750). */
@@ -39,7 +44,11 @@ const GATEWAY_ERROR_HEADERS = { 'X-Content-Type-Options': "'nosniff'", 'Cache-Co
 
 export function buildRestApi(stack: Stack, props: RestApiProps): { api: apigw.RestApi; accessLogs: logs.LogGroup } {
   const { config } = props;
-  const accessLogs = new logs.LogGroup(stack, 'AccessLogs', { retention: config.logRetention, encryptionKey: props.key, removalPolicy: config.removalPolicy });
+  const accessLogs = new logs.LogGroup(stack, 'AccessLogs', {
+    retention: config.logRetention,
+    encryptionKey: props.key,
+    removalPolicy: config.removalPolicy,
+  });
   const api = new apigw.RestApi(stack, 'Api', {
     restApiName: `patient-management-${config.stage}`,
     description: 'Patient Management API (contract v1)',
@@ -48,12 +57,16 @@ export function buildRestApi(stack: Stack, props: RestApiProps): { api: apigw.Re
     cloudWatchRole: config.apiGatewayCloudWatchRole,
     endpointTypes: [apigw.EndpointType.REGIONAL],
     // The preflight is answered by API Gateway itself (a mock integration), never by a function.
-    ...(config.corsOrigins.length > 0 ? {
-      defaultCorsPreflightOptions: {
-        allowOrigins: config.corsOrigins, allowMethods: [...CORS.allowMethods], allowHeaders: [...CORS.allowHeaders],
-        maxAge: Duration.seconds(CORS.maxAgeSeconds),
-      },
-    } : {}),
+    ...(config.corsOrigins.length > 0
+      ? {
+          defaultCorsPreflightOptions: {
+            allowOrigins: config.corsOrigins,
+            allowMethods: [...CORS.allowMethods],
+            allowHeaders: [...CORS.allowHeaders],
+            maxAge: Duration.seconds(CORS.maxAgeSeconds),
+          },
+        }
+      : {}),
     deployOptions: {
       stageName: STAGE_NAME,
       tracingEnabled: true,
@@ -61,27 +74,46 @@ export function buildRestApi(stack: Stack, props: RestApiProps): { api: apigw.Re
       throttlingRateLimit: 200,
       throttlingBurstLimit: 400,
       // Tighter on the routes that hash passwords, issue tokens or send mail (API Gateway limits per method, not per client).
-      methodOptions: Object.fromEntries(authPostRoutes().map((r) => [`${r.path}/${r.method}`, {
-        throttlingRateLimit: config.authThrottle.rateLimit, throttlingBurstLimit: config.authThrottle.burstLimit, metricsEnabled: true,
-      }])),
+      methodOptions: Object.fromEntries(
+        authPostRoutes().map((r) => [
+          `${r.path}/${r.method}`,
+          {
+            throttlingRateLimit: config.authThrottle.rateLimit,
+            throttlingBurstLimit: config.authThrottle.burstLimit,
+            metricsEnabled: true,
+          },
+        ]),
+      ),
       accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
       // Who, what, outcome and timing; never bodies, query strings or headers (personal data).
-      accessLogFormat: apigw.AccessLogFormat.custom(JSON.stringify({
-        requestId: '$context.requestId', ip: '$context.identity.sourceIp', method: '$context.httpMethod',
-        resource: '$context.resourcePath', status: '$context.status', latencyMs: '$context.responseLatency',
-        integrationLatencyMs: '$context.integration.latency', principal: '$context.authorizer.principalId',
-        requestTime: '$context.requestTimeEpoch', responseLength: '$context.responseLength',
-      })),
+      accessLogFormat: apigw.AccessLogFormat.custom(
+        JSON.stringify({
+          requestId: '$context.requestId',
+          ip: '$context.identity.sourceIp',
+          method: '$context.httpMethod',
+          resource: '$context.resourcePath',
+          status: '$context.status',
+          latencyMs: '$context.responseLatency',
+          integrationLatencyMs: '$context.integration.latency',
+          principal: '$context.authorizer.principalId',
+          requestTime: '$context.requestTimeEpoch',
+          responseLength: '$context.responseLength',
+        }),
+      ),
     },
   });
   const validator = api.addRequestValidator('Validator', { validateRequestParameters: true });
-  const authorizer = config.tokenCheckInFunctions ? undefined : new apigw.TokenAuthorizer(stack, 'TokenAuthorizer', {
-    handler: props.functions.authorizer!, identitySource: apigw.IdentitySource.header('Authorization'),
-    resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
-  });
+  const authorizer = config.tokenCheckInFunctions
+    ? undefined
+    : new apigw.TokenAuthorizer(stack, 'TokenAuthorizer', {
+        handler: props.functions.authorizer!,
+        identitySource: apigw.IdentitySource.header('Authorization'),
+        resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_TTL_SECONDS),
+      });
   const integrations = new Map<FunctionName, apigw.LambdaIntegration>();
   for (const route of routes) {
-    if (!integrations.has(route.function)) integrations.set(route.function, new apigw.LambdaIntegration(props.functions[route.function]!));
+    if (!integrations.has(route.function))
+      integrations.set(route.function, new apigw.LambdaIntegration(props.functions[route.function]!));
     api.root.resourceForPath(route.path).addMethod(route.method, integrations.get(route.function), {
       authorizer: route.authorized ? authorizer : undefined,
       authorizationType: route.authorized && authorizer ? apigw.AuthorizationType.CUSTOM : apigw.AuthorizationType.NONE,
@@ -90,8 +122,13 @@ export function buildRestApi(stack: Stack, props: RestApiProps): { api: apigw.Re
   }
   if (config.waf) {
     new ApiFirewall(stack, 'Firewall', {
-      stage: api.deploymentStage, name: `patient-management-${config.stage}`, ...config.waf, authPaths: AUTH_PATHS,
-      key: props.key, logRetention: config.logRetention, removalPolicy: config.removalPolicy,
+      stage: api.deploymentStage,
+      name: `patient-management-${config.stage}`,
+      ...config.waf,
+      authPaths: AUTH_PATHS,
+      key: props.key,
+      logRetention: config.logRetention,
+      removalPolicy: config.removalPolicy,
     });
   }
   for (const [type, status] of GATEWAY_ERRORS) {
@@ -99,10 +136,13 @@ export function buildRestApi(stack: Stack, props: RestApiProps): { api: apigw.Re
     api.addGatewayResponse(`Gateway${type.responseType}`, {
       type,
       // The two defaults keep the status API Gateway chose; the others have one status each.
-      statusCode: type === apigw.ResponseType.DEFAULT_4XX || type === apigw.ResponseType.DEFAULT_5XX ? undefined : String(status),
+      statusCode:
+        type === apigw.ResponseType.DEFAULT_4XX || type === apigw.ResponseType.DEFAULT_5XX ? undefined : String(status),
       // With CORS on, readable from any origin: these answers carry no data (the functions' own answers name the origin).
       responseHeaders: {
-        'Content-Type': "'application/problem+json'", ...GATEWAY_ERROR_HEADERS, ...(status === 401 ? { 'WWW-Authenticate': "'Bearer'" } : {}),
+        'Content-Type': "'application/problem+json'",
+        ...GATEWAY_ERROR_HEADERS,
+        ...(status === 401 ? { 'WWW-Authenticate': "'Bearer'" } : {}),
         ...(config.corsOrigins.length > 0 ? { 'Access-Control-Allow-Origin': "'*'" } : {}),
       },
       templates: { 'application/json': JSON.stringify({ ...problem, detail: '$context.error.message' }) },

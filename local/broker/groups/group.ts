@@ -75,11 +75,25 @@ export class Group {
   join(request: JoinRequest): Promise<JoinResult> {
     if (request.protocols.length === 0 || (this.members.size > 0 && request.protocolType !== this.protocolType))
       return Promise.resolve(joinError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, request.memberId));
-    if (request.sessionTimeoutMs <= 0) return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, request.memberId));
-    if (request.memberId !== '' && !this.members.has(request.memberId)) return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, request.memberId));
+    if (request.sessionTimeoutMs <= 0)
+      return Promise.resolve(joinError(ErrorCode.INVALID_SESSION_TIMEOUT, request.memberId));
+    if (request.memberId !== '' && !this.members.has(request.memberId))
+      return Promise.resolve(joinError(ErrorCode.UNKNOWN_MEMBER_ID, request.memberId));
     const id = request.memberId || `${request.clientId || 'member'}-${randomUUID()}`;
-    const member: Member = this.members.get(id) ?? { id, clientId: request.clientId, clientHost: request.clientHost, sessionTimeoutMs: 0, rebalanceTimeoutMs: 0, protocols: [], assignment: EMPTY };
-    Object.assign(member, { sessionTimeoutMs: request.sessionTimeoutMs, rebalanceTimeoutMs: request.rebalanceTimeoutMs, protocols: request.protocols });
+    const member: Member = this.members.get(id) ?? {
+      id,
+      clientId: request.clientId,
+      clientHost: request.clientHost,
+      sessionTimeoutMs: 0,
+      rebalanceTimeoutMs: 0,
+      protocols: [],
+      assignment: EMPTY,
+    };
+    Object.assign(member, {
+      sessionTimeoutMs: request.sessionTimeoutMs,
+      rebalanceTimeoutMs: request.rebalanceTimeoutMs,
+      protocols: request.protocols,
+    });
     this.members.set(id, member);
     this.protocolType = request.protocolType;
     return new Promise((resolve) => {
@@ -91,11 +105,17 @@ export class Group {
     });
   }
 
-  sync(generation: number, memberId: string, assignments: { memberId: string; assignment: Buffer }[]): Promise<SyncResult> {
+  sync(
+    generation: number,
+    memberId: string,
+    assignments: { memberId: string; assignment: Buffer }[],
+  ): Promise<SyncResult> {
     const member = this.members.get(memberId);
     if (!member) return Promise.resolve({ error: ErrorCode.UNKNOWN_MEMBER_ID, assignment: EMPTY });
-    if (generation !== this.generation) return Promise.resolve({ error: ErrorCode.ILLEGAL_GENERATION, assignment: EMPTY });
-    if (this.state === 'PreparingRebalance') return Promise.resolve({ error: ErrorCode.REBALANCE_IN_PROGRESS, assignment: EMPTY });
+    if (generation !== this.generation)
+      return Promise.resolve({ error: ErrorCode.ILLEGAL_GENERATION, assignment: EMPTY });
+    if (this.state === 'PreparingRebalance')
+      return Promise.resolve({ error: ErrorCode.REBALANCE_IN_PROGRESS, assignment: EMPTY });
     this.touch(member);
     if (this.state === 'Stable') return Promise.resolve({ error: ErrorCode.NONE, assignment: member.assignment });
     if (memberId === this.leader) {
@@ -208,7 +228,9 @@ export class Group {
     const members = [...this.members.values()];
     if (!this.members.has(this.leader)) this.leader = members[0]!.id;
     const leader = this.members.get(this.leader)!;
-    const common = leader.protocols.find((offer) => members.every((member) => member.protocols.some((other) => other.name === offer.name)));
+    const common = leader.protocols.find((offer) =>
+      members.every((member) => member.protocols.some((other) => other.name === offer.name)),
+    );
     this.protocol = (common ?? leader.protocols[0]!).name;
     this.state = 'AwaitingSync';
     const memberList = members.map((member) => ({

@@ -5,7 +5,9 @@ import { Writer } from '../protocol/writer';
 import type { Handler } from './context';
 
 function body(error: ErrorCode, withThrottle: boolean): Writer {
-  const writer = new Writer().int16(error).array(SUPPORTED_VERSIONS, (w, range) => w.int16(range.apiKey).int16(range.min).int16(range.max));
+  const writer = new Writer()
+    .int16(error)
+    .array(SUPPORTED_VERSIONS, (w, range) => w.int16(range.apiKey).int16(range.min).int16(range.max));
   return withThrottle ? writer.int32(0) : writer;
 }
 

@@ -30,7 +30,11 @@ export interface BrokerState {
 }
 
 /** The response body, or null when the request gets no response (Produce with acks=0). */
-export type Handler = (body: Reader, header: RequestHeader, broker: BrokerState) => Writer | null | Promise<Writer | null>;
+export type Handler = (
+  body: Reader,
+  header: RequestHeader,
+  broker: BrokerState,
+) => Writer | null | Promise<Writer | null>;
 
 /** Response bodies of v1+ of most APIs start with throttle_time_ms; this broker never throttles. */
 export function withThrottle(writer: Writer, present: boolean): Writer {

@@ -20,11 +20,16 @@ export const createTopics: Handler = (body, header, broker) => {
   const validateOnly = version >= 1 ? body.boolean() : false;
 
   const results = requests.map((request) => {
-    const error = validateOnly ? broker.topics.validate(request.name, request.partitions) : broker.topics.create(request.name, request.partitions);
+    const error = validateOnly
+      ? broker.topics.validate(request.name, request.partitions)
+      : broker.topics.create(request.name, request.partitions);
     return { name: request.name, error };
   });
   return withThrottle(new Writer(), version >= 2).array(results, (w, result) => {
     w.string(result.name).int16(result.error);
-    if (version >= 1) w.nullableString(result.error === ErrorCode.NONE ? null : `topic "${result.name}" not created (error ${result.error})`);
+    if (version >= 1)
+      w.nullableString(
+        result.error === ErrorCode.NONE ? null : `topic "${result.name}" not created (error ${result.error})`,
+      );
   });
 };

@@ -26,13 +26,18 @@ interface PartitionAnswer {
   parts: Buffer[];
 }
 
-function collect(topics: TopicRequest[], maxBytes: number, broker: BrokerState): { answers: { name: string; partitions: PartitionAnswer[] }[]; size: number } {
+function collect(
+  topics: TopicRequest[],
+  maxBytes: number,
+  broker: BrokerState,
+): { answers: { name: string; partitions: PartitionAnswer[] }[]; size: number } {
   let size = 0;
   const answers = topics.map((topic) => ({
     name: topic.name,
     partitions: topic.partitions.map((request): PartitionAnswer => {
       const log = broker.topics.partition(topic.name, request.index);
-      if (!log) return { index: request.index, error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, parts: [] };
+      if (!log)
+        return { index: request.index, error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, highWatermark: -1, parts: [] };
       const highWatermark = log.highWatermark;
       if (request.fetchOffset < 0 || request.fetchOffset > highWatermark)
         return { index: request.index, error: ErrorCode.OFFSET_OUT_OF_RANGE, highWatermark, parts: [] };
@@ -75,7 +80,9 @@ export const fetch: Handler = async (body, header, broker) => {
 
   let result = collect(topics, maxBytes, broker);
   if (result.size < minBytes && maxWaitMs > 0 && !header.cancelled.aborted) {
-    const logs = topics.flatMap((topic) => topic.partitions.map((p) => broker.topics.partition(topic.name, p.index))).filter((log) => log !== undefined);
+    const logs = topics
+      .flatMap((topic) => topic.partitions.map((p) => broker.topics.partition(topic.name, p.index)))
+      .filter((log) => log !== undefined);
     await waitForAppend(logs, maxWaitMs, header.cancelled);
     result = collect(topics, maxBytes, broker);
   }

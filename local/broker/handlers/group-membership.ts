@@ -43,8 +43,12 @@ export const syncGroup: Handler = async (body, header, broker) => {
   const memberId = body.string();
   const assignments = body.array((r) => ({ memberId: r.string(), assignment: Buffer.from(r.bytes()) }));
   const group = broker.groups.existing(groupId);
-  const result = group ? await group.sync(generation, memberId, assignments) : { error: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) };
-  return withThrottle(new Writer(), header.apiVersion >= 1).int16(result.error).bytes(result.assignment);
+  const result = group
+    ? await group.sync(generation, memberId, assignments)
+    : { error: ErrorCode.UNKNOWN_MEMBER_ID, assignment: Buffer.alloc(0) };
+  return withThrottle(new Writer(), header.apiVersion >= 1)
+    .int16(result.error)
+    .bytes(result.assignment);
 };
 
 export const heartbeat: Handler = (body, header, broker) => {
@@ -66,9 +70,24 @@ export const describeGroups: Handler = (body, header, broker) => {
   const groupIds = body.array((r) => r.string());
   return withThrottle(new Writer(), header.apiVersion >= 1).array(groupIds, (w, groupId) => {
     // Kafka describes a group it does not know as "Dead" with no error.
-    const description = broker.groups.existing(groupId)?.describe() ?? { state: 'Dead', protocolType: '', protocol: '', members: [] };
-    w.int16(ErrorCode.NONE).string(groupId).string(description.state).string(description.protocolType).string(description.protocol);
+    const description = broker.groups.existing(groupId)?.describe() ?? {
+      state: 'Dead',
+      protocolType: '',
+      protocol: '',
+      members: [],
+    };
+    w.int16(ErrorCode.NONE)
+      .string(groupId)
+      .string(description.state)
+      .string(description.protocolType)
+      .string(description.protocol);
     w.array(description.members, (mw, member) =>
-      mw.string(member.memberId).string(member.clientId).string(member.clientHost).bytes(member.metadata).bytes(member.assignment));
+      mw
+        .string(member.memberId)
+        .string(member.clientId)
+        .string(member.clientHost)
+        .bytes(member.metadata)
+        .bytes(member.assignment),
+    );
   });
 };

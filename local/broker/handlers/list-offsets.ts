@@ -6,7 +6,12 @@ import { withThrottle, type BrokerState, type Handler } from './context';
 const LATEST = -1;
 const EARLIEST = -2;
 
-function lookup(broker: BrokerState, topic: string, index: number, timestamp: number): { error: ErrorCode; offset: number } {
+function lookup(
+  broker: BrokerState,
+  topic: string,
+  index: number,
+  timestamp: number,
+): { error: ErrorCode; offset: number } {
   const log = broker.topics.partition(topic, index);
   if (!log) return { error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, offset: -1 };
   if (timestamp === LATEST) return { error: ErrorCode.NONE, offset: log.highWatermark };

@@ -16,7 +16,8 @@ function answerFor(name: string, allowAutoCreate: boolean, broker: BrokerState):
   const existing = broker.topics.partitions(name);
   if (existing) return { name, error: ErrorCode.NONE, partitions: existing.length };
   if (!isValidTopicName(name)) return { name, error: ErrorCode.INVALID_TOPIC, partitions: 0 };
-  if (!allowAutoCreate || !broker.autoCreateTopics) return { name, error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, partitions: 0 };
+  if (!allowAutoCreate || !broker.autoCreateTopics)
+    return { name, error: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, partitions: 0 };
   const error = broker.topics.create(name, broker.defaultPartitions);
   return { name, error, partitions: error === ErrorCode.NONE ? broker.defaultPartitions : 0 };
 }
@@ -27,7 +28,9 @@ export const metadata: Handler = (body, header, broker) => {
   const allowAutoCreate = version >= 4 ? body.boolean() : true;
   // kafkajs asks for "all topics" with an empty list (and v1+ null means all too).
   const names = requested === null || requested.length === 0 ? broker.topics.names() : [...new Set(requested)];
-  const topics = names.map((name) => answerFor(name, allowAutoCreate && requested !== null && requested.length > 0, broker));
+  const topics = names.map((name) =>
+    answerFor(name, allowAutoCreate && requested !== null && requested.length > 0, broker),
+  );
 
   const writer = withThrottle(new Writer(), version >= 3);
   writer.array([broker.nodeId], (w, nodeId) => {
@@ -39,11 +42,14 @@ export const metadata: Handler = (body, header, broker) => {
   writer.array(topics, (w, topic) => {
     w.int16(topic.error).string(topic.name);
     if (version >= 1) w.boolean(false); // is_internal
-    w.array(Array.from({ length: topic.partitions }, (_, index) => index), (pw, index) => {
-      pw.int16(ErrorCode.NONE).int32(index).int32(broker.nodeId);
-      pw.array([broker.nodeId], (rw, id) => rw.int32(id)); // replicas
-      pw.array([broker.nodeId], (rw, id) => rw.int32(id)); // in-sync replicas
-    });
+    w.array(
+      Array.from({ length: topic.partitions }, (_, index) => index),
+      (pw, index) => {
+        pw.int16(ErrorCode.NONE).int32(index).int32(broker.nodeId);
+        pw.array([broker.nodeId], (rw, id) => rw.int32(id)); // replicas
+        pw.array([broker.nodeId], (rw, id) => rw.int32(id)); // in-sync replicas
+      },
+    );
   });
   return writer;
 };

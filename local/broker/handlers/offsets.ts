@@ -14,14 +14,23 @@ export const offsetCommit: Handler = (body, header, broker) => {
   }));
   const group = broker.groups.existing(groupId);
   const outsider = generation === -1 && memberId === '';
-  const groupError = group ? group.canCommit(generation, memberId) : outsider ? ErrorCode.NONE : ErrorCode.UNKNOWN_MEMBER_ID;
+  const groupError = group
+    ? group.canCommit(generation, memberId)
+    : outsider
+      ? ErrorCode.NONE
+      : ErrorCode.UNKNOWN_MEMBER_ID;
 
   return withThrottle(new Writer(), header.apiVersion >= 3).array(topics, (w, topic) => {
     w.string(topic.name).array(topic.partitions, (pw, partition) => {
       let error: ErrorCode = groupError;
       if (error === ErrorCode.NONE && groupId === '') error = ErrorCode.INVALID_GROUP_ID;
-      if (error === ErrorCode.NONE && !broker.topics.partition(topic.name, partition.index)) error = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-      if (error === ErrorCode.NONE) broker.offsets.commit(groupId, topic.name, partition.index, { offset: partition.offset, metadata: partition.metadata });
+      if (error === ErrorCode.NONE && !broker.topics.partition(topic.name, partition.index))
+        error = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+      if (error === ErrorCode.NONE)
+        broker.offsets.commit(groupId, topic.name, partition.index, {
+          offset: partition.offset,
+          metadata: partition.metadata,
+        });
       pw.int32(partition.index).int16(error);
     });
   });
@@ -37,7 +46,10 @@ export const offsetFetch: Handler = (body, header, broker) => {
   const writer = withThrottle(new Writer(), version >= 3).array(topics, (w, topic) => {
     w.string(topic.name).array(topic.partitions, (pw, index) => {
       const committed = broker.offsets.fetch(groupId, topic.name, index);
-      pw.int32(index).int64(committed?.offset ?? -1).nullableString(committed?.metadata ?? '').int16(ErrorCode.NONE);
+      pw.int32(index)
+        .int64(committed?.offset ?? -1)
+        .nullableString(committed?.metadata ?? '')
+        .int16(ErrorCode.NONE);
     });
   });
   if (version >= 2) writer.int16(ErrorCode.NONE);

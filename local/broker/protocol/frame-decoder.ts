@@ -17,7 +17,8 @@ export class FrameDecoder {
       if (this.expected < 0) {
         if (this.buffered < 4) break;
         const size = this.take(4).readInt32BE(0);
-        if (size < 0 || size > this.maxFrameBytes) throw new FrameTooLarge(`frame of ${size} bytes (limit ${this.maxFrameBytes})`);
+        if (size < 0 || size > this.maxFrameBytes)
+          throw new FrameTooLarge(`frame of ${size} bytes (limit ${this.maxFrameBytes})`);
         this.expected = size;
       }
       if (this.buffered < this.expected) break;

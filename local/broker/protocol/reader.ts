@@ -9,7 +9,10 @@ export class MalformedRequest extends Error {
 export class Reader {
   private offset: number;
 
-  constructor(private readonly buffer: Buffer, start = 0) {
+  constructor(
+    private readonly buffer: Buffer,
+    start = 0,
+  ) {
     this.offset = start;
   }
 
@@ -22,7 +25,8 @@ export class Reader {
   }
 
   private take(size: number): number {
-    if (size < 0 || this.offset + size > this.buffer.length) throw new MalformedRequest(`request ends early (needs ${size} bytes at ${this.offset})`);
+    if (size < 0 || this.offset + size > this.buffer.length)
+      throw new MalformedRequest(`request ends early (needs ${size} bytes at ${this.offset})`);
     const at = this.offset;
     this.offset += size;
     return at;

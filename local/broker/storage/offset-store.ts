@@ -39,7 +39,11 @@ export class OffsetStore {
   /** Topic → partitions with a committed offset, for OffsetFetch asking for all topics. */
   topicsOf(group: string): Map<string, number[]> {
     const topics = new Map<string, number[]>();
-    for (const [topic, partitions] of this.groups.get(group) ?? []) topics.set(topic, [...partitions.keys()].sort((a, b) => a - b));
+    for (const [topic, partitions] of this.groups.get(group) ?? [])
+      topics.set(
+        topic,
+        [...partitions.keys()].sort((a, b) => a - b),
+      );
     return topics;
   }
 
@@ -71,7 +75,8 @@ export class OffsetStore {
     const compacted: string[] = [];
     for (const [group, topics] of this.groups)
       for (const [topic, partitions] of topics)
-        for (const [partition, committed] of partitions) compacted.push(`${JSON.stringify(lineOf(group, topic, partition, committed))}\n`);
+        for (const [partition, committed] of partitions)
+          compacted.push(`${JSON.stringify(lineOf(group, topic, partition, committed))}\n`);
     writeFileAtomic(file, compacted.join(''));
     this.fd = openSync(file, 'a');
   }

@@ -105,7 +105,8 @@ export class PartitionLog {
     if (producerId < 0) return undefined;
     const epoch = batchHeader.producerEpoch(batch);
     const sequence = batchHeader.baseSequence(batch);
-    return this.sequences.get(producerId)?.find((entry) => entry.epoch === epoch && entry.baseSequence === sequence)?.baseOffset;
+    return this.sequences.get(producerId)?.find((entry) => entry.epoch === epoch && entry.baseSequence === sequence)
+      ?.baseOffset;
   }
 
   private index(data: Buffer, baseOffset: number, lastOffset: number): void {
@@ -114,7 +115,11 @@ export class PartitionLog {
     const producerId = batchHeader.producerId(data);
     if (producerId >= 0) {
       const entries = this.sequences.get(producerId) ?? [];
-      entries.push({ epoch: batchHeader.producerEpoch(data), baseSequence: batchHeader.baseSequence(data), baseOffset });
+      entries.push({
+        epoch: batchHeader.producerEpoch(data),
+        baseSequence: batchHeader.baseSequence(data),
+        baseOffset,
+      });
       if (entries.length > SEQUENCES_KEPT) entries.shift();
       this.sequences.set(producerId, entries);
     }

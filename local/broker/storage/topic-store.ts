@@ -39,7 +39,8 @@ export class TopicStore {
   validate(name: string, partitions: number): ErrorCode {
     if (!isValidTopicName(name)) return ErrorCode.INVALID_TOPIC;
     if (this.topics.has(name)) return ErrorCode.TOPIC_ALREADY_EXISTS;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) return ErrorCode.INVALID_PARTITIONS;
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS)
+      return ErrorCode.INVALID_PARTITIONS;
     return ErrorCode.NONE;
   }
 
@@ -52,7 +53,10 @@ export class TopicStore {
       mkdirSync(folder, { recursive: true });
       writeFileAtomic(join(folder, 'topic.json'), JSON.stringify({ partitions }));
     }
-    this.topics.set(name, Array.from({ length: partitions }, (_, index) => new PartitionLog(folder && join(folder, `${index}.log`))));
+    this.topics.set(
+      name,
+      Array.from({ length: partitions }, (_, index) => new PartitionLog(folder && join(folder, `${index}.log`))),
+    );
     return ErrorCode.NONE;
   }
 
@@ -73,7 +77,10 @@ export class TopicStore {
       const meta = join(directory, name, 'topic.json');
       if (!isValidTopicName(name) || !existsSync(meta)) continue;
       const { partitions } = JSON.parse(readFileSync(meta, 'utf8')) as { partitions: number };
-      this.topics.set(name, Array.from({ length: partitions }, (_, index) => new PartitionLog(join(directory, name, `${index}.log`))));
+      this.topics.set(
+        name,
+        Array.from({ length: partitions }, (_, index) => new PartitionLog(join(directory, name, `${index}.log`))),
+      );
     }
   }
 }

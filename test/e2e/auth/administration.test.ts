@@ -7,7 +7,9 @@ import { login, loginDemoAdmin, request, userWithRole } from '../../support/http
 jest.setTimeout(60_000);
 
 let adminToken: string;
-beforeAll(async () => { adminToken = await loginDemoAdmin(); });
+beforeAll(async () => {
+  adminToken = await loginDemoAdmin();
+});
 
 it('an admin disables a clinician: their token → 401 on the next request, login → 403; the user list shows it', async () => {
   const clinician = await userWithRole('clinician', adminToken);
@@ -17,7 +19,10 @@ it('an admin disables a clinician: their token → 401 on the next request, logi
   const patched = await request('PATCH', `/api/users/${user.id}`, { token: adminToken, body: { status: 'disabled' } });
   expect([patched.status, patched.body.status]).toEqual([200, 'disabled']);
   expect((await request('GET', '/api/patients', { token: clinician.token })).status).toBe(401);
-  expect((await request('POST', '/api/auth/login', { body: { email: clinician.email, password: 'e2e-password-123' } })).status).toBe(403);
+  expect(
+    (await request('POST', '/api/auth/login', { body: { email: clinician.email, password: 'e2e-password-123' } }))
+      .status,
+  ).toBe(403);
   expect((await request('GET', `/api/users/${user.id}`, { token: adminToken })).body.status).toBe('disabled');
   expect((await request('GET', '/api/users', { token: clinician.token })).status).toBe(401);
 });

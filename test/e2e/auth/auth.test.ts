@@ -18,14 +18,26 @@ const base = () => {
   return url;
 };
 
-interface Reply { status: number; headers: Headers; body: Record<string, unknown> }
+interface Reply {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown>;
+}
 
-async function http(method: string, path: string, options: { token?: string; authorization?: string; body?: unknown; raw?: string } = {}): Promise<Reply> {
+async function http(
+  method: string,
+  path: string,
+  options: { token?: string; authorization?: string; body?: unknown; raw?: string } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
   if (options.authorization !== undefined) headers.Authorization = options.authorization;
   if (options.body !== undefined || options.raw !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(`${base()}${path}`, { method, headers, body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)) });
+  const response = await fetch(`${base()}${path}`, {
+    method,
+    headers,
+    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : {} };
 }
@@ -35,35 +47,65 @@ const PASSWORD = 'e2e-password-123';
 
 async function newUser(role?: 'clinician' | 'admin', adminToken?: string) {
   const address = email(role ?? 'patient');
-  const signup = await http('POST', '/api/auth/signup', { body: { email: address, password: PASSWORD, ...(role ? { role } : {}) }, token: adminToken });
+  const signup = await http('POST', '/api/auth/signup', {
+    body: { email: address, password: PASSWORD, ...(role ? { role } : {}) },
+    token: adminToken,
+  });
   expect(signup.status).toBe(201);
   const login = await http('POST', '/api/auth/login', { body: { email: address, password: PASSWORD } });
   expect(login.status).toBe(200);
-  return { id: signup.body.id as string, email: address, accessToken: login.body.accessToken as string, refreshToken: login.body.refreshToken as string };
+  return {
+    id: signup.body.id as string,
+    email: address,
+    accessToken: login.body.accessToken as string,
+    refreshToken: login.body.refreshToken as string,
+  };
 }
 
 const expectProblem = (reply: Reply, status: number) => {
   expect(reply.status).toBe(status);
   expect(reply.headers.get('content-type')).toBe('application/problem+json');
-  expect(reply.body).toMatchObject({ status, type: expect.any(String), title: expect.any(String), detail: expect.any(String) });
+  expect(reply.body).toMatchObject({
+    status,
+    type: expect.any(String),
+    title: expect.any(String),
+    detail: expect.any(String),
+  });
 };
 
 let adminToken: string;
-beforeAll(async () => { adminToken = await loginDemoAdmin(); });
+beforeAll(async () => {
+  adminToken = await loginDemoAdmin();
+});
 
 describe('signup', () => {
   it('201 patient; 409 duplicate (any case); 400 bad email, short and long password, unknown field', async () => {
     const address = email();
     const created = await http('POST', '/api/auth/signup', { body: { email: address, password: PASSWORD } });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), email: address, role: 'patient', createdAt: expect.any(String) });
-    expectProblem(await http('POST', '/api/auth/signup', { body: { email: address.toUpperCase(), password: PASSWORD } }), 409);
-    for (const body of [{ email: 'nope', password: PASSWORD }, { email: email(), password: 'short' }, { email: email(), password: 'x'.repeat(129) },
-      { email: email(), password: PASSWORD, admin: true }]) {
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      email: address,
+      role: 'patient',
+      createdAt: expect.any(String),
+    });
+    expectProblem(
+      await http('POST', '/api/auth/signup', { body: { email: address.toUpperCase(), password: PASSWORD } }),
+      409,
+    );
+    for (const body of [
+      { email: 'nope', password: PASSWORD },
+      { email: email(), password: 'short' },
+      { email: email(), password: 'x'.repeat(129) },
+      { email: email(), password: PASSWORD, admin: true },
+    ]) {
       expectProblem(await http('POST', '/api/auth/signup', { body }), 400);
     }
     expectProblem(await http('POST', '/api/auth/signup', { raw: '{not json' }), 400);
-    expectProblem(await http('POST', '/api/auth/signup', { raw: JSON.stringify({ email: email(), password: 'x'.repeat(70_000) }) }), 413);
+    expectProblem(
+      await http('POST', '/api/auth/signup', { raw: JSON.stringify({ email: email(), password: 'x'.repeat(70_000) }) }),
+      413,
+    );
   });
 
   it('roles: admin token creates a clinician; no token or a non-admin token → 403; an invalid token → 401', async () => {
@@ -81,17 +123,29 @@ describe('login', () => {
     const user = await newUser();
     const reply = await http('POST', path, { body: { email: user.email, password: PASSWORD } });
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ accessToken: expect.any(String), token: reply.body.accessToken, refreshToken: expect.any(String), tokenType: 'Bearer', expiresIn: 900 });
+    expect(reply.body).toEqual({
+      accessToken: expect.any(String),
+      token: reply.body.accessToken,
+      refreshToken: expect.any(String),
+      tokenType: 'Bearer',
+      expiresIn: 900,
+    });
   });
 
   it('401 alike for unknown email and wrong password; 429 + Retry-After after 5 failures', async () => {
     const user = await newUser();
     const wrong = await http('POST', '/api/auth/login', { body: { email: user.email, password: 'wrong-password' } });
-    const unknown = await http('POST', '/api/auth/login', { body: { email: email('ghost'), password: 'wrong-password' } });
+    const unknown = await http('POST', '/api/auth/login', {
+      body: { email: email('ghost'), password: 'wrong-password' },
+    });
     expectProblem(wrong, 401);
     expect(unknown.status).toBe(401);
     expect(unknown.body).toEqual(wrong.body);
-    for (let i = 0; i < 4; i++) expectProblem(await http('POST', '/api/auth/login', { body: { email: user.email, password: 'wrong-password' } }), 401);
+    for (let i = 0; i < 4; i++)
+      expectProblem(
+        await http('POST', '/api/auth/login', { body: { email: user.email, password: 'wrong-password' } }),
+        401,
+      );
     const throttled = await http('POST', '/api/auth/login', { body: { email: user.email, password: PASSWORD } });
     expectProblem(throttled, 429);
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -99,13 +153,21 @@ describe('login', () => {
 });
 
 describe('validate, refresh, logout', () => {
-  it.each(['/api/auth/validate', '/auth/validate'])('%s → 200 {userId,email,role,expiresAt}; 401 without a token', async (path) => {
-    const user = await newUser();
-    const reply = await http('GET', path, { token: user.accessToken });
-    expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ userId: user.id, email: user.email, role: 'patient', expiresAt: expect.any(String) });
-    expectProblem(await http('GET', path), 401);
-  });
+  it.each(['/api/auth/validate', '/auth/validate'])(
+    '%s → 200 {userId,email,role,expiresAt}; 401 without a token',
+    async (path) => {
+      const user = await newUser();
+      const reply = await http('GET', path, { token: user.accessToken });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual({
+        userId: user.id,
+        email: user.email,
+        role: 'patient',
+        expiresAt: expect.any(String),
+      });
+      expectProblem(await http('GET', path), 401);
+    },
+  );
 
   it('refresh rotates; reusing the old refresh token → 401 and every token of that login → 401 everywhere', async () => {
     const user = await newUser();
@@ -150,7 +212,8 @@ describe('JWKS and the authorizer', () => {
     const refused: string[] = [];
     for (const [name, token] of Object.entries(forged)) {
       const reply = await http('GET', '/api/patients', { authorization: `Bearer ${token}` });
-      if (reply.status !== 401 || reply.headers.get('content-type') !== 'application/problem+json') refused.push(`${name}: ${reply.status}`);
+      if (reply.status !== 401 || reply.headers.get('content-type') !== 'application/problem+json')
+        refused.push(`${name}: ${reply.status}`);
     }
     for (const [name, value] of Object.entries(malformedHeaders(adminToken))) {
       const reply = await http('GET', '/api/patients', { authorization: value });

@@ -5,7 +5,9 @@ import { DEMO_ADMIN, loginDemoAdmin, request } from '../../support/http';
 
 describe('local dashboard', () => {
   let browser: Browser;
-  beforeAll(async () => { browser = await launchChromium(); });
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
   afterAll(() => browser?.close());
 
   /** The dashboard page, signed in as the demo admin and drawn. */
@@ -23,18 +25,29 @@ describe('local dashboard', () => {
     const page = await openDashboard();
 
     const token = await loginDemoAdmin();
-    const bars = async (chart: string) => Object.fromEntries(await page.$$eval(`[data-testid=${chart}] g[data-label]`,
-      (groups) => groups.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-value'))])));
+    const bars = async (chart: string) =>
+      Object.fromEntries(
+        await page.$$eval(`[data-testid=${chart}] g[data-label]`, (groups) =>
+          groups.map((g) => [g.getAttribute('data-label'), Number(g.getAttribute('data-value'))]),
+        ),
+      );
     const shown = async () => ({
       totalPatients: Number(await page.textContent('[data-testid=totalPatients]')),
-      byState: await bars('chart-byState'), byGender: await bars('chart-byGender'), byAgeBand: await bars('chart-byAgeBand'),
+      byState: await bars('chart-byState'),
+      byGender: await bars('chart-byGender'),
+      byAgeBand: await bars('chart-byAgeBand'),
     });
     // Other e2e files write patients meanwhile: compare a page refresh with the API read just before it.
     let figures: Record<string, unknown> = {};
     let page_: Record<string, unknown> = {};
     for (let attempt = 0; attempt < 5; attempt++) {
       const body = (await request('GET', '/api/analytics', { token })).body;
-      figures = { totalPatients: body.totalPatients, byState: body.byState, byGender: body.byGender, byAgeBand: body.byAgeBand };
+      figures = {
+        totalPatients: body.totalPatients,
+        byState: body.byState,
+        byGender: body.byGender,
+        byAgeBand: body.byAgeBand,
+      };
       await page.evaluate('refresh()');
       page_ = await shown();
       if (JSON.stringify(page_) === JSON.stringify(figures)) break;
@@ -46,32 +59,56 @@ describe('local dashboard', () => {
 
   it('shows the billing figures of GET /api/analytics: accounts opened, flows per currency, by day', async () => {
     const token = await loginDemoAdmin();
-    const patient = await request('POST', '/api/patients', { token, body: {
-      firstName: 'Dash', lastName: 'Board', email: `dash.${Date.now()}@e2e.test`, dateOfBirth: '1970-01-01',
-      address: { street: '1 Chart St', city: 'Plot', state: 'CA', zipCode: '1' },
-    } });
-    expect((await request('POST', `/api/patients/${patient.body.id}/billing/transactions`, {
-      token, body: { type: 'CHARGE', amount: 1234, description: 'Dashboard check' }, headers: { 'Idempotency-Key': `dash-${Date.now()}` },
-    })).status).toBe(201);
+    const patient = await request('POST', '/api/patients', {
+      token,
+      body: {
+        firstName: 'Dash',
+        lastName: 'Board',
+        email: `dash.${Date.now()}@e2e.test`,
+        dateOfBirth: '1970-01-01',
+        address: { street: '1 Chart St', city: 'Plot', state: 'CA', zipCode: '1' },
+      },
+    });
+    expect(
+      (
+        await request('POST', `/api/patients/${patient.body.id}/billing/transactions`, {
+          token,
+          body: { type: 'CHARGE', amount: 1234, description: 'Dashboard check' },
+          headers: { 'Idempotency-Key': `dash-${Date.now()}` },
+        })
+      ).status,
+    ).toBe(201);
     const page = await openDashboard();
     const shown = async () => ({
       accountsOpened: Number(await page.textContent('[data-testid=billing-accountsOpened]')),
-      usd: Object.fromEntries(await page.$$eval('#billing-currencies tr[data-currency=USD] [data-field]',
-        (cells) => cells.map((c) => [c.getAttribute('data-field'), c.textContent]))),
+      usd: Object.fromEntries(
+        await page.$$eval('#billing-currencies tr[data-currency=USD] [data-field]', (cells) =>
+          cells.map((c) => [c.getAttribute('data-field'), c.textContent]),
+        ),
+      ),
     });
     let api: { accountsOpened: number; usd: Record<string, string> } = { accountsOpened: -1, usd: {} };
     let onPage = await shown();
     for (let attempt = 0; attempt < 20; attempt++) {
       const billing = (await request('GET', '/api/analytics', { token })).body.billing;
       const usd = billing.currencies.USD ?? {};
-      api = { accountsOpened: billing.accountsOpened, usd: { currency: 'USD', ...Object.fromEntries(Object.entries(usd).map(([k, v]) => [k, String(v)])) } };
+      api = {
+        accountsOpened: billing.accountsOpened,
+        usd: { currency: 'USD', ...Object.fromEntries(Object.entries(usd).map(([k, v]) => [k, String(v)])) },
+      };
       await page.evaluate('refresh()');
       onPage = await shown();
       if (JSON.stringify(onPage) === JSON.stringify(api) && Number(api.usd.charged) >= 1234) break;
       await new Promise((r) => setTimeout(r, 250));
     }
     expect(onPage).toEqual(api);
-    expect(Object.keys(await page.$$eval('[data-testid=chart-billingByDay] g[data-label]', (g) => g.map((x) => x.getAttribute('data-label')))).length).toBeGreaterThan(0);
+    expect(
+      Object.keys(
+        await page.$$eval('[data-testid=chart-billingByDay] g[data-label]', (g) =>
+          g.map((x) => x.getAttribute('data-label')),
+        ),
+      ).length,
+    ).toBeGreaterThan(0);
     await page.close();
   });
 });

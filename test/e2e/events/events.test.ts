@@ -11,7 +11,13 @@ const ORIGINAL_PROTO = `syntax = "proto3"; package patient.events;
 message PatientEvent { string patientId = 1; string name = 2; string email = 3; string event_type = 4; }`;
 const Original = protobuf.parse(ORIGINAL_PROTO, { keepCase: true }).root.lookupType('patient.events.PatientEvent');
 
-type Figures = { totalPatients: number; eventsProcessed: number; byState: Record<string, number>; byGender: Record<string, number>; byAgeBand: Record<string, number> };
+type Figures = {
+  totalPatients: number;
+  eventsProcessed: number;
+  byState: Record<string, number>;
+  byGender: Record<string, number>;
+  byAgeBand: Record<string, number>;
+};
 
 async function analytics(token: string): Promise<Figures> {
   const response = await request('GET', '/api/analytics', { token });
@@ -30,7 +36,11 @@ async function eventually(token: string, check: (f: Figures) => boolean): Promis
 }
 
 const input = (email: string, state: string) => ({
-  firstName: 'Event', lastName: 'Tester', email, dateOfBirth: '2001-05-05', gender: 'other',
+  firstName: 'Event',
+  lastName: 'Tester',
+  email,
+  dateOfBirth: '2001-05-05',
+  gender: 'other',
   address: { street: '1 Log Lane', city: 'Offset', state, zipCode: '00001' },
 });
 
@@ -45,9 +55,11 @@ describe('events and analytics through the API', () => {
     consumer = kafka.consumer({ groupId: `e2e-${randomUUID()}`, maxWaitTimeInMs: 100 });
     await consumer.connect();
     await consumer.subscribe({ topic: 'patient', fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => {
-      seen.push({ key: message.key!.toString(), event: Original.toObject(Original.decode(message.value!)) });
-    } });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push({ key: message.key!.toString(), event: Original.toObject(Original.decode(message.value!)) });
+      },
+    });
   });
   afterAll(() => consumer.disconnect());
 
@@ -77,7 +89,8 @@ describe('events and analytics through the API', () => {
     expect(afterDelete.eventsProcessed).toBeGreaterThanOrEqual(before.eventsProcessed + 3);
 
     const deadline = Date.now() + 5000;
-    while (seen.filter((s) => s.key === id).length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (seen.filter((s) => s.key === id).length < 3 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     const mine = seen.filter((s) => s.key === id).map((s) => s.event);
     expect(mine).toEqual([
       { patientId: id, name: 'Event Tester', email, event_type: 'PATIENT_CREATED' },
@@ -88,7 +101,9 @@ describe('events and analytics through the API', () => {
 
   it('keeps analytics from the patient role', async () => {
     const email = `viewer.${randomUUID().slice(0, 8)}@e2e.test`;
-    expect((await request('POST', '/api/auth/signup', { body: { email, password: 'viewer-password-1' } })).status).toBe(201);
+    expect((await request('POST', '/api/auth/signup', { body: { email, password: 'viewer-password-1' } })).status).toBe(
+      201,
+    );
     const patientToken = await login(email, 'viewer-password-1');
     const response = await request('GET', '/api/analytics', { token: patientToken });
     expect(response.status).toBe(403);

@@ -27,13 +27,20 @@ describe('GET /api/patients/{id}/history', () => {
   it('serves every version newest first to staff and to the patient whose record it is; others → 404', async () => {
     const own = await createPatient({ email: patient.email });
     const input = patientInput({ email: patient.email });
-    const v2 = await request('PUT', `/api/patients/${own.id}`, { token: clinician.token, body: { ...input, lastName: 'Second' }, headers: { 'If-Match': '"1"' } });
+    const v2 = await request('PUT', `/api/patients/${own.id}`, {
+      token: clinician.token,
+      body: { ...input, lastName: 'Second' },
+      headers: { 'If-Match': '"1"' },
+    });
     expect(v2.status).toBe(200);
 
     const staff = await get(`/api/patients/${own.id}/history`, clinician.token);
     expect(staff.status).toBe(200);
     expect(staff.headers.get('cache-control')).toContain('no-store');
-    expect(staff.body.versions.map((v: { version: number; lastName: string }) => [v.version, v.lastName])).toEqual([[2, 'Second'], [1, 'Tester']]);
+    expect(staff.body.versions.map((v: { version: number; lastName: string }) => [v.version, v.lastName])).toEqual([
+      [2, 'Second'],
+      [1, 'Tester'],
+    ]);
     expect(staff.body.versions[0]).toEqual((await get(`/api/patients/${own.id}`)).body);
     expect((await get(`/api/patients/${own.id}/history`, patient.token)).body).toEqual(staff.body);
 
@@ -69,8 +76,17 @@ describe('the audit trail', () => {
 
     const mine = await get(`/api/patients/${own.id}/audit`, owner.token);
     expect(mine.status).toBe(200);
-    expect(mine.body.entries.map((e: { action: string; outcome: string; actorRole: string }) => [e.action, e.outcome, e.actorRole])).toEqual([
-      ['DELETE', 'DENIED', 'clinician'], ['READ', 'DENIED', 'patient'], ['READ', 'SUCCESS', 'clinician'], ['CREATE', 'SUCCESS', 'admin'],
+    expect(
+      mine.body.entries.map((e: { action: string; outcome: string; actorRole: string }) => [
+        e.action,
+        e.outcome,
+        e.actorRole,
+      ]),
+    ).toEqual([
+      ['DELETE', 'DENIED', 'clinician'],
+      ['READ', 'DENIED', 'patient'],
+      ['READ', 'SUCCESS', 'clinician'],
+      ['CREATE', 'SUCCESS', 'admin'],
     ]);
     expect(mine.body.nextCursor).toBeNull();
     expect(JSON.stringify(mine.body).toLowerCase()).not.toContain(owner.email);
@@ -79,8 +95,11 @@ describe('the audit trail', () => {
     expect((await get(`/api/patients/${own.id}/audit`, stranger.token)).status).toBe(404);
     // The patient's own read of the audit is in it, as are the refused ones.
     const admin = await get(`/api/patients/${own.id}/audit?limit=3`);
-    expect(admin.body.entries.map((e: { action: string; outcome: string }) => [e.action, e.outcome]))
-      .toEqual([['AUDIT_READ', 'DENIED'], ['AUDIT_READ', 'DENIED'], ['AUDIT_READ', 'SUCCESS']]);
+    expect(admin.body.entries.map((e: { action: string; outcome: string }) => [e.action, e.outcome])).toEqual([
+      ['AUDIT_READ', 'DENIED'],
+      ['AUDIT_READ', 'DENIED'],
+      ['AUDIT_READ', 'SUCCESS'],
+    ]);
     expect(typeof admin.body.nextCursor).toBe('string');
   });
 
@@ -88,20 +107,35 @@ describe('the audit trail', () => {
     expect((await get('/api/audit', clinician.token)).status).toBe(403);
     expect((await get('/api/audit', patient.token)).status).toBe(403);
     const record = await createPatient();
-    const byClinician = await get(`/api/audit?actorId=${encodeURIComponent((await get('/api/auth/validate', clinician.token)).body.userId)}&action=READ&limit=100`);
+    const byClinician = await get(
+      `/api/audit?actorId=${encodeURIComponent((await get('/api/auth/validate', clinician.token)).body.userId)}&action=READ&limit=100`,
+    );
     expect(byClinician.status).toBe(200);
-    expect(byClinician.body.entries.every((e: { action: string; actorRole: string }) => e.action === 'READ' && e.actorRole === 'clinician')).toBe(true);
+    expect(
+      byClinician.body.entries.every(
+        (e: { action: string; actorRole: string }) => e.action === 'READ' && e.actorRole === 'clinician',
+      ),
+    ).toBe(true);
 
     const today = new Date().toISOString().slice(0, 10);
     const page1 = await get(`/api/audit?patientId=${record.id}&from=${today}&to=${today}&limit=1`);
-    expect(page1.body.entries).toEqual([expect.objectContaining({ action: 'CREATE', patientId: record.id, outcome: 'SUCCESS' })]);
+    expect(page1.body.entries).toEqual([
+      expect.objectContaining({ action: 'CREATE', patientId: record.id, outcome: 'SUCCESS' }),
+    ]);
     expect(page1.body.nextCursor).toBeNull();
 
     const recent = await get('/api/audit?limit=2');
     const next = await get(`/api/audit?limit=2&cursor=${recent.body.nextCursor}`);
     expect(next.status).toBe(200);
     expect(next.body.entries[0].at <= recent.body.entries[1].at).toBe(true);
-    for (const [name, value] of [['limit', '0'], ['cursor', 'forged'], ['action', 'EXPORT'], ['from', 'last-week'], ['patientId', '1'], ['actorId', '%20']]) {
+    for (const [name, value] of [
+      ['limit', '0'],
+      ['cursor', 'forged'],
+      ['action', 'EXPORT'],
+      ['from', 'last-week'],
+      ['patientId', '1'],
+      ['actorId', '%20'],
+    ]) {
       const bad = await get(`/api/audit?${name}=${value}`);
       expect([name, bad.status, bad.headers.get('content-type')]).toEqual([name, 400, 'application/problem+json']);
       expect(bad.body.errors[0].field).toBe(name);
@@ -113,11 +147,20 @@ describe('the audit trail', () => {
     const before = (await get(`/api/patients/${record.id}/audit`)).body.entries as { id: string }[];
     const entry = before.find((e) => (e as unknown as { action: string }).action === 'CREATE')!;
     const attempts: [string, string][] = [];
-    for (const path of ['/api/audit', `/api/audit/${entry.id}`, `/api/patients/${record.id}/audit`, `/api/patients/${record.id}/audit/${entry.id}`, `/api/patients/${entry.id}`]) {
+    for (const path of [
+      '/api/audit',
+      `/api/audit/${entry.id}`,
+      `/api/patients/${record.id}/audit`,
+      `/api/patients/${record.id}/audit/${entry.id}`,
+      `/api/patients/${entry.id}`,
+    ]) {
       for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) attempts.push([method, path]);
     }
     for (const [method, path] of attempts) {
-      const response = await request(method, path, { token: adminToken, body: { outcome: 'SUCCESS', action: 'READ', at: '2000-01-01T00:00:00.000Z' } });
+      const response = await request(method, path, {
+        token: adminToken,
+        body: { outcome: 'SUCCESS', action: 'READ', at: '2000-01-01T00:00:00.000Z' },
+      });
       expect([method, path, response.status >= 400 && response.status < 500]).toEqual([method, path, true]);
     }
     const after = (await get(`/api/patients/${record.id}/audit?limit=100`)).body.entries as { id: string }[];

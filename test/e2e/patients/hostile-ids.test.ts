@@ -2,7 +2,9 @@ import { loginDemoAdmin, request } from '../../support/http';
 
 describe('ids no patient can have', () => {
   let token: string;
-  beforeAll(async () => { token = await loginDemoAdmin(); });
+  beforeAll(async () => {
+    token = await loginDemoAdmin();
+  });
 
   it.each(['a'.repeat(3000), '%C3%9F', 'not-a-uuid', '..%2F..%2Fetc'])('answers 4xx for %#, never 5xx', async (id) => {
     expect((await request('GET', `/api/patients/${id}`, { token })).status).toBe(404);

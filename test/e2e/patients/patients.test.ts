@@ -24,13 +24,17 @@ async function created(overrides: Record<string, unknown> = {}) {
 }
 
 describe('authentication', () => {
-  it.each([['GET', '/api/patients'], ['POST', '/api/patients'], ['GET', '/api/patients/00000000-0000-4000-8000-000000000000'],
-    ['PUT', '/api/patients/00000000-0000-4000-8000-000000000000'], ['DELETE', '/api/patients/00000000-0000-4000-8000-000000000000']])(
-    '%s %s without a token answers 401 problem+json', async (method, path) => {
-      const response = await request(method, path, method === 'POST' || method === 'PUT' ? { body: patientInput() } : {});
-      expect(response.status).toBe(401);
-      expect(response.headers.get('content-type')).toBe('application/problem+json');
-    });
+  it.each([
+    ['GET', '/api/patients'],
+    ['POST', '/api/patients'],
+    ['GET', '/api/patients/00000000-0000-4000-8000-000000000000'],
+    ['PUT', '/api/patients/00000000-0000-4000-8000-000000000000'],
+    ['DELETE', '/api/patients/00000000-0000-4000-8000-000000000000'],
+  ])('%s %s without a token answers 401 problem+json', async (method, path) => {
+    const response = await request(method, path, method === 'POST' || method === 'PUT' ? { body: patientInput() } : {});
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+  });
 });
 
 describe('CRUD', () => {
@@ -47,12 +51,20 @@ describe('CRUD', () => {
     expect(get.status).toBe(200);
     expect(get.headers.get('etag')).toBe('"1"');
 
-    const put = await request('PUT', `/api/patients/${patient.id}`, { token: adminToken, body: { ...input, lastName: 'Renamed' }, headers: { 'If-Match': '"1"' } });
+    const put = await request('PUT', `/api/patients/${patient.id}`, {
+      token: adminToken,
+      body: { ...input, lastName: 'Renamed' },
+      headers: { 'If-Match': '"1"' },
+    });
     expect(put.status).toBe(200);
     expect(put.headers.get('etag')).toBe('"2"');
     expect(put.body).toMatchObject({ lastName: 'Renamed', version: 2, registeredDate: patient.registeredDate });
 
-    const stale = await request('PUT', `/api/patients/${patient.id}`, { token: adminToken, body: input, headers: { 'If-Match': '"1"' } });
+    const stale = await request('PUT', `/api/patients/${patient.id}`, {
+      token: adminToken,
+      body: input,
+      headers: { 'If-Match': '"1"' },
+    });
     expect(stale.status).toBe(412);
     expect(stale.headers.get('content-type')).toBe('application/problem+json');
 
@@ -89,16 +101,26 @@ describe('CRUD', () => {
 describe('races', () => {
   it('20 parallel creates with one email: exactly one 201, the others 409', async () => {
     const email = `race.${Date.now()}@e2e.test`;
-    const statuses = (await Promise.all(Array.from({ length: 20 }, () => create(patientInput({ email }))))).map((r) => r.status);
+    const statuses = (await Promise.all(Array.from({ length: 20 }, () => create(patientInput({ email }))))).map(
+      (r) => r.status,
+    );
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
   });
 
   it('10 parallel PUTs with one If-Match: exactly one 200, the others 412', async () => {
     const { body } = await created();
-    const statuses = (await Promise.all(Array.from({ length: 10 }, (_, i) =>
-      request('PUT', `/api/patients/${body.id}`, { token: adminToken, body: patientInput({ email: body.email, firstName: `P${i}` }), headers: { 'If-Match': '"1"' } }))))
-      .map((r) => r.status);
+    const statuses = (
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          request('PUT', `/api/patients/${body.id}`, {
+            token: adminToken,
+            body: patientInput({ email: body.email, firstName: `P${i}` }),
+            headers: { 'If-Match': '"1"' },
+          }),
+        ),
+      )
+    ).map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 412)).toHaveLength(9);
   });
@@ -109,8 +131,16 @@ describe('list', () => {
   const ids: string[] = [];
   beforeAll(async () => {
     for (let i = 0; i < 5; i++) {
-      ids.push((await created({ firstName: `${tag}Ann${i}`, lastName: `${tag}Surname`, email: `${tag}.${i}@e2e.test`,
-        address: { street: '1', city: 'X', state: i % 2 ? 'NV' : 'UT', zipCode: '1' } })).body.id);
+      ids.push(
+        (
+          await created({
+            firstName: `${tag}Ann${i}`,
+            lastName: `${tag}Surname`,
+            email: `${tag}.${i}@e2e.test`,
+            address: { street: '1', city: 'X', state: i % 2 ? 'NV' : 'UT', zipCode: '1' },
+          })
+        ).body.id,
+      );
     }
   });
 
@@ -130,7 +160,9 @@ describe('list', () => {
 
   it('searches first name, last name and email prefixes case-insensitively, and filters by state', async () => {
     const idsOf = async (query: string) =>
-      (await request('GET', `/api/patients?limit=100&${query}`, { token: adminToken })).body.patients.map((p: { id: string }) => p.id).sort();
+      (await request('GET', `/api/patients?limit=100&${query}`, { token: adminToken })).body.patients
+        .map((p: { id: string }) => p.id)
+        .sort();
     expect(await idsOf(`search=${tag.toUpperCase()}ANN1`)).toEqual([ids[1]]);
     expect(await idsOf(`search=${tag}SUR`)).toEqual([...ids].sort());
     expect(await idsOf(`search=${tag}.3%40`)).toEqual([ids[3]]);
@@ -138,7 +170,13 @@ describe('list', () => {
   });
 
   it('refuses a bad limit and a forged cursor with 400', async () => {
-    for (const query of ['limit=0', 'limit=101', 'limit=x', 'cursor=forged', `cursor=${Buffer.from('{"pk":"PATIENT#1"}').toString('base64url')}`]) {
+    for (const query of [
+      'limit=0',
+      'limit=101',
+      'limit=x',
+      'cursor=forged',
+      `cursor=${Buffer.from('{"pk":"PATIENT#1"}').toString('base64url')}`,
+    ]) {
       const response = await request('GET', `/api/patients?${query}`, { token: adminToken });
       expect(response.status).toBe(400);
       expect(response.headers.get('content-type')).toBe('application/problem+json');
@@ -150,7 +188,14 @@ describe('role matrix', () => {
   it('clinician: everything but DELETE (403)', async () => {
     const post = await create(patientInput(), clinician.token);
     expect(post.status).toBe(201);
-    expect((await request('PUT', `/api/patients/${post.body.id}`, { token: clinician.token, body: patientInput({ email: post.body.email }) })).status).toBe(200);
+    expect(
+      (
+        await request('PUT', `/api/patients/${post.body.id}`, {
+          token: clinician.token,
+          body: patientInput({ email: post.body.email }),
+        })
+      ).status,
+    ).toBe(200);
     expect((await request('GET', '/api/patients', { token: clinician.token })).status).toBe(200);
     expect((await request('DELETE', `/api/patients/${post.body.id}`, { token: clinician.token })).status).toBe(403);
   });
@@ -164,7 +209,14 @@ describe('role matrix', () => {
     expect((await request('GET', `/api/patients/${own.id}`, { token: patientUser.token })).status).toBe(200);
     expect((await request('GET', `/api/patients/${other.id}`, { token: patientUser.token })).status).toBe(404);
     expect((await create(patientInput(), patientUser.token)).status).toBe(403);
-    expect((await request('PUT', `/api/patients/${own.id}`, { token: patientUser.token, body: patientInput({ email: own.email }) })).status).toBe(403);
+    expect(
+      (
+        await request('PUT', `/api/patients/${own.id}`, {
+          token: patientUser.token,
+          body: patientInput({ email: own.email }),
+        })
+      ).status,
+    ).toBe(403);
     expect((await request('DELETE', `/api/patients/${own.id}`, { token: patientUser.token })).status).toBe(403);
   });
 });
@@ -198,12 +250,28 @@ describe('Idempotency-Key', () => {
 describe('DELETE with If-Match', () => {
   it('a stale tag → 412 and nothing is deleted; the current one deletes; a weak tag never matches', async () => {
     const patient = (await created()).body;
-    expect((await request('PUT', `/api/patients/${patient.id}`, { token: adminToken, body: patientInput({ email: patient.email }) })).status).toBe(200);
-    const stale = await request('DELETE', `/api/patients/${patient.id}`, { token: adminToken, headers: { 'If-Match': '"1"' } });
+    expect(
+      (
+        await request('PUT', `/api/patients/${patient.id}`, {
+          token: adminToken,
+          body: patientInput({ email: patient.email }),
+        })
+      ).status,
+    ).toBe(200);
+    const stale = await request('DELETE', `/api/patients/${patient.id}`, {
+      token: adminToken,
+      headers: { 'If-Match': '"1"' },
+    });
     expect([stale.status, stale.headers.get('content-type')]).toEqual([412, 'application/problem+json']);
-    expect((await request('DELETE', `/api/patients/${patient.id}`, { token: adminToken, headers: { 'If-Match': 'W/"2"' } })).status).toBe(412);
+    expect(
+      (await request('DELETE', `/api/patients/${patient.id}`, { token: adminToken, headers: { 'If-Match': 'W/"2"' } }))
+        .status,
+    ).toBe(412);
     expect((await request('GET', `/api/patients/${patient.id}`, { token: adminToken })).status).toBe(200);
-    expect((await request('DELETE', `/api/patients/${patient.id}`, { token: adminToken, headers: { 'If-Match': '"2"' } })).status).toBe(204);
+    expect(
+      (await request('DELETE', `/api/patients/${patient.id}`, { token: adminToken, headers: { 'If-Match': '"2"' } }))
+        .status,
+    ).toBe(204);
     expect((await request('GET', `/api/patients/${patient.id}`, { token: adminToken })).status).toBe(404);
   });
 });

@@ -10,7 +10,14 @@ import { join, resolve } from 'node:path';
 import { freePort } from '../../../local/ports';
 import { startRuntimeProcess } from '../../support/runtime-process';
 
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 describe('npm start lifecycle', () => {
   it('keeps data across a restart, leaves no process behind on SIGTERM, and tightens a data folder opened to others', async () => {
@@ -18,7 +25,9 @@ describe('npm start lifecycle', () => {
     const first = await startRuntimeProcess();
     try {
       const signup = await fetch(`${first.baseUrl}/api/auth/signup`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery' }),
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password: 'correct horse battery' }),
       });
       expect(signup.status).toBe(201);
     } finally {
@@ -37,7 +46,9 @@ describe('npm start lifecycle', () => {
       expect(statSync(first.dataDir).mode & 0o777).toBe(0o700);
       expect(statSync(database).mode & 0o777).toBe(0o600);
       const login = await fetch(`${second.baseUrl}/api/auth/login`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password: 'correct horse battery' }),
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email, password: 'correct horse battery' }),
       });
       expect(login.status).toBe(200);
     } finally {
@@ -50,9 +61,22 @@ describe('npm start lifecycle', () => {
     const port = await freePort();
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
     try {
-      const result = spawnSync(process.execPath, ['--import', 'tsx', resolve(__dirname, '../../../local/start.ts'), '--fresh', '--data-dir', join(tmpdir(), `pms-port-${port}`)], {
-        env: { ...process.env, API_PORT: String(port) }, encoding: 'utf8', timeout: 60_000,
-      });
+      const result = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          resolve(__dirname, '../../../local/start.ts'),
+          '--fresh',
+          '--data-dir',
+          join(tmpdir(), `pms-port-${port}`),
+        ],
+        {
+          env: { ...process.env, API_PORT: String(port) },
+          encoding: 'utf8',
+          timeout: 60_000,
+        },
+      );
       expect(result.status).toBe(1);
       expect(result.stderr).toContain(`Port ${port}`);
       expect(result.stderr).toContain('API_PORT');

@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { EncryptedCursorCodec } from '../../../functions/patients/adapters/encrypted-cursor-codec';
 import { loginDemoAdmin, request as api } from '../../support/http';
 
-interface Listener { address: string; port: number; inode: string }
+interface Listener {
+  address: string;
+  port: number;
+  inode: string;
+}
 
 /** The runtime's process (it records its pid in the data folder) and all its descendants. */
 function runtimeProcesses(dataDir: string): number[] {
@@ -54,12 +58,18 @@ function decodeAddress(hex: string): string {
 
 function listeningSockets(): Listener[] {
   const LISTEN = '0A';
-  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) => readFileSync(file, 'utf8').trim().split('\n').slice(1).map((line) => line.trim().split(/\s+/))
-    .filter((fields) => fields[3] === LISTEN)
-    .map((fields) => {
-      const [address, port] = fields[1]!.split(':') as [string, string];
-      return { address: decodeAddress(address), port: parseInt(port, 16), inode: fields[9]! };
-    }));
+  return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((fields) => fields[3] === LISTEN)
+      .map((fields) => {
+        const [address, port] = fields[1]!.split(':') as [string, string];
+        return { address: decodeAddress(address), port: parseInt(port, 16), inode: fields[9]! };
+      }),
+  );
 }
 
 const isLoopback = (address: string) =>
@@ -67,10 +77,21 @@ const isLoopback = (address: string) =>
 
 function post(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', headers: { 'Content-Type': 'application/x-amz-json-1.0', 'X-Amz-Target': 'DynamoDB_20120810.ListTables', ...headers } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/x-amz-json-1.0',
+          'X-Amz-Target': 'DynamoDB_20120810.ListTables',
+          ...headers,
+        },
+      },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.on('error', reject);
     req.end('{}');
   });
@@ -106,14 +127,22 @@ describe('what npm start exposes', () => {
     const inodes = new Set(pids.flatMap((pid) => [...socketInodes(pid)]));
     const listeners = listeningSockets().filter((l) => inodes.has(l.inode));
 
-    const ports = [env('E2E_BASE_URL'), env('E2E_KAFKA_BROKERS'), env('E2E_BILLING_ADDRESS'), env('E2E_DYNAMODB_ENDPOINT')].map(portOf);
+    const ports = [
+      env('E2E_BASE_URL'),
+      env('E2E_KAFKA_BROKERS'),
+      env('E2E_BILLING_ADDRESS'),
+      env('E2E_DYNAMODB_ENDPOINT'),
+    ].map(portOf);
     expect(listeners.map((l) => l.port)).toEqual(expect.arrayContaining(ports));
     expect(listeners.filter((l) => !isLoopback(l.address))).toEqual([]);
   });
 
   it('DynamoDB Local answers its SDK clients but no browser page (Origin) and no other host name (DNS rebinding)', async () => {
     const endpoint = env('E2E_DYNAMODB_ENDPOINT');
-    const auth = { Authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0' };
+    const auth = {
+      Authorization:
+        'AWS4-HMAC-SHA256 Credential=local/20260101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+    };
     expect(await post(endpoint, auth)).toBe(200);
     expect(await post(endpoint, { ...auth, Origin: 'https://attacker.example' })).toBe(403);
     expect(await post(endpoint, { ...auth, Host: `attacker.example:${portOf(endpoint)}` })).toBe(403);
@@ -127,7 +156,7 @@ describe('what npm start exposes', () => {
     expect(readdirSync(join(dataDir, 'dynamodb'))).toContain('shared-local-instance.db');
   });
 
-  it('seals list cursors with the data folder\'s own key (keys/cursor-key), not with a key written in the code', async () => {
+  it("seals list cursors with the data folder's own key (keys/cursor-key), not with a key written in the code", async () => {
     const token = await loginDemoAdmin();
     const page = await api('GET', '/api/patients?limit=1', { token });
     expect(page.status).toBe(200);
@@ -140,7 +169,10 @@ describe('what npm start exposes', () => {
     expect(startKey).toBeDefined();
 
     // The key the runtime once used for every installation must open nothing.
-    const forged = await new EncryptedCursorCodec(async () => 'local-cursor-key-not-for-production').encode(startKey!, scope);
+    const forged = await new EncryptedCursorCodec(async () => 'local-cursor-key-not-for-production').encode(
+      startKey!,
+      scope,
+    );
     expect((await api('GET', `/api/patients?limit=1&cursor=${forged}`, { token })).status).toBe(400);
     expect((await api('GET', `/api/patients?limit=1&cursor=${cursor}`, { token })).status).toBe(200);
   });

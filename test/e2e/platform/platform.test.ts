@@ -14,8 +14,22 @@ describe('platform routes of npm start', () => {
     expect(response.status).toBe(200);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
-    for (const path of ['/api/auth/signup', '/api/auth/login', '/api/auth/refresh', '/api/auth/logout', '/api/auth/validate', '/auth/login', '/auth/validate',
-      '/api/patients', '/api/patients/{id}', '/api/analytics', '/health', '/api-docs', '/.well-known/jwks.json', '/dashboard']) {
+    for (const path of [
+      '/api/auth/signup',
+      '/api/auth/login',
+      '/api/auth/refresh',
+      '/api/auth/logout',
+      '/api/auth/validate',
+      '/auth/login',
+      '/auth/validate',
+      '/api/patients',
+      '/api/patients/{id}',
+      '/api/analytics',
+      '/health',
+      '/api-docs',
+      '/.well-known/jwks.json',
+      '/dashboard',
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
   });
@@ -29,7 +43,9 @@ describe('platform routes of npm start', () => {
 
   it('refuses a body over 64 KiB with 413 problem+json', async () => {
     const response = await fetch(`${base()}/api/auth/signup`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(70_000) }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ pad: 'x'.repeat(70_000) }),
     });
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toBe('application/problem+json');

@@ -1,12 +1,24 @@
 /** The web app in Chromium as the demo admin: sign-in (by keyboard too), tokens never readable, reload, patients, forms, 412, billing, delete, analytics. */
 import { randomUUID } from 'node:crypto';
 import { patientInput, request } from '../../support/http';
-import { ADMIN, browserForFile, expectAccessible, navigation, openApp, readableStorage, rowWith, signedInApp, until, waitForRows } from './support';
+import {
+  ADMIN,
+  browserForFile,
+  expectAccessible,
+  navigation,
+  openApp,
+  readableStorage,
+  rowWith,
+  signedInApp,
+  until,
+  waitForRows,
+} from './support';
 
 describe('web app as admin', () => {
   const setup = browserForFile();
 
-  const createPatient = async (overrides: Record<string, unknown> = {}) => (await request('POST', '/api/patients', { token: setup.adminToken(), body: patientInput(overrides) })).body;
+  const createPatient = async (overrides: Record<string, unknown> = {}) =>
+    (await request('POST', '/api/patients', { token: setup.adminToken(), body: patientInput(overrides) })).body;
 
   it('signs in with the keyboard alone, keeps no token where scripts can read it, and stays signed in across a reload', async () => {
     const app = await openApp(setup.browser());
@@ -24,7 +36,15 @@ describe('web app as admin', () => {
 
     // The refresh token is in a cookie Chromium accepted as Secure on loopback, and no script can read it.
     const cookies = await app.context.cookies();
-    expect(cookies).toEqual([expect.objectContaining({ name: '__Secure-pms-refresh', httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/auth' })]);
+    expect(cookies).toEqual([
+      expect.objectContaining({
+        name: '__Secure-pms-refresh',
+        httpOnly: true,
+        secure: true,
+        sameSite: 'Strict',
+        path: '/api/auth',
+      }),
+    ]);
     expect(await readableStorage(page)).toEqual({ local: '{}', session: '{}', cookie: '' });
 
     await page.reload();
@@ -44,7 +64,12 @@ describe('web app as admin', () => {
     const prefix = `Zq${randomUUID().slice(0, 6)}`;
     const created = [];
     for (let i = 0; i < 21; i++) {
-      created.push(await createPatient({ lastName: `${prefix}${String(i).padStart(2, '0')}`, address: { street: '1 Page St', city: 'Salem', state: i === 0 ? 'WA' : 'OR', zipCode: '97301' } }));
+      created.push(
+        await createPatient({
+          lastName: `${prefix}${String(i).padStart(2, '0')}`,
+          address: { street: '1 Page St', city: 'Salem', state: i === 0 ? 'WA' : 'OR', zipCode: '97301' },
+        }),
+      );
     }
     const app = await signedInApp(setup.browser(), ADMIN);
     const { page } = app;
@@ -67,13 +92,20 @@ describe('web app as admin', () => {
     await app.context.close();
   });
 
-  it('shows the API\'s message at the field it rejects, then creates the patient and shows its page: record, billing, history, who saw it', async () => {
+  it("shows the API's message at the field it rejects, then creates the patient and shows its page: record, billing, history, who saw it", async () => {
     const app = await signedInApp(setup.browser(), ADMIN);
     const { page } = app;
     await page.getByText('New patient').click();
     await page.getByRole('button', { name: 'Save' }).waitFor();
     await expectAccessible(app);
-    const input = patientInput({ email: 'not-an-email', phoneNumber: '555-0100', gender: 'male' }) as { firstName: string; lastName: string; email: string; dateOfBirth: string; phoneNumber: string; address: Record<string, string> };
+    const input = patientInput({ email: 'not-an-email', phoneNumber: '555-0100', gender: 'male' }) as {
+      firstName: string;
+      lastName: string;
+      email: string;
+      dateOfBirth: string;
+      phoneNumber: string;
+      address: Record<string, string>;
+    };
     const fill = async (values: typeof input) => {
       await page.getByLabel('First name').fill(values.firstName);
       await page.getByLabel('Last name').fill(values.lastName);
@@ -88,7 +120,9 @@ describe('web app as admin', () => {
     };
     await fill(input);
     await page.getByRole('button', { name: 'Save' }).click();
-    const apiMessage = (await request('POST', '/api/patients', { token: setup.adminToken(), body: input })).body.errors.find((e: { field: string }) => e.field === 'email').message;
+    const apiMessage = (
+      await request('POST', '/api/patients', { token: setup.adminToken(), body: input })
+    ).body.errors.find((e: { field: string }) => e.field === 'email').message;
     await page.getByText(apiMessage).waitFor();
     // At the field: its accessible description, and marked invalid.
     const email = page.getByLabel('Email');
@@ -116,8 +150,24 @@ describe('web app as admin', () => {
     await page.getByRole('button', { name: 'Save' }).waitFor();
     await expectAccessible(app);
     // Someone else changes the record meanwhile.
-    const { id: _id, version: _v, registeredDate: _r, billingAccountId: _b, billingStatus: _s, createdAt: _c, updatedAt: _u, ...body } = patient;
-    expect((await request('PUT', `/api/patients/${patient.id}`, { token: setup.adminToken(), body: { ...body, address: { ...patient.address, city: 'Elsewhere' } } })).status).toBe(200);
+    const {
+      id: _id,
+      version: _v,
+      registeredDate: _r,
+      billingAccountId: _b,
+      billingStatus: _s,
+      createdAt: _c,
+      updatedAt: _u,
+      ...body
+    } = patient;
+    expect(
+      (
+        await request('PUT', `/api/patients/${patient.id}`, {
+          token: setup.adminToken(),
+          body: { ...body, address: { ...patient.address, city: 'Elsewhere' } },
+        })
+      ).status,
+    ).toBe(200);
 
     await page.getByLabel('First name').fill('Edited');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -129,7 +179,13 @@ describe('web app as admin', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('heading', { name: `Edited ${patient.lastName}` }).waitFor();
     const stored = (await request('GET', `/api/patients/${patient.id}`, { token: setup.adminToken() })).body;
-    expect(stored).toEqual(expect.objectContaining({ firstName: 'Edited', version: 3, address: expect.objectContaining({ city: 'Elsewhere' }) }));
+    expect(stored).toEqual(
+      expect.objectContaining({
+        firstName: 'Edited',
+        version: 3,
+        address: expect.objectContaining({ city: 'Elsewhere' }),
+      }),
+    );
     await app.context.close();
   });
 
@@ -142,7 +198,10 @@ describe('web app as admin', () => {
     await page.getByLabel('Description').fill('Consultation');
     await page.getByRole('button', { name: 'Record transaction' }).click();
     await page.getByRole('cell', { name: 'Consultation' }).waitFor();
-    await page.getByTestId('balance').filter({ hasText: /^\$125\.50$/ }).waitFor();
+    await page
+      .getByTestId('balance')
+      .filter({ hasText: /^\$125\.50$/ })
+      .waitFor();
     const account = (await request('GET', `/api/patients/${patient.id}/billing`, { token: setup.adminToken() })).body;
     expect(account.balance).toBe(12550);
     // An amount the API rejects: its message at the field.

@@ -10,7 +10,10 @@ describe('web app by role', () => {
 
   async function staffUser(role: 'clinician' | 'admin') {
     const email = `web.${role}.${randomUUID().slice(0, 8)}@e2e.test`;
-    const created = await request('POST', '/api/auth/signup', { token: setup.adminToken(), body: { email, password: PASSWORD, role } });
+    const created = await request('POST', '/api/auth/signup', {
+      token: setup.adminToken(),
+      body: { email, password: PASSWORD, role },
+    });
     expect(created.status).toBe(201);
     return { id: created.body.id as string, email, password: PASSWORD };
   }
@@ -34,10 +37,17 @@ describe('web app by role', () => {
 
   it('a patient sees only their own record, billing and access log, and nothing to change', async () => {
     const email = `web.patient.${randomUUID().slice(0, 8)}@e2e.test`;
-    const own = (await request('POST', '/api/patients', { token: setup.adminToken(), body: patientInput({ email, firstName: 'Pia', lastName: 'Own' }) })).body;
+    const own = (
+      await request('POST', '/api/patients', {
+        token: setup.adminToken(),
+        body: patientInput({ email, firstName: 'Pia', lastName: 'Own' }),
+      })
+    ).body;
     const other = (await request('POST', '/api/patients', { token: setup.adminToken(), body: patientInput() })).body;
     expect((await request('POST', '/api/auth/signup', { body: { email, password: PASSWORD } })).status).toBe(201);
-    expect((await request('POST', '/api/auth/verify-email', { body: { email, code: await mailedCode(email) } })).status).toBe(204);
+    expect(
+      (await request('POST', '/api/auth/verify-email', { body: { email, code: await mailedCode(email) } })).status,
+    ).toBe(204);
 
     const app = await signedInApp(setup.browser(), { email, password: PASSWORD });
     const { page } = app;
@@ -49,9 +59,11 @@ describe('web app by role', () => {
 
     await rowWith(page, email).getByRole('link').click();
     await page.getByRole('heading', { name: 'Pia Own' }).waitFor();
-    for (const heading of ['Record', 'Billing account', 'History', 'Who saw this record']) await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+    for (const heading of ['Record', 'Billing account', 'History', 'Who saw this record'])
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
     await page.getByRole('cell', { name: 'READ' }).first().waitFor();
-    for (const action of ['Edit patient', 'Delete patient', 'Record transaction']) expect(await page.getByText(action).count()).toBe(0);
+    for (const action of ['Edit patient', 'Delete patient', 'Record transaction'])
+      expect(await page.getByText(action).count()).toBe(0);
     await expectAccessible(app);
 
     await page.goto(page.url().replace(own.id, other.id));
@@ -60,7 +72,7 @@ describe('web app by role', () => {
     await app.context.close();
   });
 
-  it('an admin changes a user\'s role, disables them and ends their sessions on the users page', async () => {
+  it("an admin changes a user's role, disables them and ends their sessions on the users page", async () => {
     const target = await staffUser('clinician');
     const targetToken = await login(target.email, target.password);
     const app = await signedInApp(setup.browser(), ADMIN, '/users');
@@ -106,7 +118,8 @@ describe('web app by role', () => {
     const { page } = app;
     await page.getByRole('table').waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
-    for (const link of await page.getByRole('navigation', { name: 'Main' }).getByRole('link').all()) expect(await link.isVisible()).toBe(true);
+    for (const link of await page.getByRole('navigation', { name: 'Main' }).getByRole('link').all())
+      expect(await link.isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Sign out' }).isVisible()).toBe(true);
     await expectAccessible(app);
     await page.getByText('New patient').click();

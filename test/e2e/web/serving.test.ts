@@ -5,8 +5,15 @@ import { ADMIN } from './support';
 const cookieOf = (response: Response | { headers: Headers }) => response.headers.get('set-cookie') ?? '';
 const tokenIn = (setCookie: string) => /__Secure-pms-refresh=([^;]*)/.exec(setCookie)?.[1];
 
-async function refreshWithCookie(token: string, headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Requested-With': 'pms-web' }) {
-  return fetch(`${base()}/api/auth/refresh`, { method: 'POST', headers: { ...headers, Cookie: `__Secure-pms-refresh=${token}` }, body: '{}' });
+async function refreshWithCookie(
+  token: string,
+  headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Requested-With': 'pms-web' },
+) {
+  return fetch(`${base()}/api/auth/refresh`, {
+    method: 'POST',
+    headers: { ...headers, Cookie: `__Secure-pms-refresh=${token}` },
+    body: '{}',
+  });
 }
 
 describe('web app serving', () => {
@@ -52,7 +59,9 @@ describe('web app serving', () => {
   });
 
   it('sets the refresh cookie at login (HttpOnly, Secure, SameSite=Strict, auth routes only) and keeps the JSON flow', async () => {
-    const response = await request('POST', '/api/auth/login', { body: { email: ADMIN.email, password: ADMIN.password } });
+    const response = await request('POST', '/api/auth/login', {
+      body: { email: ADMIN.email, password: ADMIN.password },
+    });
     expect(response.status).toBe(200);
     expect(response.body.refreshToken).toEqual(expect.any(String));
     const setCookie = cookieOf(response);
@@ -69,12 +78,22 @@ describe('web app serving', () => {
   it('refreshes from the cookie only with the CSRF header and a JSON body, rotating it; a reused cookie ends the login and is cleared', async () => {
     const first = tokenIn(cookieOf(await request('POST', '/api/auth/login', { body: ADMIN })))!;
     expect((await refreshWithCookie(first, { 'Content-Type': 'application/json' })).status).toBe(403);
-    expect((await refreshWithCookie(first, { 'Content-Type': 'text/plain', 'X-Requested-With': 'x' })).status).toBe(403);
-    expect((await refreshWithCookie(first, { 'Content-Type': 'application/json', 'X-Requested-With': 'x', 'Sec-Fetch-Site': 'cross-site' })).status).toBe(403);
+    expect((await refreshWithCookie(first, { 'Content-Type': 'text/plain', 'X-Requested-With': 'x' })).status).toBe(
+      403,
+    );
+    expect(
+      (
+        await refreshWithCookie(first, {
+          'Content-Type': 'application/json',
+          'X-Requested-With': 'x',
+          'Sec-Fetch-Site': 'cross-site',
+        })
+      ).status,
+    ).toBe(403);
 
     const rotated = await refreshWithCookie(first);
     expect(rotated.status).toBe(200);
-    const body = await rotated.json() as { refreshToken: string; accessToken: string };
+    const body = (await rotated.json()) as { refreshToken: string; accessToken: string };
     const second = tokenIn(cookieOf(rotated))!;
     expect(second).toBe(body.refreshToken);
     expect(second).not.toBe(first);
@@ -90,7 +109,10 @@ describe('web app serving', () => {
   it('clears the cookie at logout, and the refresh token it held stops working', async () => {
     const response = await request('POST', '/api/auth/login', { body: ADMIN });
     const token = tokenIn(cookieOf(response))!;
-    const logout = await fetch(`${base()}/api/auth/logout`, { method: 'POST', headers: { Authorization: `Bearer ${response.body.accessToken}` } });
+    const logout = await fetch(`${base()}/api/auth/logout`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${response.body.accessToken}` },
+    });
     expect(logout.status).toBe(204);
     expect(cookieOf(logout)).toMatch(/__Secure-pms-refresh=; Max-Age=0; Path=\/api\/auth/);
     expect((await refreshWithCookie(token)).status).toBe(401);

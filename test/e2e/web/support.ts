@@ -17,14 +17,20 @@ export function browserForFile(): { browser: () => Browser; adminToken: () => st
   return { browser: () => browser!, adminToken: () => adminToken };
 }
 
-export interface AppPage { page: Page; context: BrowserContext; cspViolations: string[] }
+export interface AppPage {
+  page: Page;
+  context: BrowserContext;
+  cspViolations: string[];
+}
 
 /** A fresh browser profile on the app, recording any Content-Security-Policy violation the page reports. */
 export async function openApp(browser: Browser, path = '/', options: { width?: number } = {}): Promise<AppPage> {
   const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 } });
   const page = await context.newPage();
   const cspViolations: string[] = [];
-  page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text()); });
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
   await page.goto(`${base()}${path}`);
   return { page, context, cspViolations };
 }
@@ -36,7 +42,12 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-export async function signedInApp(browser: Browser, user: { email: string; password: string }, path = '/patients', options: { width?: number } = {}): Promise<AppPage> {
+export async function signedInApp(
+  browser: Browser,
+  user: { email: string; password: string },
+  path = '/patients',
+  options: { width?: number } = {},
+): Promise<AppPage> {
   const app = await openApp(browser, path, options);
   await signIn(app.page, user.email, user.password);
   return app;
@@ -49,7 +60,9 @@ export async function navigation(page: Page): Promise<string[]> {
 
 /** Everything a script on the page could read of the browser's storage. */
 export function readableStorage(page: Page): Promise<{ local: string; session: string; cookie: string }> {
-  return page.evaluate('({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }), cookie: document.cookie })');
+  return page.evaluate(
+    '({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }), cookie: document.cookie })',
+  );
 }
 
 /** No serious or critical accessibility violation, and no CSP violation, on the page as it is now. */
@@ -68,7 +81,8 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
 }
 
 /** Waits until the page's table body has this many rows. */
-export const waitForRows = (page: Page, n: number) => until(`${n} table rows`, async () => (await page.locator('tbody tr').count()) === n);
+export const waitForRows = (page: Page, n: number) =>
+  until(`${n} table rows`, async () => (await page.locator('tbody tr').count()) === n);
 
 /** The row of the table that shows this text (e.g. a patient's email). */
 export const rowWith = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });

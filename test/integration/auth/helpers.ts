@@ -19,31 +19,66 @@ export async function useAuthEnvironment(): Promise<{ signingJwk: JWK; keysDir: 
     MAILBOX_FILE: join(keysDir, 'mailbox.jsonl'),
     SIGNING_KEYS_FILE: files.signingKeysFile,
     PUBLIC_JWKS_FILE: files.publicJwksFile,
-    AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
   const signingJwk = (JSON.parse(readFileSync(files.signingKeysFile, 'utf8')) as { keys: JWK[] }).keys[0]!;
   return { signingJwk, keysDir };
 }
 
-export interface EventInput { body?: unknown; headers?: Record<string, string>; rawBody?: string; path?: string }
+export interface EventInput {
+  body?: unknown;
+  headers?: Record<string, string>;
+  rawBody?: string;
+  path?: string;
+}
 
 export function apiEvent(method: string, resource: string, input: EventInput = {}): APIGatewayProxyEvent {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(input.headers ?? {}) };
   const body = input.rawBody ?? (input.body === undefined ? null : JSON.stringify(input.body));
   return {
-    resource, path: input.path ?? resource, httpMethod: method, headers,
+    resource,
+    path: input.path ?? resource,
+    httpMethod: method,
+    headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: null, multiValueQueryStringParameters: null, pathParameters: null, stageVariables: null,
-    body, isBase64Encoded: false,
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body,
+    isBase64Encoded: false,
     requestContext: {
-      accountId: '123456789012', apiId: 'testapi', authorizer: null, domainName: 'testapi.execute-api.eu-west-1.amazonaws.com',
-      httpMethod: method, path: `/prod${resource}`, protocol: 'HTTP/1.1', requestId: randomUUID(), requestTimeEpoch: Date.now(),
-      resourceId: 'abc', resourcePath: resource, stage: 'prod',
+      accountId: '123456789012',
+      apiId: 'testapi',
+      authorizer: null,
+      domainName: 'testapi.execute-api.eu-west-1.amazonaws.com',
+      httpMethod: method,
+      path: `/prod${resource}`,
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'abc',
+      resourcePath: resource,
+      stage: 'prod',
       identity: {
-        accessKey: null, accountId: null, apiKey: null, apiKeyId: null, caller: null, clientCert: null,
-        cognitoAuthenticationProvider: null, cognitoAuthenticationType: null, cognitoIdentityId: null,
-        cognitoIdentityPoolId: null, principalOrgId: null, sourceIp: '127.0.0.1', user: null, userAgent: 'jest', userArn: null,
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '127.0.0.1',
+        user: null,
+        userAgent: 'jest',
+        userArn: null,
       },
     },
   };
@@ -51,10 +86,18 @@ export function apiEvent(method: string, resource: string, input: EventInput = {
 
 export function lambdaContext(name: string): Context {
   return {
-    callbackWaitsForEmptyEventLoop: false, functionName: name, functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${name}`, memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(), logGroupName: `/aws/lambda/${name}`, logStreamName: 'test',
-    getRemainingTimeInMillis: () => 10_000, done: () => undefined, fail: () => undefined, succeed: () => undefined,
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 10_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
   };
 }
 
@@ -62,11 +105,21 @@ export function tokenEvent(authorizationToken: string, methodArn = METHOD_ARN): 
   return { type: 'TOKEN', authorizationToken, methodArn };
 }
 
-export interface Response { status: number; headers: Record<string, string>; body: Record<string, unknown> }
+export interface Response {
+  status: number;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+}
 
 export function parse(result: APIGatewayProxyResult): Response {
-  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
-  return { status: result.statusCode, headers, body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {} };
+  const headers = Object.fromEntries(
+    Object.entries(result.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
+  );
+  return {
+    status: result.statusCode,
+    headers,
+    body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {},
+  };
 }
 
 export const uniqueEmail = (tag = 'user') => `${tag}-${randomUUID().slice(0, 8)}@Example.COM`;

@@ -18,7 +18,11 @@ import { apiEvent, lambdaContext, parse, uniqueEmail, useAuthEnvironment, type E
 jest.setTimeout(60_000);
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
-const HANDLERS: Record<string, Handler> = { patients: patientsHandler, 'analytics-query': analyticsHandler, 'billing-api': billingHandler };
+const HANDLERS: Record<string, Handler> = {
+  patients: patientsHandler,
+  'analytics-query': analyticsHandler,
+  'billing-api': billingHandler,
+};
 /** The patient a route with `{id}` names: none such, so a token the function accepts is answered 404. */
 const MISSING_PATIENT = '00000000-0000-4000-8000-000000000000';
 
@@ -54,7 +58,9 @@ beforeAll(async () => {
   await seedDemoAdmin();
   adminToken = await login(DEMO_ADMIN);
 });
-afterEach(() => { delete process.env[TOKEN_CHECK_VARIABLE]; });
+afterEach(() => {
+  delete process.env[TOKEN_CHECK_VARIABLE];
+});
 
 it('covers every function behind guarded routes', () => {
   expect(guarded.map((g) => g.name).sort()).toEqual(Object.keys(HANDLERS).sort());
@@ -67,14 +73,21 @@ describe.each(guarded)('$name with REQUIRE_TOKEN_IN_FUNCTION=true', ({ route, ac
     if (authorizer) event.requestContext.authorizer = authorizer;
     return parse(await handler()(event, lambdaContext(route.function)));
   };
-  beforeEach(() => { process.env[TOKEN_CHECK_VARIABLE] = 'true'; });
+  beforeEach(() => {
+    process.env[TOKEN_CHECK_VARIABLE] = 'true';
+  });
 
   it('answers a valid admin token', async () => {
     expect((await call(`Bearer ${adminToken}`)).status).toBe(accepted);
   });
 
   it('refuses a request without a token with 401 problem+json, even with a forged authorizer context', async () => {
-    const response = await call(undefined, { userId: 'u-1', email: 'x@example.com', role: 'admin', principalId: 'u-1' });
+    const response = await call(undefined, {
+      userId: 'u-1',
+      email: 'x@example.com',
+      role: 'admin',
+      principalId: 'u-1',
+    });
     expect(response.status).toBe(401);
     expect(response.headers['content-type']).toBe('application/problem+json');
     expect(response.body).toMatchObject({ status: 401, detail: 'A valid access token is required' });
@@ -90,7 +103,9 @@ describe.each(guarded)('$name with REQUIRE_TOKEN_IN_FUNCTION=true', ({ route, ac
   it('refuses a token on the very next request after its logout', async () => {
     const token = await login();
     expect((await call(`Bearer ${token}`)).status).not.toBe(401);
-    expect((await callAuth('POST', '/api/auth/logout', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(204);
+    expect((await callAuth('POST', '/api/auth/logout', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(
+      204,
+    );
     expect((await call(`Bearer ${token}`)).status).toBe(401);
   });
 
@@ -117,10 +132,13 @@ it('takes the role from the token, not from a context the caller sent (analytics
   expect(parse(await analytics.handler()(event, lambdaContext('analytics-query'))).status).toBe(403);
 });
 
-it('without the variable, trusts the decision API Gateway\'s authorizer put in the request context', async () => {
+it("without the variable, trusts the decision API Gateway's authorizer put in the request context", async () => {
   for (const { route, accepted, handler } of guarded) {
     const event = eventFor(route);
     event.requestContext.authorizer = { userId: 'u-1', email: 'admin@example.com', role: 'admin', principalId: 'u-1' };
-    expect([route.function, parse(await handler()(event, lambdaContext(route.function))).status]).toEqual([route.function, accepted]);
+    expect([route.function, parse(await handler()(event, lambdaContext(route.function))).status]).toEqual([
+      route.function,
+      accepted,
+    ]);
   }
 });

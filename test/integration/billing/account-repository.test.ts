@@ -7,7 +7,13 @@ import { useLocalTables } from '../../support/tables';
 const doc = billingDynamoClient(process.env.DYNAMODB_ENDPOINT);
 let repository: DynamoAccountRepository;
 let requests = 0;
-doc.middlewareStack.add((next) => (args) => { requests++; return next(args); }, { step: 'initialize', name: 'countRequests' });
+doc.middlewareStack.add(
+  (next) => (args) => {
+    requests++;
+    return next(args);
+  },
+  { step: 'initialize', name: 'countRequests' },
+);
 
 beforeAll(async () => {
   const tables = await useLocalTables();
@@ -16,8 +22,12 @@ beforeAll(async () => {
 
 afterAll(() => doc.destroy());
 
-const account = (patientId: string): BillingAccount =>
-  ({ accountId: randomUUID(), patientId, status: 'ACTIVE', createdAt: new Date().toISOString() });
+const account = (patientId: string): BillingAccount => ({
+  accountId: randomUUID(),
+  patientId,
+  status: 'ACTIVE',
+  createdAt: new Date().toISOString(),
+});
 const contact = { name: 'Alan Turing', email: 'alan@example.test' };
 
 it('stores a new account and returns it as created', async () => {

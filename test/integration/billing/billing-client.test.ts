@@ -47,7 +47,12 @@ it('retries UNAVAILABLE: the server comes up after the first attempt fails, and 
 it('gives up with UNAVAILABLE after 3 attempts, backing off exponentially', async () => {
   const port = await freePort();
   const waits: number[] = [];
-  const client = billingClient({ address: `127.0.0.1:${port}`, wait: async (ms) => { waits.push(ms); } });
+  const client = billingClient({
+    address: `127.0.0.1:${port}`,
+    wait: async (ms) => {
+      waits.push(ms);
+    },
+  });
   const error = await rejectionOf(client.createBillingAccount(patient()));
   expect(error.code).toBe(status.UNAVAILABLE);
   // Two waits between three attempts: 100-150 ms, then 200-300 ms.
@@ -62,7 +67,12 @@ it('does not retry other errors (INVALID_ARGUMENT comes back at once)', async ()
   const server = await startTestServer();
   servers.push(server);
   const waits: number[] = [];
-  const client = billingClient({ address: server.address, wait: async (ms) => { waits.push(ms); } });
+  const client = billingClient({
+    address: server.address,
+    wait: async (ms) => {
+      waits.push(ms);
+    },
+  });
   const error = await rejectionOf(client.createBillingAccount({ patientId: '', name: 'A', email: 'a@example.test' }));
   expect(error.code).toBe(status.INVALID_ARGUMENT);
   expect(waits).toEqual([]);

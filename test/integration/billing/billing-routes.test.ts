@@ -21,16 +21,44 @@ let port = 0;
 const patients = client(patientsHandler);
 
 const startBilling = async () => {
-  billing = await startBillingServer({ port, tableName: tables['billing-accounts'], transactionsTableName: tables['billing-transactions'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT, drainTimeoutMs: 500 });
+  billing = await startBillingServer({
+    port,
+    tableName: tables['billing-accounts'],
+    transactionsTableName: tables['billing-transactions'],
+    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+    drainTimeoutMs: 500,
+  });
 };
-const stopBilling = async () => { await billing?.stop(); billing = undefined; };
+const stopBilling = async () => {
+  await billing?.stop();
+  billing = undefined;
+};
 
-async function call(method: 'GET' | 'POST', patientId: string, suffix = '', options: { body?: unknown; key?: string } = {}) {
-  const base = apiEvent({ method, body: options.body, headers: options.key ? { 'Idempotency-Key': options.key } : {}, caller: admin });
+async function call(
+  method: 'GET' | 'POST',
+  patientId: string,
+  suffix = '',
+  options: { body?: unknown; key?: string } = {},
+) {
+  const base = apiEvent({
+    method,
+    body: options.body,
+    headers: options.key ? { 'Idempotency-Key': options.key } : {},
+    caller: admin,
+  });
   const resource = `/api/patients/{id}/billing${suffix}`;
-  const event = { ...base, resource, path: `/api/patients/${patientId}/billing${suffix}`, pathParameters: { id: patientId } } as APIGatewayProxyEvent;
+  const event = {
+    ...base,
+    resource,
+    path: `/api/patients/${patientId}/billing${suffix}`,
+    pathParameters: { id: patientId },
+  } as APIGatewayProxyEvent;
   const result = await billingHandler(event, { awsRequestId: randomUUID() } as Context);
-  return { status: result.statusCode, headers: result.headers ?? {}, body: result.body ? JSON.parse(result.body) : undefined };
+  return {
+    status: result.statusCode,
+    headers: result.headers ?? {},
+    body: result.body ? JSON.parse(result.body) : undefined,
+  };
 }
 
 beforeAll(async () => {
@@ -49,13 +77,19 @@ it('reads a PENDING account as zeros and refuses writes with 409 + Retry-After u
   const pending = await call('GET', id);
   expect(pending.body).toMatchObject({ accountId: null, status: 'PENDING', currency: 'USD', balance: 0 });
   expect((await call('GET', id, '/transactions')).body).toEqual({ transactions: [], nextCursor: null });
-  const refused = await call('POST', id, '/transactions', { body: { type: 'CHARGE', amount: 100, description: 'Visit' }, key: 'k-1' });
+  const refused = await call('POST', id, '/transactions', {
+    body: { type: 'CHARGE', amount: 100, description: 'Visit' },
+    key: 'k-1',
+  });
   expect([refused.status, refused.headers['Retry-After']]).toEqual([409, '5']);
 
   await startBilling();
   const { completePendingBilling, billingCompletionPorts } = await import('../../../functions/patients');
   expect(await completePendingBilling(id, billingCompletionPorts())).toBe('ACTIVATED');
-  const recorded = await call('POST', id, '/transactions', { body: { type: 'CHARGE', amount: 100, description: 'Visit' }, key: 'k-1' });
+  const recorded = await call('POST', id, '/transactions', {
+    body: { type: 'CHARGE', amount: 100, description: 'Visit' },
+    key: 'k-1',
+  });
   expect(recorded.status).toBe(201);
   expect((await call('GET', id)).body).toMatchObject({ status: 'ACTIVE', balance: 100, accountId: expect.any(String) });
 });
@@ -66,7 +100,11 @@ it('answers 503 + Retry-After while billing is down, and the same key records th
   await stopBilling();
   const body = { type: 'CHARGE', amount: 250, description: 'Lab' };
   const down = await call('POST', id, '/transactions', { body, key: 'retry-me' });
-  expect([down.status, down.headers['Retry-After'], down.headers['Content-Type']]).toEqual([503, '2', 'application/problem+json']);
+  expect([down.status, down.headers['Retry-After'], down.headers['Content-Type']]).toEqual([
+    503,
+    '2',
+    'application/problem+json',
+  ]);
   expect((await call('GET', id)).status).toBe(503);
 
   await startBilling();
@@ -77,8 +115,17 @@ it('answers 503 + Retry-After while billing is down, and the same key records th
   expect((await call('GET', id)).body.balance).toBe(250);
 
   // Every access is audited against the patient, resource BILLING, with no field values.
-  const { Items = [] } = await dynamoClient().send(new QueryCommand({ TableName: tables.audit, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `PATIENT#${id}` }, ConsistentRead: true }));
+  const { Items = [] } = await dynamoClient().send(
+    new QueryCommand({
+      TableName: tables.audit,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': `PATIENT#${id}` },
+      ConsistentRead: true,
+    }),
+  );
   const billingAudit = Items.filter((i) => i.resource === 'BILLING').map((i) => `${i.action}:${i.outcome}`);
-  expect(billingAudit).toEqual(expect.arrayContaining(['CREATE:ERROR', 'READ:ERROR', 'CREATE:SUCCESS', 'CREATE:REPLAYED', 'READ:SUCCESS']));
+  expect(billingAudit).toEqual(
+    expect.arrayContaining(['CREATE:ERROR', 'READ:ERROR', 'CREATE:SUCCESS', 'CREATE:REPLAYED', 'READ:SUCCESS']),
+  );
   expect(JSON.stringify(Items)).not.toContain('Lab');
 });

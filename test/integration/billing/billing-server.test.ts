@@ -19,7 +19,11 @@ beforeAll(async () => {
   server = await startTestServer();
   original = originalClient(server.address);
   typed = typedClients(server.address);
-  dynamo = new DynamoDBClient({ endpoint: process.env.DYNAMODB_ENDPOINT, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  dynamo = new DynamoDBClient({
+    endpoint: process.env.DYNAMODB_ENDPOINT,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 
 afterAll(async () => {
@@ -32,10 +36,14 @@ afterAll(async () => {
 const patient = () => ({ patientId: randomUUID(), name: 'Ada Lovelace', email: 'ada@example.test' });
 
 async function itemsOf(patientId: string) {
-  const { Items = [] } = await dynamo.send(new ScanCommand({
-    TableName: server.tableName, ConsistentRead: true,
-    FilterExpression: 'patientId = :p', ExpressionAttributeValues: { ':p': { S: patientId } },
-  }));
+  const { Items = [] } = await dynamo.send(
+    new ScanCommand({
+      TableName: server.tableName,
+      ConsistentRead: true,
+      FilterExpression: 'patientId = :p',
+      ExpressionAttributeValues: { ':p': { S: patientId } },
+    }),
+  );
   return Items;
 }
 
@@ -112,21 +120,34 @@ describe('bad input', () => {
   });
 
   it('answers bytes that are not a BillingRequest with an error status, and keeps serving', async () => {
-    const Raw = makeGenericClientConstructor({
-      create: {
-        path: '/BillingService/CreateBillingAccount', requestStream: false, responseStream: false,
-        requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b,
-        responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b,
+    const Raw = makeGenericClientConstructor(
+      {
+        create: {
+          path: '/BillingService/CreateBillingAccount',
+          requestStream: false,
+          responseStream: false,
+          requestSerialize: (b: Buffer) => b,
+          requestDeserialize: (b: Buffer) => b,
+          responseSerialize: (b: Buffer) => b,
+          responseDeserialize: (b: Buffer) => b,
+        },
       },
-    }, 'BillingService');
+      'BillingService',
+    );
     const raw = new Raw(server.address, credentials.createInsecure()) as unknown as {
-      create(b: Buffer, m: Metadata, o: object, cb: (e: ServiceError | null) => void): void; close(): void;
+      create(b: Buffer, m: Metadata, o: object, cb: (e: ServiceError | null) => void): void;
+      close(): void;
     };
     try {
       // Field 1 declared as a 200-byte string, then the message ends: truncated protobuf.
       const garbage = Buffer.from([0x0a, 0xc8, 0x01, 0x41, 0x42]);
-      const error = await rejectionOf(new Promise((resolve, reject) =>
-        raw.create(garbage, new Metadata(), { deadline: Date.now() + 5000 }, (e) => e ? reject(e) : resolve(undefined))));
+      const error = await rejectionOf(
+        new Promise((resolve, reject) =>
+          raw.create(garbage, new Metadata(), { deadline: Date.now() + 5000 }, (e) =>
+            e ? reject(e) : resolve(undefined),
+          ),
+        ),
+      );
       expect([status.INTERNAL, status.INVALID_ARGUMENT]).toContain(error.code);
     } finally {
       raw.close();
@@ -136,13 +157,21 @@ describe('bad input', () => {
 });
 
 describe('GetBillingAccount', () => {
-  it('returns the patient\'s account', async () => {
+  it("returns the patient's account", async () => {
     const request = patient();
     const opened = await typed.create(request);
     const found = await typed.get(request.patientId);
     expect(found).toEqual({
-      accountId: opened.accountId, status: 'ACTIVE', patientId: request.patientId, createdAt: opened.createdAt,
-      currency: 'USD', balance: 0, totalCharged: 0, totalPaid: 0, totalRefunded: 0, updatedAt: opened.createdAt,
+      accountId: opened.accountId,
+      status: 'ACTIVE',
+      patientId: request.patientId,
+      createdAt: opened.createdAt,
+      currency: 'USD',
+      balance: 0,
+      totalCharged: 0,
+      totalPaid: 0,
+      totalRefunded: 0,
+      updatedAt: opened.createdAt,
     });
     expect(Number.isNaN(Date.parse(found.createdAt))).toBe(false);
   });

@@ -46,7 +46,12 @@ async function everyTransaction(patientId: string): Promise<Transaction[]> {
 async function expectBalanced(patientId: string) {
   const [account, transactions] = await Promise.all([ledger.account({ patientId }), everyTransaction(patientId)]);
   const sum = figuresOfTransactions(transactions.map((t) => ({ type: t.type as 'CHARGE', amount: t.amount })));
-  expect({ balance: account.balance, totalCharged: account.totalCharged, totalPaid: account.totalPaid, totalRefunded: account.totalRefunded }).toEqual(sum);
+  expect({
+    balance: account.balance,
+    totalCharged: account.totalCharged,
+    totalPaid: account.totalPaid,
+    totalRefunded: account.totalRefunded,
+  }).toEqual(sum);
   return { account, transactions };
 }
 
@@ -54,28 +59,59 @@ describe('an account', () => {
   it('opens empty in the default currency', async () => {
     const { patientId, accountId } = await openAccount();
     const account = await ledger.account({ patientId });
-    expect(account).toMatchObject({ accountId, patientId, status: 'ACTIVE', currency: 'USD', balance: 0, totalCharged: 0, totalPaid: 0, totalRefunded: 0 });
+    expect(account).toMatchObject({
+      accountId,
+      patientId,
+      status: 'ACTIVE',
+      currency: 'USD',
+      balance: 0,
+      totalCharged: 0,
+      totalPaid: 0,
+      totalRefunded: 0,
+    });
     expect(account.updatedAt).toBe(account.createdAt);
   });
 
   it('is NOT_FOUND before it is opened', async () => {
     expect((await rejectionOf(ledger.account({ patientId: randomUUID() }))).code).toBe(status.NOT_FOUND);
     expect((await rejectionOf(ledger.record(transactionRequest(randomUUID())))).code).toBe(status.NOT_FOUND);
-    expect((await rejectionOf(ledger.page({ patientId: randomUUID(), limit: 0, pageToken: '' }))).code).toBe(status.NOT_FOUND);
+    expect((await rejectionOf(ledger.page({ patientId: randomUUID(), limit: 0, pageToken: '' }))).code).toBe(
+      status.NOT_FOUND,
+    );
   });
 });
 
 describe('RecordTransaction', () => {
   it('charges, takes payments and refunds what was paid, moving the balance each time', async () => {
     const { patientId, accountId } = await openAccount();
-    const charge = await ledger.record(transactionRequest(patientId, { type: 'CHARGE', amount: 12_500, serviceDate: '2024-02-29' }));
-    expect(charge).toMatchObject({ accountId, patientId, type: 'CHARGE', amount: 12_500, currency: 'USD', balanceAfter: 12_500, serviceDate: '2024-02-29', createdBy: 'user-1', replayed: false });
-    const payment = await ledger.record(transactionRequest(patientId, { type: 'PAYMENT', amount: 10_000, currency: 'USD' }));
+    const charge = await ledger.record(
+      transactionRequest(patientId, { type: 'CHARGE', amount: 12_500, serviceDate: '2024-02-29' }),
+    );
+    expect(charge).toMatchObject({
+      accountId,
+      patientId,
+      type: 'CHARGE',
+      amount: 12_500,
+      currency: 'USD',
+      balanceAfter: 12_500,
+      serviceDate: '2024-02-29',
+      createdBy: 'user-1',
+      replayed: false,
+    });
+    const payment = await ledger.record(
+      transactionRequest(patientId, { type: 'PAYMENT', amount: 10_000, currency: 'USD' }),
+    );
     expect(payment.balanceAfter).toBe(2_500);
     const refund = await ledger.record(transactionRequest(patientId, { type: 'REFUND', amount: 4_000 }));
     expect(refund.balanceAfter).toBe(6_500);
     const { account } = await expectBalanced(patientId);
-    expect(account).toMatchObject({ balance: 6_500, totalCharged: 12_500, totalPaid: 10_000, totalRefunded: 4_000, updatedAt: refund.createdAt });
+    expect(account).toMatchObject({
+      balance: 6_500,
+      totalCharged: 12_500,
+      totalPaid: 10_000,
+      totalRefunded: 4_000,
+      updatedAt: refund.createdAt,
+    });
     expect(await ledger.transaction({ patientId, transactionId: payment.id })).toEqual(payment);
   });
 
@@ -114,17 +150,24 @@ describe('RecordTransaction', () => {
   });
 
   it.each([
-    ['amount', { amount: 0 }], ['amount', { amount: 100_000_001 }], ['type', { type: 'GIFT' }],
-    ['currency', { currency: 'EUR' }], ['currency', { currency: 'usd' }], ['description', { description: '  ' }],
-    ['description', { description: 'x'.repeat(201) }], ['serviceDate', { serviceDate: '2023-02-30' }],
-    ['serviceDate', { serviceDate: '2999-01-01' }], ['idempotencyKey', { idempotencyKey: '' }], ['idempotencyKey', { idempotencyKey: 'a b' }],
+    ['amount', { amount: 0 }],
+    ['amount', { amount: 100_000_001 }],
+    ['type', { type: 'GIFT' }],
+    ['currency', { currency: 'EUR' }],
+    ['currency', { currency: 'usd' }],
+    ['description', { description: '  ' }],
+    ['description', { description: 'x'.repeat(201) }],
+    ['serviceDate', { serviceDate: '2023-02-30' }],
+    ['serviceDate', { serviceDate: '2999-01-01' }],
+    ['idempotencyKey', { idempotencyKey: '' }],
+    ['idempotencyKey', { idempotencyKey: 'a b' }],
     ['createdBy', { createdBy: '' }],
   ])('refuses a bad %s with INVALID_ARGUMENT naming it (%j)', async (field, overrides) => {
     const { patientId } = await openAccount();
     const error = await rejectionOf(ledger.record(transactionRequest(patientId, overrides)));
     expect(error.code).toBe(status.INVALID_ARGUMENT);
     expect(trailer(error, 'billing-field')).toBe(field);
-    expect((await everyTransaction(patientId))).toHaveLength(0);
+    expect(await everyTransaction(patientId)).toHaveLength(0);
   });
 });
 
@@ -140,15 +183,22 @@ describe('ListTransactions and GetTransaction', () => {
     expect([...second.transactions, ...third.transactions].map((t) => t.amount)).toEqual([4, 3, 2, 1]);
     expect(third.nextPageToken).toBe('');
     expect((await ledger.page({ patientId, limit: 0, pageToken: '' })).transactions).toHaveLength(7);
-    expect(await ledger.transaction({ patientId, transactionId: recorded[3]!.id })).toMatchObject({ amount: 4, replayed: false });
+    expect(await ledger.transaction({ patientId, transactionId: recorded[3]!.id })).toMatchObject({
+      amount: 4,
+      replayed: false,
+    });
   });
 
-  it('refuses a bad limit or page token, and answers NOT_FOUND for another account\'s transaction', async () => {
+  it("refuses a bad limit or page token, and answers NOT_FOUND for another account's transaction", async () => {
     const a = await openAccount();
     const b = await openAccount();
     const t = await ledger.record(transactionRequest(a.patientId));
-    expect((await rejectionOf(ledger.transaction({ patientId: b.patientId, transactionId: t.id }))).code).toBe(status.NOT_FOUND);
-    expect((await rejectionOf(ledger.transaction({ patientId: a.patientId, transactionId: 'not-an-id' }))).code).toBe(status.NOT_FOUND);
+    expect((await rejectionOf(ledger.transaction({ patientId: b.patientId, transactionId: t.id }))).code).toBe(
+      status.NOT_FOUND,
+    );
+    expect((await rejectionOf(ledger.transaction({ patientId: a.patientId, transactionId: 'not-an-id' }))).code).toBe(
+      status.NOT_FOUND,
+    );
     const limit = await rejectionOf(ledger.page({ patientId: a.patientId, limit: 101, pageToken: '' }));
     expect([limit.code, trailer(limit, 'billing-field')]).toEqual([status.INVALID_ARGUMENT, 'limit']);
     const token = await rejectionOf(ledger.page({ patientId: a.patientId, limit: 5, pageToken: 'garbage!' }));
@@ -159,7 +209,9 @@ describe('ListTransactions and GetTransaction', () => {
 describe('racing writers on one account', () => {
   it('records 50 racing posts with distinct keys: 50 transactions and the exact balance', async () => {
     const { patientId } = await openAccount();
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => ledger.record(transactionRequest(patientId, { amount: 100 + i }))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => ledger.record(transactionRequest(patientId, { amount: 100 + i }))),
+    );
     expect(new Set(results.map((t) => t.id)).size).toBe(50);
     const { account, transactions } = await expectBalanced(patientId);
     expect(transactions).toHaveLength(50);
@@ -180,12 +232,22 @@ describe('racing writers on one account', () => {
 
   it('keeps the balance exact when two billing servers (two tasks) write one account at once', async () => {
     const { patientId } = await openAccount();
-    const second = await startBillingServer({ port: 0, tableName: server.tableName, transactionsTableName: server.transactionsTableName, dynamoEndpoint: process.env.DYNAMODB_ENDPOINT });
+    const second = await startBillingServer({
+      port: 0,
+      tableName: server.tableName,
+      transactionsTableName: server.transactionsTableName,
+      dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+    });
     const secondClients = typedClients(`127.0.0.1:${second.port}`);
     try {
       const servers = [ledger, ledgerCalls(secondClients.billing)];
-      const replies = await Promise.all(Array.from({ length: 30 }, (_, i) =>
-        servers[i % 2]!.record(transactionRequest(patientId, { type: i % 3 === 2 ? 'PAYMENT' : 'CHARGE', amount: 10 + i }))));
+      const replies = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          servers[i % 2]!.record(
+            transactionRequest(patientId, { type: i % 3 === 2 ? 'PAYMENT' : 'CHARGE', amount: 10 + i }),
+          ),
+        ),
+      );
       expect(new Set(replies.map((t) => t.id)).size).toBe(30);
       const { transactions } = await expectBalanced(patientId);
       expect(transactions).toHaveLength(30);

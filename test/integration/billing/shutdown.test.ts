@@ -12,11 +12,19 @@ import { originalClient, rejectionOf, startTestServer } from './support';
 function gated() {
   let entered!: () => void;
   let release!: () => void;
-  const reached = new Promise<void>((resolve) => { entered = resolve; });
-  const opened = new Promise<void>((resolve) => { release = resolve; });
+  const reached = new Promise<void>((resolve) => {
+    entered = resolve;
+  });
+  const opened = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const wrap = (real: AccountRepository): AccountRepository => ({
     findByPatientId: (patientId) => real.findByPatientId(patientId),
-    openOnce: async (account, contact) => { entered(); await opened; return real.openOnce(account, contact); },
+    openOnce: async (account, contact) => {
+      entered();
+      await opened;
+      return real.openOnce(account, contact);
+    },
   });
   return { wrap, reached, release };
 }
@@ -47,15 +55,25 @@ it('finishes an in-flight call during stop(), refuses new connections, and tells
     // A health watcher from before the shutdown sees SERVING, then NOT_SERVING, then its stream ends.
     const watch = health.watch({ service: '' });
     const seen: number[] = [];
-    const watchEnded = new Promise<void>((resolve) => { watch.on('end', resolve); watch.on('error', () => resolve()); });
-    const firstStatus = new Promise<void>((resolve) => watch.on('data', (r: { status: number }) => { seen.push(r.status); resolve(); }));
+    const watchEnded = new Promise<void>((resolve) => {
+      watch.on('end', resolve);
+      watch.on('error', () => resolve());
+    });
+    const firstStatus = new Promise<void>((resolve) =>
+      watch.on('data', (r: { status: number }) => {
+        seen.push(r.status);
+        resolve();
+      }),
+    );
     await firstStatus;
 
     const inFlight = client.create({ patientId: randomUUID(), name: 'Drain Test', email: 'drain@example.test' });
     await gate.reached;
 
     let stopped = false;
-    const stopping = server.stop().then(() => { stopped = true; });
+    const stopping = server.stop().then(() => {
+      stopped = true;
+    });
     expect(await untilRefused(server.address)).toBe(status.UNAVAILABLE);
     await watchEnded;
     expect(seen).toEqual([HealthCheckResponse_ServingStatus.SERVING, HealthCheckResponse_ServingStatus.NOT_SERVING]);

@@ -1,6 +1,13 @@
 /** Helpers for the billing integration tests: a server on a free port over this file's own tables, and clients. */
 import { join } from 'node:path';
-import { credentials, loadPackageDefinition, Metadata, type Client, type ServiceClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  Metadata,
+  type Client,
+  type ServiceClientConstructor,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { startBillingServer, type BillingServer, type BillingServerOptions } from '../../../billing/src/server';
 import { BillingServiceClient, type BillingResponse } from '../../../proto/gen/billing_service';
@@ -11,11 +18,19 @@ import { useLocalTables } from '../../support/tables';
 // One line per call would drown the test output; warnings and errors still show.
 logger.setLogLevel('WARN');
 
-export async function startTestServer(extra: Partial<BillingServerOptions> = {}): Promise<BillingServer & { address: string; tableName: string; transactionsTableName: string }> {
+export async function startTestServer(
+  extra: Partial<BillingServerOptions> = {},
+): Promise<BillingServer & { address: string; tableName: string; transactionsTableName: string }> {
   const tables = await useLocalTables();
   const tableName = tables['billing-accounts'];
   const transactionsTableName = tables['billing-transactions'];
-  const server = await startBillingServer({ port: 0, tableName, transactionsTableName, dynamoEndpoint: process.env.DYNAMODB_ENDPOINT, ...extra });
+  const server = await startBillingServer({
+    port: 0,
+    tableName,
+    transactionsTableName,
+    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+    ...extra,
+  });
   return { ...server, address: `127.0.0.1:${server.port}`, tableName, transactionsTableName };
 }
 
@@ -26,13 +41,21 @@ export function originalClient(address: string) {
   const definition = loadSync(join(__dirname, 'fixtures/original-billing.proto'), { keepCase: true, defaults: true });
   const BillingService = loadPackageDefinition(definition).BillingService as ServiceClientConstructor;
   const client = new BillingService(address, credentials.createInsecure()) as unknown as Client & {
-    CreateBillingAccount(request: object, metadata: Metadata, options: object, callback: Callback<{ accountId: string; status: string }>): void;
+    CreateBillingAccount(
+      request: object,
+      metadata: Metadata,
+      options: object,
+      callback: Callback<{ accountId: string; status: string }>,
+    ): void;
   };
   return {
     path: (BillingService.service as Record<string, { path: string }>).CreateBillingAccount!.path,
     create: (request: { patientId: string; name: string; email: string }) =>
       new Promise<{ accountId: string; status: string }>((resolve, reject) =>
-        client.CreateBillingAccount(request, new Metadata(), { deadline: Date.now() + 5000 }, (e, r) => e ? reject(e) : resolve(r))),
+        client.CreateBillingAccount(request, new Metadata(), { deadline: Date.now() + 5000 }, (e, r) =>
+          e ? reject(e) : resolve(r),
+        ),
+      ),
     close: () => client.close(),
   };
 }
@@ -44,13 +67,22 @@ export function typedClients(address: string) {
   const deadline = () => ({ deadline: Date.now() + 5000 });
   return {
     billing,
-    get: (patientId: string) => new Promise<BillingResponse>((resolve, reject) =>
-      billing.getBillingAccount({ patientId }, new Metadata(), deadline(), (e, r) => e ? reject(e) : resolve(r))),
-    create: (request: { patientId: string; name: string; email: string }) => new Promise<BillingResponse>((resolve, reject) =>
-      billing.createBillingAccount(request, new Metadata(), deadline(), (e, r) => e ? reject(e) : resolve(r))),
-    check: (service: string) => new Promise<HealthCheckResponse>((resolve, reject) =>
-      health.check({ service }, new Metadata(), deadline(), (e, r) => e ? reject(e) : resolve(r))),
-    close: () => { billing.close(); health.close(); },
+    get: (patientId: string) =>
+      new Promise<BillingResponse>((resolve, reject) =>
+        billing.getBillingAccount({ patientId }, new Metadata(), deadline(), (e, r) => (e ? reject(e) : resolve(r))),
+      ),
+    create: (request: { patientId: string; name: string; email: string }) =>
+      new Promise<BillingResponse>((resolve, reject) =>
+        billing.createBillingAccount(request, new Metadata(), deadline(), (e, r) => (e ? reject(e) : resolve(r))),
+      ),
+    check: (service: string) =>
+      new Promise<HealthCheckResponse>((resolve, reject) =>
+        health.check({ service }, new Metadata(), deadline(), (e, r) => (e ? reject(e) : resolve(r))),
+      ),
+    close: () => {
+      billing.close();
+      health.close();
+    },
   };
 }
 

@@ -34,11 +34,14 @@ afterEach(() => {
 });
 afterAll(() => server.stop());
 
-const trusting = (certificate: string) => Object.assign(process.env, {
-  BILLING_ADDRESS: server.address, BILLING_TLS_CA: certificate, BILLING_TLS_SERVER_NAME: 'billing.patient-test.internal',
-});
+const trusting = (certificate: string) =>
+  Object.assign(process.env, {
+    BILLING_ADDRESS: server.address,
+    BILLING_TLS_CA: certificate,
+    BILLING_TLS_SERVER_NAME: 'billing.patient-test.internal',
+  });
 
-it('the functions\' client opens accounts over TLS when it trusts the authority that issued the server\'s certificate', async () => {
+it("the functions' client opens accounts over TLS when it trusts the authority that issued the server's certificate", async () => {
   trusting(authority.certificate);
   const request = patient();
   const first = await billingClient().createBillingAccount(request);
@@ -47,9 +50,15 @@ it('the functions\' client opens accounts over TLS when it trusts the authority 
 });
 
 it('a server certificate renewed by the same authority is trusted at once: rotation needs nothing of the clients', async () => {
-  const renewed = await startTestServer({ tls: await serverCertificate(authority, ['billing.patient-test.internal'], 30) });
+  const renewed = await startTestServer({
+    tls: await serverCertificate(authority, ['billing.patient-test.internal'], 30),
+  });
   try {
-    Object.assign(process.env, { BILLING_ADDRESS: renewed.address, BILLING_TLS_CA: authority.certificate, BILLING_TLS_SERVER_NAME: 'billing.patient-test.internal' });
+    Object.assign(process.env, {
+      BILLING_ADDRESS: renewed.address,
+      BILLING_TLS_CA: authority.certificate,
+      BILLING_TLS_SERVER_NAME: 'billing.patient-test.internal',
+    });
     expect((await billingClient().createBillingAccount(patient())).status).toBe('ACTIVE');
   } finally {
     await renewed.stop();
@@ -70,26 +79,54 @@ it('refuses a server whose certificate another authority issued, and a plaintext
 });
 
 it('refuses a certificate issued for another host name', async () => {
-  Object.assign(process.env, { BILLING_ADDRESS: server.address, BILLING_TLS_CA: authority.certificate, BILLING_TLS_SERVER_NAME: 'billing.elsewhere.internal' });
-  expect((await rejectionOf(billingClient({ maxAttempts: 1 }).createBillingAccount(patient()))).code).toBe(status.UNAVAILABLE);
+  Object.assign(process.env, {
+    BILLING_ADDRESS: server.address,
+    BILLING_TLS_CA: authority.certificate,
+    BILLING_TLS_SERVER_NAME: 'billing.elsewhere.internal',
+  });
+  expect((await rejectionOf(billingClient({ maxAttempts: 1 }).createBillingAccount(patient()))).code).toBe(
+    status.UNAVAILABLE,
+  );
 });
 
 it('the container entry point serves TLS from BILLING_TLS_CERT/KEY, and its HEALTHCHECK passes against it', async () => {
   const port = await freePort();
   const env = {
-    ...process.env, BILLING_PORT: String(port), BILLING_HOST: '127.0.0.1', ...await (async () => { const t = await useLocalTables(); return { BILLING_ACCOUNTS_TABLE: t['billing-accounts'], BILLING_TRANSACTIONS_TABLE: t['billing-transactions'] }; })(),
-    AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', POWERTOOLS_LOG_LEVEL: 'INFO',
-    BILLING_TLS_CERT: identity.certificate, BILLING_TLS_KEY: identity.privateKey,
+    ...process.env,
+    BILLING_PORT: String(port),
+    BILLING_HOST: '127.0.0.1',
+    ...(await (async () => {
+      const t = await useLocalTables();
+      return { BILLING_ACCOUNTS_TABLE: t['billing-accounts'], BILLING_TRANSACTIONS_TABLE: t['billing-transactions'] };
+    })()),
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    BILLING_TLS_CERT: identity.certificate,
+    BILLING_TLS_KEY: identity.privateKey,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     await new Promise<void>((ready, fail) => {
       let logged = '';
-      child.stdout.on('data', (chunk: Buffer) => { logged += chunk.toString(); if (logged.includes('"tlsCertificateDaysLeft":29')) ready(); });
+      child.stdout.on('data', (chunk: Buffer) => {
+        logged += chunk.toString();
+        if (logged.includes('"tlsCertificateDaysLeft":29')) ready();
+      });
       child.once('exit', (code) => fail(new Error(`exited with ${code}`)));
     });
-    const healthcheck = (extra: NodeJS.ProcessEnv) => spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/healthcheck.ts')],
-      { cwd: ROOT, env: { ...process.env, BILLING_PORT: String(port), ...extra }, encoding: 'utf8', timeout: 30_000 });
+    const healthcheck = (extra: NodeJS.ProcessEnv) =>
+      spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/healthcheck.ts')], {
+        cwd: ROOT,
+        env: { ...process.env, BILLING_PORT: String(port), ...extra },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
     const passed = healthcheck({ BILLING_TLS_CA: authority.certificate });
     expect([passed.status, passed.stderr]).toEqual([0, '']);
     expect(healthcheck({}).status).toBe(1); // plaintext against the TLS port
@@ -99,9 +136,19 @@ it('the container entry point serves TLS from BILLING_TLS_CERT/KEY, and its HEAL
 });
 
 it('the server will not start with half a TLS identity', () => {
-  const env: NodeJS.ProcessEnv = { ...process.env, BILLING_ACCOUNTS_TABLE: 'billing-accounts', BILLING_TRANSACTIONS_TABLE: 'billing-transactions', BILLING_TLS_CERT: identity.certificate };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BILLING_ACCOUNTS_TABLE: 'billing-accounts',
+    BILLING_TRANSACTIONS_TABLE: 'billing-transactions',
+    BILLING_TLS_CERT: identity.certificate,
+  };
   delete env.BILLING_TLS_KEY;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], { cwd: ROOT, env, encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   expect(result.status).toBe(1);
   expect(result.stdout + result.stderr).toContain('BILLING_TLS_CERT and BILLING_TLS_KEY go together');
 });

@@ -3,7 +3,15 @@ import type { Broker } from '../../../local/broker';
 import { Reader } from '../../../local/broker/protocol/reader';
 import { Writer } from '../../../local/broker/protocol/writer';
 import { batchHeader } from '../../../local/broker/storage/record-batch';
-import { exchange, produceBody, produceResult, recordBatch, requestFrame, startTestBroker, tempDataDir } from './support';
+import {
+  exchange,
+  produceBody,
+  produceResult,
+  recordBatch,
+  requestFrame,
+  startTestBroker,
+  tempDataDir,
+} from './support';
 
 jest.setTimeout(60_000);
 
@@ -13,7 +21,10 @@ const dataDir = tempDataDir();
 beforeAll(async () => {
   broker = await startTestBroker(dataDir.path, { defaultPartitions: 1 });
   // A Metadata v4 request for the topic auto-creates it.
-  const metadata = new Writer().array(['fetched'], (w, name) => w.string(name)).boolean(true).toBuffer();
+  const metadata = new Writer()
+    .array(['fetched'], (w, name) => w.string(name))
+    .boolean(true)
+    .toBuffer();
   expect(await exchange(broker.port, requestFrame(3, 4, 1, metadata))).not.toBe('closed');
 });
 
@@ -24,8 +35,14 @@ afterAll(async () => {
 
 function fetchFrame(offset: number, maxWaitMs: number): Buffer {
   const body = new Writer()
-    .int32(-1).int32(maxWaitMs).int32(1).int32(1_000_000).int8(0)
-    .array(['fetched'], (w, name) => w.string(name).array([0], (pw, index) => pw.int32(index).int64(offset).int32(1_000_000)))
+    .int32(-1)
+    .int32(maxWaitMs)
+    .int32(1)
+    .int32(1_000_000)
+    .int8(0)
+    .array(['fetched'], (w, name) =>
+      w.string(name).array([0], (pw, index) => pw.int32(index).int64(offset).int32(1_000_000)),
+    )
     .toBuffer();
   return requestFrame(1, 4, 7, body);
 }
@@ -43,23 +60,37 @@ function parseFetch(response: Buffer): { error: number; highWatermark: number; b
   reader.nullableArray((r) => [r.int64(), r.int64()]);
   const records = reader.bytes();
   const baseOffsets: number[] = [];
-  for (let at = 0; at < records.length; at += 12 + records.readInt32BE(at + 8)) baseOffsets.push(batchHeader.baseOffset(records.subarray(at)));
+  for (let at = 0; at < records.length; at += 12 + records.readInt32BE(at + 8))
+    baseOffsets.push(batchHeader.baseOffset(records.subarray(at)));
   return { error, highWatermark, baseOffsets };
 }
 
 async function produce(values: string[]): Promise<number> {
-  return produceResult((await exchange(broker.port, requestFrame(0, 3, 2, produceBody('fetched', 0, recordBatch(values))))) as Buffer).baseOffset;
+  return produceResult(
+    (await exchange(broker.port, requestFrame(0, 3, 2, produceBody('fetched', 0, recordBatch(values))))) as Buffer,
+  ).baseOffset;
 }
 
 it('returns whole batches from the one holding the fetch offset', async () => {
   expect(await produce(['a', 'b', 'c'])).toBe(0);
   expect(await produce(['d'])).toBe(3);
-  expect(parseFetch((await exchange(broker.port, fetchFrame(1, 0))) as Buffer)).toEqual({ error: 0, highWatermark: 4, baseOffsets: [0, 3] });
-  expect(parseFetch((await exchange(broker.port, fetchFrame(3, 0))) as Buffer)).toEqual({ error: 0, highWatermark: 4, baseOffsets: [3] });
+  expect(parseFetch((await exchange(broker.port, fetchFrame(1, 0))) as Buffer)).toEqual({
+    error: 0,
+    highWatermark: 4,
+    baseOffsets: [0, 3],
+  });
+  expect(parseFetch((await exchange(broker.port, fetchFrame(3, 0))) as Buffer)).toEqual({
+    error: 0,
+    highWatermark: 4,
+    baseOffsets: [3],
+  });
 });
 
 it('answers OFFSET_OUT_OF_RANGE beyond the high watermark', async () => {
-  expect(parseFetch((await exchange(broker.port, fetchFrame(99, 0))) as Buffer)).toMatchObject({ error: 1, baseOffsets: [] });
+  expect(parseFetch((await exchange(broker.port, fetchFrame(99, 0))) as Buffer)).toMatchObject({
+    error: 1,
+    baseOffsets: [],
+  });
 });
 
 it('a long-poll at the log end is answered by the next append, not by its max wait', async () => {

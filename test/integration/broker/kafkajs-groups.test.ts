@@ -40,7 +40,13 @@ async function produce(topic: string, messages: { partition: number; value: stri
 }
 
 function consumerOf(groupId: string): Consumer {
-  const consumer = kafka.consumer({ groupId, heartbeatInterval: 300, sessionTimeout: 10_000, rebalanceTimeout: 10_000, maxWaitTimeInMs: 200 });
+  const consumer = kafka.consumer({
+    groupId,
+    heartbeatInterval: 300,
+    sessionTimeout: 10_000,
+    rebalanceTimeout: 10_000,
+    maxWaitTimeInMs: 200,
+  });
   consumers.push(consumer);
   return consumer;
 }
@@ -68,7 +74,10 @@ async function run(consumer: Consumer, topic: string, seen: Seen[]): Promise<{ a
 
 it('joins, consumes, commits, and a restarted consumer resumes after the committed offsets', async () => {
   await createTopic('resume', 2);
-  await produce('resume', [0, 1, 2, 3, 4, 5].map((i) => ({ partition: i % 2, value: `old-${i}` })));
+  await produce(
+    'resume',
+    [0, 1, 2, 3, 4, 5].map((i) => ({ partition: i % 2, value: `old-${i}` })),
+  );
 
   const firstSeen: Seen[] = [];
   const first = consumerOf('resumers');
@@ -81,14 +90,25 @@ it('joins, consumes, commits, and a restarted consumer resumes after the committ
   await admin.connect();
   const [committed] = await admin.fetchOffsets({ groupId: 'resumers', topics: ['resume'] });
   await admin.disconnect();
-  expect(committed?.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([[0, '3'], [1, '3']]);
+  expect(committed?.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([
+    [0, '3'],
+    [1, '3'],
+  ]);
 
-  await produce('resume', [6, 7, 8, 9].map((i) => ({ partition: i % 2, value: `new-${i}` })));
+  await produce(
+    'resume',
+    [6, 7, 8, 9].map((i) => ({ partition: i % 2, value: `new-${i}` })),
+  );
   const secondSeen: Seen[] = [];
   await run(consumerOf('resumers'), 'resume', secondSeen);
   await waitFor(() => secondSeen.length >= 4, 'the restarted consumer to read 4 messages');
   // Had it started from 0, the old messages (lower offsets) would have come first on each partition.
-  expect(secondSeen.slice(0, 4).map((m) => m.value).sort()).toEqual(['new-6', 'new-7', 'new-8', 'new-9']);
+  expect(
+    secondSeen
+      .slice(0, 4)
+      .map((m) => m.value)
+      .sort(),
+  ).toEqual(['new-6', 'new-7', 'new-8', 'new-9']);
   expect(secondSeen.every((m) => m.offset >= 3)).toBe(true);
 });
 
@@ -106,7 +126,10 @@ it('rebalances two members so both get partitions and every message is consumed 
     return a.assignment().length > 0 && b.assignment().length > 0 && both.join() === '0,1,2,3';
   }, 'both members to share the 4 partitions');
 
-  await produce('shared', Array.from({ length: 40 }, (_, i) => ({ partition: i % 4, value: `m-${i}` })));
+  await produce(
+    'shared',
+    Array.from({ length: 40 }, (_, i) => ({ partition: i % 4, value: `m-${i}` })),
+  );
   await waitFor(() => seenA.length + seenB.length >= 40, '40 messages across the two members');
   expect(seenA.length).toBeGreaterThan(0);
   expect(seenB.length).toBeGreaterThan(0);
@@ -117,13 +140,22 @@ it('rebalances two members so both get partitions and every message is consumed 
 
   await consumerB.disconnect();
   await waitFor(() => a.assignment().length === 4, 'the remaining member to own all 4 partitions again');
-  await produce('shared', [0, 1, 2, 3].map((partition) => ({ partition, value: `after-leave-${partition}` })));
-  await waitFor(() => seenA.filter((m) => m.value.startsWith('after-leave')).length === 4, 'the remaining member to read every partition');
+  await produce(
+    'shared',
+    [0, 1, 2, 3].map((partition) => ({ partition, value: `after-leave-${partition}` })),
+  );
+  await waitFor(
+    () => seenA.filter((m) => m.value.startsWith('after-leave')).length === 4,
+    'the remaining member to read every partition',
+  );
 });
 
 it('keeps what a member commits while the group prepares a rebalance: after it, reading resumes there, nothing is delivered again', async () => {
   await createTopic('handover', 1);
-  await produce('handover', [0, 1, 2].map((i) => ({ partition: 0, value: `h-${i}` })));
+  await produce(
+    'handover',
+    [0, 1, 2].map((i) => ({ partition: 0, value: `h-${i}` })),
+  );
   const admin = kafka.admin();
   await admin.connect();
   const state = async () => (await admin.describeGroups(['handover-group'])).groups[0]?.state;
@@ -157,8 +189,12 @@ it('keeps what a member commits while the group prepares a rebalance: after it, 
     releaseA();
   }
 
-  const committed = async () => (await admin.fetchOffsets({ groupId: 'handover-group', topics: ['handover'] }))[0]?.partitions[0]?.offset;
-  await waitFor(async () => (await committed()) === '3', 'the whole partition to be read and committed after the rebalance');
+  const committed = async () =>
+    (await admin.fetchOffsets({ groupId: 'handover-group', topics: ['handover'] }))[0]?.partitions[0]?.offset;
+  await waitFor(
+    async () => (await committed()) === '3',
+    'the whole partition to be read and committed after the rebalance',
+  );
   await admin.disconnect();
   expect(seen.map((m) => m.value)).toEqual(['h-0', 'h-1', 'h-2']); // h-0 once: the commit made during the rebalance was kept
 });
@@ -171,7 +207,12 @@ it('describes a running group as Stable with its members', async () => {
   await admin.connect();
   const { groups } = await admin.describeGroups(['describe-me', 'nobody']);
   await admin.disconnect();
-  expect(groups[0]).toMatchObject({ groupId: 'describe-me', state: 'Stable', protocolType: 'consumer', protocol: 'RoundRobinAssigner' });
+  expect(groups[0]).toMatchObject({
+    groupId: 'describe-me',
+    state: 'Stable',
+    protocolType: 'consumer',
+    protocol: 'RoundRobinAssigner',
+  });
   expect(groups[0]?.members).toHaveLength(1);
   expect(groups[1]).toMatchObject({ groupId: 'nobody', state: 'Dead' });
 });

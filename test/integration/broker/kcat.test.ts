@@ -51,7 +51,10 @@ it('kcat -P then kcat -C -e reads back every message', async () => {
 
 it('kcat -P -z gzip with enable.idempotence=true stores messages that kafkajs reads', async () => {
   const values = Array.from({ length: 50 }, (_, i) => `gz-${i}`);
-  const produced = await kcat(['-b', bootstrap, '-P', '-t', 'kcat-gzip', '-z', 'gzip', '-X', 'enable.idempotence=true'], `${values.join('\n')}\n`);
+  const produced = await kcat(
+    ['-b', bootstrap, '-P', '-t', 'kcat-gzip', '-z', 'gzip', '-X', 'enable.idempotence=true'],
+    `${values.join('\n')}\n`,
+  );
   expect(produced.stderr).not.toMatch(/error/i);
   expect(produced.code).toBe(0);
 
@@ -67,7 +70,19 @@ it('kcat -P -z gzip with enable.idempotence=true stores messages that kafkajs re
 
 it('kcat -G consumes as a group, commits, and a second run of the group reads only newer messages', async () => {
   await kcat(['-b', bootstrap, '-P', '-t', 'kcat-group'], 'g1\ng2\ng3\ng4\n');
-  const group = ['-b', bootstrap, '-G', 'kcat-consumers', '-X', 'auto.offset.reset=earliest', '-e', '-q', '-f', '%s\\n', 'kcat-group'];
+  const group = [
+    '-b',
+    bootstrap,
+    '-G',
+    'kcat-consumers',
+    '-X',
+    'auto.offset.reset=earliest',
+    '-e',
+    '-q',
+    '-f',
+    '%s\\n',
+    'kcat-group',
+  ];
   const first = await kcat(group);
   expect(first.code).toBe(0);
   expect(lines(first.stdout).sort()).toEqual(['g1', 'g2', 'g3', 'g4']);
@@ -93,8 +108,27 @@ it('kcat -G: what a member commits when a newcomer starts a rebalance is kept, s
   // No periodic commits: the only commit is librdkafka's own when the rebalance revokes the partition,
   // which it sends while the group prepares the rebalance (the newcomer's JoinGroup waits for it).
   const member = (name: string) => {
-    const child = spawn('kcat', ['-b', bootstrap, '-G', 'kcat-handover-group', '-X', 'auto.offset.reset=earliest', '-X', 'auto.commit.interval.ms=600000',
-      '-X', 'heartbeat.interval.ms=200', '-u', '-q', '-f', `${name} %s\\n`, 'kcat-handover'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(
+      'kcat',
+      [
+        '-b',
+        bootstrap,
+        '-G',
+        'kcat-handover-group',
+        '-X',
+        'auto.offset.reset=earliest',
+        '-X',
+        'auto.commit.interval.ms=600000',
+        '-X',
+        'heartbeat.interval.ms=200',
+        '-u',
+        '-q',
+        '-f',
+        `${name} %s\\n`,
+        'kcat-handover',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     return { read: () => lines(out), stop: () => child.kill('SIGKILL') };
@@ -109,7 +143,7 @@ it('kcat -G: what a member commits when a newcomer starts a rebalance is kept, s
     }, 'the rebalance to two members to complete');
     await kcat(['-b', bootstrap, '-P', '-t', 'kcat-handover'], 'k3\n');
     const values = () => members.flatMap((m) => m.read()).map((line) => line.split(' ')[1]);
-    await waitFor(() => values().includes('k3'), 'the partition\'s owner after the rebalance to read k3');
+    await waitFor(() => values().includes('k3'), "the partition's owner after the rebalance to read k3");
     expect(values().sort()).toEqual(['k0', 'k1', 'k2', 'k3']); // whoever owns it now resumed at the commit
   } finally {
     members.forEach((m) => m.stop());

@@ -14,12 +14,19 @@ afterAll(async () => {
   dataDir.remove();
 });
 
-async function consumeAll(kafka: Kafka, groupId: string, expected: number): Promise<{ partition: number; offset: string; value: string }[]> {
+async function consumeAll(
+  kafka: Kafka,
+  groupId: string,
+  expected: number,
+): Promise<{ partition: number; offset: string; value: string }[]> {
   const consumer = kafka.consumer({ groupId, heartbeatInterval: 300, maxWaitTimeInMs: 200 });
   const seen: { partition: number; offset: string; value: string }[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic: 'durable', fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ partition, message }) => void seen.push({ partition, offset: message.offset, value: message.value?.toString() ?? '' }) });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) =>
+      void seen.push({ partition, offset: message.offset, value: message.value?.toString() ?? '' }),
+  });
   await waitFor(() => seen.length >= expected, `${expected} messages for ${groupId}`);
   await consumer.disconnect();
   return seen;
@@ -34,7 +41,11 @@ it('keeps messages, offsets and high watermarks across a restart, and goes on ap
   await admin.disconnect();
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
-  await producer.send({ topic: 'durable', acks: -1, messages: Array.from({ length: 10 }, (_, i) => ({ partition: i % 2, value: `before-${i}` })) });
+  await producer.send({
+    topic: 'durable',
+    acks: -1,
+    messages: Array.from({ length: 10 }, (_, i) => ({ partition: i % 2, value: `before-${i}` })),
+  });
   await producer.disconnect();
   const before = await consumeAll(kafka, 'durable-group', 10);
   await broker.stop();
@@ -45,9 +56,15 @@ it('keeps messages, offsets and high watermarks across a restart, and goes on ap
   await restartedAdmin.connect();
   expect(await restartedAdmin.listTopics()).toContain('durable');
   const highs = await restartedAdmin.fetchTopicOffsets('durable');
-  expect(highs.map((o) => [o.partition, o.high]).sort()).toEqual([[0, '5'], [1, '5']]);
+  expect(highs.map((o) => [o.partition, o.high]).sort()).toEqual([
+    [0, '5'],
+    [1, '5'],
+  ]);
   const [committed] = await restartedAdmin.fetchOffsets({ groupId: 'durable-group', topics: ['durable'] });
-  expect(committed?.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([[0, '5'], [1, '5']]);
+  expect(committed?.partitions.map((p) => [p.partition, p.offset]).sort()).toEqual([
+    [0, '5'],
+    [1, '5'],
+  ]);
   await restartedAdmin.disconnect();
 
   // A fresh group reads the same messages at the same offsets.

@@ -1,7 +1,16 @@
 /** Garbage, oversized frames, bad CRCs and unknown APIs cost a client its connection or an error code, never the broker. */
 import type { Broker } from '../../../local/broker';
 import { Writer } from '../../../local/broker/protocol/writer';
-import { exchange, kafkaFor, produceBody, produceResult, recordBatch, requestFrame, startTestBroker, tempDataDir } from './support';
+import {
+  exchange,
+  kafkaFor,
+  produceBody,
+  produceResult,
+  recordBatch,
+  requestFrame,
+  startTestBroker,
+  tempDataDir,
+} from './support';
 
 jest.setTimeout(60_000);
 
@@ -32,12 +41,17 @@ async function highWatermark(): Promise<string | undefined> {
 describe('connections the broker closes', () => {
   it('a frame of garbage', async () => {
     const garbage = Buffer.from(Array.from({ length: 508 }, (_, i) => (0xab + i * 7919) % 256));
-    expect(await exchange(broker.port, Buffer.concat([new Writer().int32(garbage.length).toBuffer(), garbage]))).toBe('closed');
+    expect(await exchange(broker.port, Buffer.concat([new Writer().int32(garbage.length).toBuffer(), garbage]))).toBe(
+      'closed',
+    );
   });
 
   it('garbage after a valid request: the request is answered, then the connection closed', async () => {
     const valid = requestFrame(18, 0, 5);
-    const response = await exchange(broker.port, Buffer.concat([valid, Buffer.from([0, 0, 0, 8, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4])]));
+    const response = await exchange(
+      broker.port,
+      Buffer.concat([valid, Buffer.from([0, 0, 0, 8, 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4])]),
+    );
     expect(response).not.toBe('closed');
     expect((response as Buffer).readInt32BE(0)).toBe(5);
   });
@@ -93,20 +107,34 @@ describe('requests answered with an error code', () => {
     const producer = { id: 777_000, epoch: 0, baseSequence: 0 };
     const body = produceBody('raw', 0, recordBatch(['once-a', 'once-b'], producer));
     const first = produceResult((await exchange(broker.port, requestFrame(0, 3, 50, body))) as Buffer);
-    const retry = produceResult((await exchange(broker.port, requestFrame(0, 3, 51, produceBody('raw', 0, recordBatch(['once-a', 'once-b'], producer))))) as Buffer);
-    const next = produceResult((await exchange(broker.port, requestFrame(0, 3, 52, produceBody('raw', 0, recordBatch(['twice'], { ...producer, baseSequence: 2 }))))) as Buffer);
+    const retry = produceResult(
+      (await exchange(
+        broker.port,
+        requestFrame(0, 3, 51, produceBody('raw', 0, recordBatch(['once-a', 'once-b'], producer))),
+      )) as Buffer,
+    );
+    const next = produceResult(
+      (await exchange(
+        broker.port,
+        requestFrame(0, 3, 52, produceBody('raw', 0, recordBatch(['twice'], { ...producer, baseSequence: 2 }))),
+      )) as Buffer,
+    );
     expect(first.error).toBe(0);
     expect(retry).toEqual(first);
     expect(next).toEqual({ error: 0, baseOffset: first.baseOffset + 2 });
     expect(await highWatermark()).toBe(String(first.baseOffset + 3));
   });
 
-  it('ApiVersions v3 (librdkafka\'s first try) gets UNSUPPORTED_VERSION in the v0 format with the supported list', async () => {
+  it("ApiVersions v3 (librdkafka's first try) gets UNSUPPORTED_VERSION in the v0 format with the supported list", async () => {
     const response = (await exchange(broker.port, requestFrame(18, 3, 9))) as Buffer;
     expect(response.readInt32BE(0)).toBe(9);
     expect(response.readInt16BE(4)).toBe(35);
     const count = response.readInt32BE(6);
-    const ranges = Array.from({ length: count }, (_, i) => [response.readInt16BE(10 + i * 6), response.readInt16BE(12 + i * 6), response.readInt16BE(14 + i * 6)]);
+    const ranges = Array.from({ length: count }, (_, i) => [
+      response.readInt16BE(10 + i * 6),
+      response.readInt16BE(12 + i * 6),
+      response.readInt16BE(14 + i * 6),
+    ]);
     expect(ranges).toContainEqual([0, 3, 7]);
     expect(ranges).toContainEqual([1, 4, 4]);
     expect(response.length).toBe(10 + count * 6);

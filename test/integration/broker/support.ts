@@ -56,8 +56,19 @@ export function kcat(args: string[], input?: string, limitMs = 30_000): Promise<
 }
 
 /** A request frame: size, header v1 (key, version, correlation id, client id), body. */
-export function requestFrame(apiKey: number, apiVersion: number, correlationId: number, body: Buffer = Buffer.alloc(0)): Buffer {
-  const payload = new Writer().int16(apiKey).int16(apiVersion).int32(correlationId).nullableString('raw-test').raw(body).toBuffer();
+export function requestFrame(
+  apiKey: number,
+  apiVersion: number,
+  correlationId: number,
+  body: Buffer = Buffer.alloc(0),
+): Buffer {
+  const payload = new Writer()
+    .int16(apiKey)
+    .int16(apiVersion)
+    .int32(correlationId)
+    .nullableString('raw-test')
+    .raw(body)
+    .toBuffer();
   return Buffer.concat([new Writer().int32(payload.length).toBuffer(), payload]);
 }
 
@@ -102,7 +113,15 @@ function varint(value: number): number[] {
 export function recordBatch(values: string[], producer = { id: -1, epoch: -1, baseSequence: -1 }): Buffer {
   const records = values.map((value, index) => {
     const valueBytes = [...Buffer.from(value)];
-    const body = [0, ...varint(0), ...varint(index), ...varint(-1), ...varint(valueBytes.length), ...valueBytes, ...varint(0)];
+    const body = [
+      0,
+      ...varint(0),
+      ...varint(index),
+      ...varint(-1),
+      ...varint(valueBytes.length),
+      ...valueBytes,
+      ...varint(0),
+    ];
     return Buffer.from([...varint(body.length), ...body]);
   });
   const now = Date.now();
@@ -117,7 +136,12 @@ export function recordBatch(values: string[], producer = { id: -1, epoch: -1, ba
     .int32(values.length)
     .raw(Buffer.concat(records))
     .toBuffer();
-  const head = new Writer().int64(0).int32(afterCrc.length + 9).int32(0).int8(2).toBuffer();
+  const head = new Writer()
+    .int64(0)
+    .int32(afterCrc.length + 9)
+    .int32(0)
+    .int8(2)
+    .toBuffer();
   const crc = Buffer.alloc(4);
   crc.writeUInt32BE(crc32c(afterCrc));
   return Buffer.concat([head, crc, afterCrc]);

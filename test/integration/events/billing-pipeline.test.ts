@@ -24,9 +24,16 @@ import { useLocalTables } from '../../support/tables';
 import { waitFor } from '../../support/wait';
 import { ledgerCalls, transactionRequest } from '../billing/ledger-support';
 
-
 async function billingFigures() {
-  const response = await query({ resource: '/api/analytics', httpMethod: 'GET', headers: {}, requestContext: { authorizer: { userId: 'u', email: 'a@x.io', role: 'admin' } } } as never, {} as Context);
+  const response = await query(
+    {
+      resource: '/api/analytics',
+      httpMethod: 'GET',
+      headers: {},
+      requestContext: { authorizer: { userId: 'u', email: 'a@x.io', role: 'admin' } },
+    } as never,
+    {} as Context,
+  );
   return JSON.parse(response.body).billing;
 }
 
@@ -47,16 +54,33 @@ describe('billing outbox pipeline', () => {
     await admin.connect();
     await admin.createTopics({ topics: [{ topic: 'billing', numPartitions: 3 }] });
     await admin.disconnect();
-    server = await startBillingServer({ port: 0, tableName: tables['billing-accounts'], transactionsTableName: tables['billing-transactions'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT });
+    server = await startBillingServer({
+      port: 0,
+      tableName: tables['billing-accounts'],
+      transactionsTableName: tables['billing-transactions'],
+      dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+    });
     client = new BillingServiceClient(`127.0.0.1:${server.port}`, credentials.createInsecure());
     const dataDir = mkdtempSync(join(tmpdir(), 'poller-'));
     for (const table of [tables['billing-accounts'], tables['billing-transactions']]) {
-      const poller = await startStreamPoller({ endpoint: process.env.DYNAMODB_ENDPOINT!, tableName: table, handler: billingPublisher, dataDir });
+      const poller = await startStreamPoller({
+        endpoint: process.env.DYNAMODB_ENDPOINT!,
+        tableName: table,
+        handler: billingPublisher,
+        dataDir,
+      });
       stops.push(poller.stop);
     }
     const kafkaPoller = await startKafkaPoller({
-      brokers: [process.env.KAFKA_BROKERS], topic: 'billing', groupId: 'test-analytics-billing', batchSize: 100, batchWindowMs: 200,
-      handler: async (event) => { delivered.push(event); await consume(event); },
+      brokers: [process.env.KAFKA_BROKERS],
+      topic: 'billing',
+      groupId: 'test-analytics-billing',
+      batchSize: 100,
+      batchWindowMs: 200,
+      handler: async (event) => {
+        delivered.push(event);
+        await consume(event);
+      },
     });
     stops.push(kafkaPoller.stop);
   });
@@ -71,25 +95,46 @@ describe('billing outbox pipeline', () => {
 
   it('publishes an event per opened account and recorded transaction, and analytics counts each once', async () => {
     const patientId = randomUUID();
-    await new Promise((done, fail) => client.createBillingAccount({ patientId, name: 'Pipe Line', email: 'p@example.test' }, (e, r) => (e ? fail(e) : done(r))));
+    await new Promise((done, fail) =>
+      client.createBillingAccount({ patientId, name: 'Pipe Line', email: 'p@example.test' }, (e, r) =>
+        e ? fail(e) : done(r),
+      ),
+    );
     const calls = ledgerCalls(client);
     const charge = await calls.record(transactionRequest(patientId, { type: 'CHARGE', amount: 5_000 }));
     await calls.record(transactionRequest(patientId, { type: 'PAYMENT', amount: 2_000 }));
     await calls.record(transactionRequest(patientId, { type: 'REFUND', amount: 500 }));
 
-    await waitFor(async () => (await billingFigures()).currencies.USD?.refunded === 500 && (await billingFigures()).accountsOpened === 1, 'the billing figures');
+    await waitFor(
+      async () =>
+        (await billingFigures()).currencies.USD?.refunded === 500 && (await billingFigures()).accountsOpened === 1,
+      'the billing figures',
+    );
     expect(await billingFigures()).toEqual({
       accountsOpened: 1,
       currencies: { USD: { charged: 5_000, paid: 2_000, refunded: 500, outstanding: 3_500 } },
       byDay: [{ date: charge.createdAt.slice(0, 10), currency: 'USD', charged: 5_000, paid: 2_000, refunded: 500 }],
     });
     const records = delivered.flatMap((e) => Object.values(e.records).flat());
-    expect(records.every((r) => r.topic === 'billing' && Buffer.from(r.key, 'base64').toString() === patientId)).toBe(true);
+    expect(records.every((r) => r.topic === 'billing' && Buffer.from(r.key, 'base64').toString() === patientId)).toBe(
+      true,
+    );
     const events = records.map((r) => BillingEvent.decode(Buffer.from(r.value, 'base64')));
-    expect(events.filter((e) => e.eventType === 'TRANSACTION_RECORDED').map((e) => [e.transactionType, e.balanceAfter])).toEqual([['CHARGE', 5_000], ['PAYMENT', 3_000], ['REFUND', 3_500]]);
+    expect(
+      events.filter((e) => e.eventType === 'TRANSACTION_RECORDED').map((e) => [e.transactionType, e.balanceAfter]),
+    ).toEqual([
+      ['CHARGE', 5_000],
+      ['PAYMENT', 3_000],
+      ['REFUND', 3_500],
+    ]);
 
     // The event source redelivers whole batches: counted once all the same.
     for (const event of delivered) await consume(event);
-    expect((await billingFigures()).currencies.USD).toEqual({ charged: 5_000, paid: 2_000, refunded: 500, outstanding: 3_500 });
+    expect((await billingFigures()).currencies.USD).toEqual({
+      charged: 5_000,
+      paid: 2_000,
+      refunded: 500,
+      outstanding: 3_500,
+    });
   });
 });

@@ -18,12 +18,24 @@ import { closeProducer } from '../../../functions/commons/clients/kafka-producer
 import { useLocalTables } from '../../support/tables';
 import { waitFor } from '../../support/wait';
 
-
 const patientItem = (id: string, over: Record<string, unknown> = {}) => ({
-  pk: `PATIENT#${id}`, sk: 'PATIENT', entity: 'PATIENT', id, firstName: 'Grace', lastName: 'Hopper', email: `${id}@example.com`,
-  dateOfBirth: '1960-12-09', address: { street: 's', city: 'c', state: 'VA', zipCode: '1' }, gender: 'female',
-  registeredDate: '2026-01-01', billingStatus: 'ACTIVE', billingAccountId: 'b', version: 1,
-  createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...over,
+  pk: `PATIENT#${id}`,
+  sk: 'PATIENT',
+  entity: 'PATIENT',
+  id,
+  firstName: 'Grace',
+  lastName: 'Hopper',
+  email: `${id}@example.com`,
+  dateOfBirth: '1960-12-09',
+  address: { street: 's', city: 'c', state: 'VA', zipCode: '1' },
+  gender: 'female',
+  registeredDate: '2026-01-01',
+  billingStatus: 'ACTIVE',
+  billingAccountId: 'b',
+  version: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...over,
 });
 
 describe('outbox pipeline', () => {
@@ -53,13 +65,23 @@ describe('outbox pipeline', () => {
 
   it('publishes creates, updates and deletes in order per key, skips billing-only changes, and retries failed batches', async () => {
     const streamPoller = await startStreamPoller({
-      endpoint: process.env.DYNAMODB_ENDPOINT!, tableName: tables.patients, handler: publisher, dataDir: mkdtempSync(join(tmpdir(), 'poller-')),
+      endpoint: process.env.DYNAMODB_ENDPOINT!,
+      tableName: tables.patients,
+      handler: publisher,
+      dataDir: mkdtempSync(join(tmpdir(), 'poller-')),
     });
     stops.push(streamPoller.stop);
     const kafkaPoller = await startKafkaPoller({
-      brokers: [process.env.KAFKA_BROKERS!], topic: 'patient', groupId: 'test-analytics', batchSize: 100, batchWindowMs: 200,
+      brokers: [process.env.KAFKA_BROKERS!],
+      topic: 'patient',
+      groupId: 'test-analytics',
+      batchSize: 100,
+      batchWindowMs: 200,
       handler: async (event) => {
-        if (failNext > 0) { failNext--; throw new Error('consumer failed'); }
+        if (failNext > 0) {
+          failNext--;
+          throw new Error('consumer failed');
+        }
         received.push(event);
       },
     });
@@ -68,14 +90,37 @@ describe('outbox pipeline', () => {
     const db = dynamoClient();
     failNext = 1; // the first delivery fails: the same batch must come again
     await db.send(new PutCommand({ TableName: tables.patients, Item: patientItem('a') }));
-    await db.send(new PutCommand({ TableName: tables.patients, Item: { pk: 'EMAIL#a@example.com', sk: 'EMAIL', entity: 'EMAIL', patientId: 'a' } }));
-    await db.send(new UpdateCommand({ TableName: tables.patients, Key: { pk: 'PATIENT#a', sk: 'PATIENT' },
-      UpdateExpression: 'SET billingAccountId = :b', ExpressionAttributeValues: { ':b': 'b2' } })); // billing-only: no event
-    await db.send(new UpdateCommand({ TableName: tables.patients, Key: { pk: 'PATIENT#a', sk: 'PATIENT' },
-      UpdateExpression: 'SET #v = :v, address.#s = :s, updatedAt = :u', ExpressionAttributeNames: { '#v': 'version', '#s': 'state' },
-      ExpressionAttributeValues: { ':v': 2, ':s': 'MD', ':u': '2026-01-02T00:00:00.000Z' } }));
-    await db.send(new UpdateCommand({ TableName: tables.patients, Key: { pk: 'PATIENT#a', sk: 'PATIENT' },
-      UpdateExpression: 'SET deletedAt = :d', ExpressionAttributeValues: { ':d': '2026-01-03T00:00:00.000Z' } }));
+    await db.send(
+      new PutCommand({
+        TableName: tables.patients,
+        Item: { pk: 'EMAIL#a@example.com', sk: 'EMAIL', entity: 'EMAIL', patientId: 'a' },
+      }),
+    );
+    await db.send(
+      new UpdateCommand({
+        TableName: tables.patients,
+        Key: { pk: 'PATIENT#a', sk: 'PATIENT' },
+        UpdateExpression: 'SET billingAccountId = :b',
+        ExpressionAttributeValues: { ':b': 'b2' },
+      }),
+    ); // billing-only: no event
+    await db.send(
+      new UpdateCommand({
+        TableName: tables.patients,
+        Key: { pk: 'PATIENT#a', sk: 'PATIENT' },
+        UpdateExpression: 'SET #v = :v, address.#s = :s, updatedAt = :u',
+        ExpressionAttributeNames: { '#v': 'version', '#s': 'state' },
+        ExpressionAttributeValues: { ':v': 2, ':s': 'MD', ':u': '2026-01-02T00:00:00.000Z' },
+      }),
+    );
+    await db.send(
+      new UpdateCommand({
+        TableName: tables.patients,
+        Key: { pk: 'PATIENT#a', sk: 'PATIENT' },
+        UpdateExpression: 'SET deletedAt = :d',
+        ExpressionAttributeValues: { ':d': '2026-01-03T00:00:00.000Z' },
+      }),
+    );
 
     const records = () => received.flatMap((e) => Object.values(e.records).flat());
     await waitFor(() => records().length >= 3, 'three events');
@@ -98,10 +143,16 @@ describe('outbox pipeline', () => {
     // Offsets are committed only after success: the group's committed offset covers all three.
     const admin = new Kafka({ brokers: [process.env.KAFKA_BROKERS!], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
-    const committed = async () => (await admin.fetchOffsets({ groupId: 'test-analytics', topics: ['patient'] }))[0]!
-      .partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+    const committed = async () =>
+      (await admin.fetchOffsets({ groupId: 'test-analytics', topics: ['patient'] }))[0]!.partitions.reduce(
+        (sum, p) => sum + Math.max(0, Number(p.offset)),
+        0,
+      );
     let total = await committed();
-    for (let i = 0; i < 100 && total < 3; i++) { await new Promise((r) => setTimeout(r, 50)); total = await committed(); }
+    for (let i = 0; i < 100 && total < 3; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      total = await committed();
+    }
     await admin.disconnect();
     expect(total).toBe(3);
   });

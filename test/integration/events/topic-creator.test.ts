@@ -11,16 +11,32 @@ import { kafkaFor, startTestBroker, tempDataDir } from '../broker/support';
 const dataDir = tempDataDir();
 let broker: Broker;
 
-beforeAll(async () => { broker = await startTestBroker(dataDir.path, { autoCreateTopics: false, advertisedHost: 'localhost' }); });
-afterAll(async () => { await broker.stop(); dataDir.remove(); });
+beforeAll(async () => {
+  broker = await startTestBroker(dataDir.path, { autoCreateTopics: false, advertisedHost: 'localhost' });
+});
+afterAll(async () => {
+  await broker.stop();
+  dataDir.remove();
+});
 
-const event = (type: 'Create' | 'Update' | 'Delete', topic: string): CloudFormationCustomResourceEvent => ({
-  RequestType: type, ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider', ResponseURL: 'https://example.com',
-  StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Pms-dev-Messaging/1', RequestId: 'r-1', LogicalResourceId: 'PatientTopic',
-  ResourceType: 'AWS::CloudFormation::CustomResource',
-  ResourceProperties: { ServiceToken: 'x', Brokers: `127.0.0.1:${broker.port}`, Auth: 'none', Topic: topic, Partitions: '3' },
-  ...(type === 'Create' ? {} : { PhysicalResourceId: `topic:${topic}`, OldResourceProperties: {} }),
-} as CloudFormationCustomResourceEvent);
+const event = (type: 'Create' | 'Update' | 'Delete', topic: string): CloudFormationCustomResourceEvent =>
+  ({
+    RequestType: type,
+    ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
+    ResponseURL: 'https://example.com',
+    StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Pms-dev-Messaging/1',
+    RequestId: 'r-1',
+    LogicalResourceId: 'PatientTopic',
+    ResourceType: 'AWS::CloudFormation::CustomResource',
+    ResourceProperties: {
+      ServiceToken: 'x',
+      Brokers: `127.0.0.1:${broker.port}`,
+      Auth: 'none',
+      Topic: topic,
+      Partitions: '3',
+    },
+    ...(type === 'Create' ? {} : { PhysicalResourceId: `topic:${topic}`, OldResourceProperties: {} }),
+  }) as CloudFormationCustomResourceEvent;
 
 it('advertises the configured host to clients', async () => {
   const admin = kafkaFor(broker).admin();

@@ -20,7 +20,13 @@ let port = 0;
 let tables: Awaited<ReturnType<typeof useLocalTables>>;
 
 async function startBilling(): Promise<void> {
-  billing = await startBillingServer({ port, tableName: tables['billing-accounts'], transactionsTableName: tables['billing-transactions'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT, drainTimeoutMs: 1000 });
+  billing = await startBillingServer({
+    port,
+    tableName: tables['billing-accounts'],
+    transactionsTableName: tables['billing-transactions'],
+    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+    drainTimeoutMs: 1000,
+  });
 }
 
 async function stopBilling(): Promise<void> {
@@ -31,7 +37,9 @@ async function stopBilling(): Promise<void> {
 /** The account the billing service holds for a patient, if any. */
 async function accountOf(patientId: string): Promise<string | undefined> {
   const { dynamoClient } = await import('../../../functions/commons/clients/dynamo');
-  const { Item } = await dynamoClient().send(new GetCommand({ TableName: tables['billing-accounts'], Key: { patientId }, ConsistentRead: true }));
+  const { Item } = await dynamoClient().send(
+    new GetCommand({ TableName: tables['billing-accounts'], Key: { patientId }, ConsistentRead: true }),
+  );
   return Item?.accountId as string | undefined;
 }
 
@@ -86,7 +94,12 @@ it('creates the patient PENDING when billing is down; completePendingBilling ope
   expect(read.headers.etag).toBe('"1"');
 
   // An If-Match taken before the account opened still matches, and PUT keeps the billing fields.
-  const updated = await call({ method: 'PUT', id, body: validInput({ email: created.body.email }), headers: { 'If-Match': created.headers.etag! } });
+  const updated = await call({
+    method: 'PUT',
+    id,
+    body: validInput({ email: created.body.email }),
+    headers: { 'If-Match': created.headers.etag! },
+  });
   expect(updated.status).toBe(200);
   expect(updated.body).toMatchObject({ billingStatus: 'ACTIVE', billingAccountId: account, version: 2 });
 });
@@ -100,7 +113,9 @@ it('racing completions open one account and record it once', async () => {
   const outcomes = await Promise.all(Array.from({ length: 5 }, () => complete(created.body.id)));
   expect(outcomes.filter((o) => o === 'ACTIVATED')).toHaveLength(1);
   expect(outcomes.filter((o) => o === 'ALREADY_ACTIVE')).toHaveLength(4);
-  expect((await call({ method: 'GET', id: created.body.id })).body.billingAccountId).toBe(await accountOf(created.body.id));
+  expect((await call({ method: 'GET', id: created.body.id })).body.billingAccountId).toBe(
+    await accountOf(created.body.id),
+  );
 });
 
 it('opens no account for a deleted or unknown patient', async () => {
@@ -114,15 +129,20 @@ it('opens no account for a deleted or unknown patient', async () => {
   expect(await accountOf(created.body.id)).toBeUndefined();
 });
 
-it('the stream\'s pending-billing reader opens the accounts of patients created while billing was down, once billing is back', async () => {
+it("the stream's pending-billing reader opens the accounts of patients created while billing was down, once billing is back", async () => {
   await stopBilling();
   const created = await Promise.all([1, 2, 3].map(() => call({ method: 'POST', body: validInput() })));
   expect(created.map((c) => c.body.billingStatus)).toEqual(['PENDING', 'PENDING', 'PENDING']);
   const { handler } = await import('../../../functions/patients/streams/open-billing');
   let invocations = 0;
   const poller = await startStreamPoller({
-    endpoint: process.env.DYNAMODB_ENDPOINT!, tableName: tables.patients, dataDir: mkdtempSync(join(tmpdir(), 'pending-billing-')),
-    handler: async (event) => { invocations++; return handler(event); },
+    endpoint: process.env.DYNAMODB_ENDPOINT!,
+    tableName: tables.patients,
+    dataDir: mkdtempSync(join(tmpdir(), 'pending-billing-')),
+    handler: async (event) => {
+      invocations++;
+      return handler(event);
+    },
   });
   try {
     await new Promise((r) => setTimeout(r, 1500)); // billing still down: the reader keeps retrying

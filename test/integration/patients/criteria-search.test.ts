@@ -24,11 +24,18 @@ beforeAll(async () => {
   repository = new DynamoPatientRepository(dynamoClient(), tables.patients);
   const start = Date.UTC(2020, 0, 1);
   for (let i = 0; i < 60; i++) {
-    const record = newPatient({
-      firstName: FIRST[i % FIRST.length]!, lastName: LAST[(i * 7) % LAST.length]!, email: `p${i}.${randomUUID().slice(0, 6)}@crit.test`,
-      dateOfBirth: `${1950 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`, gender: GENDERS[(i * 3) % GENDERS.length],
-      address: { street: '1 A St', city: 'Town', state: STATES[i % 2]!, zipCode: '00001' },
-    }, randomUUID(), new Date(start + i * 1000));
+    const record = newPatient(
+      {
+        firstName: FIRST[i % FIRST.length]!,
+        lastName: LAST[(i * 7) % LAST.length]!,
+        email: `p${i}.${randomUUID().slice(0, 6)}@crit.test`,
+        dateOfBirth: `${1950 + (i % 40)}-0${1 + (i % 9)}-1${i % 10}`,
+        gender: GENDERS[(i * 3) % GENDERS.length],
+        address: { street: '1 A St', city: 'Town', state: STATES[i % 2]!, zipCode: '00001' },
+      },
+      randomUUID(),
+      new Date(start + i * 1000),
+    );
     await repository.create(record);
     stored.push(record);
   }
@@ -57,11 +64,22 @@ const query = (text: string) => {
 };
 
 it.each([
-  'gender=female', 'birthdate=ge1970&birthdate=lt1980', 'address-state=CA&gender=male,other', 'name=ad', 'family=ba&gender=unknown',
-  'given=a&birthdate=le1960', 'name=b&family=ba&address-state=vt', 'given=ada&family=ab', 'name=zz', 'address-state=VT&birthdate=1955',
+  'gender=female',
+  'birthdate=ge1970&birthdate=lt1980',
+  'address-state=CA&gender=male,other',
+  'name=ad',
+  'family=ba&gender=unknown',
+  'given=a&birthdate=le1960',
+  'name=b&family=ba&address-state=vt',
+  'given=ada&family=ab',
+  'name=zz',
+  'address-state=VT&birthdate=1955',
 ])('%s: pages hold exactly the matching records, each once', async (text) => {
   const criteria = query(text);
-  const expected = stored.filter((p) => matchesCriteria(p, criteria)).map((p) => p.id).sort();
+  const expected = stored
+    .filter((p) => matchesCriteria(p, criteria))
+    .map((p) => p.id)
+    .sort();
   for (const limit of [1, 4, 100]) {
     const pages = await everyPage(criteria, limit);
     const found = pages.flat().map((p) => p.id);

@@ -26,9 +26,18 @@ let billing: BillingServer | undefined;
 let billingPort = 0;
 
 const startBilling = async () => {
-  billing = await startBillingServer({ port: billingPort, tableName: tables['billing-accounts'], transactionsTableName: tables['billing-transactions'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT, drainTimeoutMs: 1000 });
+  billing = await startBillingServer({
+    port: billingPort,
+    tableName: tables['billing-accounts'],
+    transactionsTableName: tables['billing-transactions'],
+    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+    drainTimeoutMs: 1000,
+  });
 };
-const stopBilling = async () => { await billing?.stop(); billing = undefined; };
+const stopBilling = async () => {
+  await billing?.stop();
+  billing = undefined;
+};
 
 beforeAll(async () => {
   tables = await useLocalTables();
@@ -49,10 +58,14 @@ afterAll(async () => {
 
 /** The version items of a patient, oldest first, straight from the table. */
 async function versionItems(id: string) {
-  const { Items } = await dynamoClient().send(new QueryCommand({
-    TableName: tables.patients, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
-    ExpressionAttributeValues: { ':pk': `PATIENT#${id}`, ':v': 'VERSION#' }, ConsistentRead: true,
-  }));
+  const { Items } = await dynamoClient().send(
+    new QueryCommand({
+      TableName: tables.patients,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+      ExpressionAttributeValues: { ':pk': `PATIENT#${id}`, ':v': 'VERSION#' },
+      ConsistentRead: true,
+    }),
+  );
   return Items ?? [];
 }
 
@@ -68,8 +81,17 @@ describe('GET /api/patients/{id}/history', () => {
   it('serves every version newest first, each as it read; create and billing activation both leave a stored state', async () => {
     const created = await createOk();
     expect(created.billingStatus).toBe('ACTIVE');
-    const v2 = (await call({ method: 'PUT', id: created.id, body: validInput({ email: created.email, firstName: 'Second' }) })).body;
-    const v3 = (await call({ method: 'PUT', id: created.id, body: validInput({ email: created.email, firstName: 'Third' }), headers: { 'If-Match': '"2"' } })).body;
+    const v2 = (
+      await call({ method: 'PUT', id: created.id, body: validInput({ email: created.email, firstName: 'Second' }) })
+    ).body;
+    const v3 = (
+      await call({
+        method: 'PUT',
+        id: created.id,
+        body: validInput({ email: created.email, firstName: 'Third' }),
+        headers: { 'If-Match': '"2"' },
+      })
+    ).body;
 
     const response = await history(created.id, clinician);
     expect(response.status).toBe(200);
@@ -89,9 +111,15 @@ describe('GET /api/patients/{id}/history', () => {
     }
   });
 
-  it('keeps a deleted record\'s history readable for staff (its deletion stored as a state), 404 once unknown', async () => {
+  it("keeps a deleted record's history readable for staff (its deletion stored as a state), 404 once unknown", async () => {
     const created = await createOk();
-    const v2 = (await call({ method: 'PUT', id: created.id, body: validInput({ email: created.email, lastName: 'Before-Delete' }) })).body;
+    const v2 = (
+      await call({
+        method: 'PUT',
+        id: created.id,
+        body: validInput({ email: created.email, lastName: 'Before-Delete' }),
+      })
+    ).body;
     expect((await call({ method: 'DELETE', id: created.id })).status).toBe(204);
     expect((await call({ method: 'GET', id: created.id })).status).toBe(404);
 
@@ -111,7 +139,7 @@ describe('GET /api/patients/{id}/history', () => {
     expect((await history('not-a-uuid')).status).toBe(404);
   });
 
-  it('a patient reads only their own live record\'s history; another\'s, a deleted one, or before verifying → 404', async () => {
+  it("a patient reads only their own live record's history; another's, a deleted one, or before verifying → 404", async () => {
     const own = await createOk({ email: `hist.own.${Date.now()}@example.com` });
     const other = await createOk();
     const me = patientUser(own.email);
@@ -125,7 +153,16 @@ describe('GET /api/patients/{id}/history', () => {
   it('writes no state when the change fails: a stale If-Match, a taken email', async () => {
     const created = await createOk();
     const taken = await createOk();
-    expect((await call({ method: 'PUT', id: created.id, body: validInput({ email: created.email }), headers: { 'If-Match': '"7"' } })).status).toBe(412);
+    expect(
+      (
+        await call({
+          method: 'PUT',
+          id: created.id,
+          body: validInput({ email: created.email }),
+          headers: { 'If-Match': '"7"' },
+        })
+      ).status,
+    ).toBe(412);
     expect((await call({ method: 'PUT', id: created.id, body: validInput({ email: taken.email }) })).status).toBe(409);
     expect((await versionItems(created.id)).map((i) => i.sk)).toEqual(['VERSION#0000000001#0', 'VERSION#0000000001#1']);
   });
@@ -133,8 +170,17 @@ describe('GET /api/patients/{id}/history', () => {
   it('writes the state in the same transaction as the change: a state that cannot be written leaves the record as it was', async () => {
     const created = await createOk();
     // A stored state already where version 2 would go: the update's transaction must fail as a whole.
-    await dynamoClient().send(new PutCommand({ TableName: tables.patients, Item: { pk: `PATIENT#${created.id}`, sk: 'VERSION#0000000002#0', entity: 'VERSION' } }));
-    const update = await call({ method: 'PUT', id: created.id, body: validInput({ email: created.email, firstName: 'Never' }) });
+    await dynamoClient().send(
+      new PutCommand({
+        TableName: tables.patients,
+        Item: { pk: `PATIENT#${created.id}`, sk: 'VERSION#0000000002#0', entity: 'VERSION' },
+      }),
+    );
+    const update = await call({
+      method: 'PUT',
+      id: created.id,
+      body: validInput({ email: created.email, firstName: 'Never' }),
+    });
     expect(update.status).toBeGreaterThanOrEqual(500);
     expect((await call({ method: 'GET', id: created.id })).body).toEqual(created);
   });
@@ -150,10 +196,26 @@ describe('races with billing activation', () => {
     expect(await repository.activateBilling(read, 'acct-race-1')).toBe(true);
 
     const stored = await repository.replace({ ...read, firstName: 'Raced', version: 2 }, 1, read.email);
-    expect(stored).toMatchObject({ version: 2, firstName: 'Raced', billingStatus: 'ACTIVE', billingAccountId: 'acct-race-1' });
-    expect(await repository.get(created.id)).toMatchObject({ billingStatus: 'ACTIVE', billingAccountId: 'acct-race-1', version: 2 });
-    expect((await history(created.id)).body.versions.map((v: { version: number; billingStatus: string }) => [v.version, v.billingStatus]))
-      .toEqual([[2, 'ACTIVE'], [1, 'ACTIVE']]);
+    expect(stored).toMatchObject({
+      version: 2,
+      firstName: 'Raced',
+      billingStatus: 'ACTIVE',
+      billingAccountId: 'acct-race-1',
+    });
+    expect(await repository.get(created.id)).toMatchObject({
+      billingStatus: 'ACTIVE',
+      billingAccountId: 'acct-race-1',
+      version: 2,
+    });
+    expect(
+      (await history(created.id)).body.versions.map((v: { version: number; billingStatus: string }) => [
+        v.version,
+        v.billingStatus,
+      ]),
+    ).toEqual([
+      [2, 'ACTIVE'],
+      [1, 'ACTIVE'],
+    ]);
   });
 
   it('an activation that read an older version activates on top of the update, and a delete keeps billing as stored', async () => {
@@ -161,7 +223,9 @@ describe('races with billing activation', () => {
     const created = await createOk();
     await startBilling();
     const stale = (await repository.get(created.id))!;
-    const updated = (await call({ method: 'PUT', id: created.id, body: validInput({ email: created.email, firstName: 'Newer' }) })).body;
+    const updated = (
+      await call({ method: 'PUT', id: created.id, body: validInput({ email: created.email, firstName: 'Newer' }) })
+    ).body;
     expect(await repository.activateBilling(stale, 'acct-race-2')).toBe(true);
     expect(await repository.activateBilling(stale, 'acct-race-2')).toBe(false);
     const v2 = await repository.version(created.id, 2);
@@ -179,8 +243,13 @@ describe('stream readers', () => {
   it('see version items but never take them for patient changes: no event, no billing call', async () => {
     const records: DynamoDBRecord[] = [];
     const poller = await startStreamPoller({
-      endpoint: process.env.DYNAMODB_ENDPOINT!, tableName: tables.patients, dataDir: mkdtempSync(join(tmpdir(), 'history-stream-')),
-      handler: async (event) => { records.push(...event.Records); return { batchItemFailures: [] }; },
+      endpoint: process.env.DYNAMODB_ENDPOINT!,
+      tableName: tables.patients,
+      dataDir: mkdtempSync(join(tmpdir(), 'history-stream-')),
+      handler: async (event) => {
+        records.push(...event.Records);
+        return { batchItemFailures: [] };
+      },
     });
     try {
       await stopBilling();
@@ -199,8 +268,14 @@ describe('stream readers', () => {
       expect(versions).toHaveLength(4);
       for (const record of versions) expect(changeOf(record)).toBeNull();
 
-      const changes = mine().map(changeOf).filter((c) => c !== null);
-      expect(changes.map((c) => toPatientEvent(c)?.eventType).filter(Boolean)).toEqual(['PATIENT_CREATED', 'PATIENT_UPDATED', 'PATIENT_DELETED']);
+      const changes = mine()
+        .map(changeOf)
+        .filter((c) => c !== null);
+      expect(changes.map((c) => toPatientEvent(c)?.eventType).filter(Boolean)).toEqual([
+        'PATIENT_CREATED',
+        'PATIENT_UPDATED',
+        'PATIENT_DELETED',
+      ]);
       const billed = changes.filter(needsBilling);
       expect(billed.length).toBeGreaterThan(0);
       expect(billed.every((c) => c.newImage?.entity === 'PATIENT')).toBe(true);

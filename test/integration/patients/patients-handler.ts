@@ -8,7 +8,10 @@ import type { TableName } from '../../../system/tables';
 import { useLocalTables } from '../../support/tables';
 import { client, type RequestInput, type TestResponse } from './api-events';
 
-export function usePatientsHandler(): { call: (input: RequestInput) => Promise<TestResponse>; tables: () => Record<TableName, string> } {
+export function usePatientsHandler(): {
+  call: (input: RequestInput) => Promise<TestResponse>;
+  tables: () => Record<TableName, string>;
+} {
   let call: ReturnType<typeof client>;
   let tables: Record<TableName, string>;
   let billing: BillingServer;
@@ -16,7 +19,12 @@ export function usePatientsHandler(): { call: (input: RequestInput) => Promise<T
     tables = await useLocalTables();
     process.env.CURSOR_KEY = 'integration-test-cursor-key';
     process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-    billing = await startBillingServer({ port: await freePort(), tableName: tables['billing-accounts'], transactionsTableName: tables['billing-transactions'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT });
+    billing = await startBillingServer({
+      port: await freePort(),
+      tableName: tables['billing-accounts'],
+      transactionsTableName: tables['billing-transactions'],
+      dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+    });
     process.env.BILLING_ADDRESS = `127.0.0.1:${billing.port}`;
     const { handler } = await import('../../../functions/patients/handler');
     call = client(handler);

@@ -23,10 +23,14 @@ async function createOk(overrides: Record<string, unknown> = {}) {
 async function auditRecords(key: `PATIENT#${string}` | `ACTOR#${string}`) {
   const { dynamoClient } = await import('../../../functions/commons/clients/dynamo');
   const byActor = key.startsWith('ACTOR#');
-  const { Items } = await dynamoClient().send(new QueryCommand({
-    TableName: tablesOf().audit, ...(byActor ? { IndexName: 'actor' } : { ConsistentRead: true }),
-    KeyConditionExpression: `${byActor ? 'actorPk' : 'pk'} = :pk`, ExpressionAttributeValues: { ':pk': key },
-  }));
+  const { Items } = await dynamoClient().send(
+    new QueryCommand({
+      TableName: tablesOf().audit,
+      ...(byActor ? { IndexName: 'actor' } : { ConsistentRead: true }),
+      KeyConditionExpression: `${byActor ? 'actorPk' : 'pk'} = :pk`,
+      ExpressionAttributeValues: { ':pk': key },
+    }),
+  );
   return Items ?? [];
 }
 
@@ -37,9 +41,15 @@ describe('create and read', () => {
     expect(created.status).toBe(201);
     const patient = created.body;
     expect(patient).toEqual({
-      ...input, firstName: 'Grace', id: expect.stringMatching(/^[0-9a-f-]{36}$/), registeredDate: '2024-05-01',
-      billingAccountId: expect.any(String), billingStatus: 'ACTIVE', version: 1,
-      createdAt: expect.any(String), updatedAt: patient.createdAt,
+      ...input,
+      firstName: 'Grace',
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      registeredDate: '2024-05-01',
+      billingAccountId: expect.any(String),
+      billingStatus: 'ACTIVE',
+      version: 1,
+      createdAt: expect.any(String),
+      updatedAt: patient.createdAt,
     });
     expect(created.headers.location).toBe(`/api/patients/${patient.id}`);
     expect(created.headers.etag).toBe('"1"');
@@ -99,11 +109,20 @@ describe('create and read', () => {
 describe('update', () => {
   it('PUT replaces the fields, increments version and ETag, keeps registeredDate and createdAt', async () => {
     const patient = await createOk({ registeredDate: '2024-01-02' });
-    const { registeredDate: _r, phoneNumber: _p, ...input } = validInput({ firstName: 'Changed', email: patient.email });
+    const {
+      registeredDate: _r,
+      phoneNumber: _p,
+      ...input
+    } = validInput({ firstName: 'Changed', email: patient.email });
     const updated = await call({ method: 'PUT', id: patient.id, body: input, headers: { 'If-Match': '"1"' } });
     expect(updated.status).toBe(200);
     expect(updated.headers.etag).toBe('"2"');
-    expect(updated.body).toMatchObject({ firstName: 'Changed', version: 2, registeredDate: '2024-01-02', createdAt: patient.createdAt });
+    expect(updated.body).toMatchObject({
+      firstName: 'Changed',
+      version: 2,
+      registeredDate: '2024-01-02',
+      createdAt: patient.createdAt,
+    });
     expect(updated.body.phoneNumber).toBeUndefined();
     const read = await call({ method: 'GET', id: patient.id });
     expect(read.body).toEqual(updated.body);
@@ -111,16 +130,31 @@ describe('update', () => {
 
   it('a stale If-Match answers 412 and changes nothing', async () => {
     const patient = await createOk();
-    expect((await call({ method: 'PUT', id: patient.id, body: validInput({ email: patient.email }) })).status).toBe(200);
-    const stale = await call({ method: 'PUT', id: patient.id, body: validInput({ email: patient.email, firstName: 'Stale' }), headers: { 'If-Match': '"1"' } });
+    expect((await call({ method: 'PUT', id: patient.id, body: validInput({ email: patient.email }) })).status).toBe(
+      200,
+    );
+    const stale = await call({
+      method: 'PUT',
+      id: patient.id,
+      body: validInput({ email: patient.email, firstName: 'Stale' }),
+      headers: { 'If-Match': '"1"' },
+    });
     expect(stale.status).toBe(412);
     expect((await call({ method: 'GET', id: patient.id })).body.version).toBe(2);
   });
 
   it('of 10 parallel PUTs with one If-Match, exactly one answers 200 and the others 412', async () => {
     const patient = await createOk();
-    const responses = await Promise.all(Array.from({ length: 10 }, (_, i) =>
-      call({ method: 'PUT', id: patient.id, body: validInput({ email: patient.email, firstName: `Racer${i}` }), headers: { 'If-Match': '"1"' } })));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call({
+          method: 'PUT',
+          id: patient.id,
+          body: validInput({ email: patient.email, firstName: `Racer${i}` }),
+          headers: { 'If-Match': '"1"' },
+        }),
+      ),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 412)).toHaveLength(9);
@@ -130,7 +164,9 @@ describe('update', () => {
   it('changing the email swaps the uniqueness claim: the old email is free, a taken one answers 409', async () => {
     const a = await createOk();
     const b = await createOk();
-    expect((await call({ method: 'PUT', id: a.id, body: validInput({ email: b.email.toUpperCase() }) })).status).toBe(409);
+    expect((await call({ method: 'PUT', id: a.id, body: validInput({ email: b.email.toUpperCase() }) })).status).toBe(
+      409,
+    );
     const moved = await call({ method: 'PUT', id: a.id, body: validInput({ email: `moved.${a.email}` }) });
     expect(moved.status).toBe(200);
     expect((await create({ email: a.email })).status).toBe(201);
@@ -138,7 +174,9 @@ describe('update', () => {
   });
 
   it('answers 404 for an unknown patient and 400 for an invalid body', async () => {
-    expect((await call({ method: 'PUT', id: '00000000-0000-4000-8000-000000000000', body: validInput() })).status).toBe(404);
+    expect((await call({ method: 'PUT', id: '00000000-0000-4000-8000-000000000000', body: validInput() })).status).toBe(
+      404,
+    );
     const patient = await createOk();
     expect((await call({ method: 'PUT', id: patient.id, body: { firstName: 'x' } })).status).toBe(400);
   });
@@ -149,7 +187,9 @@ describe('soft delete', () => {
     const patient = await createOk({ firstName: 'Zebedee', state: undefined });
     expect((await call({ method: 'DELETE', id: patient.id })).status).toBe(204);
     expect((await call({ method: 'GET', id: patient.id })).status).toBe(404);
-    expect((await call({ method: 'PUT', id: patient.id, body: validInput({ email: patient.email }) })).status).toBe(404);
+    expect((await call({ method: 'PUT', id: patient.id, body: validInput({ email: patient.email }) })).status).toBe(
+      404,
+    );
     expect((await call({ method: 'DELETE', id: patient.id })).status).toBe(404);
     const search = await call({ method: 'GET', query: { search: 'zebedee', limit: '100' } });
     expect(search.body.patients.map((p: { id: string }) => p.id)).not.toContain(patient.id);
@@ -168,7 +208,10 @@ async function allIds(query: Record<string, string>, limit = 7): Promise<string[
   const ids: string[] = [];
   let cursor: string | undefined;
   for (let pages = 0; pages < 200; pages++) {
-    const response = await call({ method: 'GET', query: { ...query, limit: String(limit), ...(cursor ? { cursor } : {}) } });
+    const response = await call({
+      method: 'GET',
+      query: { ...query, limit: String(limit), ...(cursor ? { cursor } : {}) },
+    });
     expect(response.status).toBe(200);
     expect(response.body.patients.length).toBeLessThanOrEqual(limit);
     ids.push(...response.body.patients.map((p: { id: string }) => p.id));
@@ -179,16 +222,21 @@ async function allIds(query: Record<string, string>, limit = 7): Promise<string[
 }
 
 describe('list, pagination, search and state filter', () => {
-  const mine: Array<{ id: string; firstName: string; lastName: string; email: string; address: { state: string } }> = [];
+  const mine: Array<{ id: string; firstName: string; lastName: string; email: string; address: { state: string } }> =
+    [];
   const tag = `q${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     const states = ['WA', 'OR', 'wa'];
     for (let i = 0; i < 17; i++) {
-      mine.push(await createOk({
-        firstName: `${tag}First${i}`, lastName: i % 2 ? `Mc${tag}Last${i}` : `Other${i}`,
-        email: `${tag}.mail${i}@example.org`, address: { street: '1 St', city: 'C', state: states[i % 3], zipCode: '1' },
-      }));
+      mine.push(
+        await createOk({
+          firstName: `${tag}First${i}`,
+          lastName: i % 2 ? `Mc${tag}Last${i}` : `Other${i}`,
+          email: `${tag}.mail${i}@example.org`,
+          address: { street: '1 St', city: 'C', state: states[i % 3], zipCode: '1' },
+        }),
+      );
     }
   });
 
@@ -238,7 +286,9 @@ describe('list, pagination, search and state filter', () => {
 
   it('searches a prefix of first name, last name and email, case-insensitively, each patient once', async () => {
     const byFirst = await allIds({ search: `${tag}FIRST1` }, 2);
-    expect(new Set(byFirst)).toEqual(new Set(mine.filter((p) => p.firstName.toLowerCase().startsWith(`${tag}first1`)).map((p) => p.id)));
+    expect(new Set(byFirst)).toEqual(
+      new Set(mine.filter((p) => p.firstName.toLowerCase().startsWith(`${tag}first1`)).map((p) => p.id)),
+    );
     expect(byFirst).toHaveLength(8); // First1, First10..16
 
     const byLast = await allIds({ search: `mc${tag.toUpperCase()}` }, 3);
@@ -257,7 +307,10 @@ describe('list, pagination, search and state filter', () => {
     const withState = await allIds({ search: tag, state: 'or' }, 2);
     expect(new Set(withState)).toEqual(new Set(mine.filter((p) => p.address.state === 'OR').map((p) => p.id)));
 
-    expect((await call({ method: 'GET', query: { search: `${tag}zzz` } })).body).toEqual({ patients: [], nextCursor: null });
+    expect((await call({ method: 'GET', query: { search: `${tag}zzz` } })).body).toEqual({
+      patients: [],
+      nextCursor: null,
+    });
     for (const odd of ['#', 'a#first', '%', '\u00e9', '😀', ' ', 'x'.repeat(254)]) {
       expect((await call({ method: 'GET', query: { search: odd } })).status).toBe(200);
     }
@@ -269,7 +322,16 @@ describe('role matrix', () => {
   it('a clinician may list, read, create and update, but not delete (403)', async () => {
     const created = await create({}, clinician);
     expect(created.status).toBe(201);
-    expect((await call({ method: 'PUT', id: created.body.id, body: validInput({ email: created.body.email }), caller: clinician })).status).toBe(200);
+    expect(
+      (
+        await call({
+          method: 'PUT',
+          id: created.body.id,
+          body: validInput({ email: created.body.email }),
+          caller: clinician,
+        })
+      ).status,
+    ).toBe(200);
     const del = await call({ method: 'DELETE', id: created.body.id, caller: clinician });
     expect(del.status).toBe(403);
     expect(del.headers['content-type']).toBe('application/problem+json');
@@ -291,7 +353,9 @@ describe('role matrix', () => {
 
     expect((await call({ method: 'POST', body: validInput(), caller: me })).status).toBe(403);
     expect((await call({ method: 'POST', rawBody: '{bad', caller: me })).status).toBe(403);
-    expect((await call({ method: 'PUT', id: own.id, body: validInput({ email: own.email }), caller: me })).status).toBe(403);
+    expect((await call({ method: 'PUT', id: own.id, body: validInput({ email: own.email }), caller: me })).status).toBe(
+      403,
+    );
     expect((await call({ method: 'DELETE', id: own.id, caller: me })).status).toBe(403);
 
     const stranger = patientUser('nobody@example.com');
@@ -327,7 +391,7 @@ describe('Idempotency-Key', () => {
     expect(other.status).toBe(422);
     expect(other.headers['content-type']).toBe('application/problem+json');
 
-    const ids = (await allIds({ search: String(body.email).toLowerCase() }, 10));
+    const ids = await allIds({ search: String(body.email).toLowerCase() }, 10);
     expect(ids).toEqual([first.body.id]);
   });
 
@@ -360,7 +424,9 @@ describe('Idempotency-Key', () => {
   });
 
   it('refuses a malformed key with 400', async () => {
-    expect((await call({ method: 'POST', body: validInput(), headers: { 'Idempotency-Key': 'x'.repeat(300) } })).status).toBe(400);
+    expect(
+      (await call({ method: 'POST', body: validInput(), headers: { 'Idempotency-Key': 'x'.repeat(300) } })).status,
+    ).toBe(400);
   });
 });
 
@@ -369,7 +435,12 @@ describe('audit trail', () => {
     const patient = await createOk({ firstName: 'Auditina', lastName: 'Secretson' });
     await call({ method: 'GET', id: patient.id, caller: clinician });
     await call({ method: 'GET', id: patient.id, caller: patientUser('someone.else@example.com') });
-    await call({ method: 'PUT', id: patient.id, body: validInput({ email: patient.email }), headers: { 'If-Match': '"9"' } });
+    await call({
+      method: 'PUT',
+      id: patient.id,
+      body: validInput({ email: patient.email }),
+      headers: { 'If-Match': '"9"' },
+    });
     await call({ method: 'DELETE', id: patient.id, caller: clinician });
     await call({ method: 'DELETE', id: patient.id });
     await call({ method: 'GET', id: patient.id });
@@ -386,9 +457,23 @@ describe('audit trail', () => {
       ['READ', 'NOT_FOUND', 'admin'],
     ]);
     for (const record of records) {
-      expect(record).toEqual(expect.objectContaining({ userId: expect.any(String), requestId: expect.any(String), at: expect.any(String), patientId: patient.id }));
+      expect(record).toEqual(
+        expect.objectContaining({
+          userId: expect.any(String),
+          requestId: expect.any(String),
+          at: expect.any(String),
+          patientId: patient.id,
+        }),
+      );
       const text = JSON.stringify(record);
-      for (const value of ['Auditina', 'Secretson', patient.email, patient.dateOfBirth, patient.address.street, patient.phoneNumber]) {
+      for (const value of [
+        'Auditina',
+        'Secretson',
+        patient.email,
+        patient.dateOfBirth,
+        patient.address.street,
+        patient.phoneNumber,
+      ]) {
         expect(text).not.toContain(value);
       }
     }
@@ -403,7 +488,11 @@ describe('audit trail', () => {
     await call({ method: 'GET', query: { limit: '0' }, caller: who });
     await call({ method: 'POST', body: { nope: 1 }, caller: who });
     const records = await auditRecords(`ACTOR#${who.userId}`);
-    expect(records.map((r) => [r.action, r.outcome])).toEqual([['LIST', 'SUCCESS'], ['LIST', 'INVALID'], ['CREATE', 'INVALID']]);
+    expect(records.map((r) => [r.action, r.outcome])).toEqual([
+      ['LIST', 'SUCCESS'],
+      ['LIST', 'INVALID'],
+      ['CREATE', 'INVALID'],
+    ]);
     expect(records[0]!.patientIds).toEqual(page.body.patients.map((p: { id: string }) => p.id));
   });
 });

@@ -9,7 +9,12 @@ beforeAll(async () => {
   const tables = await useLocalTables();
   process.env.CURSOR_KEY = 'integration-test-cursor-key';
   process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
-  billing = await startBillingServer({ port: await freePort(), tableName: tables['billing-accounts'], transactionsTableName: tables['billing-transactions'], dynamoEndpoint: process.env.DYNAMODB_ENDPOINT });
+  billing = await startBillingServer({
+    port: await freePort(),
+    tableName: tables['billing-accounts'],
+    transactionsTableName: tables['billing-transactions'],
+    dynamoEndpoint: process.env.DYNAMODB_ENDPOINT,
+  });
   process.env.BILLING_ADDRESS = `127.0.0.1:${billing.port}`;
 });
 
@@ -26,7 +31,10 @@ it('seeds demo patients of different states, genders and ages once; a second cal
   expect(await seedDemoPatients()).toBe(DEMO_PATIENTS.length);
   expect(await seedDemoPatients()).toBe(0);
 
-  const ctx = { caller: { userId: 'u', email: 'u@x.test', role: 'admin' as const, emailVerified: true }, requestId: 'r' };
+  const ctx = {
+    caller: { userId: 'u', email: 'u@x.test', role: 'admin' as const, emailVerified: true },
+    requestId: 'r',
+  };
   const page = await listPatients(patientPorts(), ctx, { limit: '100' });
   expect(page.patients).toHaveLength(DEMO_PATIENTS.length);
   expect(page.patients.every((p) => p.billingStatus === 'ACTIVE')).toBe(true);

@@ -22,7 +22,10 @@ const dir = mkdtempSync(join(tmpdir(), 'sidecars-'));
 let child: ChildProcess;
 let output = '';
 let localstack: Server;
-const invocations: { functionName: string; event: { eventSource: string; records: Record<string, { value: string }[]> } }[] = [];
+const invocations: {
+  functionName: string;
+  event: { eventSource: string; records: Record<string, { value: string }[]> };
+}[] = [];
 
 /** LocalStack's endpoint, as far as the sidecars use it: Lambda Invoke here, DynamoDB passed on to DynamoDB Local. */
 async function fakeLocalStack(dynamodb: string): Promise<string> {
@@ -32,15 +35,21 @@ async function fakeLocalStack(dynamodb: string): Promise<string> {
     req.on('end', () => {
       const invoke = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '');
       if (invoke) {
-        invocations.push({ functionName: decodeURIComponent(invoke[1]!), event: JSON.parse(Buffer.concat(chunks).toString()) });
+        invocations.push({
+          functionName: decodeURIComponent(invoke[1]!),
+          event: JSON.parse(Buffer.concat(chunks).toString()),
+        });
         res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}');
         return;
       }
       const target = new URL(dynamodb);
-      const forward = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (reply) => {
-        res.writeHead(reply.statusCode ?? 500, reply.headers);
-        reply.pipe(res);
-      });
+      const forward = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (reply) => {
+          res.writeHead(reply.statusCode ?? 500, reply.headers);
+          reply.pipe(res);
+        },
+      );
       forward.end(Buffer.concat(chunks));
     });
   });
@@ -73,17 +82,32 @@ it('serves Kafka at once; once the outputs appear, billing on the deployed table
   const ports = { KAFKA_PORT: await freePort(), BILLING_PORT: await freePort() };
   const outputs = join(dir, 'outputs.json');
   child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/localstack-sidecars.ts')], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env, KAFKA_PORT: String(ports.KAFKA_PORT), BILLING_PORT: String(ports.BILLING_PORT), KAFKA_ADVERTISED_HOST: 'localhost',
-      LOCALSTACK_OUTPUTS: outputs, KAFKA_DATA_DIR: join(dir, 'kafka'), LOCALSTACK_ENDPOINT: endpoint, POWERTOOLS_LOG_LEVEL: 'ERROR',
+      ...process.env,
+      KAFKA_PORT: String(ports.KAFKA_PORT),
+      BILLING_PORT: String(ports.BILLING_PORT),
+      KAFKA_ADVERTISED_HOST: 'localhost',
+      LOCALSTACK_OUTPUTS: outputs,
+      KAFKA_DATA_DIR: join(dir, 'kafka'),
+      LOCALSTACK_ENDPOINT: endpoint,
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
     },
   });
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
 
   await waitForOutput('Waiting for a deploy');
-  const admin = new Kafka({ clientId: 'sidecars-test', brokers: [`127.0.0.1:${ports.KAFKA_PORT}`], logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'sidecars-test',
+    brokers: [`127.0.0.1:${ports.KAFKA_PORT}`],
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     expect((await admin.describeCluster()).brokers.map((b) => b.host)).toEqual(['localhost']);
@@ -91,28 +115,45 @@ it('serves Kafka at once; once the outputs appear, billing on the deployed table
     await admin.disconnect();
   }
 
-  writeFileSync(outputs, JSON.stringify({
-    'Pms-dev-Stateful': { BillingAccountsTable: tables['billing-accounts'], BillingTransactionsTable: tables['billing-transactions'] }, 'Pms-dev-Api': { AnalyticsConsumerFunction: 'pms-dev-analytics-consumer' },
-  }));
+  writeFileSync(
+    outputs,
+    JSON.stringify({
+      'Pms-dev-Stateful': {
+        BillingAccountsTable: tables['billing-accounts'],
+        BillingTransactionsTable: tables['billing-transactions'],
+      },
+      'Pms-dev-Api': { AnalyticsConsumerFunction: 'pms-dev-analytics-consumer' },
+    }),
+  );
   await waitForOutput('Billing gRPC on');
   await waitForOutput('Topic patient → pms-dev-analytics-consumer');
   await waitForOutput('Topic billing → pms-dev-analytics-consumer');
   const client = billingClient({ address: `127.0.0.1:${ports.BILLING_PORT}` });
   try {
-    const reply = await client.createBillingAccount({ patientId: 'p-sidecar-1', name: 'Edie Tester', email: 'edie@example.com' });
+    const reply = await client.createBillingAccount({
+      patientId: 'p-sidecar-1',
+      name: 'Edie Tester',
+      email: 'edie@example.com',
+    });
     expect(reply.status).toBe('ACTIVE');
   } finally {
     client.close();
   }
   const dynamo = localDynamoClient(process.env.DYNAMODB_ENDPOINT!);
   try {
-    const item = await dynamo.send(new GetItemCommand({ TableName: tables['billing-accounts'], Key: { patientId: { S: 'p-sidecar-1' } } }));
+    const item = await dynamo.send(
+      new GetItemCommand({ TableName: tables['billing-accounts'], Key: { patientId: { S: 'p-sidecar-1' } } }),
+    );
     expect(item.Item).toBeDefined();
   } finally {
     dynamo.destroy();
   }
 
-  const producer = new Kafka({ clientId: 'sidecars-test', brokers: [`127.0.0.1:${ports.KAFKA_PORT}`], logLevel: logLevel.NOTHING }).producer();
+  const producer = new Kafka({
+    clientId: 'sidecars-test',
+    brokers: [`127.0.0.1:${ports.KAFKA_PORT}`],
+    logLevel: logLevel.NOTHING,
+  }).producer();
   await producer.connect();
   try {
     await producer.send({ topic: 'patient', messages: [{ key: 'p-sidecar-1', value: 'event-1' }] });
@@ -123,5 +164,8 @@ it('serves Kafka at once; once the outputs appear, billing on the deployed table
   while (!invocations.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   expect(invocations[0]?.functionName).toBe('pms-dev-analytics-consumer');
   const records = Object.values(invocations[0]!.event.records).flat();
-  expect([invocations[0]!.event.eventSource, records.map((r) => Buffer.from(r.value, 'base64').toString())]).toEqual(['aws:kafka', ['event-1']]);
+  expect([invocations[0]!.event.eventSource, records.map((r) => Buffer.from(r.value, 'base64').toString())]).toEqual([
+    'aws:kafka',
+    ['event-1'],
+  ]);
 });

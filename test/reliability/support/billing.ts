@@ -13,16 +13,31 @@ const ROOT = resolve(__dirname, '../../..');
  * Starts billing/src/main.ts as the runtime does (local/runtime.ts startBilling), on `address`'s port,
  * against the DynamoDB Local at `dynamoEndpoint` with the runtime's table names (no prefix).
  */
-export async function startBillingProcess(address: string, dynamoEndpoint: string): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
+export async function startBillingProcess(
+  address: string,
+  dynamoEndpoint: string,
+): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
   const port = address.split(':').pop()!;
   const env: NodeJS.ProcessEnv = {
-    ...process.env, DYNAMODB_ENDPOINT: dynamoEndpoint, AWS_REGION: 'local', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-    BILLING_PORT: port, BILLING_HOST: '127.0.0.1', POWERTOOLS_LOG_LEVEL: 'ERROR',
+    ...process.env,
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    AWS_REGION: 'local',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    BILLING_PORT: port,
+    BILLING_HOST: '127.0.0.1',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
   };
   for (const def of Object.values(tables)) env[tableEnvVar(def.name)] = def.name;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => { stderr = (stderr + chunk.toString()).slice(-2000); });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-2000);
+  });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const caller = billingCaller(address);
   const deadline = Date.now() + 30_000;
@@ -51,10 +66,12 @@ export async function startBillingProcess(address: string, dynamoEndpoint: strin
 export function billingCaller(address: string) {
   const client = new BillingServiceClient(address, credentials.createInsecure());
   return {
-    create: (request: { patientId: string; name: string; email: string }) => new Promise<{ accountId: string; status: string }>((resolve, reject) => {
-      client.createBillingAccount(request, new Metadata(), { deadline: Date.now() + 3000 }, (error, response) =>
-        error ? reject(error) : resolve({ accountId: response.accountId, status: response.status }));
-    }),
+    create: (request: { patientId: string; name: string; email: string }) =>
+      new Promise<{ accountId: string; status: string }>((resolve, reject) => {
+        client.createBillingAccount(request, new Metadata(), { deadline: Date.now() + 3000 }, (error, response) =>
+          error ? reject(error) : resolve({ accountId: response.accountId, status: response.status }),
+        );
+      }),
     close: () => client.close(),
   };
 }
@@ -68,7 +85,9 @@ export function billingCaller(address: string) {
 export function useBillingFault() {
   let runtime: RuntimeProcess | undefined;
   let replacement: Awaited<ReturnType<typeof startBillingProcess>> | undefined;
-  beforeAll(async () => { runtime = await startRuntimeProcess(); });
+  beforeAll(async () => {
+    runtime = await startRuntimeProcess();
+  });
   afterAll(async () => {
     await replacement?.stop();
     await runtime?.stop();
@@ -83,7 +102,11 @@ export function useBillingFault() {
       try {
         return await work();
       } finally {
-        try { process.kill(pid, 'SIGCONT'); } catch { /* gone */ }
+        try {
+          process.kill(pid, 'SIGCONT');
+        } catch {
+          /* gone */
+        }
       }
     },
     async replaceBilling(): Promise<void> {

@@ -25,12 +25,17 @@ export function send(baseUrl: string, req: RawRequest, timeoutMs = 30_000): Prom
     if (req.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) {
       headers['content-length'] = String(Buffer.byteLength(req.body));
     }
-    const outgoing = request({ host: url.hostname, port: url.port, method: req.method, path: req.path, headers, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const outgoing = request(
+      { host: url.hostname, port: url.port, method: req.method, path: req.path, headers, timeout: timeoutMs },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
     outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer in ${timeoutMs} ms`)));
     outgoing.on('error', reject);
     if (req.body !== undefined) outgoing.write(req.body);
@@ -62,9 +67,11 @@ export function contractBreach(method: string, response: RawResponse, path = '')
 function outcomeBreach(body: string): string | undefined {
   try {
     const outcome = JSON.parse(body) as { resourceType?: unknown; issue?: { severity?: unknown; code?: unknown }[] };
-    if (outcome.resourceType !== 'OperationOutcome') return `FHIR error of resourceType ${String(outcome.resourceType)}`;
+    if (outcome.resourceType !== 'OperationOutcome')
+      return `FHIR error of resourceType ${String(outcome.resourceType)}`;
     if (!Array.isArray(outcome.issue) || outcome.issue.length === 0) return 'OperationOutcome without issues';
-    if (outcome.issue.some((i) => i.severity !== 'error' || typeof i.code !== 'string')) return 'OperationOutcome issue without severity error and a code';
+    if (outcome.issue.some((i) => i.severity !== 'error' || typeof i.code !== 'string'))
+      return 'OperationOutcome issue without severity error and a code';
   } catch {
     return 'FHIR error with a body that is not JSON';
   }
@@ -75,11 +82,13 @@ function outcomeBreach(body: string): string | undefined {
 export async function pool<T>(count: number, limit: number, task: (i: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, async () => {
-    while (next < count) {
-      const i = next++;
-      results[i] = await task(i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await task(i);
+      }
+    }),
+  );
   return results;
 }

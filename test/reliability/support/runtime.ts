@@ -15,9 +15,16 @@ export function patientInput(tag: string): Record<string, unknown> {
   counter++;
   const states = ['CA', 'NY', 'TX', 'WA', 'FL'];
   return {
-    firstName: `Rel${counter}`, lastName: tag, email: `${tag}-${process.pid}-${Date.now()}-${counter}@example.test`,
+    firstName: `Rel${counter}`,
+    lastName: tag,
+    email: `${tag}-${process.pid}-${Date.now()}-${counter}@example.test`,
     dateOfBirth: `${1940 + (counter % 70)}-0${1 + (counter % 9)}-1${counter % 10}`,
-    address: { street: '1 Reliability Rd', city: 'Springfield', state: states[counter % states.length], zipCode: '12345' },
+    address: {
+      street: '1 Reliability Rd',
+      city: 'Springfield',
+      state: states[counter % states.length],
+      zipCode: '12345',
+    },
     gender: ['male', 'female', 'other', 'unknown'][counter % 4],
   };
 }
@@ -36,7 +43,11 @@ export function api(baseUrl: string, token: string) {
     async analytics() {
       const response = await fetch(`${baseUrl}/api/analytics`, { headers });
       if (response.status !== 200) throw new Error(`GET /api/analytics answered ${response.status}`);
-      return (await response.json()) as { totalPatients: number; eventsProcessed: number; byState: Record<string, number> };
+      return (await response.json()) as {
+        totalPatients: number;
+        eventsProcessed: number;
+        byState: Record<string, number>;
+      };
     },
     /** Every listed (non-deleted) patient, following cursors. */
     async listAll() {
@@ -60,8 +71,15 @@ export const eventually = <T>(what: string, timeoutMs: number, probe: () => Prom
   waitFor(probe, what, { limitMs: timeoutMs, everyMs: 250, retryErrors: true }) as Promise<T>;
 
 /** One line per scenario: what it did and what it counted. */
-export function tally(scenario: string, counts: { sent: number; acknowledged: number; found: number; lost: number; [k: string]: number }): void {
-  console.log(`[reliability] ${scenario}: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+export function tally(
+  scenario: string,
+  counts: { sent: number; acknowledged: number; found: number; lost: number; [k: string]: number },
+): void {
+  console.log(
+    `[reliability] ${scenario}: ${Object.entries(counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
 }
 
 /**

@@ -8,7 +8,11 @@ import { eventually } from './runtime';
  * Waits until `enough` holds for what was read (or the timeout passes), then reads on to the topic's end
  * offsets as they are at that moment, so what came after the wanted records (repeats, say) is read too.
  */
-export async function readPatientTopic(brokers: string[], enough: (events: PatientEvent[]) => boolean, timeoutMs = 60_000): Promise<PatientEvent[]> {
+export async function readPatientTopic(
+  brokers: string[],
+  enough: (events: PatientEvent[]) => boolean,
+  timeoutMs = 60_000,
+): Promise<PatientEvent[]> {
   const events: PatientEvent[] = [];
   const kafka = new Kafka({ clientId: 'reliability', brokers, logLevel: logLevel.NOTHING });
   const reader = kafka.consumer({ groupId: `reliability-${randomUUID()}` });
@@ -23,10 +27,13 @@ export async function readPatientTopic(brokers: string[], enough: (events: Patie
         nextOffset.set(partition, Number(message.offset) + 1);
       },
     });
-    await eventually('the records wanted on topic patient', timeoutMs, async () => (enough(events) ? true : undefined)).catch(() => undefined);
+    await eventually('the records wanted on topic patient', timeoutMs, async () =>
+      enough(events) ? true : undefined,
+    ).catch(() => undefined);
     const ends = await admin.fetchTopicOffsets('patient');
     await eventually('topic patient read to its end', timeoutMs, async () =>
-      (ends.every((p) => (nextOffset.get(p.partition) ?? 0) >= Number(p.high)) ? true : undefined)).catch(() => undefined);
+      ends.every((p) => (nextOffset.get(p.partition) ?? 0) >= Number(p.high)) ? true : undefined,
+    ).catch(() => undefined);
   } finally {
     await Promise.all([reader.disconnect(), admin.disconnect()]);
   }

@@ -2,11 +2,32 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { generateSigningJwk, rotate } from '../../../functions/auth/domain/keys';
 import { plannedKeys } from '../../../functions/custom-resources/key-provisioner';
 
-const props = (rotationId: string) => ({ ServiceToken: 'arn:token', SecretId: 'arn:secret', ParameterName: '/pms/jwks', RotationId: rotationId });
-const common = { ServiceToken: 'arn:token', ResponseURL: 'https://example.com', StackId: 'stack', RequestId: 'r', LogicalResourceId: 'Keys', ResourceType: 'Custom::SigningKeys' };
-const create = (): CloudFormationCustomResourceEvent => ({ ...common, RequestType: 'Create', ResourceProperties: props('1') });
-const update = (from: string, to: string): CloudFormationCustomResourceEvent =>
-  ({ ...common, RequestType: 'Update', PhysicalResourceId: 'keys', ResourceProperties: props(to), OldResourceProperties: props(from) });
+const props = (rotationId: string) => ({
+  ServiceToken: 'arn:token',
+  SecretId: 'arn:secret',
+  ParameterName: '/pms/jwks',
+  RotationId: rotationId,
+});
+const common = {
+  ServiceToken: 'arn:token',
+  ResponseURL: 'https://example.com',
+  StackId: 'stack',
+  RequestId: 'r',
+  LogicalResourceId: 'Keys',
+  ResourceType: 'Custom::SigningKeys',
+};
+const create = (): CloudFormationCustomResourceEvent => ({
+  ...common,
+  RequestType: 'Create',
+  ResourceProperties: props('1'),
+});
+const update = (from: string, to: string): CloudFormationCustomResourceEvent => ({
+  ...common,
+  RequestType: 'Update',
+  PhysicalResourceId: 'keys',
+  ResourceProperties: props(to),
+  OldResourceProperties: props(from),
+});
 
 describe('key provisioner plan', () => {
   it('Create makes one fresh key, even if the secret already held some', async () => {

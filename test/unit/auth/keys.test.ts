@@ -6,7 +6,9 @@ import { ensureLocalSigningKeys, rotateLocalSigningKeys } from '../../../functio
 
 describe('signing keys', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'auth-keys-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'auth-keys-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('rotation keeps exactly the current and the previous key', async () => {
@@ -49,6 +51,7 @@ describe('signing keys', () => {
   });
 
   it('refuses a file that is not a key set', () => {
-    for (const text of ['{}', '{"keys":[]}', '{"keys":[{"kty":"EC"}]}', '[]']) expect(() => parseKeySet(text)).toThrow();
+    for (const text of ['{}', '{"keys":[]}', '{"keys":[{"kty":"EC"}]}', '[]'])
+      expect(() => parseKeySet(text)).toThrow();
   });
 });

@@ -1,4 +1,10 @@
-import { delayAfter, MAX_FAILURES, recentFailures, retryAfterSeconds, WINDOW_MS } from '../../../functions/auth/domain/login-throttle';
+import {
+  delayAfter,
+  MAX_FAILURES,
+  recentFailures,
+  retryAfterSeconds,
+  WINDOW_MS,
+} from '../../../functions/auth/domain/login-throttle';
 
 const NOW = 1_700_000_000_000;
 const secondsAgo = (s: number) => NOW - s * 1000;
@@ -23,7 +29,14 @@ describe('login throttle (per email and source)', () => {
   });
 
   it('ignores failures older than the window', () => {
-    const failures = [secondsAgo(3600), secondsAgo(1800), secondsAgo(1000), secondsAgo(30), secondsAgo(10), secondsAgo(5)];
+    const failures = [
+      secondsAgo(3600),
+      secondsAgo(1800),
+      secondsAgo(1000),
+      secondsAgo(30),
+      secondsAgo(10),
+      secondsAgo(5),
+    ];
     expect(recentFailures(failures, NOW)).toHaveLength(3);
     expect(retryAfterSeconds(failures, NOW)).toBe(0);
   });

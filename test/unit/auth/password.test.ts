@@ -1,4 +1,11 @@
-import { DUMMY_HASH, HashingBusy, hashPassword, limitHashing, OWASP_COST, verifyPassword } from '../../../functions/auth/domain/password';
+import {
+  DUMMY_HASH,
+  HashingBusy,
+  hashPassword,
+  limitHashing,
+  OWASP_COST,
+  verifyPassword,
+} from '../../../functions/auth/domain/password';
 
 // A low cost keeps most cases quick; one case runs the production cost end to end.
 const FAST = { logN: 12, r: 8, p: 1 };
@@ -25,14 +32,20 @@ describe('password hashing', () => {
   });
 
   it('never matches the dummy hash or a malformed stored value', async () => {
-    for (const password of ['', 'password123', DUMMY_HASH]) await expect(verifyPassword(password, DUMMY_HASH)).resolves.toBe(false);
+    for (const password of ['', 'password123', DUMMY_HASH])
+      await expect(verifyPassword(password, DUMMY_HASH)).resolves.toBe(false);
     for (const stored of ['', 'plain', 'scrypt$99$8$1$a$b', 'bcrypt$10$x', 'scrypt$12$8$1$$']) {
       await expect(verifyPassword('password123', stored)).resolves.toBe(false);
     }
   });
 
   it('the dummy hash has the production cost, so unknown emails cost the same work', () => {
-    expect(DUMMY_HASH.split('$').slice(0, 4)).toEqual(['scrypt', String(OWASP_COST.logN), String(OWASP_COST.r), String(OWASP_COST.p)]);
+    expect(DUMMY_HASH.split('$').slice(0, 4)).toEqual([
+      'scrypt',
+      String(OWASP_COST.logN),
+      String(OWASP_COST.r),
+      String(OWASP_COST.p),
+    ]);
   });
 });
 

@@ -1,7 +1,12 @@
 /** The web app's refresh cookie: its attributes, how it is read, and the CSRF rules for requests it authenticates. */
 import { HttpError } from '../../../functions/commons/errors';
 import {
-  clearedRefreshCookie, cookieValue, CSRF_HEADER, REFRESH_COOKIE, refreshCookie, refreshTokenFromCookie,
+  clearedRefreshCookie,
+  cookieValue,
+  CSRF_HEADER,
+  REFRESH_COOKIE,
+  refreshCookie,
+  refreshTokenFromCookie,
 } from '../../../functions/auth/refresh-cookie';
 
 const sameOrigin = { 'Content-Type': 'application/json', [CSRF_HEADER]: 'pms-web', 'Sec-Fetch-Site': 'same-origin' };
@@ -15,7 +20,9 @@ describe('refresh cookie', () => {
   });
 
   it('is cleared with the same scope', () => {
-    expect(clearedRefreshCookie()).toBe(`${REFRESH_COOKIE}=; Max-Age=0; Path=/api/auth; HttpOnly; Secure; SameSite=Strict`);
+    expect(clearedRefreshCookie()).toBe(
+      `${REFRESH_COOKIE}=; Max-Age=0; Path=/api/auth; HttpOnly; Secure; SameSite=Strict`,
+    );
   });
 
   it('is found among other cookies, by exact name', () => {
@@ -28,7 +35,15 @@ describe('refresh cookie', () => {
   it('authenticates a same-origin JSON request with the custom header', () => {
     expect(refreshTokenFromCookie({ headers: { ...sameOrigin, Cookie: `${REFRESH_COOKIE}=t1` } })).toBe('t1');
     // Header names in any case, a charset parameter, and no Sec-Fetch-Site (older browsers, other clients).
-    expect(refreshTokenFromCookie({ headers: { 'content-type': 'application/json; charset=utf-8', 'x-requested-with': 'x', cookie: `${REFRESH_COOKIE}=t2` } })).toBe('t2');
+    expect(
+      refreshTokenFromCookie({
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'x-requested-with': 'x',
+          cookie: `${REFRESH_COOKIE}=t2`,
+        },
+      }),
+    ).toBe('t2');
   });
 
   it('gives nothing without the cookie (the caller then answers 401)', () => {
@@ -45,7 +60,11 @@ describe('refresh cookie', () => {
     ['from a sibling subdomain', { ...sameOrigin, 'Sec-Fetch-Site': 'same-site' }],
   ])('refuses a cookie-authenticated request %s with 403', (_case, headers) => {
     let thrown: unknown;
-    try { refreshTokenFromCookie({ headers: { ...headers, Cookie: `${REFRESH_COOKIE}=t` } }); } catch (error) { thrown = error; }
+    try {
+      refreshTokenFromCookie({ headers: { ...headers, Cookie: `${REFRESH_COOKIE}=t` } });
+    } catch (error) {
+      thrown = error;
+    }
     expect(thrown).toBeInstanceOf(HttpError);
     expect((thrown as HttpError).status).toBe(403);
   });

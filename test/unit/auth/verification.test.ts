@@ -1,4 +1,10 @@
-import { codeHash, newCode, recentSends, sameHash, verificationMail } from '../../../functions/auth/domain/verification';
+import {
+  codeHash,
+  newCode,
+  recentSends,
+  sameHash,
+  verificationMail,
+} from '../../../functions/auth/domain/verification';
 
 describe('email verification codes', () => {
   it('six random digits, hashed per user (the same code of another user never matches)', () => {

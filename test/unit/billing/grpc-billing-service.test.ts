@@ -14,9 +14,14 @@ function failingWith(name: string, extra: object = {}): AccountRepository {
   return { openOnce: () => Promise.reject(error), findByPatientId: () => Promise.reject(error) };
 }
 
-function call<Req, Res>(handler: (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void, request: Req) {
+function call<Req, Res>(
+  handler: (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void,
+  request: Req,
+) {
   return new Promise<{ error: { code?: number; details?: string } | null; response?: Res | null }>((resolve) => {
-    handler({ request } as ServerUnaryCall<Req, Res>, (error, response) => resolve({ error: error as never, response }));
+    handler({ request } as ServerUnaryCall<Req, Res>, (error, response) =>
+      resolve({ error: error as never, response }),
+    );
   });
 }
 
@@ -35,15 +40,24 @@ it.each([
 });
 
 it('maps a network error code (ECONNREFUSED) to UNAVAILABLE', async () => {
-  const { error } = await call(billingService(failingWith('Error', { code: 'ECONNREFUSED' })).createBillingAccount, request);
+  const { error } = await call(
+    billingService(failingWith('Error', { code: 'ECONNREFUSED' })).createBillingAccount,
+    request,
+  );
   expect(error?.code).toBe(status.UNAVAILABLE);
 });
 
 it('answers INVALID_ARGUMENT before touching storage', async () => {
   let touched = false;
   const repository: AccountRepository = {
-    openOnce: async (account) => { touched = true; return { account, created: true }; },
-    findByPatientId: async () => { touched = true; return undefined; },
+    openOnce: async (account) => {
+      touched = true;
+      return { account, created: true };
+    },
+    findByPatientId: async () => {
+      touched = true;
+      return undefined;
+    },
   };
   const { error } = await call(billingService(repository).createBillingAccount, { ...request, patientId: '' });
   expect(error?.code).toBe(status.INVALID_ARGUMENT);

@@ -3,8 +3,11 @@ import { HealthStatus, ServingStatus } from '../../../billing/src/adapters/healt
 
 function check(health: HealthStatus, service: string) {
   return new Promise<{ code?: number; status?: number }>((resolve) => {
-    health.service().check({ request: { service } } as never, (error, response) =>
-      resolve(error ? { code: (error as { code: number }).code } : { status: response!.status }));
+    health
+      .service()
+      .check({ request: { service } } as never, (error, response) =>
+        resolve(error ? { code: (error as { code: number }).code } : { status: response!.status }),
+      );
   });
 }
 

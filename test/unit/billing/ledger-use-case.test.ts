@@ -1,12 +1,28 @@
 /** The Ledger use case against an in-memory repository: retries on a moved account, replays, refusals, and the queue per account. */
-import { IdempotencyKeyReused, LedgerBusy, LedgerNotFound, RefundExceedsPaid, type LedgerAccount, type LedgerTransaction } from '../../../billing/src/domain/ledger';
+import {
+  IdempotencyKeyReused,
+  LedgerBusy,
+  LedgerNotFound,
+  RefundExceedsPaid,
+  type LedgerAccount,
+  type LedgerTransaction,
+} from '../../../billing/src/domain/ledger';
 import type { CommitOutcome, LedgerRepository, LedgerWrite } from '../../../billing/src/domain/ledger-repository';
 import { Ledger } from '../../../billing/src/use-cases/ledger';
 
 class MemoryLedger implements LedgerRepository {
   account_: LedgerAccount = {
-    accountId: 'a-1', patientId: 'p-1', status: 'ACTIVE', currency: 'USD', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
-    version: 0, balance: 0, totalCharged: 0, totalPaid: 0, totalRefunded: 0,
+    accountId: 'a-1',
+    patientId: 'p-1',
+    status: 'ACTIVE',
+    currency: 'USD',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    version: 0,
+    balance: 0,
+    totalCharged: 0,
+    totalPaid: 0,
+    totalRefunded: 0,
   };
   transactions = new Map<string, LedgerTransaction>();
   keys = new Map<string, { transactionId: string; fingerprint: string }>();
@@ -15,12 +31,17 @@ class MemoryLedger implements LedgerRepository {
   /** Outcomes to answer before committing for real. */
   script: CommitOutcome['kind'][] = [];
 
-  async account(patientId: string) { this.reads++; return patientId === 'p-1' ? { ...this.account_ } : undefined; }
+  async account(patientId: string) {
+    this.reads++;
+    return patientId === 'p-1' ? { ...this.account_ } : undefined;
+  }
   async commit(write: LedgerWrite): Promise<CommitOutcome> {
     this.commits++;
     const scripted = this.script.shift();
     if (scripted === 'stale' || scripted === 'contention') return { kind: scripted };
-    const used = write.entries.flatMap((e, index) => (this.keys.has(e.keyId) ? [{ index, ...this.keys.get(e.keyId)! }] : []));
+    const used = write.entries.flatMap((e, index) =>
+      this.keys.has(e.keyId) ? [{ index, ...this.keys.get(e.keyId)! }] : [],
+    );
     if (used.length) return { kind: 'key-used', used };
     if (write.before.version !== this.account_.version) return { kind: 'stale' };
     this.account_ = write.after;
@@ -30,20 +51,38 @@ class MemoryLedger implements LedgerRepository {
     }
     return { kind: 'committed' };
   }
-  async transaction(_: string, id: string) { return this.transactions.get(id); }
-  async usedKey(_: string, keyId: string) { return this.keys.get(keyId); }
-  async page() { return { transactions: [...this.transactions.values()].reverse() }; }
+  async transaction(_: string, id: string) {
+    return this.transactions.get(id);
+  }
+  async usedKey(_: string, keyId: string) {
+    return this.keys.get(keyId);
+  }
+  async page() {
+    return { transactions: [...this.transactions.values()].reverse() };
+  }
 }
 
 const request = (over: Record<string, unknown> = {}) => ({
-  patientId: 'p-1', idempotencyKey: 'k-1', type: 'CHARGE' as const, amount: 100, currency: '', description: 'Visit', serviceDate: '', createdBy: 'u-1', ...over,
+  patientId: 'p-1',
+  idempotencyKey: 'k-1',
+  type: 'CHARGE' as const,
+  amount: 100,
+  currency: '',
+  description: 'Visit',
+  serviceDate: '',
+  createdBy: 'u-1',
+  ...over,
 });
 
 it('writes what queued up for an account as one batch, each transaction with its own balance after it, and keeps the account between writes', async () => {
   const memory = new MemoryLedger();
   const ledger = new Ledger(memory, { batchSize: 4 });
-  const recorded = await Promise.all(Array.from({ length: 10 }, (_, i) => ledger.record(request({ idempotencyKey: `k-${i}`, amount: 100 + i }))));
-  expect(recorded.map((t) => t.balanceAfter)).toEqual(recorded.map((_, i) => Array.from({ length: i + 1 }, (__, j) => 100 + j).reduce((a, b) => a + b, 0)));
+  const recorded = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => ledger.record(request({ idempotencyKey: `k-${i}`, amount: 100 + i }))),
+  );
+  expect(recorded.map((t) => t.balanceAfter)).toEqual(
+    recorded.map((_, i) => Array.from({ length: i + 1 }, (__, j) => 100 + j).reduce((a, b) => a + b, 0)),
+  );
   expect([...recorded].map((t) => t.id).sort()).toEqual(recorded.map((t) => t.id));
   // The first request is written at once; the nine that queued meanwhile go in batches of at most 4.
   expect(memory.commits).toBe(4);
@@ -55,10 +94,14 @@ it('takes a key repeated within a batch, or used before, out of the batch: it re
   const memory = new MemoryLedger();
   const ledger = new Ledger(memory);
   const first = await ledger.record(request({ idempotencyKey: 'used' }));
-  const results = await Promise.all([
-    ledger.record(request({ idempotencyKey: 'a' })), ledger.record(request({ idempotencyKey: 'used' })),
-    ledger.record(request({ idempotencyKey: 'a' })), ledger.record(request({ idempotencyKey: 'b', type: 'REFUND' })),
-  ].map((p) => p.catch((e: Error) => e.name)));
+  const results = await Promise.all(
+    [
+      ledger.record(request({ idempotencyKey: 'a' })),
+      ledger.record(request({ idempotencyKey: 'used' })),
+      ledger.record(request({ idempotencyKey: 'a' })),
+      ledger.record(request({ idempotencyKey: 'b', type: 'REFUND' })),
+    ].map((p) => p.catch((e: Error) => e.name)),
+  );
   expect(results[1]).toEqual({ ...first, replayed: true });
   expect((results[2] as { replayed: boolean }).replayed).toBe(true);
   expect(results[3]).toBe('RefundExceedsPaid');
@@ -93,11 +136,16 @@ it('refuses a refund above what was paid unless its key was used already (then i
   const ledger = new Ledger(new MemoryLedger());
   await ledger.record(request({ type: 'PAYMENT', idempotencyKey: 'pay' }));
   const refund = await ledger.record(request({ type: 'REFUND', idempotencyKey: 'refund' }));
-  expect(await ledger.record(request({ type: 'REFUND', idempotencyKey: 'refund' }))).toEqual({ ...refund, replayed: true });
-  await expect(ledger.record(request({ type: 'REFUND', idempotencyKey: 'another' }))).rejects.toBeInstanceOf(RefundExceedsPaid);
+  expect(await ledger.record(request({ type: 'REFUND', idempotencyKey: 'refund' }))).toEqual({
+    ...refund,
+    replayed: true,
+  });
+  await expect(ledger.record(request({ type: 'REFUND', idempotencyKey: 'another' }))).rejects.toBeInstanceOf(
+    RefundExceedsPaid,
+  );
 });
 
-it('answers LedgerNotFound for a patient without an account, and for another account\'s transaction id', async () => {
+it("answers LedgerNotFound for a patient without an account, and for another account's transaction id", async () => {
   const ledger = new Ledger(new MemoryLedger());
   await expect(ledger.record(request({ patientId: 'p-2' }))).rejects.toBeInstanceOf(LedgerNotFound);
   await expect(ledger.transaction('p-1', 'not-a-uuid')).rejects.toBeInstanceOf(LedgerNotFound);

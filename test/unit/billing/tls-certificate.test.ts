@@ -10,7 +10,12 @@ describe('billing TLS certificates', () => {
     expect(ca.ca).toBe(true);
     expect(ca.verify(ca.publicKey)).toBe(true);
 
-    const { certificate, privateKey } = await serverCertificate(authority, ['billing.patient-prod.internal', 'localhost', '127.0.0.1'], 825, now);
+    const { certificate, privateKey } = await serverCertificate(
+      authority,
+      ['billing.patient-prod.internal', 'localhost', '127.0.0.1'],
+      825,
+      now,
+    );
     const cert = new X509Certificate(certificate);
     expect(cert.ca).toBe(false);
     expect(cert.subject).toBe('CN=billing.patient-prod.internal');
@@ -39,11 +44,17 @@ describe('certificate custom resource', () => {
   it('keeps the server certificate only for the same rotation, the same hosts and the same authority', async () => {
     const authority = await certificateAuthority('ca', 1);
     const props = { Hosts: 'billing.patient-dev.internal,localhost', RotationId: 'initial' };
-    const current = { ...(await serverCertificate(authority, props.Hosts.split(','), 1)), rotationId: 'initial', hosts: props.Hosts };
+    const current = {
+      ...(await serverCertificate(authority, props.Hosts.split(','), 1)),
+      rotationId: 'initial',
+      hosts: props.Hosts,
+    };
     expect(keepsServerCertificate(current, props, authority)).toBe(true);
     expect(keepsServerCertificate(undefined, props, authority)).toBe(false);
     expect(keepsServerCertificate(current, { ...props, RotationId: '2027' }, authority)).toBe(false);
-    expect(keepsServerCertificate(current, { ...props, Hosts: 'billing.patient-prod.internal' }, authority)).toBe(false);
+    expect(keepsServerCertificate(current, { ...props, Hosts: 'billing.patient-prod.internal' }, authority)).toBe(
+      false,
+    );
     expect(keepsServerCertificate(current, props, await certificateAuthority('a new ca', 1))).toBe(false);
   });
 });

@@ -13,7 +13,9 @@ function inMemory(): AccountRepository & { stored: Map<string, { account: Billin
       stored.set(account.patientId, { account, contact });
       return { account, created: true };
     },
-    async findByPatientId(patientId) { return stored.get(patientId)?.account; },
+    async findByPatientId(patientId) {
+      return stored.get(patientId)?.account;
+    },
   };
 }
 
@@ -21,9 +23,18 @@ const now = () => new Date('2026-01-02T03:04:05.000Z');
 
 it('opens an ACTIVE account with a new UUID and the request time, storing the contact', async () => {
   const repository = inMemory();
-  const { account, created } = await openBillingAccount(repository, { patientId: 'p-1', name: 'Ada', email: 'ada@example.test' }, now);
+  const { account, created } = await openBillingAccount(
+    repository,
+    { patientId: 'p-1', name: 'Ada', email: 'ada@example.test' },
+    now,
+  );
   expect(created).toBe(true);
-  expect(account).toEqual({ accountId: expect.stringMatching(/^[0-9a-f-]{36}$/), patientId: 'p-1', status: 'ACTIVE', createdAt: '2026-01-02T03:04:05.000Z' });
+  expect(account).toEqual({
+    accountId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    patientId: 'p-1',
+    status: 'ACTIVE',
+    createdAt: '2026-01-02T03:04:05.000Z',
+  });
   expect(repository.stored.get('p-1')?.contact).toEqual({ name: 'Ada', email: 'ada@example.test' });
 });
 

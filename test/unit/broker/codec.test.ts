@@ -27,13 +27,28 @@ describe('Writer and Reader', () => {
   it('round-trip every primitive, including nulls and large byte blocks', () => {
     const big = Buffer.alloc(5000, 7);
     const bytes = new Writer()
-      .int8(-5).boolean(true).int16(-300).int32(123456789).int64(2 ** 40 + 3)
-      .string('héllo').nullableString(null).bytes(Buffer.from([1, 2])).nullableBytes(null).bytes(big)
-      .array([1, 2, 3], (w, n) => w.int32(n)).nullableArray(null, () => undefined)
+      .int8(-5)
+      .boolean(true)
+      .int16(-300)
+      .int32(123456789)
+      .int64(2 ** 40 + 3)
+      .string('héllo')
+      .nullableString(null)
+      .bytes(Buffer.from([1, 2]))
+      .nullableBytes(null)
+      .bytes(big)
+      .array([1, 2, 3], (w, n) => w.int32(n))
+      .nullableArray(null, () => undefined)
       .bytesFromParts([Buffer.from([9]), big])
       .toBuffer();
     const reader = new Reader(bytes);
-    expect([reader.int8(), reader.boolean(), reader.int16(), reader.int32(), reader.int64()]).toEqual([-5, true, -300, 123456789, 2 ** 40 + 3]);
+    expect([reader.int8(), reader.boolean(), reader.int16(), reader.int32(), reader.int64()]).toEqual([
+      -5,
+      true,
+      -300,
+      123456789,
+      2 ** 40 + 3,
+    ]);
     expect([reader.string(), reader.nullableString()]).toEqual(['héllo', null]);
     expect([...reader.bytes()]).toEqual([1, 2]);
     expect(reader.nullableBytes()).toBeNull();
@@ -58,7 +73,9 @@ describe('FrameDecoder', () => {
   it('joins a frame split over chunks and splits frames sharing a chunk', () => {
     const decoder = new FrameDecoder(1000);
     const stream = Buffer.concat([frame([1, 2, 3]), frame([]), frame([4, 5])]);
-    const frames = [stream.subarray(0, 2), stream.subarray(2, 6), stream.subarray(6, 12), stream.subarray(12)].flatMap((chunk) => decoder.push(chunk));
+    const frames = [stream.subarray(0, 2), stream.subarray(2, 6), stream.subarray(6, 12), stream.subarray(12)].flatMap(
+      (chunk) => decoder.push(chunk),
+    );
     expect(frames.map((f) => [...f])).toEqual([[1, 2, 3], [], [4, 5]]);
   });
 

@@ -44,7 +44,10 @@ it('a second member starts a rebalance: heartbeat says 27, both rejoin, the foll
   expect(aAgain.members.map((m) => m.memberId).sort()).toEqual([a.memberId, b.memberId].sort());
   expect(b.members).toEqual([]);
   const followerSync = group.sync(2, b.memberId, []);
-  await group.sync(2, a.memberId, [{ memberId: a.memberId, assignment: Buffer.from('x') }, { memberId: b.memberId, assignment: Buffer.from('y') }]);
+  await group.sync(2, a.memberId, [
+    { memberId: a.memberId, assignment: Buffer.from('x') },
+    { memberId: b.memberId, assignment: Buffer.from('y') },
+  ]);
   expect((await followerSync).assignment.toString()).toBe('y');
   expect(group.canCommit(2, b.memberId)).toBe(0);
   expect(group.canCommit(-1, '')).toBe(0);

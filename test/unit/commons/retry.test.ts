@@ -1,9 +1,21 @@
 import { backoffDelay, retry } from '../../../functions/commons/retry';
-import { cancellationReasons, conditionFailed, isConditionalCheckFailure, isTransactionConflict } from '../../../functions/commons/dynamo-errors';
+import {
+  cancellationReasons,
+  conditionFailed,
+  isConditionalCheckFailure,
+  isTransactionConflict,
+} from '../../../functions/commons/dynamo-errors';
 
 const failing = (times: number, error: unknown = new Error('busy')) => {
   let calls = 0;
-  return { work: async () => { calls++; if (calls <= times) throw error; return calls; }, calls: () => calls };
+  return {
+    work: async () => {
+      calls++;
+      if (calls <= times) throw error;
+      return calls;
+    },
+    calls: () => calls,
+  };
 };
 
 describe('retry', () => {
@@ -11,10 +23,18 @@ describe('retry', () => {
     const waits: [number, number][] = [];
     const { work } = failing(2);
     const result = await retry(work, {
-      attempts: 5, retryable: () => true, backoff: { baseMs: 100, jitter: 'none' }, wait: async (ms, failed) => { waits.push([ms, failed]); },
+      attempts: 5,
+      retryable: () => true,
+      backoff: { baseMs: 100, jitter: 'none' },
+      wait: async (ms, failed) => {
+        waits.push([ms, failed]);
+      },
     });
     expect(result).toBe(3);
-    expect(waits).toEqual([[100, 1], [200, 2]]);
+    expect(waits).toEqual([
+      [100, 1],
+      [200, 2],
+    ]);
   });
 
   it('throws the last error once the attempts are used up', async () => {
@@ -25,14 +45,18 @@ describe('retry', () => {
 
   it('throws at once what is not retryable', async () => {
     const { work, calls } = failing(10, new Error('bad input'));
-    await expect(retry(work, { attempts: 3, retryable: (e) => (e as Error).message !== 'bad input' })).rejects.toThrow('bad input');
+    await expect(retry(work, { attempts: 3, retryable: (e) => (e as Error).message !== 'bad input' })).rejects.toThrow(
+      'bad input',
+    );
     expect(calls()).toBe(1);
   });
 });
 
 describe('backoffDelay', () => {
   it('doubles per attempt up to the cap; full jitter stays below the delay, add-half adds at most half', () => {
-    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, { baseMs: 50, capMs: 500, jitter: 'none' }))).toEqual([50, 100, 200, 400, 500]);
+    expect([1, 2, 3, 4, 5].map((n) => backoffDelay(n, { baseMs: 50, capMs: 500, jitter: 'none' }))).toEqual([
+      50, 100, 200, 400, 500,
+    ]);
     for (let n = 1; n <= 6; n++) {
       const full = backoffDelay(n, { baseMs: 50, capMs: 500, jitter: 'full' });
       expect(full).toBeGreaterThanOrEqual(0);
@@ -45,12 +69,17 @@ describe('backoffDelay', () => {
 });
 
 describe('DynamoDB refusals', () => {
-  const cancelled = (...codes: string[]) => Object.assign(new Error('cancelled'), {
-    name: 'TransactionCanceledException', CancellationReasons: codes.map((Code) => ({ Code })),
-  });
+  const cancelled = (...codes: string[]) =>
+    Object.assign(new Error('cancelled'), {
+      name: 'TransactionCanceledException',
+      CancellationReasons: codes.map((Code) => ({ Code })),
+    });
 
   it('reads a cancelled transaction by name, item by item', () => {
-    expect(cancellationReasons(cancelled('None', 'ConditionalCheckFailed'))?.map(conditionFailed)).toEqual([false, true]);
+    expect(cancellationReasons(cancelled('None', 'ConditionalCheckFailed'))?.map(conditionFailed)).toEqual([
+      false,
+      true,
+    ]);
     expect(cancellationReasons(new Error('other'))).toBeUndefined();
     expect(cancellationReasons(undefined)).toBeUndefined();
   });
@@ -63,7 +92,9 @@ describe('DynamoDB refusals', () => {
   });
 
   it('a single conditional write that failed', () => {
-    expect(isConditionalCheckFailure(Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException' }))).toBe(true);
+    expect(isConditionalCheckFailure(Object.assign(new Error('x'), { name: 'ConditionalCheckFailedException' }))).toBe(
+      true,
+    );
     expect(isConditionalCheckFailure(cancelled('ConditionalCheckFailed'))).toBe(false);
   });
 });

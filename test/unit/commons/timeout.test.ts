@@ -6,7 +6,7 @@ describe('withTimeout', () => {
     await expect(withTimeout(Promise.reject(new Error('own')), 1000, () => new Error('late'))).rejects.toThrow('own');
   });
 
-  it('rejects with the caller\'s error when the promise does not settle in time', async () => {
+  it("rejects with the caller's error when the promise does not settle in time", async () => {
     await expect(withTimeout(new Promise(() => undefined), 10, () => new Error('late'))).rejects.toThrow('late');
   });
 });

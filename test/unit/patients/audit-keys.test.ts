@@ -10,23 +10,56 @@ import { HIGHEST, justBelow, mergedPage } from '../../../functions/patients/adap
 import type { AuditRecord } from '../../../functions/patients/ports';
 
 const record = (over: Partial<AuditRecord> = {}): AuditRecord => ({
-  action: 'READ', outcome: 'SUCCESS', userId: 'u-1', role: 'clinician', requestId: 'r-1', at: '2026-05-01T10:00:00.000Z', ...over,
+  action: 'READ',
+  outcome: 'SUCCESS',
+  userId: 'u-1',
+  role: 'clinician',
+  requestId: 'r-1',
+  at: '2026-05-01T10:00:00.000Z',
+  ...over,
 });
 
 describe('audit keys', () => {
   it('keys an entry by its patient, its user and a write shard, all ordered by time then id', () => {
     const id = '0000000a-0000-4000-8000-000000000000';
     expect(auditItem(record({ patientId: 'p-1' }), id, 8)).toEqual({
-      pk: 'PATIENT#p-1', sk: `2026-05-01T10:00:00.000Z#${id}`, actorPk: 'ACTOR#u-1', recentPk: 'AUDIT#2',
-      auditId: id, at: '2026-05-01T10:00:00.000Z', action: 'READ', outcome: 'SUCCESS', userId: 'u-1', role: 'clinician', requestId: 'r-1', patientId: 'p-1',
+      pk: 'PATIENT#p-1',
+      sk: `2026-05-01T10:00:00.000Z#${id}`,
+      actorPk: 'ACTOR#u-1',
+      recentPk: 'AUDIT#2',
+      auditId: id,
+      at: '2026-05-01T10:00:00.000Z',
+      action: 'READ',
+      outcome: 'SUCCESS',
+      userId: 'u-1',
+      role: 'clinician',
+      requestId: 'r-1',
+      patientId: 'p-1',
     });
   });
 
   it('keys an entry that names no patient (a list) by its own id, and keeps the ids a list returned', () => {
-    const item = auditItem(record({ action: 'LIST', patientIds: ['p-1', 'p-2'] }), 'ffffffff-0000-4000-8000-000000000000', 16);
-    expect(item).toMatchObject({ pk: 'ENTRY#ffffffff-0000-4000-8000-000000000000', recentPk: 'AUDIT#15', patientIds: ['p-1', 'p-2'], resultCount: 2 });
+    const item = auditItem(
+      record({ action: 'LIST', patientIds: ['p-1', 'p-2'] }),
+      'ffffffff-0000-4000-8000-000000000000',
+      16,
+    );
+    expect(item).toMatchObject({
+      pk: 'ENTRY#ffffffff-0000-4000-8000-000000000000',
+      recentPk: 'AUDIT#15',
+      patientIds: ['p-1', 'p-2'],
+      resultCount: 2,
+    });
     expect(item).not.toHaveProperty('patientId');
-    expect(fromAuditItem(item)).toEqual({ id: 'ffffffff-0000-4000-8000-000000000000', at: '2026-05-01T10:00:00.000Z', action: 'LIST', outcome: 'SUCCESS', userId: 'u-1', role: 'clinician', requestId: 'r-1' });
+    expect(fromAuditItem(item)).toEqual({
+      id: 'ffffffff-0000-4000-8000-000000000000',
+      at: '2026-05-01T10:00:00.000Z',
+      action: 'LIST',
+      outcome: 'SUCCESS',
+      userId: 'u-1',
+      role: 'clinician',
+      requestId: 'r-1',
+    });
   });
 
   it('spreads entries evenly over the shards (random ids), each shard in range', () => {
@@ -46,7 +79,12 @@ describe('audit keys', () => {
     const sk = '2026-05-01T10:00:00.000Z#0a1b';
     const below = justBelow(sk);
     expect(below < sk).toBe(true);
-    for (const lower of ['2026-05-01T10:00:00.000Z#0a1a', '2026-05-01T10:00:00.000Z#0a1a-f', '2026-05-01T09:59:59.999Z#ffff', '2026-05-01T10:00:00.000Z#0a1']) {
+    for (const lower of [
+      '2026-05-01T10:00:00.000Z#0a1a',
+      '2026-05-01T10:00:00.000Z#0a1a-f',
+      '2026-05-01T09:59:59.999Z#ffff',
+      '2026-05-01T10:00:00.000Z#0a1',
+    ]) {
       expect(lower <= below).toBe(true);
     }
     expect(HIGHEST > 'f').toBe(true);
@@ -59,7 +97,10 @@ function fakeDb(partitions: Map<string, string[]>, keep: (sk: string) => boolean
     send: async (command: { input: QueryCommandInput }) => {
       const input = command.input;
       const values = input.ExpressionAttributeValues as Record<string, string>;
-      const all = (partitions.get(values[':pk']!) ?? []).filter((sk) => sk <= values[':hi']!).sort().reverse();
+      const all = (partitions.get(values[':pk']!) ?? [])
+        .filter((sk) => sk <= values[':hi']!)
+        .sort()
+        .reverse();
       const from = input.ExclusiveStartKey ? all.indexOf(String(input.ExclusiveStartKey.sk)) + 1 : 0;
       const evaluated = all.slice(from, from + input.Limit!);
       const more = from + evaluated.length < all.length;
@@ -78,7 +119,10 @@ async function everyPage(partitions: Map<string, string[]>, keep: (sk: string) =
   let before: string | undefined;
   for (let guard = 0; guard < 1000; guard++) {
     const hi = before ? justBelow(before) : HIGHEST;
-    const inputs = [...partitions.keys()].map((pk) => ({ TableName: 't', ExpressionAttributeValues: { ':pk': pk, ':hi': hi } }));
+    const inputs = [...partitions.keys()].map((pk) => ({
+      TableName: 't',
+      ExpressionAttributeValues: { ':pk': pk, ':hi': hi },
+    }));
     const { items, next } = await mergedPage(db, inputs, limit);
     expect(items.length).toBeLessThanOrEqual(limit);
     pages.push(items.map((i) => String(i.sk)));
@@ -90,7 +134,12 @@ async function everyPage(partitions: Map<string, string[]>, keep: (sk: string) =
 }
 
 describe('merged pages over write shards', () => {
-  const times = (n: number) => Array.from({ length: n }, (_, i) => `2026-05-01T10:00:${String(Math.floor(i / 1000)).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}Z#${randomUUID()}`);
+  const times = (n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `2026-05-01T10:00:${String(Math.floor(i / 1000)).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')}Z#${randomUUID()}`,
+    );
 
   function spread(sks: string[], shards: number): Map<string, string[]> {
     const partitions = new Map<string, string[]>(Array.from({ length: shards }, (_, s) => [`AUDIT#${s}`, []]));
@@ -98,7 +147,12 @@ describe('merged pages over write shards', () => {
     return partitions;
   }
 
-  it.each([[1, 5], [4, 7], [16, 20], [16, 1]])('%i shards, pages of %i: every entry once, newest first', async (shards, limit) => {
+  it.each([
+    [1, 5],
+    [4, 7],
+    [16, 20],
+    [16, 1],
+  ])('%i shards, pages of %i: every entry once, newest first', async (shards, limit) => {
     const sks = times(150);
     const pages = await everyPage(spread(sks, shards), () => true, limit);
     const all = pages.flat();

@@ -1,9 +1,30 @@
 /** Domain rules: the role matrix, ETags and If-Match, search terms and the one-entry-per-patient rule. */
-import { mayPerform, PATIENT_ACTIONS, seesOnlyOwnRecord, type PatientAction } from '../../../functions/patients/domain/access';
 import {
-  emailKey, expectedVersions, fingerprintOf, isPatientId, matchesSearch, newPatient, replacedPatient, stateKey, toPublic, versionsOf, type PatientRecord,
+  mayPerform,
+  PATIENT_ACTIONS,
+  seesOnlyOwnRecord,
+  type PatientAction,
+} from '../../../functions/patients/domain/access';
+import {
+  emailKey,
+  expectedVersions,
+  fingerprintOf,
+  isPatientId,
+  matchesSearch,
+  newPatient,
+  replacedPatient,
+  stateKey,
+  toPublic,
+  versionsOf,
+  type PatientRecord,
 } from '../../../functions/patients/domain/patient';
-import { isRepresentativeEntry, searchItems, patientItem, fromPatientItem, versionItem } from '../../../functions/patients/adapters/patient-items';
+import {
+  isRepresentativeEntry,
+  searchItems,
+  patientItem,
+  fromPatientItem,
+  versionItem,
+} from '../../../functions/patients/adapters/patient-items';
 
 describe('role matrix', () => {
   it.each([
@@ -38,23 +59,45 @@ describe('If-Match', () => {
 });
 
 const input = {
-  firstName: 'Ada', lastName: 'Lovelace', email: 'Ada@Example.com', dateOfBirth: '1990-12-10',
-  address: { street: '1 St', city: 'London', state: ' ca ', zipCode: '1' }, phoneNumber: '1234567',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'Ada@Example.com',
+  dateOfBirth: '1990-12-10',
+  address: { street: '1 St', city: 'London', state: ' ca ', zipCode: '1' },
+  phoneNumber: '1234567',
 };
 const now = new Date('2026-03-15T10:00:00.000Z');
 
 describe('patient lifecycle values', () => {
   it('a new patient: version 1, PENDING billing, registeredDate today (UTC) unless given', () => {
     const p = newPatient(input, 'id-1', now);
-    expect(p).toMatchObject({ id: 'id-1', version: 1, billingStatus: 'PENDING', billingAccountId: null, registeredDate: '2026-03-15', createdAt: now.toISOString() });
+    expect(p).toMatchObject({
+      id: 'id-1',
+      version: 1,
+      billingStatus: 'PENDING',
+      billingAccountId: null,
+      registeredDate: '2026-03-15',
+      createdAt: now.toISOString(),
+    });
     expect(newPatient({ ...input, registeredDate: '2020-01-01' }, 'id', now).registeredDate).toBe('2020-01-01');
   });
 
   it('a replaced patient: version +1, client fields replaced, registeredDate kept when omitted, billing kept', () => {
-    const current: PatientRecord = { ...newPatient(input, 'id-1', now), billingStatus: 'ACTIVE', billingAccountId: 'acc-1' };
+    const current: PatientRecord = {
+      ...newPatient(input, 'id-1', now),
+      billingStatus: 'ACTIVE',
+      billingAccountId: 'acc-1',
+    };
     const { phoneNumber: _p, ...rest } = input;
     const next = replacedPatient(current, { ...rest, firstName: 'Grace' }, new Date('2026-03-16T00:00:00.000Z'));
-    expect(next).toMatchObject({ firstName: 'Grace', version: 2, registeredDate: '2026-03-15', billingStatus: 'ACTIVE', billingAccountId: 'acc-1', createdAt: current.createdAt });
+    expect(next).toMatchObject({
+      firstName: 'Grace',
+      version: 2,
+      registeredDate: '2026-03-15',
+      billingStatus: 'ACTIVE',
+      billingAccountId: 'acc-1',
+      createdAt: current.createdAt,
+    });
     expect(next.phoneNumber).toBeUndefined();
     expect(next.updatedAt).toBe('2026-03-16T00:00:00.000Z');
   });
@@ -67,7 +110,13 @@ describe('patient lifecycle values', () => {
   it('storage items round-trip without leaking keys', () => {
     const p = newPatient(input, '3f1c7a8e-2b4d-4c6e-9f0a-1b2c3d4e5f60', now);
     const item = patientItem(p);
-    expect(item).toMatchObject({ pk: `PATIENT#${p.id}`, sk: 'PATIENT', gsi1pk: 'PATIENTS', gsi2pk: 'STATE#CA', emailLower: 'ada@example.com' });
+    expect(item).toMatchObject({
+      pk: `PATIENT#${p.id}`,
+      sk: 'PATIENT',
+      gsi1pk: 'PATIENTS',
+      gsi2pk: 'STATE#CA',
+      emailLower: 'ada@example.com',
+    });
     expect(fromPatientItem(item)).toEqual(p);
   });
 
@@ -78,7 +127,12 @@ describe('patient lifecycle values', () => {
     expect([...keys].sort()).toEqual(keys);
     expect(String(versionItem({ ...p, version: 9 }, 'DELETED').sk) < String(versionItem(p, 'WRITTEN').sk)).toBe(true);
     const item = versionItem({ ...p, deletedAt: now.toISOString() }, 'DELETED');
-    expect(item).toMatchObject({ pk: `PATIENT#${p.id}`, entity: 'VERSION', revision: 'DELETED', deletedAt: now.toISOString() });
+    expect(item).toMatchObject({
+      pk: `PATIENT#${p.id}`,
+      entity: 'VERSION',
+      revision: 'DELETED',
+      deletedAt: now.toISOString(),
+    });
     expect(Object.keys(item).filter((k) => k.startsWith('gsi') || k === 'emailLower')).toEqual([]);
     expect(fromPatientItem(versionItem(p, 'WRITTEN'))).toEqual(p);
   });
@@ -112,7 +166,9 @@ describe('prefix search', () => {
 
   it('writes one entry per field, in the partition of its first character', () => {
     expect(entries.map((e) => [e.gsi1pk, e.gsi1sk])).toEqual([
-      ['SEARCH#a', 'anna#first#id-9'], ['SEARCH#a', 'annable#last#id-9'], ['SEARCH#a', 'anna@x.org#email#id-9'],
+      ['SEARCH#a', 'anna#first#id-9'],
+      ['SEARCH#a', 'annable#last#id-9'],
+      ['SEARCH#a', 'anna@x.org#email#id-9'],
     ]);
     expect(matchesSearch(p, 'annab')).toBe(true);
     expect(matchesSearch(p, 'bob')).toBe(false);

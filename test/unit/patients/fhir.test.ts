@@ -17,10 +17,18 @@ import { parseDateCondition, parsePatientSearch } from '../../../functions/patie
 import type { Patient, PatientInput } from '../../../functions/patients/schemas';
 
 const input: PatientInput = {
-  firstName: 'Peter', lastName: 'Chalmers', email: 'Peter.C@example.org', dateOfBirth: '1974-12-25',
-  address: { street: '534 Erewhon St', city: 'PleasantVille', state: 'VT', zipCode: '05401' }, phoneNumber: '+1 555-0100', gender: 'male',
+  firstName: 'Peter',
+  lastName: 'Chalmers',
+  email: 'Peter.C@example.org',
+  dateOfBirth: '1974-12-25',
+  address: { street: '534 Erewhon St', city: 'PleasantVille', state: 'VT', zipCode: '05401' },
+  phoneNumber: '+1 555-0100',
+  gender: 'male',
 };
-const record: PatientRecord = { ...newPatient(input, '7703f2ef-a110-424f-8c12-07295d665576', new Date('2026-03-01T10:00:00.000Z')), version: 3 };
+const record: PatientRecord = {
+  ...newPatient(input, '7703f2ef-a110-424f-8c12-07295d665576', new Date('2026-03-01T10:00:00.000Z')),
+  version: 3,
+};
 const patient: Patient = toPublic(record);
 const BASE = 'https://api.example.org/fhir/R4';
 
@@ -38,12 +46,18 @@ function fhirErrorOf(fn: () => unknown): FhirError {
 const resource = () => toFhirPatient(patient) as unknown as Record<string, unknown>;
 
 describe('Patient mapping', () => {
-  it('maps the record to the contract\'s Patient, valid FHIR R4', () => {
+  it("maps the record to the contract's Patient, valid FHIR R4", () => {
     expect(toFhirPatient(patient)).toEqual({
-      resourceType: 'Patient', id: patient.id, meta: { versionId: '3', lastUpdated: '2026-03-01T10:00:00.000Z' },
+      resourceType: 'Patient',
+      id: patient.id,
+      meta: { versionId: '3', lastUpdated: '2026-03-01T10:00:00.000Z' },
       name: [{ family: 'Chalmers', given: ['Peter'] }],
-      telecom: [{ system: 'email', value: 'Peter.C@example.org' }, { system: 'phone', value: '+1 555-0100' }],
-      gender: 'male', birthDate: '1974-12-25',
+      telecom: [
+        { system: 'email', value: 'Peter.C@example.org' },
+        { system: 'phone', value: '+1 555-0100' },
+      ],
+      gender: 'male',
+      birthDate: '1974-12-25',
       address: [{ line: ['534 Erewhon St'], city: 'PleasantVille', state: 'VT', postalCode: '05401' }],
     });
     expectValidFhir(toFhirPatient(patient));
@@ -61,45 +75,125 @@ describe('Patient mapping', () => {
 
   it('reads what clients commonly add and the record need not keep: use, rank, meta, text, several given names', () => {
     const body = {
-      ...resource(), meta: { versionId: '9', profile: ['http://example.org/p'] }, text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' },
+      ...resource(),
+      meta: { versionId: '9', profile: ['http://example.org/p'] },
+      text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' },
       name: [{ use: 'official', family: 'Chalmers', given: ['Peter', 'James'] }],
-      telecom: [{ system: 'phone', value: '+1 555-0100', use: 'home', rank: 2 }, { system: 'email', value: 'Peter.C@example.org', use: 'work' }],
+      telecom: [
+        { system: 'phone', value: '+1 555-0100', use: 'home', rank: 2 },
+        { system: 'email', value: 'Peter.C@example.org', use: 'work' },
+      ],
       address: [{ use: 'home', line: ['534 Erewhon St'], city: 'PleasantVille', state: 'VT', postalCode: '05401' }],
     };
     expect(fhirPatientInput(body)).toEqual({ ...input, firstName: 'Peter James' });
   });
 
-  it.each([
-    ['a JSON array', [], 400, 'Patient'],
-    ['another resourceType', { ...resource(), resourceType: 'Observation' }, 400, 'Patient.resourceType'],
-    ['no resourceType', { name: [] }, 400, 'Patient.resourceType'],
-    ['an unknown element', { ...resource(), favouriteColour: 'blue' }, 400, 'Patient.favouriteColour'],
-    ['a choice type', { ...resource(), deceasedBoolean: false }, 400, 'Patient.deceasedBoolean'],
-    ['a choice type without its type', { ...resource(), deceased: false }, 400, 'Patient.deceased'],
-    ['an extension', { ...resource(), extension: [{ url: 'http://x', valueString: 'y' }] }, 400, 'Patient.extension'],
-    ['a modifier extension', { ...resource(), modifierExtension: [] }, 400, 'Patient.modifierExtension'],
-    ['a primitive\'s extension', { ...resource(), _birthDate: { extension: [] } }, 400, 'Patient._birthDate'],
-    ['an element of the name the record cannot keep', { ...resource(), name: [{ family: 'X', given: ['Y'], prefix: ['Dr'] }] }, 400, 'Patient.name[0].prefix'],
-    ['an extension inside the address', { ...resource(), address: [{ ...(resource().address as object[])[0], extension: [] }] }, 400, 'Patient.address[0].extension'],
-    ['two names', { ...resource(), name: [{ family: 'A', given: ['B'] }, { family: 'C', given: ['D'] }] }, 400, 'Patient.name[1]'],
-    ['a name that is no array', { ...resource(), name: { family: 'A' } }, 400, 'Patient.name'],
-    ['a given name that is no string', { ...resource(), name: [{ family: 'A', given: [7] }] }, 400, 'Patient.name[0].given[0]'],
-    ['a fax number', { ...resource(), telecom: [...(resource().telecom as object[]), { system: 'fax', value: '1' }] }, 400, 'Patient.telecom[2].system'],
-    ['two emails', { ...resource(), telecom: [{ system: 'email', value: 'a@b.org' }, { system: 'email', value: 'c@d.org' }] }, 400, 'Patient.telecom[1]'],
-    ['two address lines', { ...resource(), address: [{ line: ['1', '2'], city: 'c', state: 's', postalCode: 'p' }] }, 400, 'Patient.address[0].line[1]'],
-    ['a birthDate that is no string', { ...resource(), birthDate: 19741225 }, 400, 'Patient.birthDate'],
-    ['no email', { ...resource(), telecom: [{ system: 'phone', value: '+1 555-0100' }] }, 422, 'Patient.telecom'],
-    ['an invalid email', { ...resource(), telecom: [{ system: 'email', value: 'not-an-email' }] }, 422, 'Patient.telecom[0].value'],
-    ['an invalid phone', { ...resource(), telecom: [{ system: 'email', value: 'a@b.org' }, { system: 'phone', value: 'x' }] }, 422, 'Patient.telecom[1].value'],
-    ['no family name', { ...resource(), name: [{ given: ['Y'] }] }, 422, 'Patient.name[0].family'],
-    ['no name', { ...resource(), name: undefined }, 422, 'Patient.name'],
-    ['a partial birth date', { ...resource(), birthDate: '1974-12' }, 422, 'Patient.birthDate'],
-    ['a birth date in the future', { ...resource(), birthDate: '2999-01-01' }, 422, 'Patient.birthDate'],
-    ['an unknown gender', { ...resource(), gender: 'robot' }, 422, 'Patient.gender'],
-    ['no postal code', { ...resource(), address: [{ line: ['1 A St'], city: 'c', state: 's' }] }, 422, 'Patient.address[0].postalCode'],
-    ['an empty city', { ...resource(), address: [{ line: ['1 A St'], city: ' ', state: 's', postalCode: 'p' }] }, 422, 'Patient.address[0].city'],
-    ['no address', { ...resource(), address: undefined }, 422, 'Patient.address'],
-  ].map(([what, body, status, expression]) => ({ what, body, status, expression })))('refuses $what with $status naming $expression', ({ body, status, expression }) => {
+  it.each(
+    [
+      ['a JSON array', [], 400, 'Patient'],
+      ['another resourceType', { ...resource(), resourceType: 'Observation' }, 400, 'Patient.resourceType'],
+      ['no resourceType', { name: [] }, 400, 'Patient.resourceType'],
+      ['an unknown element', { ...resource(), favouriteColour: 'blue' }, 400, 'Patient.favouriteColour'],
+      ['a choice type', { ...resource(), deceasedBoolean: false }, 400, 'Patient.deceasedBoolean'],
+      ['a choice type without its type', { ...resource(), deceased: false }, 400, 'Patient.deceased'],
+      ['an extension', { ...resource(), extension: [{ url: 'http://x', valueString: 'y' }] }, 400, 'Patient.extension'],
+      ['a modifier extension', { ...resource(), modifierExtension: [] }, 400, 'Patient.modifierExtension'],
+      ["a primitive's extension", { ...resource(), _birthDate: { extension: [] } }, 400, 'Patient._birthDate'],
+      [
+        'an element of the name the record cannot keep',
+        { ...resource(), name: [{ family: 'X', given: ['Y'], prefix: ['Dr'] }] },
+        400,
+        'Patient.name[0].prefix',
+      ],
+      [
+        'an extension inside the address',
+        { ...resource(), address: [{ ...(resource().address as object[])[0], extension: [] }] },
+        400,
+        'Patient.address[0].extension',
+      ],
+      [
+        'two names',
+        {
+          ...resource(),
+          name: [
+            { family: 'A', given: ['B'] },
+            { family: 'C', given: ['D'] },
+          ],
+        },
+        400,
+        'Patient.name[1]',
+      ],
+      ['a name that is no array', { ...resource(), name: { family: 'A' } }, 400, 'Patient.name'],
+      [
+        'a given name that is no string',
+        { ...resource(), name: [{ family: 'A', given: [7] }] },
+        400,
+        'Patient.name[0].given[0]',
+      ],
+      [
+        'a fax number',
+        { ...resource(), telecom: [...(resource().telecom as object[]), { system: 'fax', value: '1' }] },
+        400,
+        'Patient.telecom[2].system',
+      ],
+      [
+        'two emails',
+        {
+          ...resource(),
+          telecom: [
+            { system: 'email', value: 'a@b.org' },
+            { system: 'email', value: 'c@d.org' },
+          ],
+        },
+        400,
+        'Patient.telecom[1]',
+      ],
+      [
+        'two address lines',
+        { ...resource(), address: [{ line: ['1', '2'], city: 'c', state: 's', postalCode: 'p' }] },
+        400,
+        'Patient.address[0].line[1]',
+      ],
+      ['a birthDate that is no string', { ...resource(), birthDate: 19741225 }, 400, 'Patient.birthDate'],
+      ['no email', { ...resource(), telecom: [{ system: 'phone', value: '+1 555-0100' }] }, 422, 'Patient.telecom'],
+      [
+        'an invalid email',
+        { ...resource(), telecom: [{ system: 'email', value: 'not-an-email' }] },
+        422,
+        'Patient.telecom[0].value',
+      ],
+      [
+        'an invalid phone',
+        {
+          ...resource(),
+          telecom: [
+            { system: 'email', value: 'a@b.org' },
+            { system: 'phone', value: 'x' },
+          ],
+        },
+        422,
+        'Patient.telecom[1].value',
+      ],
+      ['no family name', { ...resource(), name: [{ given: ['Y'] }] }, 422, 'Patient.name[0].family'],
+      ['no name', { ...resource(), name: undefined }, 422, 'Patient.name'],
+      ['a partial birth date', { ...resource(), birthDate: '1974-12' }, 422, 'Patient.birthDate'],
+      ['a birth date in the future', { ...resource(), birthDate: '2999-01-01' }, 422, 'Patient.birthDate'],
+      ['an unknown gender', { ...resource(), gender: 'robot' }, 422, 'Patient.gender'],
+      [
+        'no postal code',
+        { ...resource(), address: [{ line: ['1 A St'], city: 'c', state: 's' }] },
+        422,
+        'Patient.address[0].postalCode',
+      ],
+      [
+        'an empty city',
+        { ...resource(), address: [{ line: ['1 A St'], city: ' ', state: 's', postalCode: 'p' }] },
+        422,
+        'Patient.address[0].city',
+      ],
+      ['no address', { ...resource(), address: undefined }, 422, 'Patient.address'],
+    ].map(([what, body, status, expression]) => ({ what, body, status, expression })),
+  )('refuses $what with $status naming $expression', ({ body, status, expression }) => {
     const error = fhirErrorOf(() => fhirPatientInput(body));
     expect(error.status).toBe(status);
     expect(error.issues.map((i) => i.expression)).toContain(expression);
@@ -119,7 +213,10 @@ describe('OperationOutcome', () => {
   it('carries the element in expression, with the status of the error', () => {
     const { status, body } = answer(fhirErrorOf(() => fhirPatientInput({ ...resource(), birthDate: '1974-02-30' })));
     expect(status).toBe(422);
-    expect(body).toEqual({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'value', diagnostics: expect.any(String), expression: ['Patient.birthDate'] }] });
+    expect(body).toEqual({
+      resourceType: 'OperationOutcome',
+      issue: [{ severity: 'error', code: 'value', diagnostics: expect.any(String), expression: ['Patient.birthDate'] }],
+    });
   });
 
   it.each([
@@ -142,24 +239,37 @@ describe('OperationOutcome', () => {
 
 describe('Bundles and the CapabilityStatement', () => {
   it('builds a valid searchset with match entries, self and next', () => {
-    const bundle = searchBundle({ patients: [patient], nextCursor: 'abc' }, BASE, new URLSearchParams('family=chal&_count=1'), undefined);
+    const bundle = searchBundle(
+      { patients: [patient], nextCursor: 'abc' },
+      BASE,
+      new URLSearchParams('family=chal&_count=1'),
+      undefined,
+    );
     expectValidFhir(bundle);
     expect(bundle.link).toEqual([
       { relation: 'self', url: `${BASE}/Patient?family=chal&_count=1` },
       { relation: 'next', url: `${BASE}/Patient?family=chal&_count=1&_cursor=abc` },
     ]);
-    expect(bundle.entry).toEqual([{ fullUrl: `${BASE}/Patient/${patient.id}`, resource: toFhirPatient(patient), search: { mode: 'match' } }]);
+    expect(bundle.entry).toEqual([
+      { fullUrl: `${BASE}/Patient/${patient.id}`, resource: toFhirPatient(patient), search: { mode: 'match' } },
+    ]);
     const last = searchBundle({ patients: [], nextCursor: null }, BASE, new URLSearchParams(), 'abc');
     expectValidFhir(last);
     expect(last.link).toEqual([{ relation: 'self', url: `${BASE}/Patient?_cursor=abc` }]);
   });
 
   it('builds a valid history with every version newest first', () => {
-    const versions = [{ ...patient, version: 2, lastName: 'Later' }, { ...patient, version: 1 }];
+    const versions = [
+      { ...patient, version: 2, lastName: 'Later' },
+      { ...patient, version: 1 },
+    ];
     const bundle = historyBundle(versions, BASE, patient.id);
     expectValidFhir(bundle);
     expect(bundle.total).toBe(2);
-    expect(bundle.entry?.map((e) => [e.resource?.meta?.versionId, e.request?.method, e.response?.etag])).toEqual([['2', 'PUT', 'W/"2"'], ['1', 'POST', 'W/"1"']]);
+    expect(bundle.entry?.map((e) => [e.resource?.meta?.versionId, e.request?.method, e.response?.etag])).toEqual([
+      ['2', 'PUT', 'W/"2"'],
+      ['1', 'POST', 'W/"1"'],
+    ]);
   });
 
   it('states FHIR 4.0.1, JSON and the Patient interactions and search parameters', () => {
@@ -168,8 +278,25 @@ describe('Bundles and the CapabilityStatement', () => {
     expect(statement.fhirVersion).toBe('4.0.1');
     expect(statement.format).toContain('json');
     const patientResource = statement.rest?.[0]?.resource?.[0];
-    expect(patientResource?.interaction?.map((i) => i.code).sort()).toEqual(['create', 'delete', 'history-instance', 'read', 'search-type', 'update', 'vread']);
-    expect(patientResource?.searchParam?.map((p) => p.name)).toEqual(['_id', 'name', 'family', 'given', 'email', 'birthdate', 'gender', 'address-state']);
+    expect(patientResource?.interaction?.map((i) => i.code).sort()).toEqual([
+      'create',
+      'delete',
+      'history-instance',
+      'read',
+      'search-type',
+      'update',
+      'vread',
+    ]);
+    expect(patientResource?.searchParam?.map((p) => p.name)).toEqual([
+      '_id',
+      'name',
+      'family',
+      'given',
+      'email',
+      'birthdate',
+      'gender',
+      'address-state',
+    ]);
   });
 });
 
@@ -182,11 +309,24 @@ describe('search parameters', () => {
   const refusal = (query: string) => fhirErrorOf(() => parse(query));
 
   it('turns every parameter into criteria, AND-combined; empty values are ignored', () => {
-    const search = parse('name=Pe&family=CHAL&given=pet&email=PETER.C@example.org&birthdate=ge1970&birthdate=lt1980-01&gender=male,other&address-state=vt&_id=x&_count=5&_format=json&given=');
+    const search = parse(
+      'name=Pe&family=CHAL&given=pet&email=PETER.C@example.org&birthdate=ge1970&birthdate=lt1980-01&gender=male,other&address-state=vt&_id=x&_count=5&_format=json&given=',
+    );
     expect(search).toEqual({
-      limit: 5, email: 'peter.c@example.org', state: 'VT', id: 'x', genders: ['male', 'other'],
-      prefixes: [{ prefix: 'pe', fields: ['first', 'last'] }, { prefix: 'chal', fields: ['last'] }, { prefix: 'pet', fields: ['first'] }],
-      birthDate: [{ comparator: 'ge', from: '1970-01-01', to: '1970-12-31' }, { comparator: 'lt', from: '1980-01-01', to: '1980-01-31' }],
+      limit: 5,
+      email: 'peter.c@example.org',
+      state: 'VT',
+      id: 'x',
+      genders: ['male', 'other'],
+      prefixes: [
+        { prefix: 'pe', fields: ['first', 'last'] },
+        { prefix: 'chal', fields: ['last'] },
+        { prefix: 'pet', fields: ['first'] },
+      ],
+      birthDate: [
+        { comparator: 'ge', from: '1970-01-01', to: '1970-12-31' },
+        { comparator: 'lt', from: '1980-01-01', to: '1980-01-31' },
+      ],
       scope: expect.any(String),
     });
     expect(parse('').limit).toBe(20);
@@ -205,9 +345,23 @@ describe('search parameters', () => {
   });
 
   it.each([
-    'foo=1', 'name:exact=Pe', '_sort=name', '_include=Patient:organization', 'birthdate=ne1980', 'birthdate=ap1980', 'birthdate=1980-02-30',
-    'birthdate=1980-13', 'birthdate=yesterday', 'gender=robot', '_count=0', '_count=101', '_count=ten', '_id=a&_id=b', 'name=a,b',
-    `family=${'x'.repeat(300)}`, 'address-state=a&address-state=b',
+    'foo=1',
+    'name:exact=Pe',
+    '_sort=name',
+    '_include=Patient:organization',
+    'birthdate=ne1980',
+    'birthdate=ap1980',
+    'birthdate=1980-02-30',
+    'birthdate=1980-13',
+    'birthdate=yesterday',
+    'gender=robot',
+    '_count=0',
+    '_count=101',
+    '_count=ten',
+    '_id=a&_id=b',
+    'name=a,b',
+    `family=${'x'.repeat(300)}`,
+    'address-state=a&address-state=b',
   ])('refuses %s with 400', (query) => {
     expect(refusal(query).status).toBe(400);
   });
@@ -237,7 +391,7 @@ describe('search parameters', () => {
 });
 
 describe('HTTP details', () => {
-  it('turns FHIR\'s weak ETags into the versions the use cases compare', () => {
+  it("turns FHIR's weak ETags into the versions the use cases compare", () => {
     expect(strongIfMatch('W/"3"')).toBe('"3"');
     expect(strongIfMatch('W/"3", "4"')).toBe('"3", "4"');
     expect(strongIfMatch('*')).toBe('*');
@@ -250,7 +404,9 @@ describe('HTTP details', () => {
     expect(baseUrl(event({ Host: '127.0.0.1:4000' }, '127.0.0.1:4000'))).toBe('http://127.0.0.1:4000/fhir/R4');
     const aws = 'abc123.execute-api.eu-west-1.amazonaws.com';
     expect(baseUrl(event({ Host: aws, 'X-Forwarded-Proto': 'https' }, aws))).toBe(`https://${aws}/prod/fhir/R4`);
-    expect(baseUrl(event({ host: 'app.example.org', 'X-Forwarded-Proto': 'https' }, 'app.example.org'))).toBe('https://app.example.org/fhir/R4');
+    expect(baseUrl(event({ host: 'app.example.org', 'X-Forwarded-Proto': 'https' }, 'app.example.org'))).toBe(
+      'https://app.example.org/fhir/R4',
+    );
     expect(baseUrl(event({ Host: 'evil/"><script>' }, 'api.example.org'))).toBe('https://api.example.org/fhir/R4');
   });
 });

@@ -6,7 +6,9 @@ import { ensureLocalCursorKey } from '../../../functions/patients/local-cursor-k
 
 describe('ensureLocalCursorKey', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'cursor-key-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cursor-key-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('makes 32 random bytes on the first call, owner-only, and returns the same key afterwards', async () => {

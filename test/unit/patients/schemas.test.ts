@@ -6,7 +6,10 @@ const TODAY = '2026-03-15';
 const schema = patientInputSchema(() => TODAY);
 
 const valid = () => ({
-  firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', dateOfBirth: '1990-12-10',
+  firstName: 'Ada',
+  lastName: 'Lovelace',
+  email: 'ada@example.com',
+  dateOfBirth: '1990-12-10',
   address: { street: '1 St', city: 'London', state: 'CA', zipCode: '90001' },
 });
 
@@ -42,12 +45,15 @@ describe('PatientInput', () => {
   });
 
   it('email: a valid address of at most 254 characters', () => {
-    for (const bad of ['plain', 'a@', '@b.com', 'a b@c.com', 'a@b', '']) expect(fieldsFor({ email: bad })).toEqual(['email']);
+    for (const bad of ['plain', 'a@', '@b.com', 'a b@c.com', 'a@b', ''])
+      expect(fieldsFor({ email: bad })).toEqual(['email']);
     const local = 'a'.repeat(64);
     const at254 = `${local}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(57)}.com`;
     expect(at254).toHaveLength(254);
     expect(fieldsFor({ email: at254 })).toEqual([]);
-    expect(fieldsFor({ email: `${local}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.com` })).toEqual(['email']);
+    expect(fieldsFor({ email: `${local}@${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(58)}.com` })).toEqual([
+      'email',
+    ]);
     expect(fieldsFor({ email: 'Mixed.Case+tag@Example.co.uk' })).toEqual([]);
   });
 
@@ -63,10 +69,22 @@ describe('PatientInput', () => {
     expect(fieldsFor({ dateOfBirth: TODAY })).toEqual([]);
     expect(fieldsFor({ dateOfBirth: '2026-03-16' })).toEqual(['dateOfBirth']);
     expect(fieldsFor({ dateOfBirth: '2000-02-29' })).toEqual([]);
-    for (const bad of ['2001-02-29', '1900-02-29', '2023-04-31', '2023-13-01', '2023-00-10', '2023-1-5', '20230105', '2023-01-05T00:00:00Z', 'yesterday']) {
+    for (const bad of [
+      '2001-02-29',
+      '1900-02-29',
+      '2023-04-31',
+      '2023-13-01',
+      '2023-00-10',
+      '2023-1-5',
+      '20230105',
+      '2023-01-05T00:00:00Z',
+      'yesterday',
+    ]) {
       expect(fieldsFor({ dateOfBirth: bad })).toEqual(['dateOfBirth']);
     }
-    expect(errorsFor({ dateOfBirth: '2030-01-01' })).toEqual([{ field: 'dateOfBirth', message: 'Must not be in the future' }]);
+    expect(errorsFor({ dateOfBirth: '2030-01-01' })).toEqual([
+      { field: 'dateOfBirth', message: 'Must not be in the future' },
+    ]);
   });
 
   it('address: an object with street 1-200, city 1-100, state 1-50, zipCode 1-20, nothing else', () => {
@@ -81,7 +99,9 @@ describe('PatientInput', () => {
       expect(fieldsFor({ address: missing })).toEqual([`address.${field}`]);
     }
     expect(fieldsFor({ address: 'Main St' })).toEqual(['address']);
-    expect(errorsFor({ address: { ...valid().address, country: 'US' } })).toEqual([{ field: 'address.country', message: 'Unknown field' }]);
+    expect(errorsFor({ address: { ...valid().address, country: 'US' } })).toEqual([
+      { field: 'address.country', message: 'Unknown field' },
+    ]);
   });
 
   it('phoneNumber: optional, 7-20 characters of digits, spaces and +-()', () => {
@@ -90,7 +110,8 @@ describe('PatientInput', () => {
     expect(fieldsFor({ phoneNumber: '1'.repeat(20) })).toEqual([]);
     expect(fieldsFor({ phoneNumber: '123456' })).toEqual(['phoneNumber']);
     expect(fieldsFor({ phoneNumber: '1'.repeat(21) })).toEqual(['phoneNumber']);
-    for (const bad of ['555-CALL-NOW', '555.123.4567', '+1 555 123 4567 x', '']) expect(fieldsFor({ phoneNumber: bad })).toEqual(['phoneNumber']);
+    for (const bad of ['555-CALL-NOW', '555.123.4567', '+1 555 123 4567 x', ''])
+      expect(fieldsFor({ phoneNumber: bad })).toEqual(['phoneNumber']);
   });
 
   it('gender: optional, one of male, female, other, unknown', () => {
@@ -123,8 +144,14 @@ describe('isCalendarDate', () => {
 
 describe('Patient and PatientPage', () => {
   const patient = {
-    ...valid(), id: '3f1c7a8e-2b4d-4c6e-9f0a-1b2c3d4e5f60', registeredDate: '2026-01-01', billingAccountId: null,
-    billingStatus: 'PENDING', version: 1, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+    ...valid(),
+    id: '3f1c7a8e-2b4d-4c6e-9f0a-1b2c3d4e5f60',
+    registeredDate: '2026-01-01',
+    billingAccountId: null,
+    billingStatus: 'PENDING',
+    version: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
   };
   it('describe the response shapes, without internal keys', () => {
     expect(Patient.safeParse(patient).success).toBe(true);

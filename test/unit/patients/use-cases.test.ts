@@ -4,18 +4,41 @@
  */
 import type { Caller } from '../../../functions/commons/caller';
 import type { AuditRecord, PatientPorts } from '../../../functions/patients/ports';
-import { createPatient, deletePatient, getPatient, listPatients, updatePatient } from '../../../functions/patients/use-cases';
+import {
+  createPatient,
+  deletePatient,
+  getPatient,
+  listPatients,
+  updatePatient,
+} from '../../../functions/patients/use-cases';
 import { outcomeOf } from '../../../functions/patients/use-cases/audited';
 import { PatientError } from '../../../functions/patients/domain/errors';
 
-const unreachable = () => { throw new Error('must not be called'); };
+const unreachable = () => {
+  throw new Error('must not be called');
+};
 
 function portsWith(audit: AuditRecord[], failAudit = false): PatientPorts {
-  const repo = { get: async () => undefined, getByEmail: async () => undefined, page: async () => ({ patients: [], nextKey: null }),
-    create: unreachable, replace: unreachable, softDelete: unreachable, activateBilling: unreachable, history: unreachable, version: unreachable };
+  const repo = {
+    get: async () => undefined,
+    getByEmail: async () => undefined,
+    page: async () => ({ patients: [], nextKey: null }),
+    create: unreachable,
+    replace: unreachable,
+    softDelete: unreachable,
+    activateBilling: unreachable,
+    history: unreachable,
+    version: unreachable,
+  };
   return {
     patients: repo,
-    audit: { append: async (entry) => { if (failAudit) throw new Error('audit down'); audit.push(entry); }, page: unreachable },
+    audit: {
+      append: async (entry) => {
+        if (failAudit) throw new Error('audit down');
+        audit.push(entry);
+      },
+      page: unreachable,
+    },
     billing: { openAccount: unreachable },
     cursors: { encode: async () => 'c', decode: async () => undefined },
     idempotency: { begin: unreachable, complete: unreachable, release: unreachable },
@@ -24,19 +47,28 @@ function portsWith(audit: AuditRecord[], failAudit = false): PatientPorts {
   };
 }
 
-const ctx = (role: Caller['role']) => ({ caller: { userId: `u-${role}`, email: `${role}@x.test`, role, emailVerified: true }, requestId: 'req-1' });
+const ctx = (role: Caller['role']) => ({
+  caller: { userId: `u-${role}`, email: `${role}@x.test`, role, emailVerified: true },
+  requestId: 'req-1',
+});
 const ID = '3f1c7a8e-2b4d-4c6e-9f0a-1b2c3d4e5f60';
 
 describe('role checks come first and are audited as DENIED', () => {
   it.each([
     ['patient', 'CREATE', (p: PatientPorts, c: ReturnType<typeof ctx>) => createPatient(p, c, { input: unreachable })],
-    ['patient', 'UPDATE', (p: PatientPorts, c: ReturnType<typeof ctx>) => updatePatient(p, c, { id: ID, input: unreachable })],
+    [
+      'patient',
+      'UPDATE',
+      (p: PatientPorts, c: ReturnType<typeof ctx>) => updatePatient(p, c, { id: ID, input: unreachable }),
+    ],
     ['patient', 'DELETE', (p: PatientPorts, c: ReturnType<typeof ctx>) => deletePatient(p, c, ID)],
     ['clinician', 'DELETE', (p: PatientPorts, c: ReturnType<typeof ctx>) => deletePatient(p, c, ID)],
   ] as const)('%s %s → FORBIDDEN without reading the body', async (role, action, run) => {
     const audit: AuditRecord[] = [];
     await expect(run(portsWith(audit), ctx(role))).rejects.toMatchObject({ kind: 'FORBIDDEN' });
-    expect(audit).toEqual([expect.objectContaining({ action, outcome: 'DENIED', role, userId: `u-${role}`, requestId: 'req-1' })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ action, outcome: 'DENIED', role, userId: `u-${role}`, requestId: 'req-1' }),
+    ]);
   });
 });
 
@@ -44,9 +76,17 @@ describe('audit', () => {
   it('records not-found reads and invalid list queries', async () => {
     const audit: AuditRecord[] = [];
     await expect(getPatient(portsWith(audit), ctx('admin'), ID)).rejects.toMatchObject({ kind: 'NOT_FOUND' });
-    await expect(listPatients(portsWith(audit), ctx('admin'), { limit: '0' })).rejects.toMatchObject({ kind: 'INVALID_QUERY' });
-    await expect(listPatients(portsWith(audit), ctx('admin'), { cursor: 'forged' })).rejects.toMatchObject({ kind: 'INVALID_QUERY' });
-    expect(audit.map((a) => [a.action, a.outcome, a.patientId])).toEqual([['READ', 'NOT_FOUND', ID], ['LIST', 'INVALID', undefined], ['LIST', 'INVALID', undefined]]);
+    await expect(listPatients(portsWith(audit), ctx('admin'), { limit: '0' })).rejects.toMatchObject({
+      kind: 'INVALID_QUERY',
+    });
+    await expect(listPatients(portsWith(audit), ctx('admin'), { cursor: 'forged' })).rejects.toMatchObject({
+      kind: 'INVALID_QUERY',
+    });
+    expect(audit.map((a) => [a.action, a.outcome, a.patientId])).toEqual([
+      ['READ', 'NOT_FOUND', ID],
+      ['LIST', 'INVALID', undefined],
+      ['LIST', 'INVALID', undefined],
+    ]);
   });
 
   it('fails closed: no result leaves when the audit record cannot be written', async () => {

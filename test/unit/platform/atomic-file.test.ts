@@ -6,7 +6,9 @@ import { writeFileAtomic } from '../../../functions/commons/atomic-file';
 
 describe('writeFileAtomic', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'pms-atomic-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pms-atomic-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('replaces the content, keeps the requested mode and leaves no temporary file', () => {
@@ -27,7 +29,9 @@ describe('writeFileAtomic', () => {
       writeFileAtomic(process.argv[1], body); process.stdout.write('ready\\n');
       for (;;) writeFileAtomic(process.argv[1], body);`;
     for (let round = 0; round < 5; round++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, file], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       await new Promise<void>((ready) => child.stdout.once('data', () => ready()));
       await new Promise((r) => setTimeout(r, 20 + round * 17));
       const exited = new Promise((r) => child.once('exit', r));

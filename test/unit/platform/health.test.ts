@@ -5,7 +5,9 @@ describe('health checks', () => {
   it('is healthy only when every component answers, and names the one that does not without its error text', async () => {
     const result = await runChecks({
       good: async () => undefined,
-      bad: async () => { throw new Error('connect ECONNREFUSED 10.0.3.7:9001'); },
+      bad: async () => {
+        throw new Error('connect ECONNREFUSED 10.0.3.7:9001');
+      },
     });
     expect(result.healthy).toBe(false);
     expect(result.components).toEqual({ good: { status: 'up' }, bad: { status: 'down', reason: 'unreachable' } });

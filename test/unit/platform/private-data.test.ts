@@ -8,7 +8,9 @@ const mode = (path: string) => statSync(path).mode & 0o777;
 
 describe('preparePrivateDataDir', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'private-data-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'private-data-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('creates a missing folder, and its parents, owner-only', () => {

@@ -12,12 +12,23 @@ export type PatientInput = Schemas['PatientInput'];
 export type Role = Schemas['ManagedUser']['role'];
 
 /** Who is signed in, read from the access token's claims (the server's own token, just received). */
-export interface Session { userId: string; email: string; role: Role }
+export interface Session {
+  userId: string;
+  email: string;
+  role: Role;
+}
 
-interface Problem { title?: string; detail?: string; errors?: { field: string; message: string }[] }
+interface Problem {
+  title?: string;
+  detail?: string;
+  errors?: { field: string; message: string }[];
+}
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly problem: Problem | undefined) {
+  constructor(
+    readonly status: number,
+    readonly problem: Problem | undefined,
+  ) {
     super(problem?.detail ?? problem?.title ?? `The request failed (${status})`);
   }
 
@@ -45,7 +56,11 @@ api.use({
 
 function claimsOf(token: string): Session {
   const payload = token.split('.')[1] ?? '';
-  const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as { sub: string; email: string; role: Role };
+  const claims = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as {
+    sub: string;
+    email: string;
+    role: Role;
+  };
   return { userId: claims.sub, email: claims.email, role: claims.role };
 }
 
@@ -56,7 +71,12 @@ function setToken(token: string | undefined): void {
 }
 
 export const sessionStore = {
-  subscribe(listener: () => void) { listeners.add(listener); return () => { listeners.delete(listener); }; },
+  subscribe(listener: () => void) {
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+    };
+  },
   current: () => session,
 };
 
@@ -67,10 +87,19 @@ let refreshing: Promise<boolean> | undefined;
  * it twice would end the login.
  */
 export function refreshSession(): Promise<boolean> {
-  refreshing ??= api.POST('/api/auth/refresh', { body: {}, headers: CSRF })
-    .then(({ data }) => { setToken(data?.accessToken); return data !== undefined; })
-    .catch(() => { setToken(undefined); return false; })
-    .finally(() => { refreshing = undefined; });
+  refreshing ??= api
+    .POST('/api/auth/refresh', { body: {}, headers: CSRF })
+    .then(({ data }) => {
+      setToken(data?.accessToken);
+      return data !== undefined;
+    })
+    .catch(() => {
+      setToken(undefined);
+      return false;
+    })
+    .finally(() => {
+      refreshing = undefined;
+    });
   return refreshing;
 }
 

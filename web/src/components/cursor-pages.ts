@@ -2,7 +2,10 @@
 import { useState } from 'react';
 
 export function useCursorPages(resetKey: string) {
-  const [state, setState] = useState<{ key: string; cursors: (string | undefined)[] }>({ key: resetKey, cursors: [undefined] });
+  const [state, setState] = useState<{ key: string; cursors: (string | undefined)[] }>({
+    key: resetKey,
+    cursors: [undefined],
+  });
   // A new search or filter starts again from the first page.
   const cursors = state.key === resetKey ? state.cursors : [undefined];
   return {

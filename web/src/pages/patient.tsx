@@ -12,15 +12,24 @@ import { BillingSection } from './billing';
 export function PatientPage({ id }: { id: string }) {
   const session = useSession();
   const path = { params: { path: { id } } };
-  const patient = useQuery({ queryKey: ['patient', id], queryFn: () => fetchData(() => api.GET('/api/patients/{id}', path)) });
+  const patient = useQuery({
+    queryKey: ['patient', id],
+    queryFn: () => fetchData(() => api.GET('/api/patients/{id}', path)),
+  });
   if (patient.isPending) return <Loading what="the record" />;
   if (!patient.data) return <ErrorMessage error={patient.error} />;
   const p = patient.data;
   return (
     <article>
       <div className="title-row">
-        <h1>{p.firstName} {p.lastName}</h1>
-        {isStaff(session) && <Link className="button" href={`/patients/${id}/edit`}>Edit patient</Link>}
+        <h1>
+          {p.firstName} {p.lastName}
+        </h1>
+        {isStaff(session) && (
+          <Link className="button" href={`/patients/${id}/edit`}>
+            Edit patient
+          </Link>
+        )}
         {isAdmin(session) && <DeletePatient patient={p} />}
       </div>
       <RecordSection patient={p} />
@@ -33,15 +42,27 @@ export function PatientPage({ id }: { id: string }) {
 
 function RecordSection({ patient: p }: { patient: Patient }) {
   const rows: [string, string][] = [
-    ['Email', p.email], ['Date of birth', p.dateOfBirth],
+    ['Email', p.email],
+    ['Date of birth', p.dateOfBirth],
     ['Address', `${p.address.street}, ${p.address.city}, ${p.address.state} ${p.address.zipCode}`],
-    ['Phone number', p.phoneNumber ?? '—'], ['Gender', p.gender ?? '—'], ['Registered', p.registeredDate],
-    ['Billing', p.billingStatus], ['Version', String(p.version)], ['Last updated', dateTime(p.updatedAt)],
+    ['Phone number', p.phoneNumber ?? '—'],
+    ['Gender', p.gender ?? '—'],
+    ['Registered', p.registeredDate],
+    ['Billing', p.billingStatus],
+    ['Version', String(p.version)],
+    ['Last updated', dateTime(p.updatedAt)],
   ];
   return (
     <section aria-labelledby="record-heading">
       <h2 id="record-heading">Record</h2>
-      <dl className="record">{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{v}</dd></div>)}</dl>
+      <dl className="record">
+        {rows.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
     </section>
   );
 }
@@ -52,43 +73,90 @@ function DeletePatient({ patient }: { patient: Patient }) {
   const [, navigate] = useLocation();
   const queryClient = useQueryClient();
   const remove = useMutation({
-    mutationFn: () => call(() => api.DELETE('/api/patients/{id}', { params: { path: { id: patient.id } }, headers: { 'If-Match': `"${patient.version}"` } })),
-    onSuccess: () => { void queryClient.invalidateQueries({ queryKey: ['patients'] }); navigate('/patients'); },
+    mutationFn: () =>
+      call(() =>
+        api.DELETE('/api/patients/{id}', {
+          params: { path: { id: patient.id } },
+          headers: { 'If-Match': `"${patient.version}"` },
+        }),
+      ),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: ['patients'] });
+      navigate('/patients');
+    },
   });
-  if (!confirming) return <button type="button" className="danger" onClick={() => setConfirming(true)}>Delete patient</button>;
+  if (!confirming)
+    return (
+      <button type="button" className="danger" onClick={() => setConfirming(true)}>
+        Delete patient
+      </button>
+    );
   return (
     <div className="confirm" role="group" aria-label="Confirm deletion">
       <span>Delete this record?</span>
-      <button type="button" className="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>Confirm delete</button>
-      <button type="button" onClick={() => setConfirming(false)}>Keep it</button>
+      <button type="button" className="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
+        Confirm delete
+      </button>
+      <button type="button" onClick={() => setConfirming(false)}>
+        Keep it
+      </button>
       <ErrorMessage error={remove.error} />
     </div>
   );
 }
 
 function HistorySection({ id }: { id: string }) {
-  const history = useQuery({ queryKey: ['patient', id, 'history'], queryFn: () => fetchData(() => api.GET('/api/patients/{id}/history', { params: { path: { id } } })) });
+  const history = useQuery({
+    queryKey: ['patient', id, 'history'],
+    queryFn: () => fetchData(() => api.GET('/api/patients/{id}/history', { params: { path: { id } } })),
+  });
   return (
     <section aria-labelledby="history-heading">
       <h2 id="history-heading">History</h2>
       <ErrorMessage error={history.error} />
-      {history.isPending ? <Loading what="the history" /> : history.data && (
-        <Table columns={['Version', 'Updated', 'Name', 'Email', 'Address']} items={history.data.versions} rowKey={(v) => v.version}
-          cells={(v) => [v.version, dateTime(v.updatedAt), `${v.firstName} ${v.lastName}`, v.email, `${v.address.street}, ${v.address.city}, ${v.address.state}`]} />
+      {history.isPending ? (
+        <Loading what="the history" />
+      ) : (
+        history.data && (
+          <Table
+            columns={['Version', 'Updated', 'Name', 'Email', 'Address']}
+            items={history.data.versions}
+            rowKey={(v) => v.version}
+            cells={(v) => [
+              v.version,
+              dateTime(v.updatedAt),
+              `${v.firstName} ${v.lastName}`,
+              v.email,
+              `${v.address.street}, ${v.address.city}, ${v.address.state}`,
+            ]}
+          />
+        )
       )}
     </section>
   );
 }
 
 function AccessSection({ id }: { id: string }) {
-  const audit = useQuery({ queryKey: ['patient', id, 'audit'], queryFn: () => fetchData(() => api.GET('/api/patients/{id}/audit', { params: { path: { id }, query: { limit: 50 } } })) });
+  const audit = useQuery({
+    queryKey: ['patient', id, 'audit'],
+    queryFn: () =>
+      fetchData(() => api.GET('/api/patients/{id}/audit', { params: { path: { id }, query: { limit: 50 } } })),
+  });
   return (
     <section aria-labelledby="audit-heading">
       <h2 id="audit-heading">Who saw this record</h2>
       <ErrorMessage error={audit.error} />
-      {audit.isPending ? <Loading what="the access log" /> : audit.data && (
-        <Table columns={['When', 'Who', 'Role', 'Action', 'Outcome']} items={audit.data.entries} rowKey={(e) => e.id}
-          cells={(e) => [dateTime(e.at), <code>{e.actorId}</code>, e.actorRole, e.action, e.outcome]} />
+      {audit.isPending ? (
+        <Loading what="the access log" />
+      ) : (
+        audit.data && (
+          <Table
+            columns={['When', 'Who', 'Role', 'Action', 'Outcome']}
+            items={audit.data.entries}
+            rowKey={(e) => e.id}
+            cells={(e) => [dateTime(e.at), <code>{e.actorId}</code>, e.actorRole, e.action, e.outcome]}
+          />
+        )
       )}
     </section>
   );

@@ -41,41 +41,78 @@ export function PatientsPage() {
     <section>
       <div className="title-row">
         <h1>Patients</h1>
-        {isStaff(session) && <Link className="button" href="/patients/new">New patient</Link>}
+        {isStaff(session) && (
+          <Link className="button" href="/patients/new">
+            New patient
+          </Link>
+        )}
       </div>
       <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <div className="field">
           <label htmlFor="patient-search">Search</label>
-          <input id="patient-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="Name or email" />
+          <input
+            id="patient-search"
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="Name or email"
+          />
         </div>
         <div className="field">
           <label htmlFor="patient-state">Filter by state</label>
-          <input id="patient-state" value={state} onChange={(e) => setState(e.target.value)} placeholder="e.g. CA" size={6} />
+          <input
+            id="patient-state"
+            value={state}
+            onChange={(e) => setState(e.target.value)}
+            placeholder="e.g. CA"
+            size={6}
+          />
         </div>
       </form>
       <ErrorMessage error={list.error} />
-      {list.isPending ? <Loading what="patients" /> : list.data && (
-        <>
-          <div className="table-wrap">
-            <table>
-              <caption className="sr-only">Patients</caption>
-              <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Date of birth</th><th scope="col">City</th><th scope="col">State</th></tr></thead>
-              <tbody>
-                {list.data.patients.map((p) => (
-                  <tr key={p.id}>
-                    <td><Link href={`/patients/${p.id}`}>{p.firstName} {p.lastName}</Link></td>
-                    <td>{p.email}</td>
-                    <td>{p.dateOfBirth}</td>
-                    <td>{p.address.city}</td>
-                    <td>{p.address.state}</td>
+      {list.isPending ? (
+        <Loading what="patients" />
+      ) : (
+        list.data && (
+          <>
+            <div className="table-wrap">
+              <table>
+                <caption className="sr-only">Patients</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Email</th>
+                    <th scope="col">Date of birth</th>
+                    <th scope="col">City</th>
+                    <th scope="col">State</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {list.data.patients.length === 0 && <p>No patients match.</p>}
-          <Pager page={pages.page} hasNext={Boolean(list.data.nextCursor)} onPrevious={pages.previous} onNext={() => pages.next(list.data.nextCursor!)} />
-        </>
+                </thead>
+                <tbody>
+                  {list.data.patients.map((p) => (
+                    <tr key={p.id}>
+                      <td>
+                        <Link href={`/patients/${p.id}`}>
+                          {p.firstName} {p.lastName}
+                        </Link>
+                      </td>
+                      <td>{p.email}</td>
+                      <td>{p.dateOfBirth}</td>
+                      <td>{p.address.city}</td>
+                      <td>{p.address.state}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            {list.data.patients.length === 0 && <p>No patients match.</p>}
+            <Pager
+              page={pages.page}
+              hasNext={Boolean(list.data.nextCursor)}
+              onPrevious={pages.previous}
+              onNext={() => pages.next(list.data.nextCursor!)}
+            />
+          </>
+        )
       )}
     </section>
   );

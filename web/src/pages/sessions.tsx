@@ -6,7 +6,11 @@ import { dateTime } from '../format';
 
 export function SessionsPage() {
   const queryClient = useQueryClient();
-  const sessions = useQuery({ queryKey: ['sessions'], queryFn: () => fetchData(() => api.GET('/api/auth/sessions')), staleTime: 0 });
+  const sessions = useQuery({
+    queryKey: ['sessions'],
+    queryFn: () => fetchData(() => api.GET('/api/auth/sessions')),
+    staleTime: 0,
+  });
   const end = useMutation({
     mutationFn: async ({ id, current }: { id: string; current: boolean }) => {
       if (current) return signOut();
@@ -18,27 +22,49 @@ export function SessionsPage() {
     <section>
       <h1>My sessions</h1>
       <ErrorMessage error={end.error ?? sessions.error} />
-      {sessions.isPending ? <Loading what="sessions" /> : sessions.data && (
-        <div className="table-wrap">
-          <table>
-            <thead><tr><th scope="col">Signed in</th><th scope="col">Last used</th><th scope="col">Device</th><th scope="col">Action</th></tr></thead>
-            <tbody>
-              {sessions.data.sessions.map((s) => (
-                <tr key={s.id}>
-                  <td>{dateTime(s.createdAt)}{s.current && <strong> (this session)</strong>}</td>
-                  <td>{dateTime(s.lastUsedAt)}</td>
-                  <td>{s.userAgent ?? 'unknown'}</td>
-                  <td>
-                    <button type="button" disabled={end.isPending} onClick={() => end.mutate({ id: s.id, current: s.current })}
-                      aria-label={s.current ? 'End session (this one: signs you out)' : `End session from ${dateTime(s.createdAt)}`}>
-                      End session
-                    </button>
-                  </td>
+      {sessions.isPending ? (
+        <Loading what="sessions" />
+      ) : (
+        sessions.data && (
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Signed in</th>
+                  <th scope="col">Last used</th>
+                  <th scope="col">Device</th>
+                  <th scope="col">Action</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+              </thead>
+              <tbody>
+                {sessions.data.sessions.map((s) => (
+                  <tr key={s.id}>
+                    <td>
+                      {dateTime(s.createdAt)}
+                      {s.current && <strong> (this session)</strong>}
+                    </td>
+                    <td>{dateTime(s.lastUsedAt)}</td>
+                    <td>{s.userAgent ?? 'unknown'}</td>
+                    <td>
+                      <button
+                        type="button"
+                        disabled={end.isPending}
+                        onClick={() => end.mutate({ id: s.id, current: s.current })}
+                        aria-label={
+                          s.current
+                            ? 'End session (this one: signs you out)'
+                            : `End session from ${dateTime(s.createdAt)}`
+                        }
+                      >
+                        End session
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
       )}
     </section>
   );

@@ -24,8 +24,14 @@ export function SignInPage() {
       <form onSubmit={(e) => void submit(e)} noValidate>
         <TextField label="Email" name="email" type="email" autoComplete="username" />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" />
-        {error && <p role="alert" className="error">{error}</p>}
-        <button type="submit" disabled={busy}>Sign in</button>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy}>
+          Sign in
+        </button>
       </form>
     </section>
   );

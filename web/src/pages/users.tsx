@@ -11,7 +11,10 @@ const ROLES: Role[] = ['admin', 'clinician', 'patient'];
 export function UsersPage() {
   const pages = useCursorPages('users');
   const query = { limit: 20, ...(pages.cursor ? { cursor: pages.cursor } : {}) };
-  const users = useQuery({ queryKey: ['users', query], queryFn: () => fetchData(() => api.GET('/api/users', { params: { query } })) });
+  const users = useQuery({
+    queryKey: ['users', query],
+    queryFn: () => fetchData(() => api.GET('/api/users', { params: { query } })),
+  });
   const queryClient = useQueryClient();
   const change = useMutation({
     mutationFn: ({ user, patch }: { user: User; patch: Schemas['UserPatch'] }) =>
@@ -19,44 +22,82 @@ export function UsersPage() {
     onSettled: () => queryClient.invalidateQueries({ queryKey: ['users'] }),
   });
   const endLogins = useMutation({
-    mutationFn: (user: User) => call(() => api.DELETE('/api/users/{id}/sessions', { params: { path: { id: user.id } } })).then(() => user),
+    mutationFn: (user: User) =>
+      call(() => api.DELETE('/api/users/{id}/sessions', { params: { path: { id: user.id } } })).then(() => user),
   });
   return (
     <section>
       <h1>Users</h1>
       <ErrorMessage error={change.error ?? endLogins.error ?? users.error} />
       {endLogins.isSuccess && <p role="status">Every login of {endLogins.data.email} has ended.</p>}
-      {users.isPending ? <Loading what="users" /> : users.data && (
-        <>
-          <div className="table-wrap">
-            <table>
-              <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col">Last login</th><th scope="col">Actions</th></tr></thead>
-              <tbody>
-                {users.data.users.map((u) => (
-                  <tr key={u.id}>
-                    <td>{u.email}</td>
-                    <td>
-                      <select aria-label={`Role of ${u.email}`} value={u.role} disabled={change.isPending}
-                        onChange={(e) => change.mutate({ user: u, patch: { role: e.target.value as Role } })}>
-                        {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
-                      </select>
-                    </td>
-                    <td>{u.status}</td>
-                    <td>{dateTime(u.lastLoginAt)}</td>
-                    <td className="row-actions">
-                      <button type="button" disabled={change.isPending} aria-label={`${u.status === 'active' ? 'Disable' : 'Enable'} ${u.email}`}
-                        onClick={() => change.mutate({ user: u, patch: { status: u.status === 'active' ? 'disabled' : 'active' } })}>
-                        {u.status === 'active' ? 'Disable' : 'Enable'}
-                      </button>
-                      <button type="button" aria-label={`End sessions of ${u.email}`} onClick={() => endLogins.mutate(u)}>End sessions</button>
-                    </td>
+      {users.isPending ? (
+        <Loading what="users" />
+      ) : (
+        users.data && (
+          <>
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Email</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Last login</th>
+                    <th scope="col">Actions</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <Pager page={pages.page} hasNext={Boolean(users.data.nextCursor)} onPrevious={pages.previous} onNext={() => pages.next(users.data.nextCursor!)} />
-        </>
+                </thead>
+                <tbody>
+                  {users.data.users.map((u) => (
+                    <tr key={u.id}>
+                      <td>{u.email}</td>
+                      <td>
+                        <select
+                          aria-label={`Role of ${u.email}`}
+                          value={u.role}
+                          disabled={change.isPending}
+                          onChange={(e) => change.mutate({ user: u, patch: { role: e.target.value as Role } })}
+                        >
+                          {ROLES.map((r) => (
+                            <option key={r} value={r}>
+                              {r}
+                            </option>
+                          ))}
+                        </select>
+                      </td>
+                      <td>{u.status}</td>
+                      <td>{dateTime(u.lastLoginAt)}</td>
+                      <td className="row-actions">
+                        <button
+                          type="button"
+                          disabled={change.isPending}
+                          aria-label={`${u.status === 'active' ? 'Disable' : 'Enable'} ${u.email}`}
+                          onClick={() =>
+                            change.mutate({ user: u, patch: { status: u.status === 'active' ? 'disabled' : 'active' } })
+                          }
+                        >
+                          {u.status === 'active' ? 'Disable' : 'Enable'}
+                        </button>
+                        <button
+                          type="button"
+                          aria-label={`End sessions of ${u.email}`}
+                          onClick={() => endLogins.mutate(u)}
+                        >
+                          End sessions
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <Pager
+              page={pages.page}
+              hasNext={Boolean(users.data.nextCursor)}
+              onPrevious={pages.previous}
+              onNext={() => pages.next(users.data.nextCursor!)}
+            />
+          </>
+        )
       )}
     </section>
   );
