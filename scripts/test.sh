@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one test command: type check, lint, formatting, the protos (buf lint, buf breaking against main, proto/gen up to
-# date), every Jest project (unit, integration, infra, e2e), then the reliability suite in its short form.
+# date), the capacity model (`npm run capacity`: no partition key over its limit at the design load), every Jest
+# project (unit, integration, infra, e2e), then the reliability suite in its short form.
 # Prints its own closing line `N passed, M failed` (each check counts as a test); exits non-zero on any failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +23,7 @@ run_check format npx prettier --check .
 run_check "buf lint" npx buf lint
 run_check "buf breaking against main" bash scripts/proto-breaking.sh
 run_check "proto/gen regenerated" bash scripts/gen-proto.sh --check
+run_check capacity npx tsx scripts/capacity.ts
 run_check web-typecheck npm run --silent web:typecheck
 echo "== jest: unit, integration, infra, e2e"
 npx jest --ci --json --outputFile=.data/jest-results.json "$@" || status=1

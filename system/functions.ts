@@ -22,6 +22,8 @@ export const ACCESS_MODES = {
   DESCRIBE: ['dynamodb:DescribeTable'],
   /** Items by key only. */
   GET_ITEMS,
+  /** Items by key or Query, nothing written: a reader of whole partitions (the analytics aggregates). */
+  READ_ITEMS: [...GET_ITEMS, 'dynamodb:Query'],
   /** New items only: an audit trail can be neither changed nor read back. */
   APPEND: ['dynamodb:PutItem'],
   /** New items, read back by key or Query: the audit trail's reader (no Scan, no update, no delete). */
@@ -177,7 +179,8 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     handler: 'handler',
     trigger: HTTP,
     description: 'GET /api/analytics from the aggregates table',
-    tables: { analytics: 'GET_ITEMS' },
+    // The aggregates are read partition by partition (Query), never by key alone.
+    tables: { analytics: 'READ_ITEMS' },
     memorySize: 256,
   },
   'analytics-consumer': {

@@ -1,6 +1,7 @@
 /**
  * Consumes topics "patient" and "billing" (one Kafka event source mapping each; locally the Kafka pollers)
- * into the aggregates, exactly once per event id, and emits CloudWatch metrics in Embedded Metric Format.
+ * into the aggregates of each record's partition (aggregate-items.ts), exactly once per event id, and emits
+ * CloudWatch metrics in Embedded Metric Format.
  * A thrown error fails the batch, which the event source retries whole (at-least-once in, exactly-once counted).
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -20,26 +21,34 @@ const metrics = new Metrics({
 });
 let store: AggregateStore | undefined;
 
+/** A batch's events, per Kafka partition of each topic (each partition has aggregate items of its own). */
 interface Decoded {
-  patient: PatientEvent[];
-  billing: BillingEvent[];
+  patient: Map<number, PatientEvent[]>;
+  billing: Map<number, BillingEvent[]>;
+}
+
+function push<E>(byPartition: Map<number, E[]>, partition: number, event: E): void {
+  const events = byPartition.get(partition);
+  if (events) events.push(event);
+  else byPartition.set(partition, [event]);
 }
 
 function decodeRecord(record: MSKRecord, decoded: Decoded): void {
   const value = Buffer.from(record.value, 'base64');
+  const partition = Number(record.partition) || 0;
   if (record.topic === BILLING_EVENT_SOURCE.topic) {
     const billingEvent = BillingEvent.decode(value);
     if (!billingEvent.eventId) throw new Error('no event id');
-    decoded.billing.push(billingEvent);
+    push(decoded.billing, partition, billingEvent);
   } else {
     const patientEvent = PatientEvent.decode(value);
     if (!patientEvent.eventId) throw new Error('no event id');
-    decoded.patient.push(patientEvent);
+    push(decoded.patient, partition, patientEvent);
   }
 }
 
 function decode(event: MSKEvent): Decoded {
-  const decoded: Decoded = { patient: [], billing: [] };
+  const decoded: Decoded = { patient: new Map(), billing: new Map() };
   for (const records of Object.values(event.records)) {
     for (const record of records) {
       try {
@@ -57,6 +66,19 @@ function decode(event: MSKEvent): Decoded {
   }
   return decoded;
 }
+
+/** Applies each partition's events to that partition's items; returns the events applied (duplicates left out). */
+async function applyEach<E>(
+  byPartition: Map<number, E[]>,
+  apply: (events: E[], partition: number) => Promise<E[]>,
+): Promise<E[]> {
+  const applied: E[] = [];
+  for (const [partition, events] of byPartition) applied.push(...(await apply(events, partition)));
+  return applied;
+}
+
+const countOf = (byPartition: Map<number, unknown[]>) =>
+  [...byPartition.values()].reduce((sum, events) => sum + events.length, 0);
 
 function emitPatientMetrics(applied: PatientEvent[]): void {
   const now = new Date();
@@ -119,8 +141,8 @@ async function emitBillingMetrics(applied: BillingEvent[], current: AggregateSto
     single(metric, value, { Currency: currency });
   }
   if (sums.size > 0) {
-    const stored = await current.read();
-    for (const [currency, figures] of Object.entries(billingFiguresOf(stored.billing, []).currencies))
+    const summary = await current.readBillingSummary();
+    for (const [currency, figures] of Object.entries(billingFiguresOf(summary, []).currencies))
       single('BillingOutstanding', figures.outstanding, { Currency: currency });
   }
 }
@@ -128,9 +150,12 @@ async function emitBillingMetrics(applied: BillingEvent[], current: AggregateSto
 export async function handler(event: MSKEvent): Promise<void> {
   store ??= new AggregateStore(dynamoClient(), tableName('analytics'));
   const decoded = decode(event);
-  const appliedPatients = decoded.patient.length ? await store.apply(decoded.patient) : [];
-  const appliedBilling = decoded.billing.length ? await store.applyBilling(decoded.billing) : [];
-  const received = decoded.patient.length + decoded.billing.length;
+  const current = store;
+  const appliedPatients = await applyEach(decoded.patient, (events, partition) => current.apply(events, partition));
+  const appliedBilling = await applyEach(decoded.billing, (events, partition) =>
+    current.applyBilling(events, partition),
+  );
+  const received = countOf(decoded.patient) + countOf(decoded.billing);
   const applied = appliedPatients.length + appliedBilling.length;
   logger.info('Batch counted', { received, applied, duplicates: received - applied });
   if (appliedPatients.length > 0) emitPatientMetrics(appliedPatients);
