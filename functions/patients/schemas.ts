@@ -97,7 +97,9 @@ export const PatientPage = z
     nextCursor: z.string().nullable(),
   })
   .meta({
-    description: 'One page of patients; pass nextCursor back as `cursor` for the next page (null on the last page).',
+    description:
+      'One page of patients, oldest first (by createdAt, then id); with `search`, in the order of the matching first ' +
+      'name, last name or email (lowercased). Pass nextCursor back as `cursor` for the next page (null on the last page).',
   });
 export type PatientPage = z.infer<typeof PatientPage>;
 
