@@ -36,6 +36,8 @@ const refreshItem = (hash: string, familyId: string, userId: string, expiresAt: 
   used: false,
   expiresAt,
 });
+/** A `REFRESH#` item as stored. */
+type RefreshItem = ReturnType<typeof refreshItem>;
 
 export class DynamoSessionStore implements SessionStore {
   constructor(
@@ -82,7 +84,8 @@ export class DynamoSessionStore implements SessionStore {
       new GetCommand({ TableName: this.table, Key: refreshKey(hash), ConsistentRead: true }),
     );
     if (!Item) return undefined;
-    return { familyId: Item.familyId, userId: Item.userId, used: Item.used === true, expiresAt: Item.expiresAt };
+    const { familyId, userId, used, expiresAt } = Item as RefreshItem;
+    return { familyId, userId, used: used === true, expiresAt };
   }
 
   async accessState(familyId: string, userId: string): Promise<AccessState> {
@@ -110,6 +113,7 @@ export class DynamoSessionStore implements SessionStore {
       new GetCommand({ TableName: this.table, Key: refreshKey(oldHash), ConsistentRead: true }),
     );
     if (!old.Item) return false;
+    const { userId } = old.Item as RefreshItem;
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -126,7 +130,7 @@ export class DynamoSessionStore implements SessionStore {
             {
               Put: {
                 TableName: this.table,
-                Item: refreshItem(tokens.refreshHash, familyId, old.Item.userId, tokens.refreshExpiresAt),
+                Item: refreshItem(tokens.refreshHash, familyId, userId, tokens.refreshExpiresAt),
               },
             },
             {

@@ -15,6 +15,14 @@ import type { VerificationCode, VerificationCodes } from '../ports';
 import { userKey, type UserTables } from './dynamo-user-repository';
 import { accountKey, verificationKey } from './session-keys';
 
+/** A `VERIFY#` item as stored (items written before wrongTries and sentAt existed lack them). */
+interface VerificationItem {
+  codeHash: string;
+  codeExpiresAt: number;
+  wrongTries?: number;
+  sentAt?: number[];
+}
+
 const conditionFailed = (error: unknown) =>
   isConditionalCheckFailure(error) || cancellationReasons(error) !== undefined;
 
@@ -29,11 +37,12 @@ export class DynamoVerificationCodes implements VerificationCodes {
       new GetCommand({ TableName: this.tables.sessions, Key: verificationKey(userId), ConsistentRead: true }),
     );
     if (!Item) return undefined;
+    const item = Item as VerificationItem;
     return {
-      codeHash: Item.codeHash,
-      expiresAt: Item.codeExpiresAt,
-      wrongTries: Item.wrongTries ?? 0,
-      sentAt: Item.sentAt ?? [],
+      codeHash: item.codeHash,
+      expiresAt: item.codeExpiresAt,
+      wrongTries: item.wrongTries ?? 0,
+      sentAt: item.sentAt ?? [],
     };
   }
 
