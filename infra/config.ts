@@ -114,7 +114,8 @@ function deployedOrigins(origins: string[]): string[] {
 
 export function loadConfig(app: App): DeploymentConfig {
   const get = (key: string, env: string): string | undefined => {
-    const value = (app.node.tryGetContext(key) as unknown) ?? process.env[env];
+    // Context values are scalars: strings from `-c key=value`, or JSON numbers and booleans from cdk.json.
+    const value = (app.node.tryGetContext(key) as string | number | boolean | undefined) ?? process.env[env];
     return value === undefined || value === '' ? undefined : String(value);
   };
   const oneOf = <T extends string>(key: string, env: string, allowed: readonly T[], fallback: T): T => {
@@ -170,7 +171,7 @@ export function loadConfig(app: App): DeploymentConfig {
       'LOG_RETENTION_DAYS',
       production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
       (n) => Object.values(RetentionDays).includes(n),
-    ) as RetentionDays,
+    ),
     alarmEmail: get('alarmEmail', 'ALARM_EMAIL'),
     billingMinTasks,
     billingMaxTasks: whole(

@@ -75,7 +75,7 @@ export function sharedEnvironment(
   definitions: FunctionDefinition[],
   resources: LocalResources,
 ): Record<string, string> {
-  const all: Record<string, string> = Object.assign({}, ...definitions.map((d) => functionEnvironment(d, resources)));
+  const all = Object.fromEntries(definitions.flatMap((d) => Object.entries(functionEnvironment(d, resources))));
   for (const name of Object.keys(resources.tableNames) as TableName[])
     all[tableEnvVar(name)] = resources.tableNames[name];
   return { ...all, BILLING_PORT: String(resources.ports.billing), BILLING_HOST: '127.0.0.1' };

@@ -242,7 +242,7 @@ export async function startBilling(
   port: number,
   env: Record<string, string>,
   quiet: boolean,
-): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
+): Promise<{ process: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env, BILLING_PORT: String(port) },

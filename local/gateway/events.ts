@@ -72,7 +72,7 @@ export function proxyEvent({ req, url, body, match, requestId, authorizer }: Pro
     requestContext: {
       accountId: LOCAL_ACCOUNT,
       apiId: LOCAL_API_ID,
-      authorizer: authorizer as APIGatewayProxyEvent['requestContext']['authorizer'],
+      authorizer,
       domainName: req.headers.host ?? 'localhost',
       httpMethod: req.method ?? 'GET',
       identity: callerIdentity(req.socket.remoteAddress ?? '127.0.0.1', req.headers['user-agent'] ?? null),

@@ -35,7 +35,7 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
   const d = record.dynamodb ?? {};
   return {
     eventID: record.eventID,
-    eventName: record.eventName as DynamoDBRecord['eventName'],
+    eventName: record.eventName,
     eventVersion: record.eventVersion ?? '1.1',
     eventSource: 'aws:dynamodb',
     awsRegion: record.awsRegion ?? 'local',
@@ -54,7 +54,7 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
   };
 }
 
-export async function startStreamPoller(options: StreamPollerOptions): Promise<{ stop(): Promise<void> }> {
+export async function startStreamPoller(options: StreamPollerOptions): Promise<{ stop: () => Promise<void> }> {
   const batchSize = options.batchSize ?? 100;
   // Lambda polls a DynamoDB stream shard four times a second; so does this stand-in (two readers share the machine).
   const pollIntervalMs = options.pollIntervalMs ?? 250;
