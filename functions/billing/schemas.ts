@@ -3,7 +3,7 @@
  * validates with them and the OpenAPI registry publishes them under these names.
  */
 import * as z from '../commons/zod';
-import { isCalendarDate, todayUtc } from '../patients';
+import { isCalendarDate, todayUtc } from '../patients/schemas';
 
 export const TRANSACTION_TYPES = ['CHARGE', 'PAYMENT', 'REFUND'] as const;
 export const MAX_AMOUNT = 100_000_000;
