@@ -171,6 +171,9 @@ export interface FunctionDefinition {
   timeoutSeconds?: number;
 }
 
+/** A function's timeout when its definition names none (seconds). */
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
 const HTTP = { kind: 'http' } as const;
 const DEPLOY_TIME = { kind: 'deploy-time' } as const;
 

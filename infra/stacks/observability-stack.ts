@@ -125,7 +125,12 @@ export class ObservabilityStack extends Stack {
         }),
     );
     offsetLag.forEach((lag, i) =>
-      alarm(i === 0 ? 'KafkaLag' : `KafkaLag${i + 1}`, lag, 1000, `${lag.label} falls behind its topics`),
+      alarm(
+        i === 0 ? 'KafkaLag' : `KafkaLag${i + 1}`,
+        lag,
+        props.config.alarmThresholds.kafkaLag,
+        `${lag.label} falls behind its topics`,
+      ),
     );
     // The stream readers report failed records instead of failing, so their Errors alarm stays quiet while
     // Kafka or billing is down; the age of the oldest record they have not taken tells it.
@@ -139,7 +144,12 @@ export class ObservabilityStack extends Stack {
         `${name} is more than 5 minutes behind the ${trigger.tables.join(' and ')} stream${trigger.tables.length > 1 ? 's' : ''} (what it writes to unreachable?)`,
       );
     }
-    alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5) }), 5, 'API answers 5xx');
+    alarm(
+      'Api5xx',
+      props.api.metricServerError({ period: Duration.minutes(5) }),
+      props.config.alarmThresholds.api5xx,
+      'API answers 5xx',
+    );
     const logMetrics = props.config.dashboardAndLogMetrics;
     if (props.billing && logMetrics) {
       // Billing logs its TLS certificate's days left at start and daily; nothing renews it by itself.
