@@ -161,6 +161,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
             tableName: tableNames[table],
             handler: functionSet[name] as never,
             batchSize: trigger.batchSize,
+            filters: trigger.filters,
             dataDir: join(dataDir, 'pollers', name), // a checkpoint file per table
           }),
         );
