@@ -84,6 +84,8 @@ export interface DeploymentConfig extends Pick<
   apiGatewayCloudWatchRole: boolean;
   /** Write shards of the audit trail's system-wide index (functions/patients/adapters/audit-items.ts); may grow, never shrink. */
   auditShards: number;
+  /** Write shards of the patients' list/state and search indexes; may grow, never shrink. */
+  patientShards: { list: number; search: number };
 }
 
 /** LocalStack keeps every message it is asked to send (its /_aws/ses endpoint); any sender will do there. */
@@ -235,5 +237,14 @@ export function loadConfig(app: App): DeploymentConfig {
     webDistribution: shape.webDistribution,
     // Each shard a partition of ~1,000 writes/s: the tier's count takes every audited request at its load.
     auditShards: whole('auditShards', 'AUDIT_SHARDS', sized.auditShards, (n) => n >= 1 && n <= 1024),
+    patientShards: {
+      list: whole('patientListShards', 'PATIENT_LIST_SHARDS', sized.patientShards.list, (n) => n >= 1 && n <= 1024),
+      search: whole(
+        'patientSearchShards',
+        'PATIENT_SEARCH_SHARDS',
+        sized.patientShards.search,
+        (n) => n >= 1 && n <= 1024,
+      ),
+    },
   };
 }

@@ -31,6 +31,11 @@ export interface TierSettings {
    * deployment moved to a smaller tier must keep its count (`-c auditShards=…`).
    */
   auditShards: number;
+  /**
+   * Write shards of the patients' list and state index (list) and name/email search index (search), as
+   * functions/patients/adapters/patient-items.ts explains; like the audit's, they may grow and never shrink.
+   */
+  patientShards: { list: number; search: number };
   /** Executions reserved for (and capping) the password-hashing auth function. */
   authReservedConcurrency: number;
   /**
@@ -49,6 +54,12 @@ export interface TierSettings {
   };
 }
 
+/**
+ * The same in every tier: 32 list shards and 64 search shards take the design load (each shard ~310 and
+ * ~470 writes/s), a page reads every shard for a few read units, and no tier change ever has to shrink them.
+ */
+const PATIENT_SHARDS = { list: 32, search: 64 };
+
 export const TIER_SETTINGS: Record<Tier, TierSettings> = {
   // Development and small clinics: today's settings, with billing in two availability zones.
   small: {
@@ -57,6 +68,7 @@ export const TIER_SETTINGS: Record<Tier, TierSettings> = {
     billingMinTasks: 2,
     billingMaxTasks: 4,
     auditShards: 128,
+    patientShards: PATIENT_SHARDS,
     authReservedConcurrency: 20,
     memory: {},
     alarms: { api5xx: 5, kafkaLag: 1_000, dynamoThrottles: 1 },
@@ -68,6 +80,7 @@ export const TIER_SETTINGS: Record<Tier, TierSettings> = {
     billingMinTasks: 4,
     billingMaxTasks: 16,
     auditShards: 128,
+    patientShards: PATIENT_SHARDS,
     authReservedConcurrency: 50,
     // The authorizer verifies an ES256 signature on every request; the patients function serves most of them.
     memory: { authorizer: 512, patients: 1024 },
@@ -81,6 +94,7 @@ export const TIER_SETTINGS: Record<Tier, TierSettings> = {
     billingMaxTasks: 40,
     // ~110,000 audited requests/s over 256 shards: ~430 writes/s each, under half a partition's 1,000.
     auditShards: 256,
+    patientShards: PATIENT_SHARDS,
     authReservedConcurrency: 200,
     memory: { authorizer: 1024, patients: 1769, 'billing-api': 1024 }, // 1,769 MB: one full vCPU
     alarms: { api5xx: 100, kafkaLag: 100_000, dynamoThrottles: 50 },

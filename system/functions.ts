@@ -131,8 +131,8 @@ export type Setting =
   | 'mail'
   /** The key that seals list cursors: a secret on AWS, a local key file's value. */
   | 'cursorKey'
-  /** Write shards of the audit trail's partitions. */
-  | 'auditShards'
+  /** Write shards of the audit trail's and the patients' index partitions (AUDIT_SHARDS, PATIENT_LIST_SHARDS, PATIENT_SEARCH_SHARDS). */
+  | 'writeShards'
   /** Billing's gRPC address (and, on AWS, the authority its TLS certificate comes from). */
   | 'billing'
   /** The Kafka bootstrap brokers and how to authenticate to them. */
@@ -211,7 +211,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     // Deletes: a soft delete or an email change removes the email claim and search entries (items of their own),
     // and a failed create releases its Idempotency-Key. IAM cannot tell those items from the patient's (same partition).
     tables: { patients: 'RW', audit: 'APPEND_READ', idempotency: 'RW' },
-    settings: ['billing', 'cursorKey', 'auditShards'],
+    settings: ['billing', 'cursorKey', 'writeShards'],
     // A create waits up to 2 s for billing (plus retries) inside a DynamoDB transaction round trip.
     memorySize: 512,
     timeoutSeconds: 10,
@@ -279,7 +279,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
       "A patient's billing account and ledger (calls the billing service over gRPC; billing writes its own data)",
     // The patient record decides who may see the account; every access is audited.
     tables: { patients: 'GET_ITEMS', audit: 'APPEND' },
-    settings: ['billing', 'auditShards'],
+    settings: ['billing', 'writeShards'],
     memorySize: 512,
   },
   // Billing's outbox: both billing tables' streams, one reader; nothing is lost while Kafka is down.

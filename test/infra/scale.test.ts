@@ -47,6 +47,17 @@ describe('tiers', () => {
     );
   });
 
+  it('gives every function that writes patients the same patient shard counts (a writer with fewer would hide patients)', () => {
+    const deployed = deployedFunctions(small());
+    const { list, search } = TIER_SETTINGS.small.patientShards;
+    for (const name of ['patients', 'billing-api'] as const) {
+      expect(environmentOf(deployed[name]!)).toMatchObject({
+        PATIENT_LIST_SHARDS: String(list),
+        PATIENT_SEARCH_SHARDS: String(search),
+      });
+    }
+  });
+
   it('-c tier=large sizes the stage, billing, audit shards, auth concurrency, memory and alarms for the design load', () => {
     const s = large();
     const tier = TIER_SETTINGS.large;
