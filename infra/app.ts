@@ -65,6 +65,7 @@ export function buildApp(app: App, stackProps: StackProps = {}): Deployment {
     api: api.api,
     functions: api.functions,
     securityLog: api.authLogGroup,
+    tables: stateful.tables,
     billing: billing && {
       service: billing.service,
       clusterName: billing.cluster.clusterName,

@@ -4,10 +4,12 @@
  *
  * The profile (infra/profiles.ts) sets what the target runs: `aws` everything; each LocalStack profile
  * what its plan emulates (WAF only on `aws`: LocalStack's coverage lists have no WAFv2). The Kafka, billing and token-check settings can also be chosen alone.
+ * The tier (infra/tiers.ts) sets what scales with traffic; an explicit setting overrides its tier's value.
  */
 import { RemovalPolicy, type App } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { corsOrigins } from '../system/cors';
+import type { FunctionName } from '../system/functions';
 import {
   PROFILE_ALIASES,
   PROFILE_SHAPES,
@@ -18,8 +20,10 @@ import {
   type Profile,
   type ProfileShape,
 } from './profiles';
+import { TIER_SETTINGS, TIERS, type Tier, type TierSettings } from './tiers';
 
 export type { MskFlavour, Profile } from './profiles';
+export type { Tier } from './tiers';
 
 export interface DeploymentConfig extends Pick<
   ProfileShape,
@@ -32,6 +36,8 @@ export interface DeploymentConfig extends Pick<
 > {
   stage: string;
   profile: Profile;
+  /** The traffic it is sized for (infra/tiers.ts). */
+  tier: Tier;
   removalPolicy: RemovalPolicy;
   logRetention: RetentionDays;
   alarmEmail?: string;
@@ -51,6 +57,12 @@ export interface DeploymentConfig extends Pick<
   firstAdminEmail?: string;
   /** Origins whose browser scripts may call the API; none by default (no CORS). */
   corsOrigins: string[];
+  /** API Gateway's stage throttle across all clients: requests per second and burst. */
+  apiThrottle: { rateLimit: number; burstLimit: number };
+  /** Memory of functions sized by the tier, over their definitions' (never below them). */
+  functionMemory: Partial<Record<FunctionName, number>>;
+  /** Alarm thresholds that grow with traffic. */
+  alarmThresholds: TierSettings['alarms'];
   /** API Gateway's throttle on each POST auth route (login, signup, refresh, …), below the stage's: requests per second and burst. */
   authThrottle: { rateLimit: number; burstLimit: number };
   /**
@@ -72,6 +84,8 @@ export interface DeploymentConfig extends Pick<
   apiGatewayCloudWatchRole: boolean;
   /** Write shards of the audit trail's system-wide index (functions/patients/adapters/audit-items.ts); may grow, never shrink. */
   auditShards: number;
+  /** Write shards of the patients' list/state and search indexes; may grow, never shrink. */
+  patientShards: { list: number; search: number };
 }
 
 /** LocalStack keeps every message it is asked to send (its /_aws/ses endpoint); any sender will do there. */
@@ -114,7 +128,8 @@ function deployedOrigins(origins: string[]): string[] {
 
 export function loadConfig(app: App): DeploymentConfig {
   const get = (key: string, env: string): string | undefined => {
-    const value = (app.node.tryGetContext(key) as unknown) ?? process.env[env];
+    // Context values are scalars: strings from `-c key=value`, or JSON numbers and booleans from cdk.json.
+    const value = (app.node.tryGetContext(key) as string | number | boolean | undefined) ?? process.env[env];
     return value === undefined || value === '' ? undefined : String(value);
   };
   const oneOf = <T extends string>(key: string, env: string, allowed: readonly T[], fallback: T): T => {
@@ -144,7 +159,9 @@ export function loadConfig(app: App): DeploymentConfig {
     );
   const shape = PROFILE_SHAPES[profile];
   const production = stage === 'prod';
-  const billingMinTasks = whole('billingMinTasks', 'BILLING_MIN_TASKS', 1);
+  const tier = oneOf<Tier>('tier', 'TIER', TIERS, 'small');
+  const sized = TIER_SETTINGS[tier];
+  const billingMinTasks = whole('billingMinTasks', 'BILLING_MIN_TASKS', sized.billingMinTasks);
   const mskFlavour = oneOf<MskFlavour>(
     'msk',
     'MSK_FLAVOUR',
@@ -163,6 +180,7 @@ export function loadConfig(app: App): DeploymentConfig {
   return {
     stage,
     profile,
+    tier,
     removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     // CloudWatch accepts only its own list of retention periods (1, 3, 5, 7, 14, 30, … days).
     logRetention: whole(
@@ -170,13 +188,13 @@ export function loadConfig(app: App): DeploymentConfig {
       'LOG_RETENTION_DAYS',
       production ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH,
       (n) => Object.values(RetentionDays).includes(n),
-    ) as RetentionDays,
+    ),
     alarmEmail: get('alarmEmail', 'ALARM_EMAIL'),
     billingMinTasks,
     billingMaxTasks: whole(
       'billingMaxTasks',
       'BILLING_MAX_TASKS',
-      Math.max(4, billingMinTasks),
+      Math.max(sized.billingMaxTasks, billingMinTasks),
       (n) => n >= Math.max(1, billingMinTasks),
     ),
     mskFlavour,
@@ -189,11 +207,18 @@ export function loadConfig(app: App): DeploymentConfig {
     billingCertificateRotationId: get('billingCertificateRotationId', 'BILLING_CERTIFICATE_ROTATION_ID') ?? 'initial',
     firstAdminEmail: get('firstAdminEmail', 'FIRST_ADMIN_EMAIL'),
     corsOrigins: deployedOrigins(corsOrigins(get('corsOrigins', 'CORS_ORIGINS'))),
-    authThrottle: {
-      rateLimit: whole('authThrottleRate', 'AUTH_THROTTLE_RATE', 10, (n) => n >= 1),
-      burstLimit: whole('authThrottleBurst', 'AUTH_THROTTLE_BURST', 20, (n) => n >= 1),
+    apiThrottle: {
+      rateLimit: whole('apiThrottleRate', 'API_THROTTLE_RATE', sized.apiThrottle.rateLimit, (n) => n >= 1),
+      burstLimit: whole('apiThrottleBurst', 'API_THROTTLE_BURST', sized.apiThrottle.burstLimit, (n) => n >= 1),
     },
-    authReservedConcurrency: whole('authReservedConcurrency', 'AUTH_RESERVED_CONCURRENCY', 20) || undefined,
+    functionMemory: sized.memory,
+    alarmThresholds: sized.alarms,
+    authThrottle: {
+      rateLimit: whole('authThrottleRate', 'AUTH_THROTTLE_RATE', sized.authThrottle.rateLimit, (n) => n >= 1),
+      burstLimit: whole('authThrottleBurst', 'AUTH_THROTTLE_BURST', sized.authThrottle.burstLimit, (n) => n >= 1),
+    },
+    authReservedConcurrency:
+      whole('authReservedConcurrency', 'AUTH_RESERVED_CONCURRENCY', sized.authReservedConcurrency) || undefined,
     // WAF takes 10 requests per window at the least.
     waf:
       oneOf('waf', 'WAF_ENABLED', ['true', 'false'], profile === 'aws' ? 'true' : 'false') === 'true'
@@ -210,7 +235,16 @@ export function loadConfig(app: App): DeploymentConfig {
     dashboardAndLogMetrics: shape.dashboardAndLogMetrics,
     flowLogs: shape.flowLogs,
     webDistribution: shape.webDistribution,
-    // 128 × ~1,000 writes/s per partition: every audited request at 10,000 writes/s and 100,000 reads/s, with headroom.
-    auditShards: whole('auditShards', 'AUDIT_SHARDS', 128, (n) => n >= 1 && n <= 1024),
+    // Each shard a partition of ~1,000 writes/s: the tier's count takes every audited request at its load.
+    auditShards: whole('auditShards', 'AUDIT_SHARDS', sized.auditShards, (n) => n >= 1 && n <= 1024),
+    patientShards: {
+      list: whole('patientListShards', 'PATIENT_LIST_SHARDS', sized.patientShards.list, (n) => n >= 1 && n <= 1024),
+      search: whole(
+        'patientSearchShards',
+        'PATIENT_SEARCH_SHARDS',
+        sized.patientShards.search,
+        (n) => n >= 1 && n <= 1024,
+      ),
+    },
   };
 }

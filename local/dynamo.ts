@@ -24,7 +24,7 @@ export interface DynamoLocal {
   endpoint: string;
   port: number;
   process: ChildProcess;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const ROOT = resolve(__dirname, '..');

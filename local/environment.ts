@@ -47,7 +47,14 @@ export function localSettings(resources: LocalResources): SettingValues {
     // Mail the system would send (verification codes) lands here; GET /_local/mailbox serves it.
     mail: { MAILBOX_FILE: join(resources.dataDir, 'mailbox.jsonl') },
     cursorKey: { CURSOR_KEY: keys.cursorKey }, // this data folder's own (keys/cursor-key), unless CURSOR_KEY is set
-    auditShards: process.env.AUDIT_SHARDS ? { AUDIT_SHARDS: process.env.AUDIT_SHARDS } : {}, // else audit-items.ts's default
+    // Fewer patient shards than a deployment's (32 and 64): every page queries every shard, which costs one
+    // machine's DynamoDB Local far more than AWS, and the merging is the same for any count. AUDIT_SHARDS
+    // unset: audit-items.ts's default.
+    writeShards: {
+      ...(process.env.AUDIT_SHARDS ? { AUDIT_SHARDS: process.env.AUDIT_SHARDS } : {}),
+      PATIENT_LIST_SHARDS: process.env.PATIENT_LIST_SHARDS ?? '4',
+      PATIENT_SEARCH_SHARDS: process.env.PATIENT_SEARCH_SHARDS ?? '8',
+    },
     billing: { BILLING_ADDRESS: `127.0.0.1:${ports.billing}` },
     kafka: { KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`, KAFKA_AUTH: 'none' },
     tokenCheck: { [TOKEN_CHECK_VARIABLE]: 'true' },
@@ -75,7 +82,7 @@ export function sharedEnvironment(
   definitions: FunctionDefinition[],
   resources: LocalResources,
 ): Record<string, string> {
-  const all: Record<string, string> = Object.assign({}, ...definitions.map((d) => functionEnvironment(d, resources)));
+  const all = Object.fromEntries(definitions.flatMap((d) => Object.entries(functionEnvironment(d, resources))));
   for (const name of Object.keys(resources.tableNames) as TableName[])
     all[tableEnvVar(name)] = resources.tableNames[name];
   return { ...all, BILLING_PORT: String(resources.ports.billing), BILLING_HOST: '127.0.0.1' };

@@ -151,7 +151,7 @@ export async function startFunctions(
   definitions: FunctionDefinition[],
   bundles: Partial<Record<FunctionName, string>>,
   environmentOf: (definition: FunctionDefinition) => Record<string, string>,
-): Promise<{ functions: FunctionSet; stop(): Promise<void> }> {
+): Promise<{ functions: FunctionSet; stop: () => Promise<void> }> {
   const workers = definitions.map(
     (definition) => new FunctionWorker(definition, bundles[definition.name]!, environmentOf(definition)),
   );

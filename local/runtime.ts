@@ -161,6 +161,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
             tableName: tableNames[table],
             handler: functionSet[name] as never,
             batchSize: trigger.batchSize,
+            filters: trigger.filters,
             dataDir: join(dataDir, 'pollers', name), // a checkpoint file per table
           }),
         );
@@ -242,7 +243,7 @@ export async function startBilling(
   port: number,
   env: Record<string, string>,
   quiet: boolean,
-): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
+): Promise<{ process: ChildProcess; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'billing/src/main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env, BILLING_PORT: String(port) },

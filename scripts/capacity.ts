@@ -91,10 +91,16 @@ const hotValue = (hot: HotKey) =>
   hot.basis === 'siblings' ? `each of ${hot.siblings.toLocaleString('en-US')}` : hot.key.key;
 
 async function main(): Promise<void> {
-  const config = loadConfig(new App());
+  // The deployment sized for the design load (infra/tiers.ts `large`), unless a tier is named.
+  const config = loadConfig(new App({ context: { tier: process.env.TIER ?? 'large' } }));
   const samples = Number(process.env.CAPACITY_SAMPLES ?? 10_000);
   const started = Date.now();
-  const { operations, largestItems } = await measureOperations({ samples, seed: 16, auditShards: config.auditShards });
+  const { operations, largestItems } = await measureOperations({
+    samples,
+    seed: 16,
+    auditShards: config.auditShards,
+    patientShards: config.patientShards,
+  });
   const design = loadAt(DESIGN_WRITES);
 
   console.log(heading('Capacity model (issue 16)'));
@@ -107,7 +113,8 @@ async function main(): Promise<void> {
         `Reads: ${Object.entries(READ_MIX)
           .map(([k, v]) => `${k} ${v * 100}%`)
           .join(', ')}.`,
-      `Measured on ${samples.toLocaleString('en-US')} synthetic patients through the real adapters; audit shards ${config.auditShards}; ` +
+      `Deployment: tier ${config.tier} (infra/tiers.ts); write shards: audit ${config.auditShards}, patient list ${config.patientShards.list}, ` +
+        `patient search ${config.patientShards.search}. Measured on ${samples.toLocaleString('en-US')} synthetic patients through the real adapters; ` +
         `Kafka partitions ${Object.entries(TOPICS)
           .map(([t, v]) => `${t} ${v.partitions}`)
           .join(', ')}.`,
@@ -151,9 +158,9 @@ async function main(): Promise<void> {
   );
 
   console.log(
-    'A hot value is picked on half of the samples and measured on the other half, or, when it is not measurably ' +
-      'hotter than its alike values (shards, ids), their mean is shown ("each of N"). ± is the sampling error ' +
-      '(1/√samples); "mean": a value seen once, its family\'s mean per value.',
+    'Each figure is the larger of: the mean of the hottest group of alike values (the shards of one partition, ' +
+      'every id: "each of N"), and the value picked as hottest on half of the samples, measured on the other half. ' +
+      '± is the sampling error (1/√samples); "mean": values seen once, the family\'s mean per value.',
   );
   console.log(`\n${kafkaNote(design)}`);
 

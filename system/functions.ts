@@ -56,12 +56,65 @@ export type Trigger =
   | { kind: 'http' }
   /** API Gateway's TOKEN authorizer, before every guarded route. */
   | { kind: 'authorizer' }
-  /** DynamoDB Streams event source mappings, one per table (each its own checkpoint), failed records reported one by one. */
-  | { kind: 'table-streams'; tables: readonly TableName[]; batchSize: number }
+  /**
+   * DynamoDB Streams event source mappings, one per table (each its own checkpoint), failed records reported one
+   * by one. `filters`: only records that match one of them invoke the function (Lambda's filter criteria on AWS
+   * and LocalStack, local/pollers/stream-filter.ts locally); the others are skipped and checkpointed unseen.
+   */
+  | { kind: 'table-streams'; tables: readonly TableName[]; batchSize: number; filters?: readonly FilterPattern[] }
   /** Kafka event source mappings, one per topic (each its own consumer group). */
   | { kind: 'kafka'; sources: readonly KafkaSource[] }
   /** CloudFormation, once per deploy (a custom resource), or `npm run deploy:localstack` where a target runs none. */
   | { kind: 'deploy-time' };
+
+/**
+ * A Lambda event filter pattern (the EventBridge syntax) on a record as the function receives it, e.g. a stream
+ * record's `dynamodb.NewImage.entity.S`. Objects name fields (all must match); an array lists a field's
+ * accepted values (any may match). Only the subset the local matcher implements: exact strings, `prefix` and
+ * `exists` (on a leaf: `{ S: [{ exists: false }] }`, never on an attribute's object).
+ */
+export type FilterCondition = string | { prefix: string } | { exists: boolean };
+export interface FilterPattern {
+  readonly [field: string]: FilterPattern | readonly FilterCondition[];
+}
+
+/** The patients table's stream records of patient items (entity PATIENT, written, not removed). */
+const PATIENT_WRITTEN = { entity: { S: ['PATIENT'] } } as const;
+
+/**
+ * What each stream reader acts on, so Lambda does not invoke it for the rest (on the patients table about five
+ * records in six are email claims, search entries and history versions). Each filter must keep every record
+ * its reader uses; the tests hold them against the readers (test/unit/events/stream-filters.test.ts).
+ */
+export const STREAM_FILTERS = {
+  /** patient-events.ts toPatientEvent: a change of a patient item with a new image (a removal is no event). */
+  publisher: [{ dynamodb: { NewImage: PATIENT_WRITTEN } }],
+  /** patient-events.ts needsBilling: a patient, not deleted, whose billing is PENDING. */
+  pendingBilling: [
+    {
+      dynamodb: {
+        NewImage: { ...PATIENT_WRITTEN, billingStatus: { S: ['PENDING'] }, deletedAt: { S: [{ exists: false }] } },
+      },
+    },
+  ],
+  /**
+   * billing-events.ts toBillingEvent: inserted transactions (entity TRANSACTION), and inserted accounts (no
+   * entity, an accountId and a patientId); not idempotency keys, balance updates or removals.
+   */
+  billingPublisher: [
+    { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['TRANSACTION'] } } } },
+    {
+      eventName: ['INSERT'],
+      dynamodb: {
+        NewImage: {
+          entity: { S: [{ exists: false }] },
+          accountId: { S: [{ exists: true }] },
+          patientId: { S: [{ exists: true }] },
+        },
+      },
+    },
+  ],
+} as const satisfies Record<string, readonly FilterPattern[]>;
 
 /**
  * What a function reads from its environment besides its tables' names. Each target says what a setting becomes
@@ -80,8 +133,8 @@ export type Setting =
   | 'mail'
   /** The key that seals list cursors: a secret on AWS, a local key file's value. */
   | 'cursorKey'
-  /** Write shards of the audit trail's partitions. */
-  | 'auditShards'
+  /** Write shards of the audit trail's and the patients' index partitions (AUDIT_SHARDS, PATIENT_LIST_SHARDS, PATIENT_SEARCH_SHARDS). */
+  | 'writeShards'
   /** Billing's gRPC address (and, on AWS, the authority its TLS certificate comes from). */
   | 'billing'
   /** The Kafka bootstrap brokers and how to authenticate to them. */
@@ -120,6 +173,9 @@ export interface FunctionDefinition {
   timeoutSeconds?: number;
 }
 
+/** A function's timeout when its definition names none (seconds). */
+export const DEFAULT_TIMEOUT_SECONDS = 10;
+
 const HTTP = { kind: 'http' } as const;
 const DEPLOY_TIME = { kind: 'deploy-time' } as const;
 
@@ -157,7 +213,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     // Deletes: a soft delete or an email change removes the email claim and search entries (items of their own),
     // and a failed create releases its Idempotency-Key. IAM cannot tell those items from the patient's (same partition).
     tables: { patients: 'RW', audit: 'APPEND_READ', idempotency: 'RW' },
-    settings: ['billing', 'cursorKey', 'auditShards'],
+    settings: ['billing', 'cursorKey', 'writeShards'],
     // A create waits up to 2 s for billing (plus retries) inside a DynamoDB transaction round trip.
     memorySize: 512,
     timeoutSeconds: 10,
@@ -198,7 +254,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     name: 'publisher',
     entry: 'functions/patients/streams/publish-events.ts',
     handler: 'handler',
-    trigger: { kind: 'table-streams', tables: ['patients'], batchSize: 100 },
+    trigger: { kind: 'table-streams', tables: ['patients'], batchSize: 100, filters: STREAM_FILTERS.publisher },
     description: 'Patients table stream to topic "patient" (transactional outbox)',
     // It reads only the table's stream (granted by its event source), no table items.
     tables: {},
@@ -210,7 +266,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     name: 'pending-billing',
     entry: 'functions/patients/streams/open-billing.ts',
     handler: 'handler',
-    trigger: { kind: 'table-streams', tables: ['patients'], batchSize: 100 },
+    trigger: { kind: 'table-streams', tables: ['patients'], batchSize: 100, filters: STREAM_FILTERS.pendingBilling },
     description: 'Patients table stream: opens the billing account of every PENDING patient (idempotent)',
     tables: { patients: 'WRITE_ITEMS' },
     settings: ['billing'],
@@ -226,7 +282,7 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
       "A patient's billing account and ledger (calls the billing service over gRPC; billing writes its own data)",
     // The patient record decides who may see the account; every access is audited.
     tables: { patients: 'GET_ITEMS', audit: 'APPEND' },
-    settings: ['billing', 'auditShards'],
+    settings: ['billing', 'writeShards'],
     memorySize: 512,
   },
   // Billing's outbox: both billing tables' streams, one reader; nothing is lost while Kafka is down.
@@ -234,7 +290,12 @@ export const functions: Record<FunctionName, FunctionDefinition> = {
     name: 'billing-publisher',
     entry: 'functions/billing/streams/publish-events.ts',
     handler: 'handler',
-    trigger: { kind: 'table-streams', tables: ['billing-accounts', 'billing-transactions'], batchSize: 100 },
+    trigger: {
+      kind: 'table-streams',
+      tables: ['billing-accounts', 'billing-transactions'],
+      batchSize: 100,
+      filters: STREAM_FILTERS.billingPublisher,
+    },
     description:
       'Billing tables\' streams to topic "billing" (transactional outbox: ACCOUNT_OPENED, TRANSACTION_RECORDED)',
     // It reads only the billing tables' streams (granted by its event sources), no table items.

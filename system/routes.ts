@@ -765,6 +765,14 @@ export type RouteKey<F extends FunctionName> =
 /**
  * How long API Gateway caches an authorizer decision. Zero: a logout (revocation) must take effect on
  * the very next request, so every request is authorized afresh. The local gateway honours the same value.
+ *
+ * No cache is needed for DynamoDB's partition limits either: each decision reads two items of the sessions
+ * table by key (functions/authorizer/login-access.ts), `FAMILY#<login id>` and `ACCOUNT#<user id>`, each its
+ * own partition. 100,000 requests/s spread over the logins and users making them, not onto a shared key; one
+ * partition serves 3,000 strongly consistent reads/s, i.e. one user's requests, which the stage throttle and
+ * the WAF's per-address limit (2,000 in 5 minutes) keep far below that. The reads are strongly consistent
+ * (twice the read cost of eventually consistent ones): an eventually consistent read could miss a logout made
+ * a moment before, and the contract requires a revoked token be refused, so they stay strong.
  */
 export const AUTHORIZER_CACHE_TTL_SECONDS = 0;
 

@@ -33,8 +33,7 @@ async function identity(certificate: x509.X509Certificate, keys: webcrypto.Crypt
   };
 }
 
-const newKeys = () =>
-  webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as Promise<webcrypto.CryptoKeyPair>;
+const newKeys = () => webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']);
 
 /** A certificate authority that may issue server certificates and nothing below them (path length 0). */
 export async function certificateAuthority(name: string, validDays: number, now = new Date()): Promise<TlsIdentity> {
@@ -49,7 +48,7 @@ export async function certificateAuthority(name: string, validDays: number, now 
       extensions: [
         new x509.BasicConstraintsExtension(true, 0, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never, false, crypto),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
       ],
     },
     crypto,
@@ -76,7 +75,7 @@ export async function serverCertificate(
       issuer: issuer.subject,
       ...validity(now, validDays),
       signingAlgorithm: ALGORITHM,
-      publicKey: keys.publicKey as never,
+      publicKey: keys.publicKey,
       signingKey: signingKey as never,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
@@ -86,7 +85,7 @@ export async function serverCertificate(
           hosts.map((host) => (isIP(host) ? { type: 'ip', value: host } : { type: 'dns', value: host })),
         ),
         await x509.AuthorityKeyIdentifierExtension.create(issuer, false, crypto),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never, false, crypto),
+        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
       ],
     },
     crypto,

@@ -14,6 +14,7 @@ import type { LedgerRepository } from './domain/ledger-repository';
 import { Ledger } from './use-cases/ledger';
 import { HealthStatus } from './adapters/health-service';
 import type { AccountRepository } from './domain/account-repository';
+import { BILLING_MAX_CONNECTION_AGE_GRACE_MS, BILLING_MAX_CONNECTION_AGE_MS } from '../../system/billing-channel';
 import type { TlsIdentity } from '../../system/tls-certificate';
 import { logger } from './logger';
 
@@ -33,6 +34,8 @@ export interface BillingServerOptions {
   drainTimeoutMs?: number;
   /** Serve TLS with this certificate and key; plaintext without. */
   tls?: TlsIdentity;
+  /** How long a client connection may live before the server asks the client to reconnect (default: system/billing-channel.ts). */
+  maxConnectionAgeMs?: number;
   /** Replaces the DynamoDB repository (tests wrap the real one to hold a call in flight). */
   accounts?: (real: AccountRepository) => AccountRepository;
   /** Replaces the ledger's DynamoDB repository (tests wrap the real one, e.g. to stop the process mid-write). */
@@ -68,7 +71,12 @@ export async function startBillingServer(options: BillingServerOptions): Promise
   const ledger = new Ledger(options.ledger ? options.ledger(ledgerRepository) : ledgerRepository);
   const health = new HealthStatus([BillingServiceService.createBillingAccount.path.split('/')[1]!]);
 
-  const server = new Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
+  const server = new Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    // Clients reconnect now and then, and so find tasks started since (system/billing-channel.ts).
+    'grpc.max_connection_age_ms': options.maxConnectionAgeMs ?? BILLING_MAX_CONNECTION_AGE_MS,
+    'grpc.max_connection_age_grace_ms': BILLING_MAX_CONNECTION_AGE_GRACE_MS,
+  });
   server.addService(BillingServiceService, { ...billingService(accounts), ...ledgerService(ledger) });
   server.addService(HealthService, health.service());
 

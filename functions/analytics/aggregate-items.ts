@@ -80,7 +80,8 @@ const KEYS = new Set(['pk', 'sk']);
 function addCounters(into: Record<string, unknown>, item: Record<string, unknown>): void {
   for (const [name, value] of Object.entries(item)) {
     if (KEYS.has(name) || typeof value !== 'number') continue;
-    into[name] = (typeof into[name] === 'number' ? (into[name] as number) : 0) + value;
+    const sum = into[name];
+    into[name] = (typeof sum === 'number' ? sum : 0) + value;
   }
   const last = item.lastEventAt;
   if (typeof last === 'string' && !(typeof into.lastEventAt === 'string' && into.lastEventAt >= last))

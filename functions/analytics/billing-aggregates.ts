@@ -41,7 +41,7 @@ export function billingDeltas(events: BillingEvent[], today: Date): BillingDelta
     add(result.summary, billingCounter.flow(flow, e.currency), e.amount);
     const date = /^\d{4}-\d{2}-\d{2}/.test(e.occurredAt) ? e.occurredAt.slice(0, 10) : today.toISOString().slice(0, 10);
     const key = `${date}#${e.currency}`;
-    const day = result.days.get(key) ?? { date, currency: e.currency, deltas: new Map() };
+    const day = result.days.get(key) ?? { date, currency: e.currency, deltas: new Map<string, number>() };
     add(day.deltas, flow, e.amount);
     result.days.set(key, day);
   }

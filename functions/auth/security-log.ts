@@ -38,5 +38,7 @@ export function securityEvent(
   event: SecurityEvent,
   fields: Record<string, string | number | boolean | undefined>,
 ): void {
-  (WARN.has(event) ? logger.warn : logger.info).call(logger, `security: ${event}`, { securityEvent: event, ...fields });
+  const message = `security: ${event}`;
+  if (WARN.has(event)) logger.warn(message, { securityEvent: event, ...fields });
+  else logger.info(message, { securityEvent: event, ...fields });
 }

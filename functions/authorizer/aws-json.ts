@@ -154,7 +154,7 @@ export function awsJsonCall<T>(call: JsonCall): Promise<T> {
           const text = Buffer.concat(chunks).toString('utf8');
           let parsed: Record<string, unknown> = {};
           try {
-            parsed = text ? JSON.parse(text) : {};
+            parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
           } catch {
             /* an error page; the status says enough */
           }
@@ -163,9 +163,7 @@ export function awsJsonCall<T>(call: JsonCall): Promise<T> {
             reject(
               new AwsCallError(
                 res.statusCode ?? 0,
-                String(parsed.__type ?? 'unknown')
-                  .split('#')
-                  .pop()!,
+                (typeof parsed.__type === 'string' ? parsed.__type : 'unknown').split('#').pop()!,
               ),
             );
         });

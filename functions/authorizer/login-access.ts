@@ -1,6 +1,8 @@
 /**
  * The access state of a token's login: one strongly consistent BatchGetItem on the sessions table for
  * the login (`FAMILY#<sid>`) and its user's access state (`ACCOUNT#<sub>`), through the SDK-free client.
+ * Keys per login and per user spread every request's read over the table's partitions (why no decision
+ * cache is needed for DynamoDB's sake: system/routes.ts AUTHORIZER_CACHE_TTL_SECONDS).
  */
 import {
   accountKey,

@@ -5,11 +5,12 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { checkingToken } from '../authorizer/in-function';
-import { callerOf } from '../commons/caller';
+import { requestContextOf } from '../commons/caller';
 import { HttpError, httpErrorOf, type ProblemOfKind } from '../commons/errors';
 import { handlerFor, header, httpHandler, json, parseBody } from '../commons/http';
 import type { RouteKey } from '../../system/routes';
-import { PATIENT_PROBLEM_OF, PatientError, type PatientErrorKind } from '../patients';
+import { PatientError, type PatientErrorKind } from '../patients/domain/errors';
+import { PROBLEM_OF as PATIENT_PROBLEM_OF } from '../patients/http-status';
 import { LedgerError, type LedgerErrorKind } from './domain/errors';
 import { billingPorts } from './ports-from-env';
 import type { BillingPorts, RequestContext } from './ports';
@@ -84,10 +85,7 @@ export async function route(
   event: APIGatewayProxyEvent,
   context: Pick<Context, 'awsRequestId'>,
 ): Promise<APIGatewayProxyResult> {
-  const ctx: RequestContext = {
-    caller: callerOf(event),
-    requestId: event.requestContext?.requestId ?? context.awsRequestId,
-  };
+  const ctx = requestContextOf(event, context);
   try {
     return await handlerFor(ROUTES, event)(ports, ctx, event);
   } catch (error) {

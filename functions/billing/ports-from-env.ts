@@ -2,7 +2,9 @@
 import { billingClient } from '../commons/clients/billing';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
 import { systemClock } from '../commons/clock';
-import { DynamoAuditLog, DynamoPatientRepository, auditShards } from '../patients';
+import { auditShards } from '../patients/adapters/audit-items';
+import { DynamoAuditLog } from '../patients/adapters/dynamo-audit-log';
+import { DynamoPatientRepository } from '../patients/adapters/dynamo-patient-repository';
 import { GrpcLedger } from './adapters/grpc-ledger';
 import type { BillingPorts } from './ports';
 

@@ -1,5 +1,5 @@
 /** The ports of the billing routes' use cases; adapters (gRPC, DynamoDB) implement them. */
-import type { AuditLog, Clock, PatientRepository, RequestContext } from '../patients';
+import type { AuditLog, Clock, PatientRepository, RequestContext } from '../patients/ports';
 import type { TransactionReply } from '../commons/clients/billing';
 import type { LedgerErrorKind } from './domain/errors';
 

@@ -2,13 +2,13 @@
  * The billing payloads of the API (contract v2 · Billing ledger): one zod schema per payload. The handler
  * validates with them and the OpenAPI registry publishes them under these names.
  */
-import { z } from 'zod';
-import { isCalendarDate, todayUtc } from '../patients';
+import * as z from '../commons/zod';
+import { isCalendarDate, todayUtc } from '../patients/schemas';
 
 export const TRANSACTION_TYPES = ['CHARGE', 'PAYMENT', 'REFUND'] as const;
 export const MAX_AMOUNT = 100_000_000;
 
-const money = z.number().int().meta({ description: 'Minor units (cents) of the currency' });
+const money = z.number().check(z.int(), z.meta({ description: 'Minor units (cents) of the currency' }));
 
 /** TransactionInput with an injectable "today", so the service date's rule can be tested at its boundary. */
 export function transactionInputSchema(today: () => string = todayUtc) {
@@ -17,33 +17,36 @@ export function transactionInputSchema(today: () => string = todayUtc) {
       type: z.enum(TRANSACTION_TYPES, `Must be one of ${TRANSACTION_TYPES.join(', ')}`),
       amount: z
         .number('Must be an integer number of minor units')
-        .int('Must be an integer number of minor units')
-        .min(1, 'Must be at least 1')
-        .max(MAX_AMOUNT, `Must be at most ${MAX_AMOUNT}`)
-        .meta({ description: `Minor units (cents), 1-${MAX_AMOUNT}` }),
+        .check(
+          z.int('Must be an integer number of minor units'),
+          z.minimum(1, 'Must be at least 1'),
+          z.maximum(MAX_AMOUNT, `Must be at most ${MAX_AMOUNT}`),
+          z.meta({ description: `Minor units (cents), 1-${MAX_AMOUNT}` }),
+        ),
       currency: z
-        .string()
-        .regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code (three capital letters)')
-        .nullish()
-        .meta({ description: "ISO 4217; must equal the account's currency (leave it out, or null, to use it)" }),
-      description: z
-        .string()
-        .trim()
-        .min(1, 'Must be at least 1 character')
-        .max(200, 'Must be at most 200 characters')
+        .nullish(z.string().check(z.regex(/^[A-Z]{3}$/, 'Must be an ISO 4217 code (three capital letters)')))
+        .check(
+          z.meta({ description: "ISO 4217; must equal the account's currency (leave it out, or null, to use it)" }),
+        ),
+      description: z.string().check(
+        z.trim(),
+        z.minLength(1, 'Must be at least 1 character'),
+        z.maxLength(200, 'Must be at most 200 characters'),
         // eslint-disable-next-line no-control-regex
-        .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Must not contain control characters'),
-      serviceDate: z
-        .string()
-        .refine(isCalendarDate, 'Must be a real calendar date (YYYY-MM-DD)')
-        .refine((v) => !isCalendarDate(v) || v <= today(), 'Must not be in the future')
-        .meta({
-          format: 'date',
-          description: 'YYYY-MM-DD: when the service was given; not in the future (UTC); null or left out: none',
-        })
-        .nullish(),
+        z.refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'Must not contain control characters'),
+      ),
+      serviceDate: z.nullish(
+        z.string().check(
+          z.refine(isCalendarDate, 'Must be a real calendar date (YYYY-MM-DD)'),
+          z.refine((v) => !isCalendarDate(v) || v <= today(), 'Must not be in the future'),
+          z.meta({
+            format: 'date',
+            description: 'YYYY-MM-DD: when the service was given; not in the future (UTC); null or left out: none',
+          }),
+        ),
+      ),
     })
-    .meta({ description: "A charge, payment or refund to record on a patient's billing account" });
+    .check(z.meta({ description: "A charge, payment or refund to record on a patient's billing account" }));
 }
 
 export const TransactionInput = transactionInputSchema();
@@ -51,17 +54,21 @@ export type TransactionInput = z.infer<typeof TransactionInput>;
 
 export const BillingAccount = z
   .strictObject({
-    accountId: z.uuid().nullable(),
+    accountId: z.nullable(z.uuid()),
     patientId: z.uuid(),
     status: z.enum(['ACTIVE', 'PENDING']),
     currency: z.string(),
-    balance: money.meta({ description: 'totalCharged − totalPaid + totalRefunded (positive: the patient owes)' }),
+    balance: money.check(
+      z.meta({ description: 'totalCharged − totalPaid + totalRefunded (positive: the patient owes)' }),
+    ),
     totalCharged: money,
     totalPaid: money,
     totalRefunded: money,
     updatedAt: z.iso.datetime(),
   })
-  .meta({ description: "A patient's billing account; every figure is 0 while it is PENDING (not opened yet)" });
+  .check(
+    z.meta({ description: "A patient's billing account; every figure is 0 while it is PENDING (not opened yet)" }),
+  );
 export type BillingAccount = z.infer<typeof BillingAccount>;
 
 export const Transaction = z
@@ -73,20 +80,22 @@ export const Transaction = z
     amount: money,
     currency: z.string(),
     description: z.string(),
-    serviceDate: z.iso.date().nullable(),
+    serviceDate: z.nullable(z.iso.date()),
     createdAt: z.iso.datetime(),
-    createdBy: z.string().meta({ description: 'The user id of whoever recorded it' }),
-    balanceAfter: money.meta({ description: "The account's balance right after this transaction" }),
+    createdBy: z.string().check(z.meta({ description: 'The user id of whoever recorded it' })),
+    balanceAfter: money.check(z.meta({ description: "The account's balance right after this transaction" })),
   })
-  .meta({ description: "One entry of a billing account's ledger; never changed once recorded" });
+  .check(z.meta({ description: "One entry of a billing account's ledger; never changed once recorded" }));
 export type Transaction = z.infer<typeof Transaction>;
 
 export const TransactionPage = z
   .strictObject({
     transactions: z.array(Transaction),
-    nextCursor: z.string().nullable(),
+    nextCursor: z.nullable(z.string()),
   })
-  .meta({
-    description: 'One page of transactions, newest first; pass nextCursor back as `cursor` (null on the last page)',
-  });
+  .check(
+    z.meta({
+      description: 'One page of transactions, newest first; pass nextCursor back as `cursor` (null on the last page)',
+    }),
+  );
 export type TransactionPage = z.infer<typeof TransactionPage>;

@@ -1,5 +1,5 @@
 /** Who is calling: what the TOKEN authorizer put in `requestContext.authorizer`. */
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { unauthorized } from './errors';
 import { isRole, type Role } from './roles';
 
@@ -16,4 +16,18 @@ export function callerOf(event: Pick<APIGatewayProxyEvent, 'requestContext'>): C
   const { userId, email, role, emailVerified } = ctx as Record<string, unknown>;
   if (typeof userId !== 'string' || typeof email !== 'string' || !isRole(role)) throw unauthorized();
   return { userId, email, role, emailVerified: emailVerified === 'true' || emailVerified === true };
+}
+
+/** Who asks, and the request id every audit record carries. */
+export interface RequestContext {
+  caller: Caller;
+  requestId: string;
+}
+
+/** The caller of an authorized request and its id (API Gateway's, or the invocation's when called directly). */
+export function requestContextOf(
+  event: Pick<APIGatewayProxyEvent, 'requestContext'>,
+  context: Pick<Context, 'awsRequestId'>,
+): RequestContext {
+  return { caller: callerOf(event), requestId: event.requestContext?.requestId ?? context.awsRequestId };
 }

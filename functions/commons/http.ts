@@ -5,7 +5,7 @@
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { z } from 'zod';
+import type * as z from './zod';
 import { HttpError, problemOf, type FieldError } from './errors';
 import { MAX_BODY_BYTES } from '../../system/limits';
 import { logger } from './logger';
@@ -78,7 +78,7 @@ export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: strin
 }
 
 /** zod issues → the contract's `errors` list (`field` is the dotted path, e.g. `address.city`). */
-export function fieldErrors(error: z.ZodError): FieldError[] {
+export function fieldErrors(error: z.core.$ZodError): FieldError[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const parent = issue.path.join('.');
@@ -89,7 +89,7 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
 }
 
 /** Parses and validates a JSON body: malformed JSON, unknown fields or bad values → 400; too large → 413. */
-export function parseBody<S extends z.ZodType>(
+export function parseBody<S extends z.ZodMiniType>(
   event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>,
   schema: S,
 ): z.infer<S> {
@@ -110,7 +110,7 @@ export function parseBody<S extends z.ZodType>(
 }
 
 /** Validates the query string with a schema: unknown values or a bad one → 400 naming the parameter. */
-export function parseQuery<S extends z.ZodType>(
+export function parseQuery<S extends z.ZodMiniType>(
   event: Pick<APIGatewayProxyEvent, 'queryStringParameters'>,
   schema: S,
 ): z.infer<S> {

@@ -10,7 +10,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
 import { randomIds, systemClock } from '../commons/clock';
-import { dynamoUserRepository } from '../auth/adapters/dynamo-user-repository';
+import { DynamoUserRepository } from '../auth/adapters/dynamo-user-repository';
 import { ensureAdmin } from '../auth/use-cases/ensure-admin';
 
 const secrets = new SecretsManagerClient({});
@@ -29,7 +29,10 @@ export async function handler(
     );
   }
   // No signing key is needed to create a user.
-  const users = dynamoUserRepository(dynamoClient(), { users: tableName('users'), sessions: tableName('sessions') });
+  const users = new DynamoUserRepository(dynamoClient(), {
+    users: tableName('users'),
+    sessions: tableName('sessions'),
+  });
   const created = await ensureAdmin({ users, clock: systemClock, newId: randomIds }, email, password);
   return { PhysicalResourceId: physicalId, Data: { Created: String(created) } };
 }

@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { checkingToken } from '../authorizer/in-function';
-import { callerOf } from '../commons/caller';
+import { requestContextOf } from '../commons/caller';
 import { HttpError, httpErrorOf } from '../commons/errors';
 import { handlerFor, header, httpHandler, json, noContent, parseBody } from '../commons/http';
 import type { RouteKey } from '../../system/routes';
@@ -80,10 +80,7 @@ export async function route(
   event: APIGatewayProxyEvent,
   context: Pick<Context, 'awsRequestId'>,
 ): Promise<APIGatewayProxyResult> {
-  const ctx: RequestContext = {
-    caller: callerOf(event),
-    requestId: event.requestContext?.requestId ?? context.awsRequestId,
-  };
+  const ctx = requestContextOf(event, context);
   try {
     return await handlerFor(ROUTES, event)(ports, ctx, event);
   } catch (error) {

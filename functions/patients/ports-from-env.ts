@@ -17,7 +17,7 @@ let completionPorts: Pick<PatientPorts, 'patients' | 'billing'> | undefined;
 export function patientPorts(): PatientPorts {
   if (!ports) {
     const db = dynamoClient();
-    // 2 s deadline per attempt; only UNAVAILABLE (fast, nothing reached billing) is retried.
+    // 2.5 s for the whole call, 2 s per attempt; only UNAVAILABLE (fast, nothing reached billing) is retried.
     const billing = billingClient();
     ports = {
       patients: new DynamoPatientRepository(db, tableName('patients')),

@@ -2,7 +2,6 @@
  * The ports of the patient use cases: small interfaces the adapters (DynamoDB, gRPC, crypto) implement.
  * Use cases receive them as arguments and never import an adapter.
  */
-import type { Caller } from '../commons/caller';
 import type { Clock, IdGenerator } from '../commons/clock';
 import type { AuditOutcome } from './domain/errors';
 import type { PatientAction } from './domain/access';
@@ -138,8 +137,4 @@ export interface PatientPorts {
   newId: IdGenerator;
 }
 
-/** Who asks, and the request id every audit record carries. */
-export interface RequestContext {
-  caller: Caller;
-  requestId: string;
-}
+export type { RequestContext } from '../commons/caller';

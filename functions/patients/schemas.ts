@@ -2,7 +2,7 @@
  * The patient payloads: one zod schema per payload. The handler validates with them and the OpenAPI
  * registry publishes them under these names (PatientInput, Patient, PatientPage, PatientHistory, AuditEntry, AuditPage).
  */
-import { z } from 'zod';
+import * as z from '../commons/zod';
 import { ROLES } from '../commons/roles';
 import { emailAddress } from '../commons/email';
 import { PATIENT_ACTIONS } from './domain/audit';
@@ -29,18 +29,20 @@ export function isCalendarDate(value: string): boolean {
 const text = (min: number, max: number) =>
   z
     .string()
-    .trim()
-    .min(min, `Must be at least ${min} character${min === 1 ? '' : 's'}`)
-    .max(max, `Must be at most ${max} characters`);
+    .check(
+      z.trim(),
+      z.minLength(min, `Must be at least ${min} character${min === 1 ? '' : 's'}`),
+      z.maxLength(max, `Must be at most ${max} characters`),
+    );
 
 /** A YYYY-MM-DD date that exists, is not before 1900-01-01 and not after today (UTC; `today` is injectable for tests). */
 const pastDate = (today: () => string) =>
-  z
-    .string()
-    .refine(isCalendarDate, 'Must be a real calendar date (YYYY-MM-DD)')
-    .refine((v) => !isCalendarDate(v) || v >= EARLIEST_DATE, `Must not be before ${EARLIEST_DATE}`)
-    .refine((v) => !isCalendarDate(v) || v <= today(), 'Must not be in the future')
-    .meta({ format: 'date', description: `YYYY-MM-DD: a real calendar date, from ${EARLIEST_DATE} to today (UTC)` });
+  z.string().check(
+    z.refine(isCalendarDate, 'Must be a real calendar date (YYYY-MM-DD)'),
+    z.refine((v) => !isCalendarDate(v) || v >= EARLIEST_DATE, `Must not be before ${EARLIEST_DATE}`),
+    z.refine((v) => !isCalendarDate(v) || v <= today(), 'Must not be in the future'),
+    z.meta({ format: 'date', description: `YYYY-MM-DD: a real calendar date, from ${EARLIEST_DATE} to today (UTC)` }),
+  );
 
 export const Address = z.strictObject({
   street: text(1, 200),
@@ -55,17 +57,22 @@ export function patientInputSchema(today: () => string = todayUtc) {
     .strictObject({
       firstName: text(1, 100),
       lastName: text(1, 100),
-      email: emailAddress().meta({
-        format: 'email',
-        description: 'Unique among patients not deleted, case-insensitively',
-      }),
+      email: emailAddress().check(
+        z.meta({ format: 'email', description: 'Unique among patients not deleted, case-insensitively' }),
+      ),
       dateOfBirth: pastDate(today),
       address: Address,
-      phoneNumber: z.string().regex(PHONE_PATTERN, 'Must be 7-20 characters of digits, spaces and + - ( )').optional(),
-      gender: z.enum(GENDERS, `Must be one of ${GENDERS.join(', ')}`).optional(),
-      registeredDate: pastDate(today).optional(),
+      phoneNumber: z.optional(
+        z.string().check(z.regex(PHONE_PATTERN, 'Must be 7-20 characters of digits, spaces and + - ( )')),
+      ),
+      gender: z.optional(z.enum(GENDERS, `Must be one of ${GENDERS.join(', ')}`)),
+      registeredDate: z.optional(pastDate(today)),
     })
-    .meta({ description: 'A patient as a client writes it (POST and PUT). registeredDate defaults to today (UTC).' });
+    .check(
+      z.meta({
+        description: 'A patient as a client writes it (POST and PUT). registeredDate defaults to today (UTC).',
+      }),
+    );
 }
 
 export const PatientInput = patientInputSchema();
@@ -79,72 +86,84 @@ export const Patient = z
     email: z.email(),
     dateOfBirth: z.iso.date(),
     address: Address,
-    phoneNumber: z.string().optional(),
-    gender: z.enum(GENDERS).optional(),
+    phoneNumber: z.optional(z.string()),
+    gender: z.optional(z.enum(GENDERS)),
     registeredDate: z.iso.date(),
-    billingAccountId: z.string().nullable(),
+    billingAccountId: z.nullable(z.string()),
     billingStatus: z.enum(BILLING_STATUSES),
-    version: z.number().int().min(1),
+    version: z.number().check(z.int(), z.minimum(1)),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
-  .meta({ description: 'A patient record; its ETag is "<version>".' });
+  .check(z.meta({ description: 'A patient record; its ETag is "<version>".' }));
 export type Patient = z.infer<typeof Patient>;
 
 export const PatientPage = z
   .strictObject({
     patients: z.array(Patient),
-    nextCursor: z.string().nullable(),
+    nextCursor: z.nullable(z.string()),
   })
-  .meta({
-    description: 'One page of patients; pass nextCursor back as `cursor` for the next page (null on the last page).',
-  });
+  .check(
+    z.meta({
+      description:
+        'One page of patients, oldest first (by createdAt, then id); with `search`, in the order of the matching first ' +
+        'name, last name or email (lowercased). Pass nextCursor back as `cursor` for the next page (null on the last page).',
+    }),
+  );
 export type PatientPage = z.infer<typeof PatientPage>;
 
 export const PatientHistory = z
   .strictObject({
     versions: z.array(Patient),
   })
-  .meta({
-    description:
-      'Every version of the record, newest first, one per `version`: each as the record read at the end of that version ' +
-      '(a billing activation keeps the version; so does a deletion, which is not a version of its own). Staff also read a deleted ' +
-      "record's history (as FHIR keeps it); a patient only their own live record's.",
-  });
+  .check(
+    z.meta({
+      description:
+        'Every version of the record, newest first, one per `version`: each as the record read at the end of that version ' +
+        '(a billing activation keeps the version; so does a deletion, which is not a version of its own). Staff also read a deleted ' +
+        "record's history (as FHIR keeps it); a patient only their own live record's.",
+    }),
+  );
 export type PatientHistory = z.infer<typeof PatientHistory>;
 
 export const AuditEntry = z
   .strictObject({
     id: z.uuid(),
     at: z.iso.datetime(),
-    actorId: z.string().meta({ description: 'The user who made the request' }),
+    actorId: z.string().check(z.meta({ description: 'The user who made the request' })),
     actorRole: z.enum(ROLES),
     action: z
       .enum(PATIENT_ACTIONS)
-      .meta({ description: 'HISTORY: a history read; AUDIT_READ: a read of the audit trail itself' }),
+      .check(z.meta({ description: 'HISTORY: a history read; AUDIT_READ: a read of the audit trail itself' })),
     patientId: z
-      .uuid()
-      .nullable()
-      .meta({ description: 'The record acted on; null for lists and for audit reads across patients' }),
-    outcome: z.enum(['SUCCESS', 'DENIED']).meta({
-      description:
-        'DENIED: refused (403, or 404 hiding an existing record). Requests that failed without touching a record ' +
-        '(unknown or deleted record, conflict, stale If-Match, invalid input) are kept in the trail but not listed here.',
-    }),
+      .nullable(z.uuid())
+      .check(z.meta({ description: 'The record acted on; null for lists and for audit reads across patients' })),
+    outcome: z.enum(['SUCCESS', 'DENIED']).check(
+      z.meta({
+        description:
+          'DENIED: refused (403, or 404 hiding an existing record). Requests that failed without touching a record ' +
+          '(unknown or deleted record, conflict, stale If-Match, invalid input) are kept in the trail but not listed here.',
+      }),
+    ),
     requestId: z.string(),
   })
-  .meta({
-    description: 'One audited request: ids and outcome only, never field values. Entries are never changed or removed.',
-  });
+  .check(
+    z.meta({
+      description:
+        'One audited request: ids and outcome only, never field values. Entries are never changed or removed.',
+    }),
+  );
 export type AuditEntry = z.infer<typeof AuditEntry>;
 
 export const AuditPage = z
   .strictObject({
     entries: z.array(AuditEntry),
-    nextCursor: z.string().nullable(),
+    nextCursor: z.nullable(z.string()),
   })
-  .meta({
-    description:
-      'Audit entries newest first; pass nextCursor back as `cursor` for the next page (null on the last page).',
-  });
+  .check(
+    z.meta({
+      description:
+        'Audit entries newest first; pass nextCursor back as `cursor` for the next page (null on the last page).',
+    }),
+  );
 export type AuditPage = z.infer<typeof AuditPage>;

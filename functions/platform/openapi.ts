@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document, generated from the route table and the request/response schemas the
  * functions validate with: nothing in it is kept by hand, so it cannot drift from the code.
  */
-import { z } from 'zod';
+import * as z from '../commons/zod';
 import type { RouteDefinition } from '../../system/routes';
 import { problemOf } from '../commons/errors';
 
@@ -12,13 +12,13 @@ export const ProblemSchema = z
   .object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: z.number().check(z.int()),
     detail: z.string(),
-    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    errors: z.optional(z.array(z.object({ field: z.string(), message: z.string() }))),
   })
-  .meta({ description: 'RFC 9457 problem details' });
+  .check(z.meta({ description: 'RFC 9457 problem details' }));
 
-function toJsonSchema(schema: z.ZodType): JsonObject {
+function toJsonSchema(schema: z.ZodMiniType): JsonObject {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonObject;
   return rest;
 }
@@ -30,7 +30,7 @@ function operationId(route: RouteDefinition): string {
   return route.method.toLowerCase() + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 }
 
-function operation(route: RouteDefinition, schemas: Record<string, z.ZodType>): JsonObject {
+function operation(route: RouteDefinition, schemas: Record<string, z.ZodMiniType>): JsonObject {
   const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => {
     const declared = route.pathParameters?.find((p) => p.name === m[1]);
     return {
@@ -191,7 +191,7 @@ const LOCAL_PAGES: Record<string, JsonObject> = {
 /** `localPages`: the local runtime's document also describes the pages it serves beside the API. */
 export function buildOpenApi(
   routes: RouteDefinition[],
-  schemas: Record<string, z.ZodType>,
+  schemas: Record<string, z.ZodMiniType>,
   localPages = false,
 ): JsonObject {
   const paths: Record<string, JsonObject> = localPages ? { ...LOCAL_PAGES } : {};

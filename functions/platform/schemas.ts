@@ -2,7 +2,7 @@
  * Every named schema of the OpenAPI document: each context exports the zod schemas it validates with,
  * and this registry names them as system/routes.ts refers to them.
  */
-import { z } from 'zod';
+import * as z from '../commons/zod';
 import {
   Jwks,
   LoginRequest,
@@ -26,10 +26,10 @@ import { BillingAccount, Transaction, TransactionInput, TransactionPage } from '
 
 export const Health = z.object({
   status: z.enum(['ok', 'degraded']),
-  components: z.record(z.string(), z.object({ status: z.enum(['up', 'down']), reason: z.string().optional() })),
+  components: z.record(z.string(), z.object({ status: z.enum(['up', 'down']), reason: z.optional(z.string()) })),
 });
 
-export const schemaRegistry: Record<string, z.ZodType> = {
+export const schemaRegistry: Record<string, z.ZodMiniType> = {
   Health,
   SignupRequest,
   LoginRequest,

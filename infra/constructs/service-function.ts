@@ -12,7 +12,12 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
 import { BUNDLING } from '../../system/bundling';
-import { ACCESS_MODES, type AccessMode, type FunctionDefinition } from '../../system/functions';
+import {
+  ACCESS_MODES,
+  DEFAULT_TIMEOUT_SECONDS,
+  type AccessMode,
+  type FunctionDefinition,
+} from '../../system/functions';
 import { tableEnvVar, type TableName } from '../../system/tables';
 
 const ROOT = join(__dirname, '..', '..');
@@ -53,7 +58,7 @@ export class ServiceFunction extends Construct {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: definition.memorySize ?? 512,
-      timeout: Duration.seconds(definition.timeoutSeconds ?? 10),
+      timeout: Duration.seconds(definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       reservedConcurrentExecutions: props.reservedConcurrency,
       tracing: Tracing.ACTIVE,
       logGroup,

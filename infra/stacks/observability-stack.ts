@@ -2,13 +2,14 @@
  * The CloudWatch dashboard (the deployed twin of the local GET /dashboard) and alarms to an SNS topic:
  * registrations over time and by state / age band / gender (EMF metrics of the analytics consumer),
  * API latency and errors, every function's errors, duration and throttles, the Kafka consumer's offset
- * lag, the billing service's CPU, memory and task count, and the auth function's security events
+ * lag, the billing service's CPU, memory and task count, DynamoDB throttling per table and index, and the auth function's security events
  * (functions/auth/security-log.ts) as metrics from its log group. Where the target has no dashboards and
  * no log metric filters (LocalStack), only the alarms on the services' own metrics.
  */
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -20,6 +21,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 import { functionsTriggeredBy, type FunctionName } from '../../system/functions';
+import { tables, type TableName } from '../../system/tables';
 import { billingWidgets } from '../constructs/billing-dashboard';
 
 export interface ObservabilityStackProps extends StackProps {
@@ -28,6 +30,8 @@ export interface ObservabilityStackProps extends StackProps {
   functions: Partial<Record<FunctionName, lambda.IFunction>>;
   /** The auth function's log group, where its security events are written. */
   securityLog: logs.ILogGroup;
+  /** Every table of system/tables.ts, for their throttling alarms. */
+  tables: Record<TableName, dynamodb.ITable>;
   billing?: { service: ecs.FargateService; clusterName: string; logGroup: logs.ILogGroup };
 }
 
@@ -125,7 +129,12 @@ export class ObservabilityStack extends Stack {
         }),
     );
     offsetLag.forEach((lag, i) =>
-      alarm(i === 0 ? 'KafkaLag' : `KafkaLag${i + 1}`, lag, 1000, `${lag.label} falls behind its topics`),
+      alarm(
+        i === 0 ? 'KafkaLag' : `KafkaLag${i + 1}`,
+        lag,
+        props.config.alarmThresholds.kafkaLag,
+        `${lag.label} falls behind its topics`,
+      ),
     );
     // The stream readers report failed records instead of failing, so their Errors alarm stays quiet while
     // Kafka or billing is down; the age of the oldest record they have not taken tells it.
@@ -139,7 +148,46 @@ export class ObservabilityStack extends Stack {
         `${name} is more than 5 minutes behind the ${trigger.tables.join(' and ')} stream${trigger.tables.length > 1 ? 's' : ''} (what it writes to unreachable?)`,
       );
     }
-    alarm('Api5xx', props.api.metricServerError({ period: Duration.minutes(5) }), 5, 'API answers 5xx');
+    // DynamoDB throttling, per table and per global index, read and write apart. The tables are on-demand, so a
+    // throttle is a hot partition key (over ~3,000 reads/s or 1,000 writes/s on one key), a table's own ceiling
+    // (it doubles only as traffic grows), an index that cannot keep up (which throttles the table's writes too),
+    // or the account's quota. The SDK retries throttled requests, so a few are noise; the tier sets how many.
+    const throttles = Object.values(tables).flatMap((definition) => {
+      const tableName = props.tables[definition.name].tableName;
+      const targets = [
+        { id: definition.name, label: definition.name, dimensionsMap: { TableName: tableName } },
+        ...(definition.globalIndexes ?? []).map((index) => ({
+          id: `${definition.name}-${index.indexName}`,
+          label: `${definition.name} index ${index.indexName}`,
+          dimensionsMap: { TableName: tableName, GlobalSecondaryIndexName: index.indexName },
+        })),
+      ];
+      return targets.flatMap(({ id, label, dimensionsMap }) =>
+        (['Read', 'Write'] as const).map((kind) => {
+          const metric = new cloudwatch.Metric({
+            namespace: 'AWS/DynamoDB',
+            metricName: `${kind}ThrottleEvents`,
+            dimensionsMap,
+            statistic: 'Sum',
+            period: Duration.minutes(5),
+          });
+          alarm(
+            `DynamoThrottles-${id}-${kind}`,
+            metric,
+            props.config.alarmThresholds.dynamoThrottles,
+            `DynamoDB throttles ${kind.toLowerCase()}s on ${label} (a hot key, the table's or index's ceiling, or a quota)`,
+          );
+          // Labelled on the dashboard only: a label would make the alarm a metric-math alarm.
+          return metric.with({ label: `${label} ${kind.toLowerCase()} throttles` });
+        }),
+      );
+    });
+    alarm(
+      'Api5xx',
+      props.api.metricServerError({ period: Duration.minutes(5) }),
+      props.config.alarmThresholds.api5xx,
+      'API answers 5xx',
+    );
     const logMetrics = props.config.dashboardAndLogMetrics;
     if (props.billing && logMetrics) {
       // Billing logs its TLS certificate's days left at start and daily; nothing renews it by itself.
@@ -214,6 +262,7 @@ export class ObservabilityStack extends Stack {
         [
           new cloudwatch.GraphWidget({ title: 'Security events', width: 12, left: securityMetrics }),
           new cloudwatch.GraphWidget({ title: 'Kafka consumer offset lag', width: 12, left: offsetLag }),
+          new cloudwatch.GraphWidget({ title: 'DynamoDB throttles', width: 12, left: throttles }),
           ...(props.billing
             ? [
                 new cloudwatch.GraphWidget({

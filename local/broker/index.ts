@@ -32,7 +32,7 @@ export interface BrokerOptions {
 export interface Broker {
   port: number;
   host: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const NODE_ID = 1;

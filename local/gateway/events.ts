@@ -72,26 +72,10 @@ export function proxyEvent({ req, url, body, match, requestId, authorizer }: Pro
     requestContext: {
       accountId: LOCAL_ACCOUNT,
       apiId: LOCAL_API_ID,
-      authorizer: authorizer as APIGatewayProxyEvent['requestContext']['authorizer'],
+      authorizer,
       domainName: req.headers.host ?? 'localhost',
       httpMethod: req.method ?? 'GET',
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        user: null,
-        userAgent: req.headers['user-agent'] ?? null,
-        userArn: null,
-      },
+      identity: callerIdentity(req.socket.remoteAddress ?? '127.0.0.1', req.headers['user-agent'] ?? null),
       path: `/${STAGE}${url.pathname}`,
       protocol: `HTTP/${req.httpVersion}`,
       requestId,
@@ -129,5 +113,29 @@ export function lambdaContext(functionName: string, timeoutMs: number): Context 
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
+  };
+}
+
+/** The request's `identity` as API Gateway gives it for a caller without IAM or Cognito credentials. */
+export function callerIdentity(
+  sourceIp: string,
+  userAgent: string | null,
+): APIGatewayProxyEvent['requestContext']['identity'] {
+  return {
+    accessKey: null,
+    accountId: null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp,
+    user: null,
+    userAgent,
+    userArn: null,
   };
 }

@@ -121,7 +121,7 @@ const integrationTimeout = () => new GatewayError(504, 'The integration did not 
 
 export function startGateway(
   options: GatewayOptions,
-): Promise<{ server: Server; port: number; stop(): Promise<void> }> {
+): Promise<{ server: Server; port: number; stop: () => Promise<void> }> {
   const lookup = createRouter();
   const timeoutMs = options.integrationTimeoutMs ?? 29_000;
   const cache = new Map<string, { result: APIGatewayAuthorizerResult; expires: number }>();

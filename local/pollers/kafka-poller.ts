@@ -24,7 +24,7 @@ export function toMskRecord(topic: string, partition: number, message: KafkaMess
   const headers = Object.entries(message.headers ?? {}).flatMap(([name, value]) =>
     (Array.isArray(value) ? value : [value])
       .filter((v) => v !== undefined)
-      .map((v) => ({ [name]: [...Buffer.from(v as Buffer | string)] })),
+      .map((v) => ({ [name]: [...Buffer.from(v)] })),
   );
   return {
     topic,
@@ -35,7 +35,7 @@ export function toMskRecord(topic: string, partition: number, message: KafkaMess
     key: message.key ? message.key.toString('base64') : '',
     value: message.value ? message.value.toString('base64') : '',
     headers,
-  } as MSKRecord;
+  };
 }
 
 export function mskEvent(brokers: string[], records: MSKRecord[]): MSKEvent {
@@ -68,7 +68,7 @@ function chunks(messages: KafkaMessage[], batchSize: number): KafkaMessage[][] {
   return out;
 }
 
-export async function startKafkaPoller(options: KafkaPollerOptions): Promise<{ stop(): Promise<void> }> {
+export async function startKafkaPoller(options: KafkaPollerOptions): Promise<{ stop: () => Promise<void> }> {
   const batchSize = options.batchSize ?? 100;
   const log = options.log ?? (() => undefined);
   const kafka = new Kafka({
@@ -111,9 +111,10 @@ export async function startKafkaPoller(options: KafkaPollerOptions): Promise<{ s
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         for (const chunk of chunks(batch.messages, batchSize)) {
-          if (!isRunning() || isStale()) return;
+          if (!payload.isRunning() || payload.isStale()) return;
           const event = mskEvent(
             options.brokers,
             chunk.map((m) => toMskRecord(batch.topic, batch.partition, m)),
@@ -122,19 +123,19 @@ export async function startKafkaPoller(options: KafkaPollerOptions): Promise<{ s
             async () => {
               await options.handler(event);
             },
-            () => running && isRunning() && !isStale(),
+            () => running && payload.isRunning() && !payload.isStale(),
             (error, attempt) => {
               log('analytics consumer failed; retrying the batch', { attempt, errorName: (error as Error)?.name });
-              void heartbeat().catch(() => undefined);
+              void payload.heartbeat().catch(() => undefined);
             },
           );
-          if (!running || !isRunning() || isStale()) return;
+          if (!running || !payload.isRunning() || payload.isStale()) return;
           const last = chunk.at(-1)!.offset;
-          resolveOffset(last);
+          payload.resolveOffset(last);
           await consumer.commitOffsets([
             { topic: batch.topic, partition: batch.partition, offset: String(Number(last) + 1) },
           ]);
-          await heartbeat();
+          await payload.heartbeat();
         }
       },
     });

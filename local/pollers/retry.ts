@@ -2,7 +2,7 @@ import { retry, sleep } from '../../functions/commons/retry';
 
 export { sleep };
 
-const STOPPED = Symbol('stopped');
+const STOPPED = new Error('stopped');
 
 /** Retry with capped exponential back-off until `work` succeeds or `running()` turns false (then undefined). */
 export async function retryUntilDone<T>(

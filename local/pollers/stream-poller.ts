@@ -3,6 +3,8 @@
  * DynamoDB Local, invokes the handler with the real DynamoDBStreamEvent shape, and only moves on
  * (checkpointing the sequence number on disk) when the batch succeeded. A failed batch is retried;
  * a reported batch item failure resumes from that record, as Lambda does with ReportBatchItemFailures.
+ * With filters (the trigger's, system/functions.ts), only matching records reach the handler; the others are
+ * checkpointed without an invocation, as Lambda's filter criteria do.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,7 +18,9 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { FilterPattern } from '../../system/functions';
 import { retryUntilDone, sleep } from './retry';
+import { passesFilters } from './stream-filter';
 import { writeFileAtomic } from '../../functions/commons/atomic-file';
 
 export interface StreamPollerOptions {
@@ -25,6 +29,8 @@ export interface StreamPollerOptions {
   handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
   dataDir: string;
   batchSize?: number;
+  /** Only records matching one of these reach the handler (none: every record). */
+  filters?: readonly FilterPattern[];
   pollIntervalMs?: number;
   log?: (message: string, details?: Record<string, unknown>) => void;
 }
@@ -35,7 +41,7 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
   const d = record.dynamodb ?? {};
   return {
     eventID: record.eventID,
-    eventName: record.eventName as DynamoDBRecord['eventName'],
+    eventName: record.eventName,
     eventVersion: record.eventVersion ?? '1.1',
     eventSource: 'aws:dynamodb',
     awsRegion: record.awsRegion ?? 'local',
@@ -54,7 +60,7 @@ export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoD
   };
 }
 
-export async function startStreamPoller(options: StreamPollerOptions): Promise<{ stop(): Promise<void> }> {
+export async function startStreamPoller(options: StreamPollerOptions): Promise<{ stop: () => Promise<void> }> {
   const batchSize = options.batchSize ?? 100;
   // Lambda polls a DynamoDB stream shard four times a second; so does this stand-in (two readers share the machine).
   const pollIntervalMs = options.pollIntervalMs ?? 250;
@@ -107,7 +113,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
 
   /** Invokes until the handler has taken every record; returns once they are all done. */
   async function deliver(records: StreamRecord[]): Promise<void> {
-    let remaining = records;
+    let remaining = records.filter((r) => passesFilters(options.filters, toLambdaRecord(r, streamArn!)));
     while (running && remaining.length > 0) {
       const event: DynamoDBStreamEvent = { Records: remaining.map((r) => toLambdaRecord(r, streamArn!)) };
       const response = await retryUntilDone(

@@ -16,7 +16,7 @@ export const PRICES = {
   dynamoReadRequestUnit: 0.125 / 1e6,
   /** DynamoDB Standard table class storage, per GB-month. */
   dynamoStorageGbMonth: 0.25,
-  /** Lambda (x86), per GB-second. */
+  /** Lambda, per GB-second: the x86 price (the functions run on arm64, 20% cheaper: an upper bound). */
   lambdaGbSecond: 0.0000166667,
   /** Lambda, per request ($0.20 per million). */
   lambdaRequest: 0.2 / 1e6,
@@ -28,7 +28,7 @@ export const PRICES = {
   mskServerlessPartitionHour: 0.0015,
   /** MSK Serverless: per GB written (data in). */
   mskServerlessGbIn: 0.1,
-  /** Fargate (Linux/x86): per vCPU-hour. */
+  /** Fargate (Linux/x86): per vCPU-hour (an upper bound for an ARM task, ~20% cheaper). */
   fargateVcpuHour: 0.04048,
   /** Fargate: per GB-hour of memory. */
   fargateGbHour: 0.004445,
@@ -90,7 +90,11 @@ export interface BillingTasks {
 export function monthlyCosts(
   operations: Operation[],
   load: Load,
-  deployment: { billingMinTasks: number; billingMaxTasks: number },
+  deployment: {
+    billingMinTasks: number;
+    billingMaxTasks: number;
+    functionMemory: Partial<Record<FunctionName, number>>;
+  },
 ): { lines: CostLine[]; billingTasks: BillingTasks } {
   const lines: CostLine[] = [];
   // DynamoDB, per table: request units and the storage a month of this load adds (TTL'd items counted: an upper bound).
@@ -100,7 +104,9 @@ export function monthlyCosts(
   const invoke = (fn: FunctionName, perSecond: number, ms: number) => {
     const entry = invocations.get(fn) ?? { perSecond: 0, gbSeconds: 0 };
     entry.perSecond += perSecond;
-    entry.gbSeconds += perSecond * (ms / 1000) * ((functions[fn].memorySize ?? DEFAULT_LAMBDA_MB) / 1024);
+    // The tier's memory, never below the definition's (infra/config.ts functionMemory).
+    const mb = Math.max(deployment.functionMemory[fn] ?? 0, functions[fn].memorySize ?? DEFAULT_LAMBDA_MB);
+    entry.gbSeconds += perSecond * (ms / 1000) * (mb / 1024);
     invocations.set(fn, entry);
   };
   let apiRequests = 0;

@@ -7,11 +7,15 @@ type Item = Record<string, unknown>;
 type Values = Record<string, unknown>;
 type Names = Record<string, string>;
 
+/** A key value as text (keys are strings or numbers; anything else sorts as empty). */
+const keyText = (value: unknown): string =>
+  typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+
 /** DynamoDB's order of key values: numbers by value, strings by character. */
 export function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const x = String(a ?? '');
-  const y = String(b ?? '');
+  const x = keyText(a);
+  const y = keyText(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -147,9 +151,9 @@ export function keyCondition(
     const between = /^(#?[A-Za-z0-9_]+)\s+BETWEEN\s+(:[A-Za-z0-9_]+)\s+AND\s+(:[A-Za-z0-9_]+)$/i.exec(piece);
     const compare = /^(#?[A-Za-z0-9_]+)\s*(=|<=|<|>=|>)\s*(:[A-Za-z0-9_]+)$/.exec(piece);
     if (beginsWith) {
-      const prefix = String(values[beginsWith[2]!]);
+      const prefix = keyText(values[beginsWith[2]!]);
       skRange = (sk) => {
-        const text = String(sk ?? '');
+        const text = keyText(sk);
         return text.startsWith(prefix) ? 0 : text < prefix ? -1 : 1;
       };
     } else if (between) {

@@ -423,7 +423,7 @@ export class MemoryDynamo {
     const before = table.items.get(table.keyOf(key));
     const after = applyUpdate(
       copy(before ?? { ...key }),
-      String(input.UpdateExpression ?? ''),
+      typeof input.UpdateExpression === 'string' ? input.UpdateExpression : '',
       (input.ExpressionAttributeNames ?? {}) as Names,
       (input.ExpressionAttributeValues ?? {}) as Values,
     );

@@ -72,12 +72,13 @@ const limitOf = (kind: 'write' | 'read') =>
 export const hotPressure = (h: HotKey) => h.load / limitOf(h.kind);
 
 /**
- * Every family's hottest value for writes and for reads at a load, and its estimated load. The value is
- * picked on the first half of the samples. Its load is then, when it has siblings and is not measurably
- * hotter than they are, their mean over all samples (precise, and right for shards spread by a hash);
- * otherwise its own load measured on the second half (unbiased: the largest of many noisy shares
- * overstates, a share measured on samples that did not pick it does not). A family of one value has
- * nothing to pick from: all its samples count.
+ * Every family's hottest value for writes and for reads at a load, and its estimated load: the largest of
+ * - each group of alike values' mean over all samples (precise, and right for shards spread by a hash: the
+ *   largest of their noisy shares would overstate), and
+ * - the value picked as hottest on the first half of the samples, its load measured on the second (unbiased:
+ *   a share measured on samples that did not pick it), when it stands alone or is measurably hotter than its
+ *   alike values.
+ * A family of one value has nothing to pick from: all its samples count.
  */
 export function familyStatuses(operations: Operation[], load: Load): FamilyStatus[] {
   const all = keyLoads(operations, load, 'all');
@@ -101,26 +102,39 @@ export function familyStatuses(operations: Operation[], load: Load): FamilyStatu
       const only = values[0]!;
       return { key: only, kind, load: only[kind], hits: only.hits, basis: 'value', siblings: 1 };
     }
+    const candidates: HotKey[] = [];
+    // Each group of alike values (the shards of one partition, every id): their mean over all samples.
+    const groups = new Map<string, KeyLoad[]>();
+    for (const k of values) {
+      const group = groups.get(siblingsOf(k));
+      if (group) group.push(k);
+      else groups.set(siblingsOf(k), [k]);
+    }
+    for (const group of groups.values()) {
+      if (group.length < 2) continue;
+      const top = group.reduce((a, b) => (b[kind] > a[kind] ? b : a));
+      const hits = group.reduce((sum, k) => sum + k.hits, 0);
+      candidates.push({ key: top, kind, load: mean(group, kind), hits, basis: 'siblings', siblings: group.length });
+    }
+    // The one value picked on the first half, measured on the second: when it stands alone (a named value)
+    // or is measurably hotter than its alike values.
     let picked = values[0]!;
     let pickedLoad = -1;
     for (const k of values) {
       const load = pick.get(keyId(k))?.[kind] ?? 0;
       if (load > pickedLoad) [picked, pickedLoad] = [k, load];
     }
-    const alike = siblings.get(siblingsOf(picked))!;
+    const alike = groups.get(siblingsOf(picked))!;
     const measured = measure.get(keyId(picked));
-    const own = measured && measured.hits > 0 ? measured[kind] : undefined;
-    if (alike.length > 1) {
-      const siblingMean = mean(alike, kind);
-      const hotter = own !== undefined && own * (1 - 2 / Math.sqrt(measured!.hits)) > siblingMean;
-      if (!hotter) {
-        const hits = alike.reduce((sum, k) => sum + k.hits, 0);
-        return { key: picked, kind, load: siblingMean, hits, basis: 'siblings', siblings: alike.length };
-      }
+    if (measured && measured.hits > 0) {
+      const own = measured[kind];
+      if (alike.length === 1 || own * (1 - 2 / Math.sqrt(measured.hits)) > mean(alike, kind))
+        candidates.push({ key: picked, kind, load: own, hits: measured.hits, basis: 'value', siblings: alike.length });
     }
-    if (own !== undefined)
-      return { key: picked, kind, load: own, hits: measured!.hits, basis: 'value', siblings: alike.length };
-    return { key: picked, kind, load: mean(values, kind), hits: 0, basis: 'family', siblings: alike.length };
+    // Nothing measured twice (values seen once): the family's mean per value.
+    if (candidates.length === 0)
+      candidates.push({ key: picked, kind, load: mean(values, kind), hits: 0, basis: 'family', siblings: 1 });
+    return candidates.reduce((a, b) => (b.load > a.load ? b : a));
   };
   return [...families]
     .map(([family, values]) => {

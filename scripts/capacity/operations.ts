@@ -7,8 +7,8 @@
  * of the list index, if the index is sharded), a search whatever it reads for the prefix, and so on.
  */
 import { tables, type TableDefinition } from '../../system/tables';
-import { dynamoSessionStore } from '../../functions/auth/adapters/dynamo-session-store';
-import { dynamoUserRepository } from '../../functions/auth/adapters/dynamo-user-repository';
+import { DynamoSessionStore } from '../../functions/auth/adapters/dynamo-session-store';
+import { DynamoUserRepository } from '../../functions/auth/adapters/dynamo-user-repository';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../functions/auth/domain/access-token';
 import { loginEndsAt, refreshExpiresAt } from '../../functions/auth/domain/login-state';
 import { recentFailures } from '../../functions/auth/domain/login-throttle';
@@ -60,6 +60,8 @@ export interface ModelOptions {
   seed: number;
   /** Write shards of the audit index `recent`, as deployed. */
   auditShards: number;
+  /** Write shards of the patients' list and search indexes, as deployed. */
+  patientShards: { list: number; search: number };
 }
 
 /** Per second: API requests that reach a function behind the authorizer, and patient-data requests (audited). */
@@ -95,11 +97,11 @@ export async function measureOperations(options: ModelOptions): Promise<Measurem
   const db = new MemoryDynamo(tablesByName());
   const client = db as never;
   const clock = steppingClock();
-  const patients = new DynamoPatientRepository(client, 'patients');
+  const patients = new DynamoPatientRepository(client, 'patients', options.patientShards);
   const audit = new DynamoAuditLog(client, 'audit', options.auditShards);
   const idempotency = new DynamoIdempotencyStore(client, 'idempotency', clock);
-  const sessions = dynamoSessionStore(client, 'sessions');
-  const userRepository = dynamoUserRepository(client, { users: 'users', sessions: 'sessions' });
+  const sessions = new DynamoSessionStore(client, 'sessions');
+  const userRepository = new DynamoUserRepository(client, { users: 'users', sessions: 'sessions' });
   const accounts = new DynamoAccountRepository(client, 'billing-accounts');
   const ledger = new Ledger(
     new DynamoLedgerRepository(client, { accounts: 'billing-accounts', transactions: 'billing-transactions' }, 'USD'),

@@ -62,7 +62,10 @@ function perSample(keys: Map<string, KeyUnits>, samples: number): Map<string, Ke
 export class ProfileBuilder {
   private samples = 0;
   private readonly keys = new Map<string, KeyUnits>();
-  private readonly halves: [Map<string, KeyUnits>, Map<string, KeyUnits>] = [new Map(), new Map()];
+  private readonly halves: [Map<string, KeyUnits>, Map<string, KeyUnits>] = [
+    new Map<string, KeyUnits>(),
+    new Map<string, KeyUnits>(),
+  ];
   private readonly storedBytes: Record<string, number> = {};
   private readonly streamRecords: Record<string, number> = {};
 

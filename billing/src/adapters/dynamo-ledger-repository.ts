@@ -44,7 +44,7 @@ export function toTransaction(item: Record<string, unknown>): LedgerTransaction 
     amount: Number(item.amount),
     currency: String(item.currency),
     description: String(item.description),
-    serviceDate: String(item.serviceDate ?? ''),
+    serviceDate: typeof item.serviceDate === 'string' ? item.serviceDate : '',
     createdAt: String(item.createdAt),
     createdBy: String(item.createdBy),
     balanceAfter: Number(item.balanceAfter),

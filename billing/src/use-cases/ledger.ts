@@ -188,24 +188,34 @@ export class Ledger {
     try {
       const currency = currencyOf(request, account);
       const next = applyTransaction(figures, request.type, request.amount);
-      const at = this.now();
-      const transaction: LedgerTransaction = {
-        id: timeOrderedId(at.getTime()),
-        accountId: account.accountId,
-        patientId: account.patientId,
-        type: request.type,
-        amount: request.amount,
-        currency,
-        description: request.description,
-        serviceDate: request.serviceDate,
-        createdAt: at.toISOString(),
-        createdBy: request.createdBy,
-        balanceAfter: next.balance,
-      };
+      const transaction = this.newTransaction(account, request, currency, next.balance);
       return { figures: next, transaction, fingerprint: requestFingerprint(request, currency) };
     } catch {
       return undefined;
     }
+  }
+
+  /** The transaction a request makes on the account, stamped now, with the balance it leaves. */
+  private newTransaction(
+    account: LedgerAccount,
+    request: TransactionRequest,
+    currency: string,
+    balanceAfter: number,
+  ): LedgerTransaction {
+    const at = this.now();
+    return {
+      id: timeOrderedId(at.getTime()),
+      accountId: account.accountId,
+      patientId: account.patientId,
+      type: request.type,
+      amount: request.amount,
+      currency,
+      description: request.description,
+      serviceDate: request.serviceDate,
+      createdAt: at.toISOString(),
+      createdBy: request.createdBy,
+      balanceAfter,
+    };
   }
 
   async transaction(patientId: string, transactionId: string): Promise<LedgerTransaction> {
@@ -251,20 +261,7 @@ export class Ledger {
         }
         throw error;
       }
-      const at = this.now();
-      const transaction: LedgerTransaction = {
-        id: timeOrderedId(at.getTime()),
-        accountId: before.accountId,
-        patientId: before.patientId,
-        type: request.type,
-        amount: request.amount,
-        currency,
-        description: request.description,
-        serviceDate: request.serviceDate,
-        createdAt: at.toISOString(),
-        createdBy: request.createdBy,
-        balanceAfter: figures.balance,
-      };
+      const transaction = this.newTransaction(before, request, currency, figures.balance);
       const after: LedgerAccount = {
         ...before,
         ...figures,

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { cancellationReasons, isConditionalCheckFailure } from '../../commons/dynamo-errors';
 import { WINDOW_MS } from '../domain/login-throttle';
-import type { LoginSummary, SessionStore } from '../ports';
+import type { AccessState, IssuedTokens, LoginStart, LoginSummary, RefreshRecord, SessionStore } from '../ports';
 import {
   ACCOUNT_ATTRIBUTES,
   LOGIN_ATTRIBUTES,
@@ -28,195 +28,208 @@ import {
   userLoginsKey,
 } from './session-keys';
 
-export function dynamoSessionStore(db: DynamoDBDocumentClient, table: string): SessionStore {
-  const refreshItem = (hash: string, familyId: string, userId: string, expiresAt: number) => ({
-    ...refreshKey(hash),
-    type: 'REFRESH',
-    familyId,
-    userId,
-    used: false,
-    expiresAt,
-  });
+const refreshItem = (hash: string, familyId: string, userId: string, expiresAt: number) => ({
+  ...refreshKey(hash),
+  type: 'REFRESH',
+  familyId,
+  userId,
+  used: false,
+  expiresAt,
+});
+/** A `REFRESH#` item as stored. */
+type RefreshItem = ReturnType<typeof refreshItem>;
 
-  return {
-    async startFamily(login, tokens) {
-      await db.send(
+export class DynamoSessionStore implements SessionStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  async startFamily(login: LoginStart, tokens: IssuedTokens): Promise<void> {
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.table,
+              Item: refreshItem(tokens.refreshHash, login.id, login.userId, tokens.refreshExpiresAt),
+            },
+          },
+          {
+            Put: {
+              TableName: this.table,
+              Item: {
+                ...familyKey(login.id),
+                type: 'FAMILY',
+                userId: login.userId,
+                revoked: false,
+                startedAt: login.startedAt,
+                lastUsedAt: login.startedAt,
+                endsAt: login.endsAt,
+                expiresAt: tokens.refreshExpiresAt,
+                ...(login.userAgent ? { userAgent: login.userAgent } : {}),
+                // Listed per user (gsi1), newest first: the user's own "where am I signed in".
+                gsi1pk: userLoginsKey(login.userId),
+                gsi1sk: `${new Date(login.startedAt).toISOString()}#${login.id}`,
+              },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  async findRefresh(hash: string): Promise<RefreshRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: refreshKey(hash), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const { familyId, userId, used, expiresAt } = Item as RefreshItem;
+    return { familyId, userId, used: used === true, expiresAt };
+  }
+
+  async accessState(familyId: string, userId: string): Promise<AccessState> {
+    const { Responses } = await this.db.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.table]: {
+            Keys: [familyKey(familyId), accountKey(userId)],
+            ConsistentRead: true,
+            ProjectionExpression: ['pk', ...LOGIN_ATTRIBUTES, ...ACCOUNT_ATTRIBUTES].join(', '),
+          },
+        },
+      }),
+    );
+    const items = Responses?.[this.table] ?? [];
+    const login = loginRecordOf(items.find((i) => i.pk === familyKey(familyId).pk));
+    return {
+      ...(login ? { login } : {}),
+      account: accountStateOf(items.find((i) => i.pk === accountKey(userId).pk)),
+    };
+  }
+
+  async rotate(oldHash: string, familyId: string, tokens: IssuedTokens, usedAt: number): Promise<boolean> {
+    const old = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: refreshKey(oldHash), ConsistentRead: true }),
+    );
+    if (!old.Item) return false;
+    const { userId } = old.Item as RefreshItem;
+    try {
+      await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
             {
-              Put: {
-                TableName: table,
-                Item: refreshItem(tokens.refreshHash, login.id, login.userId, tokens.refreshExpiresAt),
+              Update: {
+                TableName: this.table,
+                Key: refreshKey(oldHash),
+                UpdateExpression: 'SET used = :true',
+                ConditionExpression: 'used = :false',
+                ExpressionAttributeValues: { ':true': true, ':false': false },
               },
             },
             {
               Put: {
-                TableName: table,
-                Item: {
-                  ...familyKey(login.id),
-                  type: 'FAMILY',
-                  userId: login.userId,
-                  revoked: false,
-                  startedAt: login.startedAt,
-                  lastUsedAt: login.startedAt,
-                  endsAt: login.endsAt,
-                  expiresAt: tokens.refreshExpiresAt,
-                  ...(login.userAgent ? { userAgent: login.userAgent } : {}),
-                  // Listed per user (gsi1), newest first: the user's own "where am I signed in".
-                  gsi1pk: userLoginsKey(login.userId),
-                  gsi1sk: `${new Date(login.startedAt).toISOString()}#${login.id}`,
-                },
+                TableName: this.table,
+                Item: refreshItem(tokens.refreshHash, familyId, userId, tokens.refreshExpiresAt),
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: familyKey(familyId),
+                UpdateExpression: 'SET lastUsedAt = :at, expiresAt = :familyExp',
+                ConditionExpression: 'attribute_exists(pk) AND revoked = :false',
+                ExpressionAttributeValues: { ':at': usedAt, ':familyExp': tokens.refreshExpiresAt, ':false': false },
               },
             },
           ],
         }),
       );
-    },
+      return true;
+    } catch (error) {
+      if (cancellationReasons(error)) return false;
+      throw error;
+    }
+  }
 
-    async findRefresh(hash) {
-      const { Item } = await db.send(new GetCommand({ TableName: table, Key: refreshKey(hash), ConsistentRead: true }));
-      if (!Item) return undefined;
-      return { familyId: Item.familyId, userId: Item.userId, used: Item.used === true, expiresAt: Item.expiresAt };
-    },
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: familyKey(familyId),
+          UpdateExpression: 'SET revoked = :true',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!isConditionalCheckFailure(error)) throw error; // an expired login is over anyway
+      });
+  }
 
-    async accessState(familyId, userId) {
-      const { Responses } = await db.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table]: {
-              Keys: [familyKey(familyId), accountKey(userId)],
-              ConsistentRead: true,
-              ProjectionExpression: ['pk', ...LOGIN_ATTRIBUTES, ...ACCOUNT_ATTRIBUTES].join(', '),
-            },
-          },
+  async loginsOf(userId: string): Promise<LoginSummary[]> {
+    const logins: LoginSummary[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :user',
+          ScanIndexForward: false,
+          ExpressionAttributeValues: { ':user': userLoginsKey(userId) },
+          ExclusiveStartKey: start,
         }),
       );
-      const items = Responses?.[table] ?? [];
-      const login = loginRecordOf(items.find((i) => i.pk === familyKey(familyId).pk));
-      return {
-        ...(login ? { login } : {}),
-        account: accountStateOf(items.find((i) => i.pk === accountKey(userId).pk)),
-      };
-    },
-
-    async rotate(oldHash, familyId, tokens, usedAt) {
-      const old = await db.send(new GetCommand({ TableName: table, Key: refreshKey(oldHash), ConsistentRead: true }));
-      if (!old.Item) return false;
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: table,
-                  Key: refreshKey(oldHash),
-                  UpdateExpression: 'SET used = :true',
-                  ConditionExpression: 'used = :false',
-                  ExpressionAttributeValues: { ':true': true, ':false': false },
-                },
-              },
-              {
-                Put: {
-                  TableName: table,
-                  Item: refreshItem(tokens.refreshHash, familyId, old.Item.userId, tokens.refreshExpiresAt),
-                },
-              },
-              {
-                Update: {
-                  TableName: table,
-                  Key: familyKey(familyId),
-                  UpdateExpression: 'SET lastUsedAt = :at, expiresAt = :familyExp',
-                  ConditionExpression: 'attribute_exists(pk) AND revoked = :false',
-                  ExpressionAttributeValues: { ':at': usedAt, ':familyExp': tokens.refreshExpiresAt, ':false': false },
-                },
-              },
-            ],
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (cancellationReasons(error)) return false;
-        throw error;
-      }
-    },
-
-    async revokeFamily(familyId) {
-      await db
-        .send(
-          new UpdateCommand({
-            TableName: table,
-            Key: familyKey(familyId),
-            UpdateExpression: 'SET revoked = :true',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':true': true },
-          }),
-        )
-        .catch((error: unknown) => {
-          if (!isConditionalCheckFailure(error)) throw error; // an expired login is over anyway
+      for (const item of page.Items ?? []) {
+        const login = loginRecordOf(item);
+        if (!login) continue;
+        logins.push({
+          ...login,
+          id: String(item.pk).slice('FAMILY#'.length),
+          lastUsedAt: Number(item.lastUsedAt ?? login.startedAt),
+          expiresAt: Number(item.expiresAt ?? 0),
+          ...(typeof item.userAgent === 'string' ? { userAgent: item.userAgent } : {}),
         });
-    },
-
-    async loginsOf(userId) {
-      const logins: LoginSummary[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: table,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :user',
-            ScanIndexForward: false,
-            ExpressionAttributeValues: { ':user': userLoginsKey(userId) },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const login = loginRecordOf(item);
-          if (!login) continue;
-          logins.push({
-            ...login,
-            id: String(item.pk).slice('FAMILY#'.length),
-            lastUsedAt: Number(item.lastUsedAt ?? login.startedAt),
-            expiresAt: Number(item.expiresAt ?? 0),
-            ...(typeof item.userAgent === 'string' ? { userAgent: item.userAgent } : {}),
-          });
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return logins;
-    },
-
-    async loginFailures(key) {
-      const { Item } = await db.send(new GetCommand({ TableName: table, Key: loginKey(key), ConsistentRead: true }));
-      return Array.isArray(Item?.failures) ? (Item.failures as number[]) : [];
-    },
-
-    async reserveLoginAttempt(key, seenLength, keep, at) {
-      // A conditional rewrite (not an append): stale times are pruned, and two writers that read the
-      // same list cannot both succeed, so no attempt is ever counted twice or lost.
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: table,
-            Item: {
-              ...loginKey(key),
-              type: 'LOGIN',
-              failures: [...keep, at],
-              expiresAt: Math.ceil((at + WINDOW_MS) / 1000),
-            },
-            ConditionExpression: seenLength === 0 ? 'attribute_not_exists(pk)' : 'size(failures) = :seen',
-            ...(seenLength === 0 ? {} : { ExpressionAttributeValues: { ':seen': seenLength } }),
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionalCheckFailure(error)) return false;
-        throw error;
       }
-    },
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return logins;
+  }
 
-    async clearLoginFailures(key) {
-      await db.send(new DeleteCommand({ TableName: table, Key: loginKey(key) }));
-    },
-  };
+  async loginFailures(key: string): Promise<number[]> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: loginKey(key), ConsistentRead: true }),
+    );
+    return Array.isArray(Item?.failures) ? (Item.failures as number[]) : [];
+  }
+
+  async reserveLoginAttempt(key: string, seenLength: number, keep: number[], at: number): Promise<boolean> {
+    // A conditional rewrite (not an append): stale times are pruned, and two writers that read the
+    // same list cannot both succeed, so no attempt is ever counted twice or lost.
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            ...loginKey(key),
+            type: 'LOGIN',
+            failures: [...keep, at],
+            expiresAt: Math.ceil((at + WINDOW_MS) / 1000),
+          },
+          ConditionExpression: seenLength === 0 ? 'attribute_not_exists(pk)' : 'size(failures) = :seen',
+          ...(seenLength === 0 ? {} : { ExpressionAttributeValues: { ':seen': seenLength } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async clearLoginFailures(key: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: loginKey(key) }));
+  }
 }

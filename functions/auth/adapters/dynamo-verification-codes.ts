@@ -11,115 +11,126 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { VerificationCodes } from '../ports';
+import type { VerificationCode, VerificationCodes } from '../ports';
 import { userKey, type UserTables } from './dynamo-user-repository';
 import { accountKey, verificationKey } from './session-keys';
+
+/** A `VERIFY#` item as stored (items written before wrongTries and sentAt existed lack them). */
+interface VerificationItem {
+  codeHash: string;
+  codeExpiresAt: number;
+  wrongTries?: number;
+  sentAt?: number[];
+}
 
 const conditionFailed = (error: unknown) =>
   isConditionalCheckFailure(error) || cancellationReasons(error) !== undefined;
 
-export function dynamoVerificationCodes(db: DynamoDBDocumentClient, tables: UserTables): VerificationCodes {
-  const table = tables.sessions;
-  return {
-    async find(userId) {
-      const { Item } = await db.send(
-        new GetCommand({ TableName: table, Key: verificationKey(userId), ConsistentRead: true }),
-      );
-      if (!Item) return undefined;
-      return {
-        codeHash: Item.codeHash,
-        expiresAt: Item.codeExpiresAt,
-        wrongTries: Item.wrongTries ?? 0,
-        sentAt: Item.sentAt ?? [],
-      };
-    },
+export class DynamoVerificationCodes implements VerificationCodes {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tables: UserTables,
+  ) {}
 
-    async save(userId, code) {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            ...verificationKey(userId),
-            type: 'VERIFY',
-            codeHash: code.codeHash,
-            codeExpiresAt: code.expiresAt,
-            wrongTries: code.wrongTries,
-            sentAt: code.sentAt,
-            // Kept past the code's own expiry while its sends still count against the resend limit.
-            expiresAt: Math.ceil(Math.max(code.expiresAt, ...code.sentAt.map((t) => t + 3_600_000)) / 1000),
-          },
-        }),
-      );
-    },
+  async find(userId: string): Promise<VerificationCode | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tables.sessions, Key: verificationKey(userId), ConsistentRead: true }),
+    );
+    if (!Item) return undefined;
+    const item = Item as VerificationItem;
+    return {
+      codeHash: item.codeHash,
+      expiresAt: item.codeExpiresAt,
+      wrongTries: item.wrongTries ?? 0,
+      sentAt: item.sentAt ?? [],
+    };
+  }
 
-    async recordWrongTry(userId, seenTries, maxTries) {
-      try {
-        if (seenTries + 1 >= maxTries) {
-          await db.send(
-            new DeleteCommand({
-              TableName: table,
-              Key: verificationKey(userId),
-              ConditionExpression: 'wrongTries = :seen',
-              ExpressionAttributeValues: { ':seen': seenTries },
-            }),
-          );
-        } else {
-          await db.send(
-            new UpdateCommand({
-              TableName: table,
-              Key: verificationKey(userId),
-              UpdateExpression: 'SET wrongTries = :next',
-              ConditionExpression: 'wrongTries = :seen',
-              ExpressionAttributeValues: { ':seen': seenTries, ':next': seenTries + 1 },
-            }),
-          );
-        }
-        return true;
-      } catch (error) {
-        if (conditionFailed(error)) return false;
-        throw error;
-      }
-    },
+  async save(userId: string, code: VerificationCode): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tables.sessions,
+        Item: {
+          ...verificationKey(userId),
+          type: 'VERIFY',
+          codeHash: code.codeHash,
+          codeExpiresAt: code.expiresAt,
+          wrongTries: code.wrongTries,
+          sentAt: code.sentAt,
+          // Kept past the code's own expiry while its sends still count against the resend limit.
+          expiresAt: Math.ceil(Math.max(code.expiresAt, ...code.sentAt.map((t) => t + 3_600_000)) / 1000),
+        },
+      }),
+    );
+  }
 
-    async confirm(userId, codeHash, seenTries) {
-      try {
-        await db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Delete: {
-                  TableName: table,
-                  Key: verificationKey(userId),
-                  ConditionExpression: 'codeHash = :hash AND wrongTries = :seen',
-                  ExpressionAttributeValues: { ':hash': codeHash, ':seen': seenTries },
-                },
-              },
-              {
-                Update: {
-                  TableName: tables.users,
-                  Key: userKey(userId),
-                  UpdateExpression: 'SET emailVerified = :true',
-                  ConditionExpression: 'attribute_exists(pk)',
-                  ExpressionAttributeValues: { ':true': true },
-                },
-              },
-              {
-                Update: {
-                  TableName: table,
-                  Key: accountKey(userId),
-                  UpdateExpression: 'SET #type = :type, emailVerified = :true',
-                  ExpressionAttributeNames: { '#type': 'type' },
-                  ExpressionAttributeValues: { ':type': 'ACCOUNT', ':true': true },
-                },
-              },
-            ],
+  async recordWrongTry(userId: string, seenTries: number, maxTries: number): Promise<boolean> {
+    try {
+      if (seenTries + 1 >= maxTries) {
+        await this.db.send(
+          new DeleteCommand({
+            TableName: this.tables.sessions,
+            Key: verificationKey(userId),
+            ConditionExpression: 'wrongTries = :seen',
+            ExpressionAttributeValues: { ':seen': seenTries },
           }),
         );
-        return true;
-      } catch (error) {
-        if (conditionFailed(error)) return false;
-        throw error;
+      } else {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tables.sessions,
+            Key: verificationKey(userId),
+            UpdateExpression: 'SET wrongTries = :next',
+            ConditionExpression: 'wrongTries = :seen',
+            ExpressionAttributeValues: { ':seen': seenTries, ':next': seenTries + 1 },
+          }),
+        );
       }
-    },
-  };
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  async confirm(userId: string, codeHash: string, seenTries: number): Promise<boolean> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: this.tables.sessions,
+                Key: verificationKey(userId),
+                ConditionExpression: 'codeHash = :hash AND wrongTries = :seen',
+                ExpressionAttributeValues: { ':hash': codeHash, ':seen': seenTries },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tables.users,
+                Key: userKey(userId),
+                UpdateExpression: 'SET emailVerified = :true',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':true': true },
+              },
+            },
+            {
+              Update: {
+                TableName: this.tables.sessions,
+                Key: accountKey(userId),
+                UpdateExpression: 'SET #type = :type, emailVerified = :true',
+                ExpressionAttributeNames: { '#type': 'type' },
+                ExpressionAttributeValues: { ':type': 'ACCOUNT', ':true': true },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (conditionFailed(error)) return false;
+      throw error;
+    }
+  }
 }

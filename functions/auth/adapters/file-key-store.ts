@@ -3,15 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { parseKeySet, type KeySet } from '../domain/keys';
 import type { KeyStore } from '../ports';
 
-export function fileKeyStore(path: string): KeyStore {
-  let cached: Promise<KeySet> | undefined;
-  return {
-    privateKeySet() {
-      cached ??= readFile(path, 'utf8').then(parseKeySet);
-      cached.catch(() => {
-        cached = undefined;
-      });
-      return cached;
-    },
-  };
+export class FileKeyStore implements KeyStore {
+  private cached: Promise<KeySet> | undefined;
+
+  constructor(private readonly path: string) {}
+
+  privateKeySet(): Promise<KeySet> {
+    const keys = (this.cached ??= readFile(this.path, 'utf8').then(parseKeySet));
+    keys.catch(() => {
+      this.cached = undefined;
+    });
+    return keys;
+  }
 }

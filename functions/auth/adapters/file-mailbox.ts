@@ -3,6 +3,7 @@
  * folder (owner-only), and the local gateway serves it at GET /_local/mailbox. Never deployed.
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { systemClock, type Clock } from '../../commons/clock';
 import type { Mailer, OutgoingMail } from '../ports';
 
 export interface MailboxMessage {
@@ -13,19 +14,22 @@ export interface MailboxMessage {
   sentAt: string;
 }
 
-export function fileMailbox(path: string, now: () => number = Date.now): Mailer {
-  return {
-    async send(mail: OutgoingMail) {
-      const message: MailboxMessage = {
-        to: mail.to,
-        subject: mail.subject,
-        text: mail.text,
-        code: mail.code ?? null,
-        sentAt: new Date(now()).toISOString(),
-      };
-      appendFileSync(path, `${JSON.stringify(message)}\n`, { mode: 0o600 });
-    },
-  };
+export class FileMailbox implements Mailer {
+  constructor(
+    private readonly path: string,
+    private readonly clock: Clock = systemClock,
+  ) {}
+
+  async send(mail: OutgoingMail): Promise<void> {
+    const message: MailboxMessage = {
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      code: mail.code ?? null,
+      sentAt: this.clock.now().toISOString(),
+    };
+    appendFileSync(this.path, `${JSON.stringify(message)}\n`, { mode: 0o600 });
+  }
 }
 
 /** Messages to `to` (every message without it), newest first. */

@@ -1,6 +1,6 @@
 /** What can go wrong on the billing routes besides the patient rules, in domain words; the handler maps each kind to a status. */
 import { DomainError, type FieldError } from '../../commons/errors';
-import type { AuditOutcome } from '../../patients';
+import type { AuditOutcome } from '../../patients/domain/errors';
 
 export type LedgerErrorKind =
   | 'INVALID' // a field breaks its rule (names it)

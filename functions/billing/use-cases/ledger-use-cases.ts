@@ -4,19 +4,10 @@
  * own record (any other → 404, audited DENIED) and never records (403). Billing itself is reached through
  * the LedgerPort; a PENDING patient (account not opened yet) reads as an empty account, and a write waits.
  */
-import {
-  audited,
-  emailKey,
-  forbidden,
-  isDeleted,
-  isPatientId,
-  mayPerform,
-  notFound,
-  ownRecordEmail,
-  seesOnlyOwnRecord,
-  type PatientAction,
-  type PatientRecord,
-} from '../../patients';
+import { mayPerform, ownRecordEmail, seesOnlyOwnRecord, type PatientAction } from '../../patients/domain/access';
+import { forbidden, notFound } from '../../patients/domain/errors';
+import { emailKey, isDeleted, isPatientId, type PatientRecord } from '../../patients/domain/patient';
+import { audited } from '../../patients/use-cases/audited';
 import { invalidField, LedgerError } from '../domain/errors';
 import type { BillingPorts, LedgerTransactionView, RequestContext } from '../ports';
 import type { BillingAccount, Transaction, TransactionInput, TransactionPage } from '../schemas';

@@ -1,6 +1,8 @@
 /**
  * PatientRepository on DynamoDB. Every request is a GetItem, a Query on a key or index, a BatchGetItem
  * of known keys, or a TransactWriteItems; never a Scan. Layout: ./patient-items.ts and ../README.md.
+ * Listings and searches read every write shard of their index side by side and merge them in index order
+ * (./merged-query.ts); a page's position is the key of its last item, which resumes every shard.
  */
 import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
@@ -9,7 +11,6 @@ import {
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
-  type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -21,30 +22,39 @@ import { emailKey, isDeleted, SEARCH_FIELDS, type PatientRecord } from '../domai
 import type { Page, PageKey, PageRequest, PatientRepository } from '../ports';
 import {
   EMAIL_SK,
-  LIST_PARTITION,
   PATIENT_SK,
   emailItem,
   emailPk,
+  everyShard,
   fromPatientItem,
   isRepresentativeEntry,
+  listPartition,
   patientAttributes,
   patientItem,
   patientPk,
+  patientShards,
   searchItems,
   searchPartition,
   searchSk,
   statePartition,
   versionItem,
   versionPrefix,
+  type PatientShards,
   type Revision,
   type SearchEntry,
 } from './patient-items';
+import { mergedPage } from './merged-query';
 
 type Item = Record<string, unknown>;
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
 
-/** A page query stops after this many round trips even if filtering left it short (a cursor continues it). */
+/**
+ * A search page stops after this many batches of entries even if the records' checks left it short (a
+ * cursor continues it); each batch is itself a merged query of at most 10 rounds (./merged-query.ts).
+ */
 const MAX_ROUNDS = 10;
+/** With criteria only a record can answer, entries are read at least this many at a time. */
+const RECORD_CHECK_BATCH = 50;
 const TRANSACTION_ATTEMPTS = 8;
 /** Between retries of a transaction that met another in flight, and of a BatchGetItem that left keys unprocessed. */
 const BACKOFF: Backoff = { baseMs: 50, capMs: 500, jitter: 'full' };
@@ -63,10 +73,14 @@ const FIXED_FIELDS = new Set([
   'deletedAt',
 ]);
 
+type Index = 'gsi1' | 'gsi2';
+
 export class DynamoPatientRepository implements PatientRepository {
+  /** `shards`: the write shards of the indexes (./patient-items.ts: may grow between deployments, never shrink). */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
+    private readonly shards: PatientShards = patientShards(),
   ) {}
 
   async get(id: string): Promise<PatientRecord | undefined> {
@@ -88,42 +102,27 @@ export class DynamoPatientRepository implements PatientRepository {
   async page(request: PageRequest): Promise<Page> {
     const prefixes = prefixesOf(request);
     if (prefixes.length > 0) return this.searchPage(request, prefixes);
-    const query: QueryCommandInput = request.state
-      ? {
-          TableName: this.table,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :p',
-          ExpressionAttributeValues: { ':p': statePartition(request.state) },
-        }
-      : {
-          TableName: this.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :p',
-          ExpressionAttributeValues: { ':p': LIST_PARTITION },
-        };
-    const index = request.state ? 'gsi2' : 'gsi1';
+    const { state } = request;
+    const index: Index = state ? 'gsi2' : 'gsi1';
+    const partitions = everyShard(this.shards.list).map((shard) =>
+      state ? statePartition(state, shard) : listPartition(shard),
+    );
     // Criteria no index serves (gender, birth date) are checked on the items read; the page reads on until it is full.
-    const filtered = needsRecordCheck(request);
-    const accept = filtered
+    const accept = needsRecordCheck(request)
       ? (item: Item) => item.deletedAt === undefined && matchesCriteria(fromPatientItem(item), request)
       : (item: Item) => item.deletedAt === undefined;
-    const { items, nextKey } = await this.collect(query, request, index, filtered, accept);
+    const { items, nextKey } = await this.collect(index, partitions, undefined, request, accept);
     return { patients: items.map(fromPatientItem), nextKey };
   }
 
   /**
-   * Prefix search: Queries on the search partition of the longest prefix's first character (the other prefixes
-   * and the state are checked on the entries), then the patients by key; criteria only a record can answer
-   * (gender, birth date) are checked on those, reading on from where the page stopped while it is short.
+   * Prefix search: Queries on the search partitions (every shard) of the longest prefix's first character (the
+   * other prefixes and the state are checked on the entries), then the patients by key; criteria only a record
+   * can answer (gender, birth date) are checked on those, reading on from where the page stopped while it is short.
    */
   private async searchPage(request: PageRequest, prefixes: PrefixMatch[]): Promise<Page> {
     const driver = prefixes.reduce((a, b) => (b.prefix.length > a.prefix.length ? b : a));
-    const query: QueryCommandInput = {
-      TableName: this.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p AND begins_with(gsi1sk, :prefix)',
-      ExpressionAttributeValues: { ':p': searchPartition(driver.prefix), ':prefix': driver.prefix },
-    };
+    const partitions = everyShard(this.shards.search).map((shard) => searchPartition(driver.prefix, shard));
     const accept = (item: Item) => {
       const entry = item as unknown as SearchEntry;
       return (
@@ -137,10 +136,10 @@ export class DynamoPatientRepository implements PatientRepository {
       const wanted = request.limit - patients.length;
       // With criteria only records answer, read a batch of entries at a time and stop at the page's last match.
       const batch = await this.collect(
-        query,
-        { limit: recordCheck ? Math.max(wanted, 50) : wanted, startKey },
         'gsi1',
-        true,
+        partitions,
+        driver.prefix,
+        { limit: recordCheck ? Math.max(wanted, RECORD_CHECK_BATCH) : wanted, startKey },
         accept,
       );
       const found = await this.getMany(batch.items.map((item) => String(item.patientId)));
@@ -160,40 +159,29 @@ export class DynamoPatientRepository implements PatientRepository {
   }
 
   /**
-   * Reads items in index order until `limit` are accepted. It asks for one more to know whether a next
-   * page exists, so the last page carries no cursor; the cursor is the key of the last item returned.
-   * `filtered`: `accept` drops items, so each round reads at least 50.
+   * Reads the index's shards (`partitions`) in index order, ascending, merged, until `limit` items are
+   * accepted (./merged-query.ts: it reads one more to know whether a next page exists, so the last page
+   * carries no cursor). The cursor is the key of the last item returned, or where a page cut short by the
+   * round limit stopped; it resumes every shard strictly after it, whichever shard it came from.
+   * `prefix`: the sort keys begin with it (a search).
    */
   private async collect(
-    query: QueryCommandInput,
+    index: Index,
+    partitions: string[],
+    prefix: string | undefined,
     request: Pick<PageRequest, 'limit' | 'startKey'>,
-    index: 'gsi1' | 'gsi2',
-    filtered: boolean,
     accept: (item: Item) => boolean,
-  ) {
-    const accepted: Item[] = [];
-    let start: Item | undefined = request.startKey;
-    for (let round = 1; ; round++) {
-      const wanted = request.limit + 1 - accepted.length;
-      const result = await this.db.send(
-        new QueryCommand({
-          ...query,
-          ExclusiveStartKey: start,
-          Limit: filtered ? Math.max(wanted, 50) : wanted,
-        }),
-      );
-      for (const item of result.Items ?? []) {
-        if (!accept(item)) continue;
-        accepted.push(item);
-        if (accepted.length > request.limit) {
-          const page = accepted.slice(0, request.limit);
-          return { items: page, nextKey: keyOf(page[page.length - 1]!, index) };
-        }
-      }
-      if (!result.LastEvaluatedKey) return { items: accepted, nextKey: null };
-      start = result.LastEvaluatedKey;
-      if (round >= MAX_ROUNDS) return { items: accepted, nextKey: start as PageKey };
-    }
+  ): Promise<{ items: Item[]; nextKey: PageKey | null }> {
+    const inputs = partitions.map((partition) => ({
+      TableName: this.table,
+      IndexName: index,
+      KeyConditionExpression: `${index}pk = :p${prefix === undefined ? '' : ` AND begins_with(${index}sk, :prefix)`}`,
+      ExpressionAttributeValues: { ':p': partition, ...(prefix === undefined ? {} : { ':prefix': prefix }) },
+      // The position (table key and index sort key) is the same in every shard: only the partition differs.
+      ExclusiveStartKey: request.startKey ? { ...request.startKey, [`${index}pk`]: partition } : undefined,
+    }));
+    const page = await mergedPage(this.db, inputs, request.limit, { sortKey: `${index}sk`, ascending: true, accept });
+    return { items: page.items, nextKey: page.nextKey ? keyOf(page.nextKey, index) : null };
   }
 
   private async getMany(ids: string[]): Promise<Map<string, PatientRecord>> {
@@ -216,9 +204,15 @@ export class DynamoPatientRepository implements PatientRepository {
 
   async create(patient: PatientRecord): Promise<void> {
     const items: TransactItems = [
-      { Put: { TableName: this.table, Item: patientItem(patient), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: patientItem(patient, this.shards),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       { Put: { TableName: this.table, Item: emailItem(patient), ConditionExpression: 'attribute_not_exists(pk)' } },
-      ...searchItems(patient).map((Item) => ({ Put: { TableName: this.table, Item } })),
+      ...searchItems(patient, this.shards).map((Item) => ({ Put: { TableName: this.table, Item } })),
       this.putVersion(patient, 'WRITTEN'),
     ];
     await this.transact(items, (reasons) => {
@@ -232,7 +226,7 @@ export class DynamoPatientRepository implements PatientRepository {
   }
 
   private async replaceOnce(next: PatientRecord, expectedVersion: number, previousEmail: string): Promise<void> {
-    const attributes = patientAttributes(next);
+    const attributes = patientAttributes(next, this.shards);
     const names: Record<string, string> = {
       '#version': 'version',
       '#deletedAt': 'deletedAt',
@@ -277,7 +271,7 @@ export class DynamoPatientRepository implements PatientRepository {
             { Put: { TableName: this.table, Item: emailItem(next), ConditionExpression: 'attribute_not_exists(pk)' } },
           ]
         : []),
-      ...searchItems(next).map((Item) => ({ Put: { TableName: this.table, Item } })),
+      ...searchItems(next, this.shards).map((Item) => ({ Put: { TableName: this.table, Item } })),
       this.putVersion(next, 'WRITTEN'),
     ];
     await this.transact(items, (reasons) => {
@@ -482,7 +476,7 @@ function staleWrite(old: Record<string, unknown> | undefined, version: number): 
 }
 
 /** The ExclusiveStartKey of an index item: the table key plus the index key. */
-function keyOf(item: Item, index: 'gsi1' | 'gsi2'): PageKey {
+function keyOf(item: Item, index: Index): PageKey {
   return {
     pk: String(item.pk),
     sk: String(item.sk),

@@ -4,7 +4,7 @@
  * billing and audit are the REST routes' own) and the result into FHIR JSON; every error is an OperationOutcome.
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from '../../commons/zod';
 import { HttpError } from '../../commons/errors';
 import { header, json, noContent, parseBody } from '../../commons/http';
 import { logger } from '../../commons/logger';

@@ -4,7 +4,7 @@
  * address) with a 400 naming the element, rather than dropping it; then the record's own rules (PatientInput)
  * decide, their errors named by the FHIR element they came from (422).
  */
-import type { Address, ContactPoint, HumanName, Patient as FhirPatient } from '@medplum/fhirtypes';
+import type { ContactPoint, Patient as FhirPatient } from '@medplum/fhirtypes';
 import { PatientInput, type Patient } from '../schemas';
 import { FhirError, invalid, type FhirIssue } from './outcome';
 
@@ -122,7 +122,7 @@ function checkTopLevel(resource: Json): void {
 }
 
 function readName(value: unknown, paths: Paths): { firstName?: string; lastName?: string } {
-  const name = single(value, 'Patient.name') as (HumanName & Json) | undefined;
+  const name = single(value, 'Patient.name');
   if (!name) return {};
   onlyElements(name, ['use', 'family', 'given'], 'Patient.name[0]');
   string(name.use, 'Patient.name[0].use');
@@ -155,7 +155,7 @@ function readTelecom(value: unknown, paths: Paths): { email?: string; phoneNumbe
 }
 
 function readAddress(value: unknown, paths: Paths): Json | undefined {
-  const address = single(value, 'Patient.address') as (Address & Json) | undefined;
+  const address = single(value, 'Patient.address');
   if (!address) return undefined;
   onlyElements(address, ['use', 'line', 'city', 'state', 'postalCode'], 'Patient.address[0]');
   string(address.use, 'Patient.address[0].use');

@@ -3,41 +3,45 @@
  * the FHIR R4 specification (linked), which the tests validate every answer against; these outlines name
  * what this server puts in them.
  */
-import { z } from 'zod';
+import * as z from '../../commons/zod';
 
 const spec = (name: string) => `FHIR R4 ${name} (https://hl7.org/fhir/R4/${name.toLowerCase()}.html)`;
 
 export const FhirPatient = z
   .looseObject({
     resourceType: z.literal('Patient'),
-    id: z.string().optional(),
-    meta: z.looseObject({ versionId: z.string(), lastUpdated: z.string() }).optional(),
+    id: z.optional(z.string()),
+    meta: z.optional(z.looseObject({ versionId: z.string(), lastUpdated: z.string() })),
     name: z.array(z.looseObject({ family: z.string(), given: z.array(z.string()) })),
     telecom: z.array(z.looseObject({ system: z.enum(['email', 'phone']), value: z.string() })),
-    gender: z.enum(['male', 'female', 'other', 'unknown']).optional(),
+    gender: z.optional(z.enum(['male', 'female', 'other', 'unknown'])),
     birthDate: z.string(),
     address: z.array(
       z.looseObject({ line: z.array(z.string()), city: z.string(), state: z.string(), postalCode: z.string() }),
     ),
   })
-  .meta({
-    description:
-      `${spec('Patient')}. name[0] = {family: lastName, given: [firstName]}; telecom: one email, at most one phone; ` +
-      'address[0] = {line: [street], city, state, postalCode}; meta.versionId = version. Other elements, extensions and a second ' +
-      'name or address → 400 naming the element; a value the record refuses → 422.',
-  });
+  .check(
+    z.meta({
+      description:
+        `${spec('Patient')}. name[0] = {family: lastName, given: [firstName]}; telecom: one email, at most one phone; ` +
+        'address[0] = {line: [street], city, state, postalCode}; meta.versionId = version. Other elements, extensions and a second ' +
+        'name or address → 400 naming the element; a value the record refuses → 422.',
+    }),
+  );
 
 export const FhirBundle = z
   .looseObject({
     resourceType: z.literal('Bundle'),
     type: z.enum(['searchset', 'history']),
-    total: z.number().int().optional(),
-    link: z.array(z.looseObject({ relation: z.string(), url: z.string() })).optional(),
-    entry: z.array(z.looseObject({ fullUrl: z.string(), resource: FhirPatient })).optional(),
+    total: z.optional(z.number().check(z.int())),
+    link: z.optional(z.array(z.looseObject({ relation: z.string(), url: z.string() }))),
+    entry: z.optional(z.array(z.looseObject({ fullUrl: z.string(), resource: FhirPatient }))),
   })
-  .meta({
-    description: `${spec('Bundle')}: searchset (link next while more matches remain) or history (every version, newest first).`,
-  });
+  .check(
+    z.meta({
+      description: `${spec('Bundle')}: searchset (link next while more matches remain) or history (every version, newest first).`,
+    }),
+  );
 
 export const OperationOutcome = z
   .looseObject({
@@ -48,13 +52,12 @@ export const OperationOutcome = z
         code: z.string(),
         diagnostics: z.string(),
         expression: z
-          .array(z.string())
-          .optional()
-          .meta({ description: 'The element the issue is about, e.g. Patient.birthDate' }),
+          .optional(z.array(z.string()))
+          .check(z.meta({ description: 'The element the issue is about, e.g. Patient.birthDate' })),
       }),
     ),
   })
-  .meta({ description: `${spec('OperationOutcome')}: every error of the FHIR routes` });
+  .check(z.meta({ description: `${spec('OperationOutcome')}: every error of the FHIR routes` }));
 
 export const CapabilityStatement = z
   .looseObject({
@@ -63,6 +66,8 @@ export const CapabilityStatement = z
     format: z.array(z.string()),
     rest: z.array(z.looseObject({ mode: z.literal('server') })),
   })
-  .meta({
-    description: `${spec('CapabilityStatement')}: the Patient interactions and search parameters this server supports`,
-  });
+  .check(
+    z.meta({
+      description: `${spec('CapabilityStatement')}: the Patient interactions and search parameters this server supports`,
+    }),
+  );

@@ -6,7 +6,9 @@
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../commons/logger';
-import { billingCompletionPorts, completePendingBilling } from '..';
+// Direct imports, not the context's index: that would bring the patient schemas (zod) into this bundle.
+import { completePendingBilling } from '../use-cases/complete-pending-billing';
+import { billingCompletionPorts } from '../ports-from-env';
 import { changeOf, needsBilling } from './patient-events';
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {

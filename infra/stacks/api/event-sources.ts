@@ -1,7 +1,7 @@
 /**
  * The event source mappings of every function a table stream or a Kafka topic triggers (system/functions.ts):
- * stream readers start at the oldest record, report failed records one by one and retry on their own (a
- * record that keeps failing goes to the failures queue); Kafka consumers read their topic in their own group.
+ * stream readers start at the oldest record, see only the records their filters admit, report failed records
+ * one by one and retry on their own (a record that keeps failing goes to the failures queue); Kafka consumers read their topic in their own group.
  * Where the target has no Kafka event source mappings (LocalStack Hobby), `npm run localstack:sidecars` polls
  * the topics and invokes the consumer instead.
  */
@@ -43,6 +43,8 @@ export function connectEventSources(stack: Stack, props: EventSourcesProps): voi
           reportBatchItemFailures: true,
           retryAttempts: 10_000,
           onFailure: new sources.SqsDlq(failures),
+          // Only the records the reader acts on invoke it; Lambda checkpoints the others unseen.
+          filters: trigger.filters?.map((pattern) => lambda.FilterCriteria.filter({ ...pattern })),
         }),
       );
     }

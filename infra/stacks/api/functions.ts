@@ -11,7 +11,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Stack } from 'aws-cdk-lib';
 import type { DeploymentConfig } from '../../config';
 import { ServiceFunction } from '../../constructs/service-function';
-import { runtimeFunctions, settingsEnvironment, type FunctionName, type Setting } from '../../../system/functions';
+import {
+  runtimeFunctions,
+  settingsEnvironment,
+  type FunctionDefinition,
+  type FunctionName,
+  type Setting,
+} from '../../../system/functions';
 import { asDeployed } from '../../../system/deployment';
 import type { TableName } from '../../../system/tables';
 import type { KafkaTarget } from '../messaging-stack';
@@ -32,6 +38,12 @@ export interface ServiceFunctionsProps {
   kafka: KafkaTarget;
 }
 
+/** A definition with the tier's memory where the tier sets more (auth's 1 GB for scrypt is never lowered). */
+function sizedForTier(definition: FunctionDefinition, config: DeploymentConfig): FunctionDefinition {
+  const memory = config.functionMemory[definition.name];
+  return memory && memory > (definition.memorySize ?? 0) ? { ...definition, memorySize: memory } : definition;
+}
+
 /** The functions the deployment runs (no authorizer where the functions check tokens themselves). */
 export function buildServiceFunctions(
   stack: Stack,
@@ -40,7 +52,7 @@ export function buildServiceFunctions(
   const { config } = props;
   const shape = { tokenCheckInFunctions: config.tokenCheckInFunctions, cors: config.corsOrigins.length > 0 };
   const built: Partial<Record<FunctionName, ServiceFunction>> = {};
-  for (const definition of runtimeFunctions().map((d) => asDeployed(d, shape))) {
+  for (const definition of runtimeFunctions().map((d) => sizedForTier(asDeployed(d, shape), config))) {
     if (definition.trigger.kind === 'authorizer' && config.tokenCheckInFunctions) continue;
     const service = new ServiceFunction(stack, `Fn-${definition.name}`, {
       definition,

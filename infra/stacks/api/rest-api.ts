@@ -71,8 +71,9 @@ export function buildRestApi(stack: Stack, props: RestApiProps): { api: apigw.Re
       stageName: STAGE_NAME,
       tracingEnabled: true,
       metricsEnabled: true,
-      throttlingRateLimit: 200,
-      throttlingBurstLimit: 400,
+      // All clients together, sized by the deployment's tier (infra/tiers.ts); the WAF limits each address.
+      throttlingRateLimit: config.apiThrottle.rateLimit,
+      throttlingBurstLimit: config.apiThrottle.burstLimit,
       // Tighter on the routes that hash passwords, issue tokens or send mail (API Gateway limits per method, not per client).
       methodOptions: Object.fromEntries(
         authPostRoutes().map((r) => [

@@ -58,7 +58,13 @@ export function awsSettings(stack: Stack, props: AwsSettingsProps): AwsSettings 
       environment: { CURSOR_KEY_SECRET_ARN: props.cursorKey.secretArn },
       grant: (fn) => grantSecretRead(fn, props.cursorKey),
     },
-    auditShards: { environment: { AUDIT_SHARDS: String(config.auditShards) } },
+    writeShards: {
+      environment: {
+        AUDIT_SHARDS: String(config.auditShards),
+        PATIENT_LIST_SHARDS: String(config.patientShards.list),
+        PATIENT_SEARCH_SHARDS: String(config.patientShards.search),
+      },
+    },
     billing: {
       environment: {
         BILLING_ADDRESS: props.billingAddress,

@@ -54,9 +54,9 @@ export class OffsetStore {
 
   private remember(group: string, topic: string, partition: number, committed: CommittedOffset): void {
     let topics = this.groups.get(group);
-    if (!topics) this.groups.set(group, (topics = new Map()));
+    if (!topics) this.groups.set(group, (topics = new Map<string, Map<number, CommittedOffset>>()));
     let partitions = topics.get(topic);
-    if (!partitions) topics.set(topic, (partitions = new Map()));
+    if (!partitions) topics.set(topic, (partitions = new Map<number, CommittedOffset>()));
     partitions.set(partition, committed);
   }
 

@@ -7,6 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayTokenAuthor
 import type { JWK } from 'jose';
 import { ensureLocalSigningKeys } from '../../../functions/auth/local-keys';
 import { useLocalTables } from '../../support/tables';
+import { callerIdentity } from '../../../local/gateway/events';
 
 export const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:testapi/prod/GET/api/patients';
 
@@ -63,23 +64,7 @@ export function apiEvent(method: string, resource: string, input: EventInput = {
       resourceId: 'abc',
       resourcePath: resource,
       stage: 'prod',
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '127.0.0.1',
-        user: null,
-        userAgent: 'jest',
-        userArn: null,
-      },
+      identity: callerIdentity('127.0.0.1', 'jest'),
     },
   };
 }

@@ -2,7 +2,7 @@
  * No item of a login grows with its use (issue 16: a login's family item once kept a map of every access
  * token it issued). On the capacity model's in-memory table, with the real session store.
  */
-import { dynamoSessionStore } from '../../../functions/auth/adapters/dynamo-session-store';
+import { DynamoSessionStore } from '../../../functions/auth/adapters/dynamo-session-store';
 import { familyKey, loginKey } from '../../../functions/auth/adapters/session-keys';
 import { MAX_FAILURES, WINDOW_MS, recentFailures } from '../../../functions/auth/domain/login-throttle';
 import { MemoryDynamo } from '../../../scripts/capacity/memory-dynamo';
@@ -13,7 +13,7 @@ const itemOf = (db: MemoryDynamo, pk: string) => db.itemsOf('sessions').find((it
 
 it("keeps a login's family item the same size however many times its tokens are refreshed", async () => {
   const db = new MemoryDynamo({ sessions: tables.sessions });
-  const sessions = dynamoSessionStore(db as never, 'sessions');
+  const sessions = new DynamoSessionStore(db as never, 'sessions');
   const start = Date.parse('2026-06-01T08:00:00Z');
   await sessions.startFamily(
     { id: 'family-1', userId: 'user-1', startedAt: start, endsAt: start / 1000 + 12 * 3600, userAgent: 'test' },
@@ -40,7 +40,7 @@ it("keeps a login's family item the same size however many times its tokens are 
 
 it('keeps at most the recent failed attempts of a login key', async () => {
   const db = new MemoryDynamo({ sessions: tables.sessions });
-  const sessions = dynamoSessionStore(db as never, 'sessions');
+  const sessions = new DynamoSessionStore(db as never, 'sessions');
   const start = Date.parse('2026-06-01T08:00:00Z');
   // A failure every minute for a day, as login() records them (only the window's failures are kept).
   for (let i = 0; i < 24 * 60; i++) {

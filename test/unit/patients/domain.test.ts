@@ -113,8 +113,8 @@ describe('patient lifecycle values', () => {
     expect(item).toMatchObject({
       pk: `PATIENT#${p.id}`,
       sk: 'PATIENT',
-      gsi1pk: 'PATIENTS',
-      gsi2pk: 'STATE#CA',
+      gsi1pk: expect.stringMatching(/^PATIENTS#\d+$/),
+      gsi2pk: expect.stringMatching(/^STATE#CA#\d+$/),
       emailLower: 'ada@example.com',
     });
     expect(fromPatientItem(item)).toEqual(p);
@@ -164,11 +164,13 @@ describe('prefix search', () => {
   const p = newPatient({ ...input, firstName: 'Anna', lastName: 'Annable', email: 'anna@x.org' }, 'id-9', now);
   const entries = searchItems(p);
 
-  it('writes one entry per field, in the partition of its first character', () => {
+  it("writes one entry per field, in the partition of its first character (and the patient's shard)", () => {
+    const shard = entries[0]!.gsi1pk.split('#')[2];
+    expect(shard).toMatch(/^\d+$/);
     expect(entries.map((e) => [e.gsi1pk, e.gsi1sk])).toEqual([
-      ['SEARCH#a', 'anna#first#id-9'],
-      ['SEARCH#a', 'annable#last#id-9'],
-      ['SEARCH#a', 'anna@x.org#email#id-9'],
+      [`SEARCH#a#${shard}`, 'anna#first#id-9'],
+      [`SEARCH#a#${shard}`, 'annable#last#id-9'],
+      [`SEARCH#a#${shard}`, 'anna@x.org#email#id-9'],
     ]);
     expect(matchesSearch(p, 'annab')).toBe(true);
     expect(matchesSearch(p, 'bob')).toBe(false);
