@@ -86,6 +86,8 @@ export interface DeploymentConfig extends Pick<
   auditShards: number;
   /** Write shards of the patients' list/state and search indexes; may grow, never shrink. */
   patientShards: { list: number; search: number };
+  /** Partitions of each Kafka topic the stack creates; may grow, never shrink. */
+  topicPartitions: number;
 }
 
 /** LocalStack keeps every message it is asked to send (its /_aws/ses endpoint); any sender will do there. */
@@ -237,6 +239,7 @@ export function loadConfig(app: App): DeploymentConfig {
     webDistribution: shape.webDistribution,
     // Each shard a partition of ~1,000 writes/s: the tier's count takes every audited request at its load.
     auditShards: whole('auditShards', 'AUDIT_SHARDS', sized.auditShards, (n) => n >= 1 && n <= 1024),
+    topicPartitions: whole('topicPartitions', 'TOPIC_PARTITIONS', sized.topicPartitions, (n) => n >= 1 && n <= 1000),
     patientShards: {
       list: whole('patientListShards', 'PATIENT_LIST_SHARDS', sized.patientShards.list, (n) => n >= 1 && n <= 1024),
       search: whole(

@@ -36,6 +36,11 @@ export interface TierSettings {
    * functions/patients/adapters/patient-items.ts explains; like the audit's, they may grow and never shrink.
    */
   patientShards: { list: number; search: number };
+  /**
+   * Partitions of each Kafka topic on MSK: one consumer per partition counts ~1,000 events/s, and analytics
+   * keeps an aggregate item per partition. Partitions may be added (the topic creator grows a topic), never removed.
+   */
+  topicPartitions: number;
   /** Executions reserved for (and capping) the password-hashing auth function. */
   authReservedConcurrency: number;
   /**
@@ -69,6 +74,7 @@ export const TIER_SETTINGS: Record<Tier, TierSettings> = {
     billingMaxTasks: 4,
     auditShards: 128,
     patientShards: PATIENT_SHARDS,
+    topicPartitions: 3,
     authReservedConcurrency: 20,
     memory: {},
     alarms: { api5xx: 5, kafkaLag: 1_000, dynamoThrottles: 1 },
@@ -81,6 +87,7 @@ export const TIER_SETTINGS: Record<Tier, TierSettings> = {
     billingMaxTasks: 16,
     auditShards: 128,
     patientShards: PATIENT_SHARDS,
+    topicPartitions: 6,
     authReservedConcurrency: 50,
     // The authorizer verifies an ES256 signature on every request; the patients function serves most of them.
     memory: { authorizer: 512, patients: 1024 },
@@ -95,6 +102,7 @@ export const TIER_SETTINGS: Record<Tier, TierSettings> = {
     // ~110,000 audited requests/s over 256 shards: ~430 writes/s each, under half a partition's 1,000.
     auditShards: 256,
     patientShards: PATIENT_SHARDS,
+    topicPartitions: 12,
     authReservedConcurrency: 200,
     memory: { authorizer: 1024, patients: 1769, 'billing-api': 1024 }, // 1,769 MB: one full vCPU
     alarms: { api5xx: 100, kafkaLag: 100_000, dynamoThrottles: 50 },

@@ -11,7 +11,6 @@
  */
 import { App } from 'aws-cdk-lib';
 import { loadConfig } from '../infra/config';
-import { TOPICS } from '../system/events';
 import { fmt, HOURS_PER_MONTH, monthlyCosts } from './capacity/costs';
 import { keyPattern } from './capacity/keys';
 import { familyStatuses, hotPressure, hottestOf, type HotKey } from './capacity/model';
@@ -67,14 +66,13 @@ function operationRows(operations: Operation[], design: Load): string[][] {
  */
 const CONSUMER_EVENTS_PER_SECOND = 1_000;
 
-function kafkaNote(load: Load): string {
+function kafkaNote(load: Load, partitions: number): string {
   const perTopic = {
     patient: load.writes,
     billing: load.writes * (WRITE_MIX.create + LEDGER_TRANSACTIONS_PER_PATIENT_WRITE),
   };
   return Object.entries(perTopic)
     .map(([topic, events]) => {
-      const partitions = TOPICS[topic as keyof typeof TOPICS].partitions;
       const perPartition = events / partitions;
       const needed = Math.ceil(events / CONSUMER_EVENTS_PER_SECOND);
       return (
@@ -100,6 +98,7 @@ async function main(): Promise<void> {
     seed: 16,
     auditShards: config.auditShards,
     patientShards: config.patientShards,
+    topicPartitions: config.topicPartitions,
   });
   const design = loadAt(DESIGN_WRITES);
 
@@ -115,9 +114,7 @@ async function main(): Promise<void> {
           .join(', ')}.`,
       `Deployment: tier ${config.tier} (infra/tiers.ts); write shards: audit ${config.auditShards}, patient list ${config.patientShards.list}, ` +
         `patient search ${config.patientShards.search}. Measured on ${samples.toLocaleString('en-US')} synthetic patients through the real adapters; ` +
-        `Kafka partitions ${Object.entries(TOPICS)
-          .map(([t, v]) => `${t} ${v.partitions}`)
-          .join(', ')}.`,
+        `Kafka partitions per topic ${config.topicPartitions}.`,
       `Units: W = write units/s, R = read units/s on one partition key value. Limits: ${PARTITION_WRITE_UNITS_PER_SECOND.toLocaleString('en-US')} W, ${PARTITION_READ_UNITS_PER_SECOND.toLocaleString('en-US')} R per partition.`,
     ].join('\n'),
   );
@@ -162,7 +159,7 @@ async function main(): Promise<void> {
       'every id: "each of N"), and the value picked as hottest on half of the samples, measured on the other half. ' +
       '± is the sampling error (1/√samples); "mean": values seen once, the family\'s mean per value.',
   );
-  console.log(`\n${kafkaNote(design)}`);
+  console.log(`\n${kafkaNote(design, config.topicPartitions)}`);
 
   console.log(heading('Largest items stored by the runs (DynamoDB takes 400 KB at most)'));
   console.log(

@@ -53,6 +53,7 @@ export class MessagingStack extends Stack {
 
     // Topic "patient" (PatientEvent, the publisher's) and topic "billing" (BillingEvent, the billing publisher's):
     // one handler and one provider for both (the first creates them).
+    // As many partitions as the tier's load needs (infra/tiers.ts), never fewer than the topic's own.
     for (const [topic, { partitions }] of Object.entries(TOPICS)) {
       new DeployTimeResource(this, `${topic[0]!.toUpperCase()}${topic.slice(1)}Topic`, {
         ids: { handler: 'TopicCreator', provider: 'TopicProvider' },
@@ -67,7 +68,7 @@ export class MessagingStack extends Stack {
           Brokers: this.kafka.bootstrapBrokers,
           Auth: this.kafka.auth,
           Topic: topic,
-          Partitions: String(partitions),
+          Partitions: String(Math.max(partitions, props.config.topicPartitions)),
         },
         grant: ({ fn }) => {
           if (!cluster) return;

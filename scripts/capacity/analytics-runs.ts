@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { AggregateStore } from '../../functions/analytics/aggregate-store';
 import { BillingEvent } from '../../proto/gen/billing_event';
 import { PatientEvent } from '../../proto/gen/patient_event';
-import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE, TOPICS } from '../../system/events';
+import { ANALYTICS_EVENT_SOURCE, BILLING_EVENT_SOURCE } from '../../system/events';
 import { tables, type TableDefinition } from '../../system/tables';
 import { MemoryDynamo } from './memory-dynamo';
 import type { Operation } from './operation';
@@ -41,6 +41,8 @@ export async function measureAnalytics(input: {
   clock: { now(): Date };
   /** Events drawn per topic. */
   samples: number;
+  /** Partitions of each topic, as deployed. */
+  partitions: number;
 }): Promise<AnalyticsMeasurements> {
   const { patientEvents, billingEvents, random, clock } = input;
   const n = input.samples;
@@ -84,7 +86,7 @@ export async function measureAnalytics(input: {
       1,
       Math.min(
         source[topic].batchSize,
-        Math.ceil((eventsPerSecond / TOPICS[topic].partitions) * (source[topic].batchWindowMs / 1000)),
+        Math.ceil((eventsPerSecond / input.partitions) * (source[topic].batchWindowMs / 1000)),
       ),
     );
   const analyticsProfiles = new Map<string, Profile>();
@@ -96,7 +98,7 @@ export async function measureAnalytics(input: {
     if (known) return known;
     const own = new MemoryDynamo(tablesByName());
     const store = new AggregateStore(own as never, 'analytics', clock);
-    const partitions = TOPICS[topic].partitions;
+    const partitions = input.partitions;
     const events: (PatientEvent | BillingEvent)[] = topic === 'patient' ? shuffledPatients : shuffledBilling;
     const byPartition = new Map<number, (PatientEvent | BillingEvent)[]>();
     for (const e of events) {

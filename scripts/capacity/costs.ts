@@ -94,6 +94,7 @@ export function monthlyCosts(
     billingMinTasks: number;
     billingMaxTasks: number;
     functionMemory: Partial<Record<FunctionName, number>>;
+    topicPartitions: number;
   },
 ): { lines: CostLine[]; billingTasks: BillingTasks } {
   const lines: CostLine[] = [];
@@ -162,7 +163,7 @@ export function monthlyCosts(
     monthly: perMonth(apiRequests, PRICES.apiGatewayRestRequest),
     note: `${fmt(apiRequests)} requests/s`,
   });
-  const partitions = Object.values(TOPICS).reduce((sum, t) => sum + t.partitions, 0);
+  const partitions = Object.keys(TOPICS).length * deployment.topicPartitions;
   const gbIn = ((kafkaBytes.patient + kafkaBytes.billing) * SECONDS_PER_MONTH) / 1e9;
   lines.push({
     component: 'MSK Serverless',

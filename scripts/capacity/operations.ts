@@ -62,6 +62,8 @@ export interface ModelOptions {
   auditShards: number;
   /** Write shards of the patients' list and search indexes, as deployed. */
   patientShards: { list: number; search: number };
+  /** Partitions of each Kafka topic, as deployed. */
+  topicPartitions: number;
 }
 
 /** Per second: API requests that reach a function behind the authorizer, and patient-data requests (audited). */
@@ -334,7 +336,14 @@ export async function measureOperations(options: ModelOptions): Promise<Measurem
   const billingEvents = [...db.streamOf('billing-accounts'), ...db.streamOf('billing-transactions')]
     .map(toBillingEvent)
     .filter((e): e is BillingEvent => e !== null);
-  const analytics = await measureAnalytics({ patientEvents, billingEvents, random, clock, samples: n });
+  const analytics = await measureAnalytics({
+    patientEvents,
+    billingEvents,
+    random,
+    clock,
+    samples: n,
+    partitions: options.topicPartitions,
+  });
 
   const requests = (load: Load) => requestRates(load);
   const operations: Operation[] = [

@@ -47,6 +47,20 @@ describe('tiers', () => {
     );
   });
 
+  it("creates each Kafka topic with its tier's partitions (a consumer per partition counts ~1,000 events/s)", () => {
+    for (const [s, tier] of [
+      [small(), TIER_SETTINGS.small],
+      [large(), TIER_SETTINGS.large],
+    ] as const) {
+      for (const topic of ['patient', 'billing']) {
+        s.templates.messaging!.hasResourceProperties('AWS::CloudFormation::CustomResource', {
+          Topic: topic,
+          Partitions: String(tier.topicPartitions),
+        });
+      }
+    }
+  });
+
   it('gives every function that writes patients the same patient shard counts (a writer with fewer would hide patients)', () => {
     const deployed = deployedFunctions(small());
     const { list, search } = TIER_SETTINGS.small.patientShards;
