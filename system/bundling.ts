@@ -12,8 +12,8 @@ export const BUNDLING = {
    * The bundle carries the exact SDK version it was tested with (the runtime's own AWS SDK is not used).
    * The one external: @grpc/proto-loader (with protobufjs, ~135 KB). grpc-js requires it only inside the
    * functions that build the channelz admin service and ORCA load reports (a server, or a client on the
-   * weighted_round_robin policy); our clients use generated stubs on the default pick_first policy and never
-   * call them, so the bundles leave it out. Were it ever required, the call would fail loudly, not differ.
+   * weighted_round_robin policy); our clients use generated stubs on round_robin (not weighted_round_robin) and
+   * never call them, so the bundles leave it out. Were it ever required, the call would fail loudly, not differ.
    */
   external: ['@grpc/proto-loader'] as string[],
   mainFields: ['module', 'main'],
