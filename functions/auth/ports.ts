@@ -131,8 +131,16 @@ export interface SessionStore {
   findRefresh(refreshHash: string): Promise<RefreshRecord | undefined>;
   /** The login `familyId` and the access state of `userId`, strongly consistent. */
   accessState(familyId: string, userId: string): Promise<AccessState>;
-  /** Marks the old refresh token used and records the new one, atomically; false if it was used meanwhile or the family was revoked. */
-  rotate(oldRefreshHash: string, familyId: string, tokens: IssuedTokens, usedAt: number): Promise<boolean>;
+  /**
+   * Marks the old refresh token (as `findRefresh` read it) used and records the new one, atomically; false if it
+   * was used or expired meanwhile, or the family was revoked.
+   */
+  rotate(
+    oldRefreshHash: string,
+    old: Pick<RefreshRecord, 'familyId' | 'userId'>,
+    tokens: IssuedTokens,
+    usedAt: number,
+  ): Promise<boolean>;
   /** Ends a login: its refresh token and every access token it issued stop working at once. */
   revokeFamily(familyId: string): Promise<void>;
   /** Every stored login of a user (live or not), newest first. */

@@ -297,7 +297,7 @@ export async function measureOperations(options: ModelOptions): Promise<Measurem
         const next = refreshTokenHash(random.uuid());
         await sessions.rotate(
           l.refreshHash,
-          l.id,
+          record!,
           { refreshHash: next, refreshExpiresAt: refreshExpiresAt(user!.role, now, l.endsAt) },
           now,
         );

@@ -108,12 +108,13 @@ export class DynamoSessionStore implements SessionStore {
     };
   }
 
-  async rotate(oldHash: string, familyId: string, tokens: IssuedTokens, usedAt: number): Promise<boolean> {
-    const old = await this.db.send(
-      new GetCommand({ TableName: this.table, Key: refreshKey(oldHash), ConsistentRead: true }),
-    );
-    if (!old.Item) return false;
-    const { userId } = old.Item as RefreshItem;
+  async rotate(
+    oldHash: string,
+    { familyId, userId }: Pick<RefreshRecord, 'familyId' | 'userId'>,
+    tokens: IssuedTokens,
+    usedAt: number,
+  ): Promise<boolean> {
+    // No read first: the condition on the old token fails as well when it is gone (expired by TTL).
     try {
       await this.db.send(
         new TransactWriteCommand({

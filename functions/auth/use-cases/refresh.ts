@@ -15,7 +15,11 @@ export async function refresh(ports: AuthPorts, refreshToken: string): Promise<T
   const record = await ports.sessions.findRefresh(hash);
   if (!record || record.expiresAt * 1000 <= now) throw new AuthError('UNAUTHORIZED');
 
-  const { login, account } = await ports.sessions.accessState(record.familyId, record.userId);
+  // Both reads need only the refresh token's record: one round trip, not two.
+  const [{ login, account }, user] = await Promise.all([
+    ports.sessions.accessState(record.familyId, record.userId),
+    ports.users.findById(record.userId),
+  ]);
   if (record.used || !login || !loginIsLive(login, account, record.userId, now)) {
     await ports.sessions.revokeFamily(record.familyId);
     // A used token presented again is a theft signal; a token of a login already ended (logout, password change) is routine.
@@ -25,12 +29,11 @@ export async function refresh(ports: AuthPorts, refreshToken: string): Promise<T
     });
     throw new AuthError('UNAUTHORIZED');
   }
-  const user = await ports.users.findById(record.userId);
   if (!user) throw new AuthError('UNAUTHORIZED');
 
   const { tokens, refreshHash } = await mintPair(ports, user, record.familyId);
   const issued = { refreshHash, refreshExpiresAt: refreshExpiresAt(user.role, now, login.endsAt) };
-  if (!(await ports.sessions.rotate(hash, record.familyId, issued, now))) {
+  if (!(await ports.sessions.rotate(hash, record, issued, now))) {
     // Someone exchanged the same token a moment ago: treat it as reuse.
     await ports.sessions.revokeFamily(record.familyId);
     securityEvent('REFRESH_TOKEN_REUSED', { userId: record.userId, familyId: record.familyId, concurrent: true });

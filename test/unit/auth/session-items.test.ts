@@ -26,7 +26,7 @@ it("keeps a login's family item the same size however many times its tokens are 
     expect(
       await sessions.rotate(
         `hash-${i - 1}`,
-        'family-1',
+        { familyId: 'family-1', userId: 'user-1' },
         { refreshHash: `hash-${i}`, refreshExpiresAt: at / 1000 + 3600 },
         at,
       ),
