@@ -22,6 +22,7 @@ export const SOURCES = {
   unknownTypes: `${LOCALSTACK} services/cloudformation/engine/v2/change_set_model_executor.py and unsupported_resource.py: a type without a provider fails, or with CFN_IGNORE_UNSUPPORTED_RESOURCE_TYPES is skipped with a warning that this "will fail in upcoming LocalStack releases"`,
   noAuthorizer: `${LOCALSTACK} services/apigateway/next_gen/execute_api/handlers/: no authorizer handler (Lambda authorizers are not run)`,
   esmCommunity: `${LOCALSTACK} services/lambda_/event_source_mapping/pollers/: SQS, Kinesis and DynamoDB Streams pollers only (no Kafka)`,
+  esmFilters: `${LOCALSTACK} services/lambda_/event_source_mapping/pollers/poller.py filter_events(): FilterCriteria patterns are matched by utils/event_matcher.py (services/events/event_rule_engine.py: exact values, prefix, exists) before the function is invoked`,
   esmLicensed: `${DOCS} src/content/docs/aws/services/lambda.mdx "Lambda Event Source Mappings": MSK and self-managed Kafka "only available in LocalStack licensed editions"`,
   licensing: `${DOCS} src/content/docs/aws/licensing.md: services per plan: Lambda, API Gateway REST, DynamoDB (+ Streams), SQS, SNS, KMS, Secrets Manager, SSM, STS, IAM, EC2, CloudWatch (+ Logs), CloudFormation in every plan; ECS, ECR, Application Auto Scaling from Base; MSK, Cloud Map, X-Ray only in Ultimate`,
   msk: `${DOCS} src/content/docs/aws/services/kafka.mdx: MSK in Ultimate; get-bootstrap-brokers answers BootstrapBrokerString (plaintext brokers, no IAM sign-in)`,
@@ -136,6 +137,10 @@ const RELIES = [
   },
   { on: 'API Gateway REST with Lambda proxy integrations; the ApiUrl output points at LocalStack', source: 'apiUrl' },
   { on: 'DynamoDB Streams event source mappings (publisher, pending billing)', source: 'esmCommunity' },
+  {
+    on: 'their filter criteria (system/functions.ts STREAM_FILTERS: exact strings, prefix, exists), so other records never invoke a function',
+    source: 'esmFilters',
+  },
 ] as const;
 const SIDECARS = {
   on: 'on Linux, function containers reach the sidecars as host.docker.internal: LAMBDA_DOCKER_FLAGS=--add-host=host.docker.internal:host-gateway',

@@ -249,6 +249,12 @@ describe.each(Object.keys(LOCALSTACK_COVERAGE) as LocalStackProfile[])(
       expect(outside(used, coverage.eventSources)).toEqual([]);
     });
 
+    it('filters stream records only where its plan applies filter criteria', () => {
+      const filtered = resources(x(), 'AWS::Lambda::EventSourceMapping').filter((m) => props(m).FilterCriteria);
+      expect(filtered.length).toBeGreaterThan(0);
+      expect(coverage.relies.map((r) => r.source)).toContain('esmFilters');
+    });
+
     it('where custom resources do not run, hands their work to the deploy script, and names the consumer the sidecars feed', () => {
       const x0 = x();
       const calls = Object.values(x0.templates)
