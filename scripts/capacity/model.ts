@@ -6,20 +6,9 @@
  */
 import type { Operation } from './operation';
 import { familyOf, siblingsOf } from './keys';
-import { keyId } from './profile';
+import { keyId, type KeyUnits } from './profile';
 import { PARTITION_READ_UNITS_PER_SECOND, PARTITION_WRITE_UNITS_PER_SECOND } from './units';
 import type { Load } from './workload';
-
-/** Units per second on one partition key value. */
-export interface KeyLoad {
-  table: string;
-  index?: string;
-  key: string;
-  write: number;
-  read: number;
-  /** Samples behind the figure (its relative sampling error is about 1/√hits); 0 for a family mean. */
-  hits: number;
-}
 
 /** Which samples: all, or the half that picks hot keys (0) or the half that measures them (1). */
 export type Samples = 'all' | 0 | 1;
@@ -27,9 +16,9 @@ export type Samples = 'all' | 0 | 1;
 const keysOf = (op: Operation, load: Load, samples: Samples) =>
   samples === 'all' ? op.profile(load).keys : op.profile(load).halves[samples];
 
-/** Every key value's load at a load, the operations summed, from some of the samples. */
-export function keyLoads(operations: Operation[], load: Load, samples: Samples = 'all'): Map<string, KeyLoad> {
-  const loads = new Map<string, KeyLoad>();
+/** Every key value's load (units per second) at a load, the operations summed, from some of the samples. */
+export function keyLoads(operations: Operation[], load: Load, samples: Samples = 'all'): Map<string, KeyUnits> {
+  const loads = new Map<string, KeyUnits>();
   for (const op of operations) {
     const rate = op.rate(load);
     for (const k of keysOf(op, load, samples).values()) {
@@ -46,7 +35,7 @@ export function keyLoads(operations: Operation[], load: Load, samples: Samples =
 
 /** One hot value's estimated load of one kind. */
 export interface HotKey {
-  key: KeyLoad;
+  key: KeyUnits;
   kind: 'write' | 'read';
   /** Units per second. */
   load: number;
@@ -84,8 +73,8 @@ export function familyStatuses(operations: Operation[], load: Load): FamilyStatu
   const all = keyLoads(operations, load, 'all');
   const pick = keyLoads(operations, load, 0);
   const measure = keyLoads(operations, load, 1);
-  const families = new Map<string, KeyLoad[]>();
-  const siblings = new Map<string, KeyLoad[]>();
+  const families = new Map<string, KeyUnits[]>();
+  const siblings = new Map<string, KeyUnits[]>();
   for (const k of all.values()) {
     for (const [map, id] of [
       [families, familyOf(k)],
@@ -96,15 +85,15 @@ export function familyStatuses(operations: Operation[], load: Load): FamilyStatu
       else map.set(id, [k]);
     }
   }
-  const mean = (list: KeyLoad[], kind: 'write' | 'read') => list.reduce((sum, k) => sum + k[kind], 0) / list.length;
-  const estimate = (values: KeyLoad[], kind: 'write' | 'read'): HotKey => {
+  const mean = (list: KeyUnits[], kind: 'write' | 'read') => list.reduce((sum, k) => sum + k[kind], 0) / list.length;
+  const estimate = (values: KeyUnits[], kind: 'write' | 'read'): HotKey => {
     if (values.length === 1) {
       const only = values[0]!;
       return { key: only, kind, load: only[kind], hits: only.hits, basis: 'value', siblings: 1 };
     }
     const candidates: HotKey[] = [];
     // Each group of alike values (the shards of one partition, every id): their mean over all samples.
-    const groups = new Map<string, KeyLoad[]>();
+    const groups = new Map<string, KeyUnits[]>();
     for (const k of values) {
       const group = groups.get(siblingsOf(k));
       if (group) group.push(k);

@@ -10,14 +10,14 @@
  */
 import type { Access, Measured } from './memory-dynamo';
 
+/** Units on one partition key value: per operation in a Profile, per second in the model's key loads. */
 export interface KeyUnits {
   table: string;
   index?: string;
   key: string;
-  /** Units per operation on this key. */
   write: number;
   read: number;
-  /** Samples that touched this key (the fewer, the noisier its share). */
+  /** Samples behind the figure (its relative sampling error is about 1/√hits); 0 for a family mean. */
   hits: number;
 }
 
