@@ -36,6 +36,8 @@ export async function ensureWebBuild(): Promise<boolean> {
       ],
       {
         cwd: ROOT,
+        // Always the production build: under Jest (NODE_ENV=test) Vite would keep the libraries' development code.
+        env: { ...process.env, NODE_ENV: 'production' },
         stdio: ['ignore', 'inherit', 'inherit'],
       },
     );
