@@ -1,4 +1,5 @@
 /** The frame of every page: header with the navigation the user's role allows, and the routes. */
+import { lazy, Suspense } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Redirect, Route, Switch } from 'wouter';
 import { signOut } from './api/client';
@@ -7,9 +8,12 @@ import { SignInPage } from './pages/sign-in';
 import { PatientsPage } from './pages/patients';
 import { PatientPage } from './pages/patient';
 import { NewPatientPage, EditPatientPage } from './pages/patient-form';
-import { AnalyticsPage } from './pages/analytics';
 import { UsersPage } from './pages/users';
 import { SessionsPage } from './pages/sessions';
+import { Loading } from './components/status';
+
+// The charts' code (Chart.js) is most of the app's weight and only this page needs it: it loads when first opened.
+const AnalyticsPage = lazy(() => import('./pages/analytics').then((m) => ({ default: m.AnalyticsPage })));
 
 export function App() {
   const session = useSession();
@@ -66,7 +70,15 @@ export function App() {
             }
           </Route>
           <Route path="/patients/:id">{(params) => <PatientPage id={params.id} />}</Route>
-          <Route path="/analytics">{isStaff(session) ? <AnalyticsPage /> : <Redirect to="/patients" />}</Route>
+          <Route path="/analytics">
+            {isStaff(session) ? (
+              <Suspense fallback={<Loading what="analytics" />}>
+                <AnalyticsPage />
+              </Suspense>
+            ) : (
+              <Redirect to="/patients" />
+            )}
+          </Route>
           <Route path="/users">{isAdmin(session) ? <UsersPage /> : <Redirect to="/patients" />}</Route>
           <Route path="/sessions" component={SessionsPage} />
           <Route>

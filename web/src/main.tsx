@@ -1,8 +1,9 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { ApiError, refreshSession } from './api/client';
+import { ApiError } from './api/client';
 import { App } from './app';
+import { patientsQuery } from './pages/patients';
 import './styles.css';
 
 const queryClient = new QueryClient({
@@ -15,8 +16,7 @@ const queryClient = new QueryClient({
   },
 });
 
-// A reload keeps the user signed in: the refresh cookie gives a new access token before the first render.
-void refreshSession().finally(() => {
+function render() {
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
@@ -24,4 +24,17 @@ void refreshSession().finally(() => {
       </QueryClientProvider>
     </StrictMode>,
   );
-});
+}
+
+/**
+ * Renders the app once the session is restored (boot.ts). The patients list, the page most visits open, is
+ * asked for the moment the token is back; the first render waits a task, so that request is on its way
+ * before rendering takes the thread.
+ */
+export function start(restored: Promise<boolean>): void {
+  void restored
+    .then((signedIn) => {
+      if (signedIn && window.location.pathname === '/patients') void queryClient.prefetchQuery(patientsQuery());
+    })
+    .finally(() => setTimeout(render));
+}

@@ -9,6 +9,14 @@ import { isStaff, useSession } from '../session';
 
 const PAGE_SIZE = 20;
 
+type ListQuery = { limit: number; cursor?: string; search?: string; state?: string };
+
+/** One page of the list; main.tsx starts the first page with these very options as soon as the session is back. */
+export const patientsQuery = (query: ListQuery = { limit: PAGE_SIZE }) => ({
+  queryKey: ['patients', query],
+  queryFn: () => fetchData(() => api.GET('/api/patients', { params: { query } })),
+});
+
 /** The value after the user stops typing for a moment: one request per search, not one per key. */
 function useSettled(value: string, ms = 250): string {
   const [settled, setSettled] = useState(value);
@@ -25,17 +33,13 @@ export function PatientsPage() {
   const [state, setState] = useState('');
   const filters = { search: useSettled(search.trim()), state: useSettled(state.trim()) };
   const pages = useCursorPages(JSON.stringify(filters));
-  const query = {
+  const query: ListQuery = {
     limit: PAGE_SIZE,
     ...(pages.cursor ? { cursor: pages.cursor } : {}),
     ...(filters.search ? { search: filters.search } : {}),
     ...(filters.state ? { state: filters.state } : {}),
   };
-  const list = useQuery({
-    queryKey: ['patients', query],
-    queryFn: () => fetchData(() => api.GET('/api/patients', { params: { query } })),
-    placeholderData: keepPreviousData,
-  });
+  const list = useQuery({ ...patientsQuery(query), placeholderData: keepPreviousData });
 
   return (
     <section>
