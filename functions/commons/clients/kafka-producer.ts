@@ -3,16 +3,13 @@
  * with IAM (SASL OAUTHBEARER over TLS); locally it speaks plaintext to the project's broker.
  */
 import type { Producer } from 'kafkajs';
-import { brokerList, kafkaAuthOf, kafkaClient, mskSigner } from './kafka';
+import { brokerList, kafkaAuthOf, kafkaClient } from './kafka';
 
 export interface OutgoingMessage {
   key: string;
   value: Buffer;
   headers?: Record<string, string>;
 }
-
-// On MSK every container's first publish signs a token: load the signer in the init phase (full CPU) instead.
-if (process.env.KAFKA_AUTH === 'iam') mskSigner();
 
 let producer: Producer | undefined;
 let connecting: Promise<Producer> | undefined;

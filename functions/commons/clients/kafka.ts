@@ -3,8 +3,8 @@
  * token) over TLS. Against a self-managed broker (`npm start`, the LocalStack community profile): plaintext.
  */
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
-import type * as MskSigner from 'aws-msk-iam-sasl-signer-js';
 import type { KafkaAuth } from '../../../system/events';
+import { mskAuthToken } from './msk-token';
 
 export type { KafkaAuth };
 
@@ -12,18 +12,6 @@ export type { KafkaAuth };
 export function kafkaAuthOf(value: string | undefined): KafkaAuth {
   if (value === 'iam' || value === 'none') return value;
   throw new Error(`KAFKA_AUTH must be iam or none, not "${value ?? ''}"`);
-}
-
-let signer: typeof MskSigner | undefined;
-
-/**
- * The MSK IAM token signer brings its own AWS SDK (STS, the credential chain: most of a Kafka function's bundle
- * after kafkajs), so it runs only where auth is IAM, never against a plaintext broker.
- */
-export function mskSigner(): typeof MskSigner {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
-  signer ??= require('aws-msk-iam-sasl-signer-js') as typeof MskSigner;
-  return signer;
 }
 
 export function kafkaClient(
@@ -42,7 +30,7 @@ export function kafkaClient(
       ? {
           mechanism: 'oauthbearer',
           oauthBearerProvider: async () => ({
-            value: (await mskSigner().generateAuthToken({ region: process.env.AWS_REGION ?? 'us-east-1' })).token,
+            value: await mskAuthToken(process.env.AWS_REGION ?? 'us-east-1'),
           }),
         }
       : undefined,
