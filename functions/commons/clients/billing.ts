@@ -65,14 +65,18 @@ export const BILLING_CALL_DEFAULTS = { deadlineMs: 2000, budgetMs: 2500, maxAtte
 /** A retry is worth starting only with at least this much of the budget left after its backoff. */
 const MIN_ATTEMPT_MS = 100;
 
-let stubs: typeof BillingServiceClient | undefined;
+let serviceClient: typeof BillingServiceClient | undefined;
 
 /** The generated client, loaded with grpc-js on the first billing call (see ./grpc.ts). */
 function billingServiceClient(): typeof BillingServiceClient {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
-  stubs ??= (require('../../../proto/gen/billing_service') as { BillingServiceClient: typeof BillingServiceClient })
-    .BillingServiceClient;
-  return stubs;
+  if (!serviceClient) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+    const generated = require('../../../proto/gen/billing_service') as {
+      BillingServiceClient: typeof BillingServiceClient;
+    };
+    serviceClient = generated.BillingServiceClient;
+  }
+  return serviceClient;
 }
 
 /** For functions whose every request calls billing: grpc-js and the stubs then load in the init phase (full CPU). */

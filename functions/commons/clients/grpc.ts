@@ -1,6 +1,7 @@
 /**
  * grpc-js (~270 KB of a bundle) and how to dial billing, run on first use rather than when a function loads:
- * in most functions only some routes call billing. A function whose every request does calls it at init.
+ * in most functions only some routes call billing. Those whose every request does preload it
+ * (preloadBillingClient in ./billing.ts), so the cost stays in the init phase.
  */
 import type * as Grpc from '@grpc/grpc-js';
 import type { billingChannel } from '../../../system/billing-channel';
