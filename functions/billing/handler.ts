@@ -7,6 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { checkingToken } from '../authorizer/in-function';
 import { requestContextOf } from '../commons/caller';
 import { HttpError, httpErrorOf, type ProblemOfKind } from '../commons/errors';
+import { preloadBillingClient } from '../commons/clients/billing';
 import { handlerFor, header, httpHandler, json, parseBody } from '../commons/http';
 import type { RouteKey } from '../../system/routes';
 import { PatientError, type PatientErrorKind } from '../patients/domain/errors';
@@ -95,5 +96,8 @@ export async function route(
     throw httpErrorOf(PROBLEM_OF, error);
   }
 }
+
+// Every route calls billing: its client loads in the init phase, not in the first request.
+preloadBillingClient();
 
 export const handler = httpHandler(checkingToken((event, context) => route(billingPorts(), event, context)));

@@ -4,11 +4,15 @@ import { routes, type RouteKey } from '../../system/routes';
 import { handlerFor, httpHandler, json, problem } from '../commons/http';
 import { capabilityStatement } from '../patients/fhir/capability-statement';
 import { configuredChecks, runChecks } from './health';
-import { buildOpenApi } from './openapi';
-import { schemaRegistry } from './schemas';
 
 const checks = configuredChecks();
 let openApi: Record<string, unknown> | undefined;
+
+/** The OpenAPI document, built from every context's schemas on the first /api-docs: /health never loads them. */
+async function openApiDocument(): Promise<Record<string, unknown>> {
+  const [{ buildOpenApi }, { schemaRegistry }] = await Promise.all([import('./openapi'), import('./schemas')]);
+  return buildOpenApi(routes, schemaRegistry, process.env.LOCAL_RUNTIME === 'true');
+}
 
 const ROUTES: Record<RouteKey<'platform'>, () => Promise<APIGatewayProxyResult>> = {
   'GET /health': async () => {
@@ -22,7 +26,7 @@ const ROUTES: Record<RouteKey<'platform'>, () => Promise<APIGatewayProxyResult>>
     return { ...response, body: JSON.stringify({ ...JSON.parse(response.body), components }) };
   },
   'GET /api-docs': async () => {
-    openApi ??= buildOpenApi(routes, schemaRegistry, process.env.LOCAL_RUNTIME === 'true');
+    openApi ??= await openApiDocument();
     return json(200, openApi, { 'Cache-Control': 'public, max-age=300' });
   },
   // Static: the same for every caller, so it may be cached.

@@ -4,8 +4,8 @@
  */
 import { connect } from 'node:net';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { makeGenericClientConstructor, status, type Client, type ServiceError } from '@grpc/grpc-js';
-import { billingChannel } from '../../system/billing-channel';
+import type { Client, ServiceError } from '@grpc/grpc-js';
+import { grpcModules } from '../commons/clients/grpc';
 import { dynamoClient, tableName } from '../commons/clients/dynamo';
 import { logger } from '../commons/logger';
 import { withTimeout } from '../commons/timeout';
@@ -50,26 +50,25 @@ export const dynamoCheck: Check = async () => {
 };
 
 // grpc.health.v1.Health/Check: an empty HealthCheckRequest (service "") → HealthCheckResponse{status=1 SERVING}.
-const HealthClient = makeGenericClientConstructor(
-  {
-    Check: {
-      path: '/grpc.health.v1.Health/Check',
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: () => Buffer.alloc(0),
-      requestDeserialize: (b: Buffer) => b,
-      responseSerialize: (b: Buffer) => b,
-      responseDeserialize: (b: Buffer) => b,
-    },
+const HEALTH_SERVICE = {
+  Check: {
+    path: '/grpc.health.v1.Health/Check',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: () => Buffer.alloc(0),
+    requestDeserialize: (b: Buffer) => b,
+    responseSerialize: (b: Buffer) => b,
+    responseDeserialize: (b: Buffer) => b,
   },
-  'Health',
-);
+} as const;
 let healthClient: Client | undefined;
 
 export function billingCheck(address: string): Check {
   return () =>
     new Promise((resolve, reject) => {
+      const { grpc, billingChannel } = grpcModules();
       if (!healthClient) {
+        const HealthClient = grpc.makeGenericClientConstructor(HEALTH_SERVICE, 'Health');
         const channel = billingChannel();
         healthClient = new HealthClient(address, channel.credentials, channel.options);
       }
@@ -82,7 +81,7 @@ export function billingCheck(address: string): Check {
       call.call(healthClient, Buffer.alloc(0), { deadline: Date.now() + CHECK_TIMEOUT_MS }, (error, response) => {
         if (error)
           return reject(
-            (error as ServiceError).code === status.DEADLINE_EXCEEDED
+            (error as ServiceError).code === grpc.status.DEADLINE_EXCEEDED
               ? new CheckFailed('timed out', 'billing: deadline exceeded')
               : new Error(`billing: ${error.message}`),
           );

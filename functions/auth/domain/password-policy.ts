@@ -9,9 +9,9 @@ let common: Set<string> | undefined;
 
 function commonPasswords(): Set<string> {
   if (!common) {
+    // The list's own file, not the package's index: that also bundles the diceware words and keyboard graphs (~50 KB).
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
-    const { dictionary } = require('@zxcvbn-ts/language-common') as { dictionary: Record<string, string[]> };
-    common = new Set(dictionary['passwords-common']);
+    common = new Set(require('@zxcvbn-ts/language-common/dist/passwords.json.cjs') as string[]);
   }
   return common;
 }

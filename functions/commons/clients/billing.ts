@@ -14,16 +14,16 @@
  * mistaken for an outage; the budget stays far below the calling functions' timeouts
  * (test/unit/commons/billing-budget.test.ts holds them together).
  */
-import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
-import {
+import type { Metadata, ServiceError } from '@grpc/grpc-js';
+import type {
+  BillingResponse,
   BillingServiceClient,
-  type BillingResponse,
-  type RecordTransactionRequest,
-  type Transaction,
-  type TransactionPage,
+  RecordTransactionRequest,
+  Transaction,
+  TransactionPage,
 } from '../../../proto/gen/billing_service';
-import { billingChannel } from '../../../system/billing-channel';
 import { retry, sleep } from '../retry';
+import { grpcModules } from './grpc';
 
 export interface BillingAccountRequest {
   patientId: string;
@@ -65,13 +65,34 @@ export const BILLING_CALL_DEFAULTS = { deadlineMs: 2000, budgetMs: 2500, maxAtte
 /** A retry is worth starting only with at least this much of the budget left after its backoff. */
 const MIN_ATTEMPT_MS = 100;
 
+let serviceClient: typeof BillingServiceClient | undefined;
+
+/** The generated client, loaded with grpc-js on the first billing call (see ./grpc.ts). */
+function billingServiceClient(): typeof BillingServiceClient {
+  if (!serviceClient) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+    const generated = require('../../../proto/gen/billing_service') as {
+      BillingServiceClient: typeof BillingServiceClient;
+    };
+    serviceClient = generated.BillingServiceClient;
+  }
+  return serviceClient;
+}
+
+/** For functions whose every request calls billing: grpc-js and the stubs then load in the init phase (full CPU). */
+export function preloadBillingClient(): void {
+  grpcModules();
+  billingServiceClient();
+}
+
 let shared: { address: string; client: BillingServiceClient } | undefined;
 
 function channelFor(address: string): BillingServiceClient {
   if (shared?.address !== address) {
     shared?.client.close();
-    const channel = billingChannel();
-    shared = { address, client: new BillingServiceClient(address, channel.credentials, channel.options) };
+    const BillingService = billingServiceClient();
+    const channel = grpcModules().billingChannel();
+    shared = { address, client: new BillingService(address, channel.credentials, channel.options) };
   }
   return shared.client;
 }
@@ -88,12 +109,17 @@ function discardChannel(client: BillingServiceClient): void {
 }
 
 type Callback<T> = (error: ServiceError | null, response: T) => void;
-/** One unary call on a client: the generated method, called with a deadline. */
-type Call<T> = (client: BillingServiceClient, options: { deadline: number }, callback: Callback<T>) => void;
+/** One unary call on a client: the generated method, called with fresh metadata and a deadline. */
+type Call<T> = (
+  client: BillingServiceClient,
+  metadata: Metadata,
+  options: { deadline: number },
+  callback: Callback<T>,
+) => void;
 
 function callOnce<T>(client: BillingServiceClient, call: Call<T>, deadlineMs: number): Promise<T> {
   return new Promise((resolve, reject) => {
-    call(client, { deadline: Date.now() + deadlineMs }, (error, response) =>
+    call(client, new (grpcModules().grpc.Metadata)(), { deadline: Date.now() + deadlineMs }, (error, response) =>
       error ? reject(error) : resolve(response),
     );
   });
@@ -105,7 +131,7 @@ export function billingClient(options: BillingClientOptions = {}): BillingClient
   const maxAttempts = Math.max(1, options.maxAttempts ?? BILLING_CALL_DEFAULTS.maxAttempts);
   const backoffMs = options.backoffMs ?? BILLING_CALL_DEFAULTS.backoffMs;
   const wait = options.wait ?? sleep;
-  const unavailable = (error: unknown) => (error as ServiceError).code === status.UNAVAILABLE;
+  const unavailable = (error: unknown) => (error as ServiceError).code === grpcModules().grpc.status.UNAVAILABLE;
 
   async function withRetries<T>(call: Call<T>): Promise<T> {
     const address = options.address ?? process.env.BILLING_ADDRESS;
@@ -135,18 +161,15 @@ export function billingClient(options: BillingClientOptions = {}): BillingClient
 
   return {
     async createBillingAccount(request) {
-      const response = await withRetries<BillingResponse>((c, o, cb) =>
-        c.createBillingAccount(request, new Metadata(), o, cb),
-      );
+      const response = await withRetries<BillingResponse>((c, m, o, cb) => c.createBillingAccount(request, m, o, cb));
       return { accountId: response.accountId, status: response.status };
     },
-    getBillingAccount: (patientId) =>
-      withRetries((c, o, cb) => c.getBillingAccount({ patientId }, new Metadata(), o, cb)),
-    recordTransaction: (request) => withRetries((c, o, cb) => c.recordTransaction(request, new Metadata(), o, cb)),
+    getBillingAccount: (patientId) => withRetries((c, m, o, cb) => c.getBillingAccount({ patientId }, m, o, cb)),
+    recordTransaction: (request) => withRetries((c, m, o, cb) => c.recordTransaction(request, m, o, cb)),
     getTransaction: (patientId, transactionId) =>
-      withRetries((c, o, cb) => c.getTransaction({ patientId, transactionId }, new Metadata(), o, cb)),
+      withRetries((c, m, o, cb) => c.getTransaction({ patientId, transactionId }, m, o, cb)),
     listTransactions: (patientId, limit, pageToken) =>
-      withRetries((c, o, cb) => c.listTransactions({ patientId, limit, pageToken }, new Metadata(), o, cb)),
+      withRetries((c, m, o, cb) => c.listTransactions({ patientId, limit, pageToken }, m, o, cb)),
     close() {
       if (shared) discardChannel(shared.client);
     },

@@ -3,8 +3,8 @@
  * token) over TLS. Against a self-managed broker (`npm start`, the LocalStack community profile): plaintext.
  */
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
-import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
 import type { KafkaAuth } from '../../../system/events';
+import { mskAuthToken } from './msk-token';
 
 export type { KafkaAuth };
 
@@ -30,7 +30,7 @@ export function kafkaClient(
       ? {
           mechanism: 'oauthbearer',
           oauthBearerProvider: async () => ({
-            value: (await generateAuthToken({ region: process.env.AWS_REGION ?? 'us-east-1' })).token,
+            value: await mskAuthToken(process.env.AWS_REGION ?? 'us-east-1'),
           }),
         }
       : undefined,

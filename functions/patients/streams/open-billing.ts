@@ -5,11 +5,15 @@
  * is idempotent per patient, so the retries never open a second account.
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { preloadBillingClient } from '../../commons/clients/billing';
 import { logger } from '../../commons/logger';
 // Direct imports, not the context's index: that would bring the patient schemas (zod) into this bundle.
 import { completePendingBilling } from '../use-cases/complete-pending-billing';
 import { billingCompletionPorts } from '../ports-from-env';
 import { changeOf, needsBilling } from './patient-events';
+
+// Every record it acts on calls billing: its client loads in the init phase, not in the first invocation.
+preloadBillingClient();
 
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   const billed = new Set<string>();
