@@ -7,6 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DynamoDBBatchResponse } from 'aws-lambda';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { startBillingServer, type BillingServer } from '../../../billing/src/server';
 import { startStreamPoller } from '../../../local/pollers/stream-poller';
@@ -160,6 +161,44 @@ it("the stream's pending-billing reader opens the accounts of patients created w
       expect(read.body).toMatchObject({ billingStatus: 'ACTIVE', version: 1 });
       expect(read.body.billingAccountId).toBe(await accountOf(read.body.id));
     }
+  } finally {
+    await poller.stop();
+  }
+});
+
+it('the pending-billing reader stops before a patient it has no time left for, and the stream resumes from that record', async () => {
+  await stopBilling();
+  const created = await Promise.all([1, 2].map(() => call({ method: 'POST', body: validInput() })));
+  expect(created.map((c) => c.body.billingStatus)).toEqual(['PENDING', 'PENDING']);
+  await startBilling();
+  const { handler, TIME_PER_PATIENT_MS } = await import('../../../functions/patients/streams/open-billing');
+  const results: DynamoDBBatchResponse[] = [];
+  const poller = await startStreamPoller({
+    endpoint: process.env.DYNAMODB_ENDPOINT!,
+    tableName: tables.patients,
+    dataDir: mkdtempSync(join(tmpdir(), 'pending-billing-time-')),
+    handler: async (event) => {
+      // The first invocation has time for one patient, no more; the later ones have plenty.
+      let asked = 0;
+      const context = {
+        getRemainingTimeInMillis: () => (results.length > 0 || asked++ === 0 ? 60_000 : TIME_PER_PATIENT_MS - 1),
+      };
+      const result = await handler(event, context);
+      results.push(result);
+      return result;
+    },
+  });
+  try {
+    const deadline = Date.now() + 20_000;
+    let reads = await Promise.all(created.map((c) => call({ method: 'GET', id: c.body.id })));
+    while (reads.some((r) => r.body.billingStatus !== 'ACTIVE') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      reads = await Promise.all(created.map((c) => call({ method: 'GET', id: c.body.id })));
+    }
+    // The first batch stopped at its second patient, and a later one began there.
+    expect(results[0]!.batchItemFailures).toHaveLength(1);
+    expect(results.length).toBeGreaterThan(1);
+    for (const read of reads) expect(read.body).toMatchObject({ billingStatus: 'ACTIVE', version: 1 });
   } finally {
     await poller.stop();
   }
