@@ -44,6 +44,17 @@ async function accountOf(patientId: string): Promise<string | undefined> {
   return Item?.accountId as string | undefined;
 }
 
+/** The patients as read once all are ACTIVE, or as they are after 20 s. */
+async function readsOnceActive(ids: string[]) {
+  const deadline = Date.now() + 20_000;
+  let reads = await Promise.all(ids.map((id) => call({ method: 'GET', id })));
+  while (reads.some((r) => r.body.billingStatus !== 'ACTIVE') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    reads = await Promise.all(ids.map((id) => call({ method: 'GET', id })));
+  }
+  return reads;
+}
+
 beforeAll(async () => {
   tables = await useLocalTables();
   process.env.CURSOR_KEY = 'integration-test-cursor-key';
@@ -151,12 +162,7 @@ it("the stream's pending-billing reader opens the accounts of patients created w
     expect((await call({ method: 'GET', id: created[0]!.body.id })).body.billingStatus).toBe('PENDING');
 
     await startBilling();
-    const deadline = Date.now() + 20_000;
-    let reads = await Promise.all(created.map((c) => call({ method: 'GET', id: c.body.id })));
-    while (reads.some((r) => r.body.billingStatus !== 'ACTIVE') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      reads = await Promise.all(created.map((c) => call({ method: 'GET', id: c.body.id })));
-    }
+    const reads = await readsOnceActive(created.map((c) => c.body.id as string));
     for (const read of reads) {
       expect(read.body).toMatchObject({ billingStatus: 'ACTIVE', version: 1 });
       expect(read.body.billingAccountId).toBe(await accountOf(read.body.id));
@@ -189,12 +195,7 @@ it('the pending-billing reader stops before a patient it has no time left for, a
     },
   });
   try {
-    const deadline = Date.now() + 20_000;
-    let reads = await Promise.all(created.map((c) => call({ method: 'GET', id: c.body.id })));
-    while (reads.some((r) => r.body.billingStatus !== 'ACTIVE') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 200));
-      reads = await Promise.all(created.map((c) => call({ method: 'GET', id: c.body.id })));
-    }
+    const reads = await readsOnceActive(created.map((c) => c.body.id as string));
     // The first batch stopped at its second patient, and a later one began there.
     expect(results[0]!.batchItemFailures).toHaveLength(1);
     expect(results.length).toBeGreaterThan(1);
