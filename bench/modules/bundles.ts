@@ -103,7 +103,7 @@ async function run(ctx: BenchContext) {
       );
     }
     notes.push(
-      `Load time: wall time of \`node -e "require(bundle)"\` vs \`node -e 0\`, median of ${LOAD_RUNS} alternating runs each; bundles built with the CDK esbuild options (system/bundling.ts: minified, CommonJS, only @grpc/proto-loader external), without source maps.`,
+      `Load time: wall time of \`node -e "require(bundle)"\` vs \`node -e 0\`, median of ${LOAD_RUNS} alternating runs each; bundles built with the CDK esbuild options (system/bundling.ts: minified, CommonJS, its externals: what no function calls), without source maps.`,
     );
   } finally {
     rmSync(outDir, { recursive: true, force: true });
