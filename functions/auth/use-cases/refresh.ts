@@ -4,7 +4,7 @@
  */
 import { AuthError } from '../domain/errors';
 import { loginIsLive, refreshExpiresAt } from '../domain/login-state';
-import { refreshTokenHash } from '../domain/refresh-token';
+import { refreshTokenHash, refreshTokenOwner } from '../domain/refresh-token';
 import type { AuthPorts } from '../ports';
 import { securityEvent } from '../security-log';
 import { mintPair, type TokenPair } from './tokens';
@@ -12,14 +12,9 @@ import { mintPair, type TokenPair } from './tokens';
 export async function refresh(ports: AuthPorts, refreshToken: string): Promise<TokenPair> {
   const hash = refreshTokenHash(refreshToken);
   const now = ports.clock.now().getTime();
-  const record = await ports.sessions.findRefresh(hash);
-  if (!record || record.expiresAt * 1000 <= now) throw new AuthError('UNAUTHORIZED');
-
-  // Both reads need only the refresh token's record: one round trip, not two.
-  const [{ login, account }, user] = await Promise.all([
-    ports.sessions.accessState(record.familyId, record.userId),
-    ports.users.findById(record.userId),
-  ]);
+  const found = await lookUp(ports, hash, refreshToken);
+  if (!found || found.record.expiresAt * 1000 <= now) throw new AuthError('UNAUTHORIZED');
+  const { record, login, account, user } = found;
   if (record.used || !login || !loginIsLive(login, account, record.userId, now)) {
     await ports.sessions.revokeFamily(record.familyId);
     // A used token presented again is a theft signal; a token of a login already ended (logout, password change) is routine.
@@ -40,4 +35,22 @@ export async function refresh(ports: AuthPorts, refreshToken: string): Promise<T
     throw new AuthError('UNAUTHORIZED');
   }
   return tokens;
+}
+
+/**
+ * The token's record with its login's access state and its user, all strongly consistent: one round trip when
+ * the token names its login and user, two for an older token (its record first). Undefined unless the record
+ * exists and names the same login and user as the token.
+ */
+async function lookUp(ports: AuthPorts, hash: string, token: string) {
+  const recordRead = ports.sessions.findRefresh(hash);
+  const owner = refreshTokenOwner(token) ?? (await recordRead);
+  if (!owner) return undefined;
+  const [record, state, user] = await Promise.all([
+    recordRead,
+    ports.sessions.accessState(owner.familyId, owner.userId),
+    ports.users.findById(owner.userId),
+  ]);
+  if (!record || record.familyId !== owner.familyId || record.userId !== owner.userId) return undefined;
+  return { record, ...state, user };
 }

@@ -35,7 +35,7 @@ export async function mintPair(
     sid: familyId,
     now: ports.clock.now().getTime(),
   });
-  const refreshToken = newRefreshToken();
+  const refreshToken = newRefreshToken({ familyId, userId: user.id });
   return {
     tokens: { accessToken: token, token, refreshToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS },
     refreshHash: refreshTokenHash(refreshToken),

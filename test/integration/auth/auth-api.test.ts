@@ -2,9 +2,11 @@
  * Every Auth row of the contract, through the auth handler with real API Gateway events, against
  * DynamoDB Local and real keys.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { handler as authHandler } from '../../../functions/auth/handler';
+import { refreshTokenHash, refreshTokenOwner } from '../../../functions/auth/domain/refresh-token';
+import { authPorts } from '../../../functions/auth/ports-from-env';
 import { DEMO_ADMIN, seedDemoAdmin } from '../../../functions/auth/seed';
 import { logger } from '../../../functions/commons/logger';
 import { apiEvent, lambdaContext, parse, uniqueEmail, useAuthEnvironment, type EventInput } from './helpers';
@@ -317,6 +319,44 @@ describe('POST /api/auth/refresh', () => {
     );
     expect(results.filter((r) => r.status === 200).length).toBeLessThanOrEqual(1);
     expect(results.filter((r) => r.status === 401).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a refresh token names its login and user; naming others makes it worthless', async () => {
+    const user = await signupAndLogin();
+    const other = await signupAndLogin();
+    const owner = refreshTokenOwner(user.refreshToken);
+    expect(owner).toEqual({ familyId: expect.stringMatching(/^[0-9a-f-]{36}$/), userId: user.id });
+    const [, , secret] = user.refreshToken.split('.');
+    for (const forged of [
+      `${owner!.familyId}.${other.id}.${secret}`,
+      `${refreshTokenOwner(other.refreshToken)!.familyId}.${user.id}.${secret}`,
+    ])
+      expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: forged } })).status).toBe(401);
+    // Neither login noticed: the forgeries matched no stored token.
+    for (const token of [user.refreshToken, other.refreshToken])
+      expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: token } })).status).toBe(200);
+  });
+
+  it('a token issued before tokens named their login (the bare secret) still refreshes, once', async () => {
+    const user = await signupAndLogin();
+    const { sessions } = authPorts();
+    const record = await sessions.findRefresh(refreshTokenHash(user.refreshToken));
+    const older = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    // What a refresh did before: the presented token used, the bare secret stored as the next one.
+    await sessions.rotate(
+      refreshTokenHash(user.refreshToken),
+      record!,
+      { refreshHash: refreshTokenHash(older), refreshExpiresAt: Math.floor(now / 1000) + 600 },
+      now,
+    );
+    const refreshed = await call('POST', '/api/auth/refresh', { body: { refreshToken: older } });
+    expect(refreshed.status).toBe(200);
+    expect(refreshTokenOwner(refreshed.body.refreshToken as string)).toEqual({
+      familyId: record!.familyId,
+      userId: user.id,
+    });
+    expect((await call('POST', '/api/auth/refresh', { body: { refreshToken: older } })).status).toBe(401); // reuse
   });
 
   it('401 for an unknown refresh token; 400 for a missing or extra field', async () => {
