@@ -5,6 +5,12 @@
 export const BUNDLING = {
   minify: true,
   sourcemap: true,
+  /**
+   * Source maps give readable stack traces (--enable-source-maps), which Node parses when the bundle loads. Maps
+   * without the sources' text are a third the size (patients: 1.0 MB, not 3.4) and load ~5 ms sooner; a stack
+   * trace needs only file and line.
+   */
+  sourcesContent: false,
   target: 'node22',
   format: 'cjs',
   platform: 'node',
@@ -37,6 +43,7 @@ export const esbuildOptions = () => ({
   bundle: true,
   minify: BUNDLING.minify,
   sourcemap: BUNDLING.sourcemap,
+  sourcesContent: BUNDLING.sourcesContent,
   target: BUNDLING.target,
   format: BUNDLING.format,
   platform: BUNDLING.platform,

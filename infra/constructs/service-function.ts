@@ -71,6 +71,7 @@ export class ServiceFunction extends Construct {
       bundling: {
         minify: BUNDLING.minify,
         sourceMap: BUNDLING.sourcemap,
+        sourcesContent: BUNDLING.sourcesContent,
         target: BUNDLING.target,
         format: OutputFormat.CJS,
         mainFields: [...BUNDLING.mainFields],
