@@ -26,7 +26,7 @@ export const SOURCES = {
   esmLicensed: `${DOCS} src/content/docs/aws/services/lambda.mdx "Lambda Event Source Mappings": MSK and self-managed Kafka "only available in LocalStack licensed editions"`,
   licensing: `${DOCS} src/content/docs/aws/licensing.md: services per plan: Lambda, API Gateway REST, DynamoDB (+ Streams), SQS, SNS, KMS, Secrets Manager, SSM, STS, IAM, EC2, CloudWatch (+ Logs), CloudFormation in every plan; ECS, ECR, Application Auto Scaling from Base; MSK, Cloud Map, X-Ray only in Ultimate`,
   msk: `${DOCS} src/content/docs/aws/services/kafka.mdx: MSK in Ultimate; get-bootstrap-brokers answers BootstrapBrokerString (plaintext brokers, no IAM sign-in)`,
-  lambdaEnv: `${LOCALSTACK} services/lambda_/invocation/execution_environment.py: AWS_ENDPOINT_URL is set in every function container; services/lambda_/runtimes.py: nodejs22.x`,
+  lambdaEnv: `${LOCALSTACK} services/lambda_/invocation/execution_environment.py get_environment_variables(): AWS_ENDPOINT_URL and the role's AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN are set in every function container; services/lambda_/runtimes.py: nodejs22.x`,
   arm64: `${DOCS} src/content/docs/aws/capabilities/config/arm64-support.md: functions run on their configured architecture; LAMBDA_IGNORE_ARCHITECTURE=1 runs them natively`,
   dockerFlags: `${LOCALSTACK} config.py LAMBDA_DOCKER_FLAGS, utils/container_utils/container_client.py: --add-host is passed to function containers (Docker resolves host-gateway to the host)`,
   apiUrl: `${LOCALSTACK} services/cloudformation/engine/v2/change_set_model_preproc.py REGEX_OUTPUT_APIGATEWAY: execute-api URLs in outputs are rewritten to LocalStack's host and port`,
@@ -131,6 +131,10 @@ const EVERY_PLAN_SERVICES = [
 ];
 const RELIES = [
   { on: 'Lambda nodejs22.x functions reach LocalStack through AWS_ENDPOINT_URL (no code change)', source: 'lambdaEnv' },
+  {
+    on: "the functions' credentials in their environment, as Lambda's: the bundles carry only the credential chain's environment link (system/bundling.ts)",
+    source: 'lambdaEnv',
+  },
   {
     on: "functions of either CPU on any host: LAMBDA_IGNORE_ARCHITECTURE=1 (ours are arm64, CDK's framework functions x86-64; the bundles are plain JavaScript)",
     source: 'arm64',
