@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
 import { build, stop as stopEsbuild } from 'esbuild';
 import { esbuildOptions } from '../system/bundling';
+import { buildSeparateModules } from './separate-modules';
 import { lambdaContext } from './gateway/events';
 import type { FunctionDefinition, FunctionName } from '../system/functions';
 
@@ -29,8 +30,11 @@ export async function bundleFunctions(
     ...esbuildOptions(),
     logLevel: 'error',
   });
+  const bundles = Object.fromEntries(definitions.map((f) => [f.name, join(outDir, `${f.name}.js`)]));
+  // Into one node_modules beside them all: each separate module is the same file whichever bundle needs it.
+  for (const bundle of Object.values(bundles)) await buildSeparateModules(bundle);
   await stopEsbuild(); // the esbuild service process holds ~300 MB; the runtime needs it only at start
-  return Object.fromEntries(definitions.map((f) => [f.name, join(outDir, `${f.name}.js`)]));
+  return bundles;
 }
 
 /** The worker's side: loads the bundle once, then answers invocations (a Lambda container's life). */

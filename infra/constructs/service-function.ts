@@ -22,6 +22,9 @@ import { tableEnvVar, type TableName } from '../../system/tables';
 
 const ROOT = join(__dirname, '..', '..');
 
+/** One argument of a POSIX shell command, quoted (bundling hooks are shell commands). */
+const shellQuote = (arg: string) => `'${arg.replaceAll("'", `'\\''`)}'`;
+
 export interface ServiceFunctionProps {
   definition: FunctionDefinition;
   key: IKey;
@@ -75,7 +78,15 @@ export class ServiceFunction extends Construct {
         target: BUNDLING.target,
         format: OutputFormat.CJS,
         mainFields: [...BUNDLING.mainFields],
-        externalModules: [...BUNDLING.external],
+        externalModules: [...BUNDLING.external, ...BUNDLING.separate],
+        // The libraries only some requests need ship beside the bundle (system/separate-modules.ts).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) => [
+            `npx tsx ${shellQuote(join(inputDir, 'scripts/separate-modules.ts'))} ${shellQuote(join(outputDir, 'index.js'))}`,
+          ],
+        },
       },
       environment: {
         NODE_OPTIONS: '--enable-source-maps',

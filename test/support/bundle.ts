@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../../system/bundling';
+import { buildSeparateModules } from '../../local/separate-modules';
 import { functions, type FunctionName } from '../../system/functions';
 
 const ROOT = resolve(__dirname, '../..');
@@ -15,7 +16,7 @@ const load = createRequire(__filename);
 
 export type LoadedHandler = (event: unknown, context?: unknown) => Promise<unknown>;
 
-/** Bundles one function into `outfile` with the CDK options (no source map unless asked: sizes are measured without). */
+/** Bundles one function into `outfile` with the CDK options, its separate modules beside it (no source map unless asked: sizes are measured without). */
 export async function buildFunction(
   name: FunctionName,
   outfile: string,
@@ -28,6 +29,7 @@ export async function buildFunction(
     sourcemap: options.sourcemap ?? false,
     logLevel: 'silent',
   });
+  await buildSeparateModules(outfile);
 }
 
 /** Builds one function into a temporary folder and loads its handler. Set the function's environment first: handlers may read it when loaded. */

@@ -1,0 +1,39 @@
+/**
+ * The separate modules of a bundle (BUNDLING.separate): each one it refers to is pre-bundled, with the same
+ * options, into node_modules/<specifier>/index.js beside the bundle, where Node's resolution finds it first. The
+ * CDK functions run this after bundling (scripts/separate-modules.ts); the local runtime (./functions.ts), the
+ * tests and the bench after theirs, so every one of them runs the same files. A function loads them with
+ * require(): the file is CommonJS, in which import() would find only a default export.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { BUNDLING, esbuildOptions } from '../system/bundling';
+
+const ROOT = resolve(__dirname, '..');
+
+/** The separate modules a bundle refers to: esbuild leaves each external's specifier in its require() or import(). */
+export function separateModulesOf(bundle: string): string[] {
+  const code = readFileSync(bundle, 'utf8');
+  return BUNDLING.separate.filter((specifier) => code.includes(JSON.stringify(specifier)));
+}
+
+/** Builds the separate modules `bundle` refers to into the node_modules folder beside it; returns their specifiers. */
+export async function buildSeparateModules(bundle: string): Promise<string[]> {
+  const needed = separateModulesOf(bundle);
+  await Promise.all(
+    needed.map(async (specifier) => {
+      const dir = join(dirname(bundle), 'node_modules', specifier);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), '{ "main": "index.js" }\n');
+      await build({
+        ...esbuildOptions(),
+        external: [...BUNDLING.external], // not the separate modules: this build is one of them
+        stdin: { contents: `module.exports = require(${JSON.stringify(specifier)});`, resolveDir: ROOT },
+        outfile: join(dir, 'index.js'),
+        logLevel: 'error',
+      });
+    }),
+  );
+  return needed;
+}
