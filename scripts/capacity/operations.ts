@@ -287,7 +287,8 @@ export async function measureOperations(options: ModelOptions): Promise<Measurem
   const refresh = new ProfileBuilder();
   for (let i = 0; i < n / 10; i++) {
     const l = sample(logins);
-    // What refresh() does (functions/auth/use-cases/refresh.ts), token signing left out.
+    // The reads and the write of refresh() (functions/auth/use-cases/refresh.ts), which sends the three reads side by
+    // side; units do not depend on that. Token signing left out.
     refresh.add(
       await db.measure(async () => {
         const record = await sessions.findRefresh(l.refreshHash);

@@ -4,7 +4,7 @@
  */
 import { AuthError } from '../domain/errors';
 import { loginIsLive, refreshExpiresAt } from '../domain/login-state';
-import { refreshTokenHash, refreshTokenOwner } from '../domain/refresh-token';
+import { parseRefreshToken, refreshTokenHash } from '../domain/refresh-token';
 import type { AuthPorts } from '../ports';
 import { securityEvent } from '../security-log';
 import { mintPair, type TokenPair } from './tokens';
@@ -38,13 +38,15 @@ export async function refresh(ports: AuthPorts, refreshToken: string): Promise<T
 }
 
 /**
- * The token's record with its login's access state and its user, all strongly consistent: one round trip when
- * the token names its login and user, two for an older token (its record first). Undefined unless the record
- * exists and names the same login and user as the token.
+ * The token's record with its login's access state and its user, all strongly consistent. A token that names its
+ * login and user has the three reads sent side by side (one round trip); an older bare token has its record read
+ * first. Undefined unless the token has a shape of ours and its record exists and names the same login and user.
  */
 async function lookUp(ports: AuthPorts, hash: string, token: string) {
+  const shape = parseRefreshToken(token);
+  if (!shape) return undefined;
   const recordRead = ports.sessions.findRefresh(hash);
-  const owner = refreshTokenOwner(token) ?? (await recordRead);
+  const owner = shape.owner ?? (await recordRead);
   if (!owner) return undefined;
   const [record, state, user] = await Promise.all([
     recordRead,

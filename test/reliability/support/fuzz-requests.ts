@@ -204,7 +204,18 @@ function validBody(route: RouteDefinition, random: Random): Record<string, unkno
       description: 'Fuzz',
       serviceDate: '2024-02-29',
     };
-  if (route.requestSchema === 'RefreshRequest') return { refreshToken: random.bytes(24).toString('base64url') };
+  if (route.requestSchema === 'RefreshRequest') {
+    // Each shape the parser tells apart: a bare secret, one naming a login and user, and overgrown ids.
+    const secret = random.bytes(32).toString('base64url');
+    const uuid = () =>
+      random
+        .bytes(16)
+        .toString('hex')
+        .replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
+    return {
+      refreshToken: random.pick([secret, `${uuid()}.${uuid()}.${secret}`, `${'f'.repeat(3000)}.${uuid()}.${secret}`]),
+    };
+  }
   if (route.requestSchema === 'VerifyEmailRequest')
     return { email: `fuzz${random.int(1e9)}@example.test`, code: String(random.int(1e6)).padStart(6, '0') };
   if (route.requestSchema === 'VerificationCodeRequest') return { email: `fuzz${random.int(1e9)}@example.test` };
