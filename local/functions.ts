@@ -31,8 +31,7 @@ export async function bundleFunctions(
     logLevel: 'error',
   });
   const bundles = Object.fromEntries(definitions.map((f) => [f.name, join(outDir, `${f.name}.js`)]));
-  // Into one node_modules beside them all: each separate module is the same file whichever bundle needs it.
-  for (const bundle of Object.values(bundles)) await buildSeparateModules(bundle);
+  await buildSeparateModules(...Object.values(bundles)); // one node_modules beside them all
   await stopEsbuild(); // the esbuild service process holds ~300 MB; the runtime needs it only at start
   return bundles;
 }

@@ -18,12 +18,17 @@ export function separateModulesOf(bundle: string): string[] {
   return BUNDLING.separate.filter((specifier) => code.includes(JSON.stringify(specifier)));
 }
 
-/** Builds the separate modules `bundle` refers to into the node_modules folder beside it; returns their specifiers. */
-export async function buildSeparateModules(bundle: string): Promise<string[]> {
-  const needed = separateModulesOf(bundle);
+/**
+ * Builds the separate modules the bundles refer to into the node_modules folder beside them: once per folder,
+ * however many bundles there need one. Returns the specifiers built.
+ */
+export async function buildSeparateModules(...bundles: string[]): Promise<string[]> {
+  const targets = new Map<string, string>(); // node_modules/<specifier> folder → specifier
+  for (const bundle of bundles)
+    for (const specifier of separateModulesOf(bundle))
+      targets.set(join(dirname(bundle), 'node_modules', specifier), specifier);
   await Promise.all(
-    needed.map(async (specifier) => {
-      const dir = join(dirname(bundle), 'node_modules', specifier);
+    [...targets].map(async ([dir, specifier]) => {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'package.json'), '{ "main": "index.js" }\n');
       await build({
@@ -35,5 +40,5 @@ export async function buildSeparateModules(bundle: string): Promise<string[]> {
       });
     }),
   );
-  return needed;
+  return [...targets.values()];
 }
