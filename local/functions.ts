@@ -31,7 +31,7 @@ export async function bundleFunctions(
     logLevel: 'error',
   });
   const bundles = Object.fromEntries(definitions.map((f) => [f.name, join(outDir, `${f.name}.js`)]));
-  await buildSeparateModules(...Object.values(bundles)); // one node_modules beside them all
+  await buildSeparateModules(Object.values(bundles)); // one node_modules beside them all
   await stopEsbuild(); // the esbuild service process holds ~300 MB; the runtime needs it only at start
   return bundles;
 }

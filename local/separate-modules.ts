@@ -12,9 +12,15 @@ import { BUNDLING, esbuildOptions } from '../system/bundling';
 
 const ROOT = resolve(__dirname, '..');
 
-/** The separate modules a bundle refers to: esbuild leaves each external's specifier in its require() or import(). */
+/**
+ * The separate modules a bundle refers to: esbuild leaves each external's specifier in its require() or import().
+ * A deeper path into one (`<specifier>/…`) is external too but would not be built beside the bundle: refused.
+ */
 export function separateModulesOf(bundle: string): string[] {
   const code = readFileSync(bundle, 'utf8');
+  for (const specifier of BUNDLING.separate)
+    if (code.includes(`"${specifier}/`))
+      throw new Error(`${bundle} requires a path inside ${specifier}; require the module itself (BUNDLING.separate)`);
   return BUNDLING.separate.filter((specifier) => code.includes(JSON.stringify(specifier)));
 }
 
@@ -22,7 +28,10 @@ export function separateModulesOf(bundle: string): string[] {
  * Builds the separate modules the bundles refer to into the node_modules folder beside them: once per folder,
  * however many bundles there need one. Returns the specifiers built.
  */
-export async function buildSeparateModules(...bundles: string[]): Promise<string[]> {
+export async function buildSeparateModules(
+  bundles: string[],
+  options: { sourcemap?: boolean } = {},
+): Promise<string[]> {
   const targets = new Map<string, string>(); // node_modules/<specifier> folder → specifier
   for (const bundle of bundles)
     for (const specifier of separateModulesOf(bundle))
@@ -33,6 +42,7 @@ export async function buildSeparateModules(...bundles: string[]): Promise<string
       writeFileSync(join(dir, 'package.json'), '{ "main": "index.js" }\n');
       await build({
         ...esbuildOptions(),
+        sourcemap: options.sourcemap ?? BUNDLING.sourcemap,
         external: [...BUNDLING.external], // not the separate modules: this build is one of them
         stdin: { contents: `module.exports = require(${JSON.stringify(specifier)});`, resolveDir: ROOT },
         outfile: join(dir, 'index.js'),

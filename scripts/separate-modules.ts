@@ -9,7 +9,7 @@ if (!bundle) {
   console.error('usage: tsx scripts/separate-modules.ts <bundle.js>');
   process.exit(2);
 }
-buildSeparateModules(bundle).then(
+buildSeparateModules([bundle]).then(
   (built) => console.error(`separate modules beside ${bundle}: ${built.join(', ') || 'none'}`),
   (error: unknown) => {
     console.error(error);

@@ -24,7 +24,8 @@ export const BUNDLING = {
    *   clients they bring, ~7 ms of every cold start). Lambda, the local runtime and LocalStack always put the
    *   function's credentials in its environment, which the chain reads first; the other links are dynamic
    *   imports that run only when it finds none there.
-   * Were one ever reached, it would load from the Lambda runtime's own SDK or fail loudly, never differ quietly.
+   * Were one ever reached, its import() would fail loudly (ERR_MODULE_NOT_FOUND: import() does not search the
+   * runtime's NODE_PATH), never run other code quietly.
    */
   external: [
     '@grpc/proto-loader',

@@ -79,12 +79,13 @@ export class ServiceFunction extends Construct {
         format: OutputFormat.CJS,
         mainFields: [...BUNDLING.mainFields],
         externalModules: [...BUNDLING.external, ...BUNDLING.separate],
-        // The libraries only some requests need ship beside the bundle (system/separate-modules.ts).
+        // The libraries only some requests need ship beside the bundle (local/separate-modules.ts), built with the
+        // project's own tsx and esbuild: this needs local bundling, which esbuild in devDependencies gives.
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (inputDir, outputDir) => [
-            `npx tsx ${shellQuote(join(inputDir, 'scripts/separate-modules.ts'))} ${shellQuote(join(outputDir, 'index.js'))}`,
+            `cd ${shellQuote(inputDir)} && npx --no-install tsx scripts/separate-modules.ts ${shellQuote(join(outputDir, 'index.js'))}`,
           ],
         },
       },

@@ -29,7 +29,7 @@ export async function buildFunction(
     sourcemap: options.sourcemap ?? false,
     logLevel: 'silent',
   });
-  await buildSeparateModules(outfile);
+  await buildSeparateModules([outfile], { sourcemap: options.sourcemap ?? false });
 }
 
 /** Builds one function into a temporary folder and loads its handler. Set the function's environment first: handlers may read it when loaded. */
