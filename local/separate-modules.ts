@@ -24,6 +24,10 @@ export function separateModulesOf(bundle: string): string[] {
   return BUNDLING.separate.filter((specifier) => code.includes(JSON.stringify(specifier)));
 }
 
+/** Where a separate module ships: beside the bundles of `folder`, where Node's resolution looks first. */
+export const separateModuleFile = (folder: string, specifier: string) =>
+  join(folder, 'node_modules', specifier, 'index.js');
+
 /**
  * Builds the separate modules the bundles refer to into the node_modules folder beside them: once per folder,
  * however many bundles there need one. Returns the specifiers built.
@@ -32,20 +36,20 @@ export async function buildSeparateModules(
   bundles: string[],
   options: { sourcemap?: boolean } = {},
 ): Promise<string[]> {
-  const targets = new Map<string, string>(); // node_modules/<specifier> folder → specifier
+  const targets = new Map<string, string>(); // the module's file → its specifier
   for (const bundle of bundles)
     for (const specifier of separateModulesOf(bundle))
-      targets.set(join(dirname(bundle), 'node_modules', specifier), specifier);
+      targets.set(separateModuleFile(dirname(bundle), specifier), specifier);
   await Promise.all(
-    [...targets].map(async ([dir, specifier]) => {
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'package.json'), '{ "main": "index.js" }\n');
+    [...targets].map(async ([file, specifier]) => {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(join(dirname(file), 'package.json'), '{ "main": "index.js" }\n');
       await build({
         ...esbuildOptions(),
         sourcemap: options.sourcemap ?? BUNDLING.sourcemap,
         external: [...BUNDLING.external], // not the separate modules: this build is one of them
         stdin: { contents: `module.exports = require(${JSON.stringify(specifier)});`, resolveDir: ROOT },
-        outfile: join(dir, 'index.js'),
+        outfile: file,
         logLevel: 'error',
       });
     }),

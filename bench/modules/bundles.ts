@@ -17,7 +17,7 @@ import { comparison, figure, limit, type Row } from '../lib/report';
 import { missing } from '../lib/components';
 import { buildFunction } from '../../test/support/bundle';
 import { median } from '../lib/stats';
-import { separateModulesOf } from '../../local/separate-modules';
+import { separateModuleFile, separateModulesOf } from '../../local/separate-modules';
 
 /**
  * Issue 16 (cold starts): every function loads only what its request paths need. The authorizer, on every guarded
@@ -115,7 +115,7 @@ async function run(ctx: BenchContext) {
         figure(`${def.name} bundle (gzip)`, gzip, 'KB'),
       );
       const separate = separateModulesOf(file).map((specifier) => {
-        const path = join(outDir, 'node_modules', specifier, 'index.js');
+        const path = separateModuleFile(outDir, specifier);
         return `${specifier} ${(statSync(path).size / 1024).toFixed(0)} KB ${atInit.files.includes(path) ? 'at init' : 'on first use'}`;
       });
       if (separate.length) rows.push(figure(`${def.name} separate modules`, separate.join('; ')));

@@ -22,14 +22,15 @@ export async function buildFunction(
   outfile: string,
   options: { sourcemap?: boolean } = {},
 ): Promise<void> {
+  const sourcemap = options.sourcemap ?? false;
   await build({
     entryPoints: [join(ROOT, functions[name].entry)],
     outfile,
     ...esbuildOptions(),
-    sourcemap: options.sourcemap ?? false,
+    sourcemap,
     logLevel: 'silent',
   });
-  await buildSeparateModules([outfile], { sourcemap: options.sourcemap ?? false });
+  await buildSeparateModules([outfile], { sourcemap });
 }
 
 /** Builds one function into a temporary folder and loads its handler. Set the function's environment first: handlers may read it when loaded. */
