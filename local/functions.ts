@@ -1,8 +1,10 @@
 /**
  * Builds every function with esbuild, exactly as the CDK NodejsFunctions do (system/bundling.ts), and runs
  * each bundle as Lambda runs it: in its own worker thread (its own module state, as a container has), with
- * its own environment built from its definition (local/environment.ts). A worker that dies is replaced at the
- * next invocation, as Lambda replaces a crashed container.
+ * its own environment built from its definition (local/environment.ts). As Lambda starts a container, a
+ * worker starts at the function's first invocation (its module load is that call's cold start), so a
+ * function nobody calls costs no memory; a worker that dies is replaced at the next invocation, as Lambda
+ * replaces a crashed container.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -59,7 +61,7 @@ interface Pending {
   reject(error: Error): void;
 }
 
-/** One function's worker, started at once (its module load is the cold start) and again after a crash. */
+/** One function's worker, started by its first invocation and again by the first one after a crash. */
 class FunctionWorker {
   private worker?: Worker;
   private ready?: Promise<void>;
@@ -73,7 +75,7 @@ class FunctionWorker {
     private readonly env: Record<string, string>,
   ) {}
 
-  start(): Promise<void> {
+  private start(): Promise<void> {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       env: this.env,
@@ -149,16 +151,15 @@ class FunctionWorker {
   }
 }
 
-/** Starts every function's worker with its own environment; resolves once each has loaded its bundle. */
-export async function startFunctions(
+/** Every function, each with its own environment; a function's worker starts at its first invocation. */
+export function startFunctions(
   definitions: FunctionDefinition[],
   bundles: Partial<Record<FunctionName, string>>,
   environmentOf: (definition: FunctionDefinition) => Record<string, string>,
-): Promise<{ functions: FunctionSet; stop: () => Promise<void> }> {
+): { functions: FunctionSet; stop: () => Promise<void> } {
   const workers = definitions.map(
     (definition) => new FunctionWorker(definition, bundles[definition.name]!, environmentOf(definition)),
   );
-  await Promise.all(workers.map((w) => w.start()));
   const functions: FunctionSet = Object.fromEntries(
     definitions.map((d, i) => [d.name, (event: unknown, context?: Context) => workers[i]!.invoke(event, context)]),
   );

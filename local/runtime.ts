@@ -134,7 +134,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     stoppers.push({ name: 'billing', stop: billing.stop });
     recordChildren(dataDir, [dynamo.process, billing.process]);
 
-    const running = await step('functions (esbuild bundles, a worker each)', async () =>
+    const running = await step('functions (esbuild bundles, a worker each from its first call)', async () =>
       startFunctions(definitions, await bundleFunctions(definitions, join(dataDir, 'build')), (d) =>
         functionEnvironment(d, resources),
       ),
