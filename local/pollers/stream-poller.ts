@@ -36,6 +36,7 @@ export interface StreamPollerOptions {
 }
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const SHARDS_REFRESH_MS = 30_000;
 
 export function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
   const d = record.dynamodb ?? {};
@@ -153,6 +154,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
     if (NextShardIterator) iterators.set(id, NextShardIterator);
     else {
       iterators.delete(id);
+      known = undefined; // a closed shard has children to find
       finished.add(id);
       checkpoints[id] = 'FINISHED';
       save();
@@ -160,13 +162,25 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
     return Records.length > 0;
   }
 
+  /**
+   * The open shards, described again only when one of them closes (its children appear then), after an error, and
+   * every SHARDS_REFRESH_MS as a safety net: describing on every poll doubled the idle load on DynamoDB Local.
+   */
+  let known: { shards: Shard[]; at: number } | undefined;
+  async function openShards(): Promise<Shard[]> {
+    if (!known || Date.now() - known.at > SHARDS_REFRESH_MS) {
+      const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+      known = { shards: StreamDescription?.Shards ?? [], at: Date.now() };
+    }
+    return known.shards.filter((s) => !finished.has(s.ShardId!));
+  }
+
   async function loop(): Promise<void> {
     while (running) {
       let busy = false;
       try {
-        const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
         // Parents before children, as the stream orders them: a child's records come after its parent's.
-        const shards = (StreamDescription?.Shards ?? []).filter((s) => !finished.has(s.ShardId!));
+        const shards = await openShards();
         for (const shard of shards) {
           if (
             shard.ParentShardId &&
@@ -178,6 +192,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<{
         }
       } catch (error) {
         iterators.clear(); // expired or invalid iterators are fetched again from the checkpoint
+        known = undefined;
         log('stream poll failed', { errorName: (error as Error)?.name });
         await sleep(1000);
       }
