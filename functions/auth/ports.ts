@@ -126,11 +126,17 @@ export interface AccessState {
   account: AccountState;
 }
 
+export interface RefreshState extends AccessState {
+  record?: RefreshRecord;
+}
+
 export interface SessionStore {
   startFamily(login: LoginStart, tokens: IssuedTokens): Promise<void>;
   findRefresh(refreshHash: string): Promise<RefreshRecord | undefined>;
   /** The login `familyId` and the access state of `userId`, strongly consistent. */
   accessState(familyId: string, userId: string): Promise<AccessState>;
+  /** The same, with the record of the refresh token `refreshHash`, in one read. */
+  refreshState(refreshHash: string, familyId: string, userId: string): Promise<RefreshState>;
   /**
    * Marks the old refresh token (as `findRefresh` read it) used and records the new one, atomically; false if it
    * was used or expired meanwhile, or the family was revoked.

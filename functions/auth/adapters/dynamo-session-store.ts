@@ -4,7 +4,6 @@
  * revoked) ends them all at once, so no per-token revocation list is kept.
  */
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -13,12 +12,19 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../../commons/dynamo-batch';
 import { cancellationReasons, isConditionalCheckFailure } from '../../commons/dynamo-errors';
 import { WINDOW_MS } from '../domain/login-throttle';
-import type { AccessState, IssuedTokens, LoginStart, LoginSummary, RefreshRecord, SessionStore } from '../ports';
+import type {
+  AccessState,
+  IssuedTokens,
+  LoginStart,
+  LoginSummary,
+  RefreshRecord,
+  RefreshState,
+  SessionStore,
+} from '../ports';
 import {
-  ACCOUNT_ATTRIBUTES,
-  LOGIN_ATTRIBUTES,
   accountKey,
   accountStateOf,
   familyKey,
@@ -38,6 +44,12 @@ const refreshItem = (hash: string, familyId: string, userId: string, expiresAt: 
 });
 /** A `REFRESH#` item as stored. */
 type RefreshItem = ReturnType<typeof refreshItem>;
+
+function refreshRecordOf(item: Record<string, unknown> | undefined): RefreshRecord | undefined {
+  if (!item) return undefined;
+  const { familyId, userId, used, expiresAt } = item as RefreshItem;
+  return { familyId, userId, used: used === true, expiresAt };
+}
 
 export class DynamoSessionStore implements SessionStore {
   constructor(
@@ -83,28 +95,28 @@ export class DynamoSessionStore implements SessionStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: refreshKey(hash), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const { familyId, userId, used, expiresAt } = Item as RefreshItem;
-    return { familyId, userId, used: used === true, expiresAt };
+    return refreshRecordOf(Item);
   }
 
-  async accessState(familyId: string, userId: string): Promise<AccessState> {
-    const { Responses } = await this.db.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.table]: {
-            Keys: [familyKey(familyId), accountKey(userId)],
-            ConsistentRead: true,
-            ProjectionExpression: ['pk', ...LOGIN_ATTRIBUTES, ...ACCOUNT_ATTRIBUTES].join(', '),
-          },
-        },
-      }),
-    );
-    const items = Responses?.[this.table] ?? [];
-    const login = loginRecordOf(items.find((i) => i.pk === familyKey(familyId).pk));
+  accessState(familyId: string, userId: string): Promise<AccessState> {
+    return this.read(familyId, userId);
+  }
+
+  refreshState(hash: string, familyId: string, userId: string): Promise<RefreshState> {
+    return this.read(familyId, userId, hash);
+  }
+
+  /** The login and the account, and the refresh token's record when asked: one strongly consistent BatchGetItem. */
+  private async read(familyId: string, userId: string, refreshHash?: string): Promise<RefreshState> {
+    const keys = [familyKey(familyId), accountKey(userId), ...(refreshHash ? [refreshKey(refreshHash)] : [])];
+    const items = await batchGetAll(this.db, this.table, keys);
+    const itemOf = (key: { pk: string }) => items.find((item) => item.pk === key.pk);
+    const login = loginRecordOf(itemOf(familyKey(familyId)));
+    const record = refreshHash ? refreshRecordOf(itemOf(refreshKey(refreshHash))) : undefined;
     return {
       ...(login ? { login } : {}),
-      account: accountStateOf(items.find((i) => i.pk === accountKey(userId).pk)),
+      account: accountStateOf(itemOf(accountKey(userId))),
+      ...(record ? { record } : {}),
     };
   }
 

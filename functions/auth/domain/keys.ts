@@ -47,7 +47,19 @@ export function parseKeySet(text: string): KeySet {
   return { keys: keys as JWK[] };
 }
 
-export async function currentSigningKey(privateKeys: KeySet): Promise<SigningKey> {
+const signingKeys = new WeakMap<KeySet, Promise<SigningKey>>();
+
+/** The key set's first key, imported once per key set (the stores hand out the same object until they reread it). */
+export function currentSigningKey(privateKeys: KeySet): Promise<SigningKey> {
+  let signing = signingKeys.get(privateKeys);
+  if (!signing) {
+    signing = importSigningKey(privateKeys);
+    signingKeys.set(privateKeys, signing);
+  }
+  return signing;
+}
+
+async function importSigningKey(privateKeys: KeySet): Promise<SigningKey> {
   const jwk = privateKeys.keys[0];
   if (!jwk?.kid || !jwk.d) throw new Error('The current signing key is missing or not private');
   return { kid: jwk.kid, key: (await importJWK(jwk, ALGORITHM)) as CryptoKey };

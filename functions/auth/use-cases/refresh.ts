@@ -39,18 +39,17 @@ export async function refresh(ports: AuthPorts, refreshToken: string): Promise<T
 
 /**
  * The token's record with its login's access state and its user, all strongly consistent. A token that names its
- * login and user has the three reads sent side by side (one round trip); an older bare token has its record read
- * first. Undefined unless the token has a shape of ours and its record exists and names the same login and user.
+ * login and user is looked up in one round trip (the sessions read and the user read side by side); an older bare
+ * token has its record read first. Undefined unless the token has a shape of ours and its record exists and names
+ * the same login and user.
  */
 async function lookUp(ports: AuthPorts, hash: string, token: string) {
   const shape = parseRefreshToken(token);
   if (!shape) return undefined;
-  const recordRead = ports.sessions.findRefresh(hash);
-  const owner = shape.owner ?? (await recordRead);
+  const owner = shape.owner ?? (await ports.sessions.findRefresh(hash));
   if (!owner) return undefined;
-  const [record, state, user] = await Promise.all([
-    recordRead,
-    ports.sessions.accessState(owner.familyId, owner.userId),
+  const [{ record, ...state }, user] = await Promise.all([
+    ports.sessions.refreshState(hash, owner.familyId, owner.userId),
     ports.users.findById(owner.userId),
   ]);
   if (!record || record.familyId !== owner.familyId || record.userId !== owner.userId) return undefined;

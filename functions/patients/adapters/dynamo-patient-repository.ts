@@ -6,7 +6,6 @@
  */
 import type { AttributeValue, CancellationReason } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -15,7 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { cancellationReasons, conditionFailed as failed, isTransactionConflict } from '../../commons/dynamo-errors';
-import { backoffDelay, retry, sleep, type Backoff } from '../../commons/retry';
+import { retry, type Backoff } from '../../commons/retry';
 import { emailTaken, notFound, versionMismatch } from '../domain/errors';
 import { matchesCriteria, matchesTerms, needsRecordCheck, prefixesOf, type PrefixMatch } from '../domain/criteria';
 import { emailKey, isDeleted, SEARCH_FIELDS, type PatientRecord } from '../domain/patient';
@@ -44,6 +43,7 @@ import {
   type SearchEntry,
 } from './patient-items';
 import { mergedPage } from './merged-query';
+import { batchGetAll } from '../../commons/dynamo-batch';
 
 type Item = Record<string, unknown>;
 type TransactItems = NonNullable<TransactWriteCommandInput['TransactItems']>;
@@ -56,7 +56,7 @@ const MAX_ROUNDS = 10;
 /** With criteria only a record can answer, entries are read at least this many at a time. */
 const RECORD_CHECK_BATCH = 50;
 const TRANSACTION_ATTEMPTS = 8;
-/** Between retries of a transaction that met another in flight, and of a BatchGetItem that left keys unprocessed. */
+/** Between retries of a transaction that met another in flight. */
 const BACKOFF: Backoff = { baseMs: 50, capMs: 500, jitter: 'full' };
 /** Client fields a PUT may remove (optional in PatientInput). */
 const OPTIONAL_FIELDS = ['phoneNumber', 'gender'] as const;
@@ -185,21 +185,9 @@ export class DynamoPatientRepository implements PatientRepository {
   }
 
   private async getMany(ids: string[]): Promise<Map<string, PatientRecord>> {
-    const found = new Map<string, PatientRecord>();
-    let keys: Item[] = [...new Set(ids)].map((id) => ({ pk: patientPk(id), sk: PATIENT_SK }));
-    for (let attempt = 0; keys.length > 0; attempt++) {
-      if (attempt > 0) await sleep(backoffDelay(attempt, BACKOFF));
-      const result = await this.db.send(
-        new BatchGetCommand({ RequestItems: { [this.table]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[this.table] ?? []) {
-        const patient = fromPatientItem(item);
-        found.set(patient.id, patient);
-      }
-      keys = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
-      if (attempt > 8 && keys.length) throw new Error('BatchGetItem left keys unprocessed');
-    }
-    return found;
+    const keys = [...new Set(ids)].map((id) => ({ pk: patientPk(id), sk: PATIENT_SK }));
+    const patients = (await batchGetAll(this.db, this.table, keys)).map((item) => fromPatientItem(item));
+    return new Map(patients.map((patient) => [patient.id, patient]));
   }
 
   async create(patient: PatientRecord): Promise<void> {
