@@ -82,11 +82,15 @@ class FunctionWorker {
       workerData: { file: this.file, handler: this.definition.handler },
     });
     this.worker = worker;
+    let loaded = false;
     this.ready = new Promise<void>((resolveReady, rejectReady) => {
       worker.on(
         'message',
         (message: { ready?: true; id?: number; result?: unknown; error?: { name?: string; message?: string } }) => {
-          if (message.ready) return resolveReady();
+          if (message.ready) {
+            loaded = true;
+            return resolveReady();
+          }
           const call = this.pending.get(message.id!);
           this.pending.delete(message.id!);
           if (!call) return;
@@ -95,7 +99,20 @@ class FunctionWorker {
           else call.resolve(message.result);
         },
       );
-      worker.on('error', (error) => rejectReady(error));
+      worker.on('error', (error) => {
+        // A bundle that cannot load (a missing setting, a bad export) fails every call: say why, once per try.
+        // Its message is about code and configuration, never a request's data.
+        if (!loaded)
+          console.error(
+            JSON.stringify({
+              source: 'functions',
+              function: this.definition.name,
+              event: 'load-failed',
+              error: error.message,
+            }),
+          );
+        rejectReady(error);
+      });
       worker.on('exit', (code) => {
         if (this.worker === worker) this.worker = undefined;
         const crash = new Error(`function ${this.definition.name} exited (${code})`);
@@ -113,8 +130,9 @@ class FunctionWorker {
     context = lambdaContext(this.definition.name, (this.definition.timeoutSeconds ?? 10) * 1000),
   ): Promise<unknown> {
     if (this.stopped) throw new Error(`function ${this.definition.name} is stopped`);
-    if (!this.worker) await this.start();
-    await this.ready;
+    await (this.worker ? this.ready : this.start());
+    const worker = this.worker;
+    if (!worker) throw new Error(`function ${this.definition.name} exited before the call`);
     const id = this.nextId++;
     const {
       functionName,
@@ -127,7 +145,7 @@ class FunctionWorker {
     } = context;
     return new Promise((resolveCall, rejectCall) => {
       this.pending.set(id, { resolve: resolveCall, reject: rejectCall });
-      this.worker!.postMessage({
+      worker.postMessage({
         id,
         event,
         context: {

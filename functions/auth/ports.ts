@@ -138,7 +138,7 @@ export interface SessionStore {
   /** The same, with the record of the refresh token `refreshHash`, in one read. */
   refreshState(refreshHash: string, familyId: string, userId: string): Promise<RefreshState>;
   /**
-   * Marks the old refresh token (as `findRefresh` read it) used and records the new one, atomically; false if it
+   * Marks the old refresh token (as `refreshState` or `findRefresh` read it) used and records the new one, atomically; false if it
    * was used or expired meanwhile, or the family was revoked.
    */
   rotate(
