@@ -25,6 +25,8 @@ import type {
   SessionStore,
 } from '../ports';
 import {
+  ACCOUNT_ATTRIBUTES,
+  LOGIN_ATTRIBUTES,
   accountKey,
   accountStateOf,
   familyKey,
@@ -44,6 +46,12 @@ const refreshItem = (hash: string, familyId: string, userId: string, expiresAt: 
 });
 /** A `REFRESH#` item as stored. */
 type RefreshItem = ReturnType<typeof refreshItem>;
+
+/** What the access decision and a refresh read of the `FAMILY#`, `ACCOUNT#` and `REFRESH#` items. */
+const READ_ATTRIBUTES = [
+  'pk',
+  ...new Set([...LOGIN_ATTRIBUTES, ...ACCOUNT_ATTRIBUTES, 'familyId', 'userId', 'used', 'expiresAt']),
+];
 
 function refreshRecordOf(item: Record<string, unknown> | undefined): RefreshRecord | undefined {
   if (!item) return undefined;
@@ -109,7 +117,7 @@ export class DynamoSessionStore implements SessionStore {
   /** The login and the account, and the refresh token's record when asked: one strongly consistent BatchGetItem. */
   private async read(familyId: string, userId: string, refreshHash?: string): Promise<RefreshState> {
     const keys = [familyKey(familyId), accountKey(userId), ...(refreshHash ? [refreshKey(refreshHash)] : [])];
-    const items = await batchGetAll(this.db, this.table, keys);
+    const items = await batchGetAll(this.db, this.table, keys, READ_ATTRIBUTES);
     const itemOf = (key: { pk: string }) => items.find((item) => item.pk === key.pk);
     const login = loginRecordOf(itemOf(familyKey(familyId)));
     const record = refreshHash ? refreshRecordOf(itemOf(refreshKey(refreshHash))) : undefined;

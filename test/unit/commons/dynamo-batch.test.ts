@@ -6,6 +6,12 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../../functions/commons/dynamo-batch';
 
 type Key = { pk: string };
+interface Request {
+  Keys: Key[];
+  ConsistentRead?: boolean;
+  ProjectionExpression?: string;
+  ExpressionAttributeNames?: Record<string, string>;
+}
 interface Answer {
   found: Key[];
   unprocessed: Key[];
@@ -14,10 +20,12 @@ interface Answer {
 /** A client whose BatchGetItem answers come from `script`, one per call; records the keys each call asked for. */
 function scripted(script: (keys: Key[], call: number) => Answer) {
   const asked: Key[][] = [];
+  const requests: Request[] = [];
   const db = {
-    send: (command: { input: { RequestItems: Record<string, { Keys: Key[]; ConsistentRead?: boolean }> } }) => {
+    send: (command: { input: { RequestItems: Record<string, Request> } }) => {
       const request = command.input.RequestItems.sessions!;
       expect(request.ConsistentRead).toBe(true);
+      requests.push(request);
       asked.push(request.Keys);
       const { found, unprocessed } = script(request.Keys, asked.length);
       return Promise.resolve({
@@ -26,7 +34,7 @@ function scripted(script: (keys: Key[], call: number) => Answer) {
       });
     },
   } as unknown as DynamoDBDocumentClient;
-  return { db, asked };
+  return { db, asked, requests };
 }
 
 const keys = [{ pk: 'A' }, { pk: 'B' }, { pk: 'C' }];
@@ -46,6 +54,17 @@ it('answers without the keys that do not exist (found, not unprocessed)', async 
   const { db, asked } = scripted(() => ({ found: [{ pk: 'B' }], unprocessed: [] }));
   expect(await batchGetAll(db, 'sessions', keys)).toEqual([{ pk: 'B', value: 'item B' }]);
   expect(asked).toHaveLength(1);
+});
+
+it('reads only the attributes asked for, each by a placeholder (no name can clash with a reserved word)', async () => {
+  const { db, requests } = scripted((wanted) => ({ found: wanted, unprocessed: [] }));
+  await batchGetAll(db, 'sessions', keys, ['pk', 'used']);
+  expect(requests[0]).toMatchObject({
+    ProjectionExpression: '#a0, #a1',
+    ExpressionAttributeNames: { '#a0': 'pk', '#a1': 'used' },
+  });
+  await batchGetAll(db, 'sessions', keys);
+  expect(requests[1]!.ProjectionExpression).toBeUndefined();
 });
 
 it('fails rather than answer half when keys stay unprocessed', async () => {
