@@ -124,15 +124,17 @@ class FunctionWorker {
     return this.ready;
   }
 
-  /** The gateway passes its context (its integration timeout); the pollers none: the function's own timeout then. */
-  async invoke(
-    event: unknown,
-    context = lambdaContext(this.definition.name, (this.definition.timeoutSeconds ?? 10) * 1000),
-  ): Promise<unknown> {
+  /**
+   * The gateway passes its context: its integration timeout, which a cold start uses up too, as on AWS. The pollers
+   * pass none: the function's own timeout then, counted from the end of the cold start, as Lambda counts it.
+   */
+  async invoke(event: unknown, gatewayContext?: Context): Promise<unknown> {
     if (this.stopped) throw new Error(`function ${this.definition.name} is stopped`);
     await (this.worker ? this.ready : this.start());
     const worker = this.worker;
     if (!worker) throw new Error(`function ${this.definition.name} exited before the call`);
+    const context =
+      gatewayContext ?? lambdaContext(this.definition.name, (this.definition.timeoutSeconds ?? 10) * 1000);
     const id = this.nextId++;
     const {
       functionName,

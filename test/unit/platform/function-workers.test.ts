@@ -7,13 +7,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import type { Context } from 'aws-lambda';
 import { startFunctions } from '../../../local/functions';
+import { lambdaContext } from '../../../local/gateway/events';
 import type { FunctionDefinition } from '../../../system/functions';
 
 const dir = mkdtempSync(join(tmpdir(), 'function-workers-'));
 const bundles = {
   echo: join(dir, 'echo.js'),
   broken: join(dir, 'broken.js'),
+  slowPolled: join(dir, 'slow.js'),
+  slowBehindGateway: join(dir, 'slow.js'),
 };
 writeFileSync(
   bundles.echo,
@@ -21,13 +25,22 @@ writeFileSync(
    exports.handler = async (event, context) => ({ event, threadId, name: context.functionName, env: process.env.GREETING });`,
 );
 writeFileSync(bundles.broken, `throw new Error('SETTING_X is not set');`);
+writeFileSync(
+  bundles.slowPolled,
+  `const until = Date.now() + 300; while (Date.now() < until); // a cold start of 300 ms
+   exports.handler = async (event, context) => context.getRemainingTimeInMillis();`,
+);
 
 const definition = (name: string) => ({ name, handler: 'handler', timeoutSeconds: 5 }) as unknown as FunctionDefinition;
-const { functions, stop } = startFunctions([definition('echo'), definition('broken')], bundles as never, () => ({
-  GREETING: 'hello',
-}));
-const invoke = (name: string, event: unknown) =>
-  (functions as Record<string, (e: unknown) => Promise<unknown>>)[name]!(event);
+const { functions, stop } = startFunctions(
+  [definition('echo'), definition('broken'), definition('slowPolled'), definition('slowBehindGateway')],
+  bundles as never,
+  () => ({
+    GREETING: 'hello',
+  }),
+);
+const invoke = (name: string, event: unknown, context?: Context) =>
+  (functions as Record<string, (e: unknown, c?: Context) => Promise<unknown>>)[name]!(event, context);
 
 afterAll(async () => {
   await stop();
@@ -60,4 +73,10 @@ it('fails each call of a bundle that cannot load, and logs why with the function
   } finally {
     logged.mockRestore();
   }
+});
+
+it("counts a poller's call time from the end of the cold start, and a gateway's from its request", async () => {
+  // Both timeouts 5 s, both first calls, each paying its worker's 300 ms load.
+  expect(await invoke('slowPolled', {})).toBeGreaterThan(4800);
+  expect(await invoke('slowBehindGateway', {}, lambdaContext('slowBehindGateway', 5000))).toBeLessThan(4800);
 });
