@@ -12,7 +12,7 @@ import { functionEnvironment, sharedEnvironment, type LocalResources } from './e
 import { startGateway } from './gateway/server';
 import { assertPortFree, freePort, portOf, type Component } from './ports';
 import { killLeftovers, recordChildren } from './leftovers';
-import { startBroker } from './broker';
+import { startBrokerThread } from './broker-thread';
 import { startStreamPoller } from './pollers/stream-poller';
 import { startKafkaPoller } from './pollers/kafka-poller';
 import { dashboardPage } from './dashboard';
@@ -104,8 +104,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       cursorKey: process.env.CURSOR_KEY || (await ensureLocalCursorKey(join(dataDir, 'keys'))),
     }));
 
-    const broker = await step(`Kafka broker on :${ports.kafka}`, () =>
-      startBroker({ port: ports.kafka, dataDir: join(dataDir, 'kafka') }),
+    const broker = await step(`Kafka broker on :${ports.kafka} (its own thread)`, () =>
+      startBrokerThread({ port: ports.kafka, dataDir: join(dataDir, 'kafka') }, join(dataDir, 'build')),
     );
     stoppers.push({ name: 'kafka', stop: broker.stop });
     await step(`topics ${Object.keys(TOPICS).join(', ')}`, () => ensureTopics(`127.0.0.1:${broker.port}`));

@@ -237,7 +237,7 @@ async function run(ctx: BenchContext) {
         ),
       );
       notes.push(
-        `Produce: one kafkajs producer, one unmeasured warm-up round each, then ${PRODUCE_MESSAGES} messages of 200 bytes per round in sequential batches of ${PRODUCE_BATCH} to partition 0, acks=all; the mock cluster is librdkafka's in-process test cluster, kept up by \`kcat -X test.mock.num.brokers=1 -P\` (its bootstrap address is read from kcat's log). Our broker runs inside the npm start process and writes its log to disk; the mock keeps everything in memory.`,
+        `Produce: one kafkajs producer, one unmeasured warm-up round each, then ${PRODUCE_MESSAGES} messages of 200 bytes per round in sequential batches of ${PRODUCE_BATCH} to partition 0, acks=all; the mock cluster is librdkafka's in-process test cluster, kept up by \`kcat -X test.mock.num.brokers=1 -P\` (its bootstrap address is read from kcat's log). Our broker runs in its own thread of the npm start process and writes its log to disk; the mock keeps everything in memory.`,
       );
     } finally {
       await ours.disconnect().catch(() => undefined);
