@@ -104,7 +104,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       cursorKey: process.env.CURSOR_KEY || (await ensureLocalCursorKey(join(dataDir, 'keys'))),
     }));
 
-    const broker = await step(`Kafka broker on :${ports.kafka} (its own thread)`, () =>
+    const broker = await step(`Kafka broker on :${ports.kafka} (thread)`, () =>
       startBrokerThread({ port: ports.kafka, dataDir: join(dataDir, 'kafka') }, join(dataDir, 'build')),
     );
     stoppers.push({ name: 'kafka', stop: broker.stop });
@@ -134,7 +134,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     stoppers.push({ name: 'billing', stop: billing.stop });
     recordChildren(dataDir, [dynamo.process, billing.process]);
 
-    const running = await step('functions (esbuild bundles, a worker each from its first call)', async () =>
+    const running = await step('functions (esbuild; lazy workers)', async () =>
       startFunctions(definitions, await bundleFunctions(definitions, join(dataDir, 'build')), (d) =>
         functionEnvironment(d, resources),
       ),
