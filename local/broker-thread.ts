@@ -7,6 +7,7 @@
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
+import { esbuildOptions } from '../system/bundling';
 import type { Broker, BrokerOptions } from './broker';
 
 const log = (message: string, details: Record<string, unknown>) =>
@@ -40,11 +41,7 @@ export async function startBrokerThread(
   await build({
     entryPoints: [resolve(__dirname, 'broker', 'worker.ts')],
     outfile: file,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node22',
-    sourcemap: true,
+    ...esbuildOptions(), // as the functions are built
     logLevel: 'error',
   });
   let current = await startThread(file, options);
