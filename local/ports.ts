@@ -34,8 +34,23 @@ export function assertPortFree(component: Component, port: number): Promise<void
   });
 }
 
-/** A free port on 127.0.0.1, for tests and for components started with port 0. */
-export function freePort(): Promise<number> {
+/** Ports this process has handed out already: the kernel may offer a just-closed probe's port again. */
+const handedOut = new Set<number>();
+
+/**
+ * A free port on 127.0.0.1, for tests and for components started with port 0; never one this process handed out
+ * before, so ports asked for together (API, billing, Kafka, DynamoDB) are never the same.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await probePort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);
