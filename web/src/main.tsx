@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { ApiError } from './api/client';
+import { ApiError, refreshSession } from './api/client';
 import { App } from './app';
 import { patientsQuery } from './pages/patients';
 import './styles.css';
@@ -27,12 +27,12 @@ function render() {
 }
 
 /**
- * Renders the app once the session is restored (boot.ts). The patients list, the page most visits open, is
- * asked for the moment the token is back; the first render waits a task, so that request is on its way
- * before rendering takes the thread.
+ * Renders the app once the session is restored from the refresh request the page's entry sent (boot.ts). The
+ * patients list, the page most visits open, is asked for the moment the token is back; the first render waits
+ * a task, so that request is on its way before rendering takes the thread.
  */
-export function start(restored: Promise<boolean>): void {
-  void restored
+export function start(sentRefresh: Promise<Response>): void {
+  void refreshSession(sentRefresh)
     .then((signedIn) => {
       if (signedIn && window.location.pathname === '/patients') void queryClient.prefetchQuery(patientsQuery());
     })

@@ -4,6 +4,7 @@
  * refreshes once through the cookie and retries; a failed refresh signs the user out.
  */
 import createClient from 'openapi-fetch';
+import { sendRefresh, type TokenResponse } from './refresh-request';
 import type { components, paths } from './schema.gen';
 
 export type Schemas = components['schemas'];
@@ -37,9 +38,6 @@ export class ApiError extends Error {
     return Object.fromEntries((this.problem?.errors ?? []).map((e) => [e.field, e.message]));
   }
 }
-
-/** Proves a cookie-authenticated request comes from this app (the API refuses it otherwise). */
-const CSRF = { 'X-Requested-With': 'pms-web' };
 
 export const api = createClient<paths>({ baseUrl: '' });
 
@@ -83,13 +81,13 @@ export const sessionStore = {
 let refreshing: Promise<boolean> | undefined;
 
 /**
- * A new access token from the refresh cookie. One at a time: a refresh token works once, and presenting
- * it twice would end the login.
+ * A new access token from the refresh cookie: from the request `sent` when the page's entry sent it already.
+ * One at a time: a refresh token works once, and presenting it twice would end the login.
  */
-export function refreshSession(): Promise<boolean> {
-  refreshing ??= api
-    .POST('/api/auth/refresh', { body: {}, headers: CSRF })
-    .then(({ data }) => {
+export function refreshSession(sent?: Promise<Response>): Promise<boolean> {
+  refreshing ??= (sent ?? sendRefresh())
+    .then(async (response) => {
+      const data = response.ok ? ((await response.json()) as TokenResponse) : undefined;
       setToken(data?.accessToken);
       return data !== undefined;
     })
