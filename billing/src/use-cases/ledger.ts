@@ -111,12 +111,14 @@ export class Ledger {
   }
 
   /**
-   * Writes a batch as one write and settles every request in it. A request the batch cannot decide alone
-   * (a key repeated in the batch or used before, a refusal that may be a replay, a currency not the
-   * account's) is taken out and written on its own afterwards, where the single path decides it.
+   * Writes a batch as one write and settles every request in it. A request whose key the write finds used
+   * is answered as a replay. One the batch cannot decide alone (a key repeated in the batch, a refusal that
+   * may be a replay, a currency not the account's) is taken out and written on its own afterwards, where the
+   * single path decides it.
    */
   private async writeBatch(batch: Pending[]): Promise<void> {
     const alone: Pending[] = [];
+    const replays: Promise<void>[] = [];
     let group = batch;
     for (let attempt = 1; group.length > 0; attempt++) {
       const patientId = group[0]!.request.patientId;
@@ -166,9 +168,13 @@ export class Ledger {
       }
       group = planned.map((p) => p.pending);
       if (outcome.kind === 'key-used') {
-        // Keys used before: those requests are replays or refusals, decided alone; the rest try again at once.
-        const used = new Set(outcome.used.map((u) => u.index));
-        alone.push(...group.filter((_, i) => used.has(i)));
+        // Keys used before: those requests are replays (or a key reused for another request), answered from the
+        // keys the write reported, side by side; the rest try again at once.
+        const used = new Map(outcome.used.map((u) => [u.index, u]));
+        for (const [i, { pending, entry }] of planned.entries()) {
+          const key = used.get(i);
+          if (key) replays.push(this.replay(before, key, entry.fingerprint).then(pending.resolve, pending.reject));
+        }
         group = group.filter((_, i) => !used.has(i));
         continue;
       }
@@ -181,6 +187,7 @@ export class Ledger {
       if (outcome.kind === 'contention') await contentionPause(attempt);
     }
     for (const p of alone) await this.recordQueued(p.request).then(p.resolve, p.reject);
+    await Promise.all(replays);
   }
 
   /** The request's transaction and the figures after it, or undefined when it must be decided alone. */

@@ -90,23 +90,29 @@ it('writes what queued up for an account as one batch, each transaction with its
   expect(memory.reads).toBe(1);
 });
 
-it('takes a key repeated within a batch, or used before, out of the batch: it replays alone', async () => {
+it('answers keys the batch write finds used as replays (or refusals) with no write of their own; a key repeated within the batch replays alone', async () => {
   const memory = new MemoryLedger();
   const ledger = new Ledger(memory);
   const first = await ledger.record(request({ idempotencyKey: 'used' }));
+  await ledger.record(request({ idempotencyKey: 'used-2' }));
   const results = await Promise.all(
     [
       ledger.record(request({ idempotencyKey: 'a' })),
       ledger.record(request({ idempotencyKey: 'used' })),
       ledger.record(request({ idempotencyKey: 'a' })),
-      ledger.record(request({ idempotencyKey: 'b', type: 'REFUND' })),
+      ledger.record(request({ idempotencyKey: 'used-2', amount: 999 })),
+      ledger.record(request({ idempotencyKey: 'b', type: 'REFUND', amount: 10_000 })),
     ].map((p) => p.catch((e: Error) => e.name)),
   );
   expect(results[1]).toEqual({ ...first, replayed: true });
-  expect((results[2] as { replayed: boolean }).replayed).toBe(true);
-  expect(results[3]).toBe('RefundExceedsPaid');
-  expect(memory.transactions.size).toBe(2);
-  expect(memory.account_.balance).toBe(200);
+  expect(results[2]).toEqual({ ...(results[0] as object), replayed: true });
+  expect(results[3]).toBe('IdempotencyKeyReused');
+  expect(results[4]).toBe('RefundExceedsPaid');
+  // The first two; the batch that found 'used' and 'used-2' used; 'a' again at once; the repeated 'a' alone (a
+  // replay). The keys found used cost no write of their own (they were two more before).
+  expect(memory.commits).toBe(5);
+  expect(memory.transactions.size).toBe(3);
+  expect(memory.account_.balance).toBe(300);
 });
 
 it('reads the account again when another writer moved it on, and backs off on contention', async () => {
