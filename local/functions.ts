@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
-import { build, stop as stopEsbuild } from 'esbuild';
+import { build } from 'esbuild';
 import { esbuildOptions } from '../system/bundling';
 import { buildSeparateModules } from './separate-modules';
 import { lambdaContext } from './gateway/events';
@@ -34,7 +34,6 @@ export async function bundleFunctions(
   });
   const bundles = Object.fromEntries(definitions.map((f) => [f.name, join(outDir, `${f.name}.js`)]));
   await buildSeparateModules(Object.values(bundles)); // one node_modules beside them all
-  await stopEsbuild(); // the esbuild service process holds ~300 MB; the runtime needs it only at start
   return bundles;
 }
 

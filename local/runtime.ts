@@ -8,6 +8,7 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureTables, localDynamoClient, startDynamoLocal } from './dynamo';
 import { bundleFunctions, startFunctions } from './functions';
+import { stop as stopEsbuild } from 'esbuild';
 import { functionEnvironment, sharedEnvironment, type LocalResources } from './environment';
 import { startGateway } from './gateway/server';
 import { assertPortFree, freePort, portOf, type Component } from './ports';
@@ -77,6 +78,16 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     // The web app builds (a child process, when its sources changed) while the other components start.
     const webBuild = ensureWebBuild();
     webBuild.catch(() => undefined); // awaited below; a failure then stops the start like any other step
+
+    // The deployment's shape: REQUIRE_TOKEN_IN_FUNCTION=true is the LocalStack community one (no authorizer).
+    const tokenInFunctions = process.env[TOKEN_CHECK_VARIABLE] === 'true';
+    const origins = corsOrigins(process.env[CORS_ORIGINS_VARIABLE]);
+    const definitions = runtimeFunctions()
+      .map((d) => asDeployed(d, { tokenCheckInFunctions: tokenInFunctions, cors: origins.length > 0 }))
+      .filter((d) => !(tokenInFunctions && d.trigger.kind === 'authorizer'));
+    // The functions are bundled meanwhile too: that needs no component.
+    const bundling = bundleFunctions(definitions, join(dataDir, 'build'));
+    bundling.catch(() => undefined); // awaited below, as the web build is
     const ports = {} as Record<Component, number>;
     for (const component of ['api', 'billing', 'kafka', 'dynamodb'] as Component[]) {
       ports[component] = options.ephemeralPorts ? await freePort() : portOf(component);
@@ -110,12 +121,6 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     stoppers.push({ name: 'kafka', stop: broker.stop });
     await step(`topics ${Object.keys(TOPICS).join(', ')}`, () => ensureTopics(`127.0.0.1:${broker.port}`));
 
-    // The deployment's shape: REQUIRE_TOKEN_IN_FUNCTION=true is the LocalStack community one (no authorizer).
-    const tokenInFunctions = process.env[TOKEN_CHECK_VARIABLE] === 'true';
-    const origins = corsOrigins(process.env[CORS_ORIGINS_VARIABLE]);
-    const definitions = runtimeFunctions()
-      .map((d) => asDeployed(d, { tokenCheckInFunctions: tokenInFunctions, cors: origins.length > 0 }))
-      .filter((d) => !(tokenInFunctions && d.trigger.kind === 'authorizer'));
     const resources: LocalResources = {
       dynamoEndpoint: dynamo.endpoint,
       tableNames,
@@ -135,10 +140,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     recordChildren(dataDir, [dynamo.process, billing.process]);
 
     const running = await step('functions (esbuild; lazy workers)', async () =>
-      startFunctions(definitions, await bundleFunctions(definitions, join(dataDir, 'build')), (d) =>
-        functionEnvironment(d, resources),
-      ),
+      startFunctions(definitions, await bundling, (d) => functionEnvironment(d, resources)),
     );
+    await stopEsbuild(); // its service process holds ~300 MB; the runtime's builds (functions, broker) are done
     stoppers.push({ name: 'functions', stop: running.stop });
     const functionSet = running.functions;
 
