@@ -85,14 +85,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const definitions = runtimeFunctions()
       .map((d) => asDeployed(d, { tokenCheckInFunctions: tokenInFunctions, cors: origins.length > 0 }))
       .filter((d) => !(tokenInFunctions && d.trigger.kind === 'authorizer'));
-    // The functions are bundled meanwhile too: that needs no component.
-    const bundling = bundleFunctions(definitions, join(dataDir, 'build'));
-    bundling.catch(() => undefined); // awaited below, as the web build is
     const ports = {} as Record<Component, number>;
     for (const component of ['api', 'billing', 'kafka', 'dynamodb'] as Component[]) {
       ports[component] = options.ephemeralPorts ? await freePort() : portOf(component);
       await assertPortFree(component, ports[component]);
     }
+    // The functions are bundled while the components start (once the ports are known free: no other runtime's
+    // build folder is rewritten under it); that needs no component.
+    const bundling = bundleFunctions(definitions, join(dataDir, 'build'));
+    bundling.catch(() => undefined); // awaited below, as the web build is
 
     const dynamo = await step(`DynamoDB Local on :${ports.dynamodb}`, () =>
       startDynamoLocal({ port: ports.dynamodb, dataDir: join(dataDir, 'dynamodb') }),
