@@ -7,7 +7,7 @@ import type { operations } from './schema.gen';
 export type TokenResponse = operations['postApiAuthRefresh']['responses'][200]['content']['application/json'];
 
 /** Proves a cookie-authenticated request comes from this app (the API refuses it otherwise). */
-export const CSRF = { 'X-Requested-With': 'pms-web' };
+const CSRF = { 'X-Requested-With': 'pms-web' };
 
 /** Exchanges the refresh cookie (HttpOnly, sent by the browser) for a new token pair. */
 export function sendRefresh(): Promise<Response> {
