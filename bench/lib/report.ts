@@ -38,15 +38,19 @@ export function comparison(
   target: number,
   baselineLabel = '',
 ): Row {
-  const ratio = measured / baseline;
+  const row = reference(measure, measured, baseline, unit, baselineLabel);
+  const ratio = row.ratio!;
   const pass = Number.isFinite(ratio) && (op === '<=' ? ratio <= target : ratio >= target);
+  return { ...row, goal: `${op} ${target}×`, verdict: pass ? 'PASS' : 'MISS' };
+}
+
+/** A ratio measured ÷ baseline with no goal of its own: a reference for the goals beside it. */
+export function reference(measure: string, measured: number, baseline: number, unit: string, baselineLabel = ''): Row {
   return {
     measure,
     value: `${format(measured)} ${unit}`.trim(),
     baseline: `${format(baseline)} ${unit}${baselineLabel ? ` (${baselineLabel})` : ''}`.trim(),
-    ratio,
-    goal: `${op} ${target}×`,
-    verdict: pass ? 'PASS' : 'MISS',
+    ratio: measured / baseline,
   };
 }
 
