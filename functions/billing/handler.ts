@@ -28,7 +28,6 @@ const PROBLEM_OF: Record<LedgerErrorKind, ProblemOfKind> = {
   TRANSACTION_NOT_FOUND: { status: 404 },
   BILLING_UNAVAILABLE: { status: 503, retryAfterSeconds: 2 },
 };
-/** The patient rules' refusals the billing routes pass on: 403 for the role, 404 for a record the caller may not see (or that is not there). */
 /** The patient rules' refusals: 403 for the role, 404 for a record the caller may not see (or that is not there, or deleted). */
 const PATIENT_REFUSALS: readonly PatientErrorKind[] = ['FORBIDDEN', 'NOT_FOUND', 'GONE'];
 const MAX_IDEMPOTENCY_KEY = 255;
