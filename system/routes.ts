@@ -439,7 +439,8 @@ export const routes = [
     headers: [
       {
         name: 'If-Match',
-        description: 'The ETag last read (or a list of them); a stale or weak one → 412',
+        description:
+          'The ETag last read (or a list of them); a stale or weak one → 412. Without it the last writer wins; one still losing races to other writers after several tries → 409 with Retry-After',
         schema: { type: 'string' },
       },
     ],
@@ -457,12 +458,13 @@ export const routes = [
     headers: [
       {
         name: 'If-Match',
-        description: 'The ETag last read (or a list of them); a stale or weak one → 412 and nothing is deleted',
+        description:
+          'The ETag last read (or a list of them); a stale or weak one → 412 and nothing is deleted. Without it a delete still losing races to other writers after several tries → 409 with Retry-After',
         schema: { type: 'string' },
       },
     ],
     successStatus: 204,
-    errorStatuses: [401, 403, 404, 412],
+    errorStatuses: [401, 403, 404, 409, 412],
   }),
 
   route({
@@ -706,7 +708,7 @@ export const routes = [
       },
     ],
     successStatus: 204,
-    errorStatuses: [401, 403, 404, 412],
+    errorStatuses: [401, 403, 404, 409, 412],
   }),
   route({
     method: 'GET',

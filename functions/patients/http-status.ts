@@ -8,6 +8,7 @@ export const PROBLEM_OF: Record<PatientErrorKind, ProblemOfKind> = {
   GONE: { status: 404 },
   EMAIL_TAKEN: { status: 409 },
   VERSION_MISMATCH: { status: 412 },
+  CONTENDED: { status: 409, retryAfterSeconds: 1 },
   INVALID_QUERY: { status: 400 },
   IDEMPOTENCY_KEY_REUSED: { status: 422 },
   // The first request with this key is still running: its answer is a second or so away.

@@ -15,7 +15,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { cancellationReasons, conditionFailed as failed, isTransactionConflict } from '../../commons/dynamo-errors';
 import { retry, type Backoff } from '../../commons/retry';
-import { emailTaken, notFound, versionMismatch } from '../domain/errors';
+import { contended, emailTaken, notFound, versionMismatch } from '../domain/errors';
 import { matchesCriteria, matchesTerms, needsRecordCheck, prefixesOf, type PrefixMatch } from '../domain/criteria';
 import { emailKey, isDeleted, SEARCH_FIELDS, type PatientRecord } from '../domain/patient';
 import type { Page, PageKey, PageRequest, PatientRepository } from '../ports';
@@ -435,6 +435,8 @@ export class DynamoPatientRepository implements PatientRepository {
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (reasons?.some(failed)) throw explain(reasons) ?? error;
+      // Still meeting other transactions after every attempt: busy, not broken (409, retry shortly).
+      if (isTransactionConflict(error)) throw contended();
       throw error;
     }
   }

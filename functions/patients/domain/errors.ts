@@ -8,6 +8,8 @@ export type PatientErrorKind =
   | 'GONE'
   | 'EMAIL_TAKEN'
   | 'VERSION_MISMATCH'
+  /** A write without If-Match kept losing races to other writers of the same record: retry shortly. */
+  | 'CONTENDED'
   | 'INVALID_QUERY'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_IN_PROGRESS'
@@ -38,6 +40,8 @@ export const gone = () => new PatientError('GONE', 'No such patient', undefined,
 export const emailTaken = () => new PatientError('EMAIL_TAKEN', 'Another patient already has this email address');
 export const versionMismatch = () =>
   new PatientError('VERSION_MISMATCH', 'The patient has changed since the ETag given in If-Match');
+export const contended = () =>
+  new PatientError('CONTENDED', 'Others are changing this patient at the same moment; retry shortly');
 export const isVersionMismatch = (error: unknown): boolean =>
   error instanceof PatientError && error.kind === 'VERSION_MISMATCH';
 export const invalidQuery = (field: string, message: string) =>

@@ -180,7 +180,8 @@ export function outcomeResponse(
     issues = error.errors?.length
       ? error.errors.map((e) => ({ code, diagnostics: `${e.field}: ${e.message}` }))
       : [{ code, diagnostics: error.kind === 'GONE' ? 'The patient was deleted' : error.message }];
-    if (error.kind === 'IDEMPOTENCY_IN_PROGRESS') headers = { 'Retry-After': '1' };
+    const retryAfter = PROBLEM_OF[error.kind].retryAfterSeconds;
+    if (retryAfter !== undefined) headers = { 'Retry-After': String(retryAfter) };
   } else if (error instanceof HttpError) {
     status = error.status;
     headers = error.headers;

@@ -2,14 +2,12 @@
  * DELETE /api/patients/{id}: soft delete (admin only). The record stays with deletedAt; its email and
  * search entries are freed. If-Match is honoured as by PUT: a stale tag → 412 and nothing is deleted.
  */
-import { retry } from '../../commons/retry';
 import { mayPerform } from '../domain/access';
-import { forbidden, isVersionMismatch, notFound, versionMismatch } from '../domain/errors';
+import { forbidden, notFound, versionMismatch } from '../domain/errors';
 import { expectedVersions, isDeleted, isPatientId } from '../domain/patient';
 import type { PatientPorts, RequestContext } from '../ports';
 import { audited } from './audited';
-
-const ATTEMPTS = 5;
+import { lastWriterWins } from './lost-race';
 
 export async function deletePatient(
   ports: PatientPorts,
@@ -22,16 +20,13 @@ export async function deletePatient(
     if (!isPatientId(id)) throw notFound();
     const wanted = expectedVersions(ifMatch);
     // With If-Match a lost race is a stale tag (412); without, a fresh read decides again.
-    return retry(
-      async () => {
-        const current = await ports.patients.get(id);
-        if (!current || isDeleted(current)) throw notFound();
-        if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
-        // Conditional on the version read, so the email claim freed is the current one even if a PUT races.
-        await ports.patients.softDelete(current, ports.clock.now());
-        return { result: undefined };
-      },
-      { attempts: ATTEMPTS, retryable: (error) => wanted === undefined && isVersionMismatch(error) },
-    );
+    return lastWriterWins(wanted, async () => {
+      const current = await ports.patients.get(id);
+      if (!current || isDeleted(current)) throw notFound();
+      if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
+      // Conditional on the version read, so the email claim freed is the current one even if a PUT races.
+      await ports.patients.softDelete(current, ports.clock.now());
+      return { result: undefined };
+    });
   });
 }

@@ -3,15 +3,13 @@
  * (If-Match's, or the one just read), so of N racing PUTs with one If-Match exactly one succeeds and the
  * others get 412. Without If-Match a lost race is retried on a fresh read (last writer wins).
  */
-import { retry } from '../../commons/retry';
 import { mayPerform } from '../domain/access';
-import { forbidden, isVersionMismatch, notFound, versionMismatch } from '../domain/errors';
+import { forbidden, notFound, versionMismatch } from '../domain/errors';
 import { expectedVersions, isDeleted, isPatientId, replacedPatient, toPublic } from '../domain/patient';
 import type { PatientPorts, RequestContext } from '../ports';
 import type { Patient, PatientInput } from '../schemas';
 import { audited } from './audited';
-
-const ATTEMPTS_WITHOUT_IF_MATCH = 5;
+import { lastWriterWins } from './lost-race';
 
 export interface UpdateRequest {
   id: string | undefined;
@@ -31,17 +29,13 @@ export async function updatePatient(
     if (!isPatientId(id)) throw notFound();
     const wanted = expectedVersions(request.ifMatch);
 
-    // Without If-Match a lost race (the conditional write's VERSION_MISMATCH) is read and written again.
-    return retry(
-      async () => {
-        const current = await ports.patients.get(id);
-        if (!current || isDeleted(current)) throw notFound();
-        // A consistent read already newer than If-Match: stale. The conditional write below decides the races.
-        if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
-        const next = replacedPatient(current, input, ports.clock.now());
-        return { result: toPublic(await ports.patients.replace(next, current.version, current.email)) };
-      },
-      { attempts: ATTEMPTS_WITHOUT_IF_MATCH, retryable: (error) => wanted === undefined && isVersionMismatch(error) },
-    );
+    return lastWriterWins(wanted, async () => {
+      const current = await ports.patients.get(id);
+      if (!current || isDeleted(current)) throw notFound();
+      // A consistent read already newer than If-Match: stale. The conditional write below decides the races.
+      if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
+      const next = replacedPatient(current, input, ports.clock.now());
+      return { result: toPublic(await ports.patients.replace(next, current.version, current.email)) };
+    });
   });
 }

@@ -161,6 +161,19 @@ describe('update', () => {
     expect((await call({ method: 'GET', id: patient.id })).body.version).toBe(2);
   });
 
+  it('of 12 parallel PUTs without If-Match, every one answers 200 (last writer wins) and each is a version', async () => {
+    const patient = await createOk();
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        call({ method: 'PUT', id: patient.id, body: validInput({ email: patient.email, firstName: `Racer${i}` }) }),
+      ),
+    );
+    expect(responses.map((r) => r.status)).toEqual(Array(12).fill(200));
+    const versions = responses.map((r) => r.body.version as number).sort((a, b) => a - b);
+    expect(versions).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
+    expect((await call({ method: 'GET', id: patient.id })).body.version).toBe(13);
+  });
+
   it('changing the email swaps the uniqueness claim: the old email is free, a taken one answers 409', async () => {
     const a = await createOk();
     const b = await createOk();
@@ -197,6 +210,21 @@ describe('soft delete', () => {
     const again = await create({ email: patient.email });
     expect(again.status).toBe(201);
     expect(again.body.id).not.toBe(patient.id);
+  });
+
+  it('a DELETE without If-Match racing PUTs without one answers 204: a lost race is read again, never a 412', async () => {
+    for (let round = 0; round < 3; round++) {
+      const patient = await createOk();
+      const puts = Array.from({ length: 12 }, (_, i) =>
+        call({ method: 'PUT', id: patient.id, body: validInput({ email: patient.email, firstName: `Racer${i}` }) }),
+      );
+      const deleted = await call({ method: 'DELETE', id: patient.id });
+      const statuses = (await Promise.all(puts)).map((r) => r.status);
+      expect(deleted.status).toBe(204);
+      // A PUT that ran after the delete finds no record.
+      for (const status of statuses) expect([200, 404]).toContain(status);
+      expect((await call({ method: 'GET', id: patient.id })).status).toBe(404);
+    }
   });
 
   it('DELETE of an unknown id answers 404', async () => {
