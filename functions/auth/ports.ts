@@ -115,6 +115,14 @@ export interface LoginSummary extends LoginRecord {
   expiresAt: number;
 }
 
+/** What is counted against a login key: attempts failed or still running, alike. */
+export interface LoginAttempts {
+  /** When each was counted (epoch ms), failed and running alike. */
+  counted: number[];
+  /** How many of them have neither failed nor succeeded yet. */
+  running: number;
+}
+
 export interface IssuedTokens {
   refreshHash: string;
   refreshExpiresAt: number;
@@ -151,13 +159,16 @@ export interface SessionStore {
   revokeFamily(familyId: string): Promise<void>;
   /** Every stored login of a user (live or not), newest first. */
   loginsOf(userId: string): Promise<LoginSummary[]>;
-  /** Login attempts (epoch ms) counted against an opaque per-email-and-source key; a success clears them. */
-  loginFailures(key: string): Promise<number[]>;
+  /** The attempts counted against an opaque key (per email and source, or per login); a success clears them. */
+  loginAttempts(key: string): Promise<LoginAttempts>;
   /**
    * Counts an attempt before its password is checked, so parallel guesses cannot slip past the limit:
    * writes `keep` + `at` only if the stored list still has `seenLength` entries; false if it changed meanwhile.
+   * The attempt is running until it fails (settleLoginAttempt) or succeeds (clearLoginFailures).
    */
   reserveLoginAttempt(key: string, seenLength: number, keep: number[], at: number): Promise<boolean>;
+  /** An attempt counted by reserveLoginAttempt failed: it stays counted, and is no longer running. */
+  settleLoginAttempt(key: string): Promise<void>;
   clearLoginFailures(key: string): Promise<void>;
 }
 

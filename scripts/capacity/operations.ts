@@ -148,9 +148,9 @@ export async function measureOperations(options: ModelOptions): Promise<Measurem
       await db.measure(async () => {
         const key = throttleKey(user.email, source);
         const found = await userRepository.findByEmail(user.email);
-        const failures = await sessions.loginFailures(key);
+        const { counted } = await sessions.loginAttempts(key);
         const now = clock.now().getTime();
-        await sessions.reserveLoginAttempt(key, failures.length, recentFailures(failures, now), now);
+        await sessions.reserveLoginAttempt(key, counted.length, recentFailures(counted, now), now);
         const startedAt = now;
         const endsAt = loginEndsAt(found!.role, startedAt);
         const entry: Login = { id: random.uuid(), user, refreshHash: refreshTokenHash(random.uuid()), endsAt };

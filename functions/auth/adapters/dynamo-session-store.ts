@@ -6,7 +6,6 @@
 import {
   DeleteCommand,
   GetCommand,
-  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -18,6 +17,7 @@ import { WINDOW_MS } from '../domain/login-throttle';
 import type {
   AccessState,
   IssuedTokens,
+  LoginAttempts,
   LoginStart,
   LoginSummary,
   RefreshRecord,
@@ -219,34 +219,57 @@ export class DynamoSessionStore implements SessionStore {
     return logins;
   }
 
-  async loginFailures(key: string): Promise<number[]> {
+  async loginAttempts(key: string): Promise<LoginAttempts> {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.table, Key: loginKey(key), ConsistentRead: true }),
     );
-    return Array.isArray(Item?.failures) ? (Item.failures as number[]) : [];
+    return {
+      counted: Array.isArray(Item?.failures) ? (Item.failures as number[]) : [],
+      running: Number(Item?.running ?? 0),
+    };
   }
 
   async reserveLoginAttempt(key: string, seenLength: number, keep: number[], at: number): Promise<boolean> {
-    // A conditional rewrite (not an append): stale times are pruned, and two writers that read the
-    // same list cannot both succeed, so no attempt is ever counted twice or lost.
+    // A conditional rewrite of the list (not an append): stale times are pruned, and two writers that read the
+    // same list cannot both succeed, so no attempt is ever counted twice or lost. `running` is added to, not set.
     try {
       await this.db.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: this.table,
-          Item: {
-            ...loginKey(key),
-            type: 'LOGIN',
-            failures: [...keep, at],
-            expiresAt: Math.ceil((at + WINDOW_MS) / 1000),
-          },
+          Key: loginKey(key),
+          UpdateExpression: 'SET #type = :type, failures = :failures, expiresAt = :expiresAt ADD running :one',
           ConditionExpression: seenLength === 0 ? 'attribute_not_exists(pk)' : 'size(failures) = :seen',
-          ...(seenLength === 0 ? {} : { ExpressionAttributeValues: { ':seen': seenLength } }),
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: {
+            ':type': 'LOGIN',
+            ':failures': [...keep, at],
+            ':expiresAt': Math.ceil((at + WINDOW_MS) / 1000),
+            ':one': 1,
+            ...(seenLength === 0 ? {} : { ':seen': seenLength }),
+          },
         }),
       );
       return true;
     } catch (error) {
       if (isConditionalCheckFailure(error)) return false;
       throw error;
+    }
+  }
+
+  async settleLoginAttempt(key: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: loginKey(key),
+          UpdateExpression: 'ADD running :minusOne',
+          // Gone: a success cleared the key meanwhile, and this attempt with it.
+          ConditionExpression: 'attribute_exists(pk) AND running > :zero',
+          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
     }
   }
 

@@ -11,7 +11,7 @@ import { assertAcceptablePassword } from '../domain/password-policy';
 import type { AuthPorts } from '../ports';
 import type { PasswordChangeRequest } from '../schemas';
 import { securityEvent } from '../security-log';
-import { countAttempt, openLogin } from './login';
+import { openLogin, throttledAttempt } from './login';
 import { authenticate, type TokenPair } from './tokens';
 
 const passwordCheckKey = (loginId: string) => createHash('sha256').update(`password:${loginId}`).digest('base64url');
@@ -27,11 +27,12 @@ export async function changePassword(
   if (!user) throw new AuthError('UNAUTHORIZED');
   assertAcceptablePassword(input.newPassword, user.email, 'newPassword');
   const key = passwordCheckKey(claims.sid);
-  await countAttempt(ports, key);
-  if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    securityEvent('PASSWORD_CHANGE_FAILED', { userId: user.id });
-    throw new AuthError('WRONG_PASSWORD');
-  }
+  await throttledAttempt(ports, key, async () => {
+    if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
+      securityEvent('PASSWORD_CHANGE_FAILED', { userId: user.id });
+      throw new AuthError('WRONG_PASSWORD');
+    }
+  });
   const changedAt = ports.clock.now().getTime();
   // One write: the new hash, and every login that started before `changedAt` is over.
   await ports.users.changePassword(
@@ -42,7 +43,6 @@ export async function changePassword(
   );
   await ports.sessions.revokeFamily(claims.sid);
   const { pair, familyId } = await openLogin(ports, user, Math.max(changedAt, ports.clock.now().getTime()), userAgent);
-  await ports.sessions.clearLoginFailures(key);
   securityEvent('PASSWORD_CHANGED', { userId: user.id, familyId });
   return pair;
 }

@@ -227,6 +227,18 @@ describe('POST /api/auth/login (and the /auth/login alias)', () => {
     expect((await call('POST', '/api/auth/login', { body: { email, password: 'a good password' } })).status).toBe(429);
   });
 
+  it('concurrent logins with the right password are never refused: of 12 at once, all answer 200', async () => {
+    const { email, password } = await signupAndLogin();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => call('POST', '/api/auth/login', { body: { email, password } })),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(12).fill(200));
+    // Nothing was left counted: five failures are still needed for a 429.
+    for (let i = 0; i < 5; i++)
+      expect((await call('POST', '/api/auth/login', { body: { email, password: `wrong ${i}` } })).status).toBe(401);
+    expect((await call('POST', '/api/auth/login', { body: { email, password } })).status).toBe(429);
+  });
+
   it('the throttle also applies to unknown emails (same behaviour as known ones)', async () => {
     const email = uniqueEmail('ghost');
     for (let i = 0; i < 5; i++)

@@ -45,8 +45,9 @@ it('keeps at most the recent failed attempts of a login key', async () => {
   // A failure every minute for a day, as login() records them (only the window's failures are kept).
   for (let i = 0; i < 24 * 60; i++) {
     const now = start + i * 60_000;
-    const failures = await sessions.loginFailures('key');
-    await sessions.reserveLoginAttempt('key', failures.length, recentFailures(failures, now), now);
+    const { counted } = await sessions.loginAttempts('key');
+    await sessions.reserveLoginAttempt('key', counted.length, recentFailures(counted, now), now);
+    await sessions.settleLoginAttempt('key');
   }
   const kept = itemOf(db, loginKey('key').pk)!.failures as number[];
   expect(kept.length).toBeLessThanOrEqual(WINDOW_MS / 60_000 + 1);
