@@ -26,6 +26,15 @@ export interface RetryOptions {
   wait?: (ms: number, failedAttempt: number) => Promise<void>;
 }
 
+/**
+ * A write that lost a race to another writer of the same item, read again and retried (last writer wins): a
+ * random wait spreads the racers apart, so ten of them all get through.
+ */
+export const REREAD_AFTER_LOST_RACE: Pick<RetryOptions, 'attempts' | 'backoff'> = {
+  attempts: 10,
+  backoff: { baseMs: 10, capMs: 200, jitter: 'full' },
+};
+
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The wait after attempt number `failedAttempt` (1 for the first). */

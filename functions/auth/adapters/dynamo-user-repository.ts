@@ -6,7 +6,7 @@
  * sessions table's `ACCOUNT#<id>`, in the same transactions, so the authorizer reads it with the login in
  * one request.
  */
-import { cancellationReasons, conditionFailed } from '../../commons/dynamo-errors';
+import { cancellationReasons, conditionFailed, isTransactionConflict } from '../../commons/dynamo-errors';
 import {
   GetCommand,
   QueryCommand,
@@ -251,7 +251,8 @@ export class DynamoUserRepository implements UserRepository {
     } catch (error) {
       const reasons = cancellationReasons(error);
       if (!reasons) throw error;
-      if (conditionFailed(reasons[0])) throw new AuthError('CONFLICT');
+      // Another transaction on the same items in flight is a race lost as much as a changed user is.
+      if (conditionFailed(reasons[0]) || isTransactionConflict(error)) throw new AuthError('CONFLICT');
       if (conditionFailed(reasons.at(-1))) throw new AuthError('LAST_ADMIN');
       throw error;
     }

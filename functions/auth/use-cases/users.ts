@@ -3,6 +3,7 @@
  * change or a disabling ends the user's logins at once; an admin cannot lock themselves out, and the
  * last active admin can never be removed.
  */
+import { REREAD_AFTER_LOST_RACE, retry } from '../../commons/retry';
 import type { Role } from '../../commons/roles';
 import { AuthError } from '../domain/errors';
 import { isUuid, userCursor, type UserCursor } from '../domain/user-cursor';
@@ -83,15 +84,21 @@ export async function updateUser(
 ): Promise<PublicUser> {
   const admin = await requireAdmin(ports, bearer);
   const patch = readPatch();
-  const user = await existingUser(ports, id);
-  const current = { role: user.role, status: user.status ?? 'active' };
-  const next = { role: patch.role ?? current.role, status: patch.status ?? current.status };
-  if (user.id === admin.userId && (next.status !== 'active' || next.role !== 'admin'))
-    throw new AuthError('SELF_LOCKOUT');
-  if (next.role === current.role && next.status === current.status) return toPublicUser(user);
-  await ports.users.update(user.id, { ...next, expected: current, at: ports.clock.now().getTime() });
-  securityEvent('USER_UPDATED', { userId: user.id, grantedBy: admin.userId, role: next.role, status: next.status });
-  return toPublicUser({ ...user, ...next });
+  // A change that lost a race to another change of the user is read and applied again: last writer wins.
+  return retry(
+    async () => {
+      const user = await existingUser(ports, id);
+      const current = { role: user.role, status: user.status ?? 'active' };
+      const next = { role: patch.role ?? current.role, status: patch.status ?? current.status };
+      if (user.id === admin.userId && (next.status !== 'active' || next.role !== 'admin'))
+        throw new AuthError('SELF_LOCKOUT');
+      if (next.role === current.role && next.status === current.status) return toPublicUser(user);
+      await ports.users.update(user.id, { ...next, expected: current, at: ports.clock.now().getTime() });
+      securityEvent('USER_UPDATED', { userId: user.id, grantedBy: admin.userId, role: next.role, status: next.status });
+      return toPublicUser({ ...user, ...next });
+    },
+    { ...REREAD_AFTER_LOST_RACE, retryable: (error) => error instanceof AuthError && error.kind === 'CONFLICT' },
+  );
 }
 
 export async function endUserLogins(

@@ -3,19 +3,14 @@
  * record again and writes again, last writer wins. A random wait spreads the racing writers apart; one that still
  * loses after every attempt gets CONTENDED (409, retry shortly), since a 412 answers only a stale If-Match.
  */
-import { retry, type RetryOptions } from '../../commons/retry';
+import { REREAD_AFTER_LOST_RACE, retry } from '../../commons/retry';
 import { contended, isVersionMismatch } from '../domain/errors';
-
-const REREAD: Pick<RetryOptions, 'attempts' | 'backoff'> = {
-  attempts: 10,
-  backoff: { baseMs: 10, capMs: 200, jitter: 'full' },
-};
 
 /** Runs `write` once when If-Match named versions (`wanted`), else until it wins a race. */
 export async function lastWriterWins<T>(wanted: readonly number[] | undefined, write: () => Promise<T>): Promise<T> {
   if (wanted !== undefined) return write();
   try {
-    return await retry(write, { ...REREAD, retryable: isVersionMismatch });
+    return await retry(write, { ...REREAD_AFTER_LOST_RACE, retryable: isVersionMismatch });
   } catch (error) {
     throw isVersionMismatch(error) ? contended() : error;
   }

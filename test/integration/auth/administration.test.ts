@@ -197,6 +197,22 @@ describe('PATCH /api/users/{id}', () => {
     ).toBe('patient');
   });
 
+  it('of 10 changes of one user at once, every one answers 200 (last writer wins); the user ends as one of them', async () => {
+    const clinician = await newUser('clinician', admin.accessToken);
+    const bodies = Array.from({ length: 10 }, (_, i) =>
+      i % 2 ? { role: 'patient' } : { status: i % 4 ? 'disabled' : 'active', role: 'clinician' },
+    );
+    const results = await Promise.all(
+      bodies.map((body) =>
+        call('PATCH', '/api/users/{id}', { headers: bearer(admin.accessToken), id: clinician.id, body }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(10).fill(200));
+    const stored = (await call('GET', '/api/users/{id}', { headers: bearer(admin.accessToken), id: clinician.id }))
+      .body;
+    expect(results.map((r) => [r.body.role, r.body.status])).toContainEqual([stored.role, stored.status]);
+  });
+
   it('400 for unknown fields or values; 409 for disabling or demoting yourself', async () => {
     const clinician = await newUser('clinician', admin.accessToken);
     for (const body of [{ role: 'root' }, { status: 'paused' }, { email: 'x@y.test' }]) {
