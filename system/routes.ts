@@ -412,7 +412,11 @@ export const routes = [
     errorStatuses: [400, 401, 403, 409, 413, 422],
     responseHeaders: {
       201: [{ name: 'Location', description: '/api/patients/{id} of the new patient', schema: text }, ETAG],
-      409: [retryAfter('only while the same Idempotency-Key is still in progress (not for a taken email)')],
+      409: [
+        retryAfter(
+          'only when the first request with the same Idempotency-Key is still running after a few seconds of waiting for it (not for a taken email)',
+        ),
+      ],
     },
   }),
   route({

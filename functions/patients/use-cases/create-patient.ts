@@ -5,6 +5,7 @@
  * result for the same body and refuses another body.
  */
 import { logger } from '../../commons/logger';
+import { retry } from '../../commons/retry';
 import { mayPerform } from '../domain/access';
 import { forbidden, PatientError } from '../domain/errors';
 import { fingerprintOf, isDeleted, newPatient, toPublic, type PatientRecord } from '../domain/patient';
@@ -41,14 +42,9 @@ export async function createPatient(
 
     // Keys are scoped per caller: one user's key never replays another user's response.
     const key = `${ctx.caller.userId}\n${request.idempotencyKey}`;
-    const claim = await ports.idempotency.begin(key, fingerprintOf(input));
+    const claim = await claimOf(ports, key, fingerprintOf(input));
     if (claim.kind === 'mismatch')
       throw new PatientError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request body');
-    if (claim.kind === 'in-progress')
-      throw new PatientError(
-        'IDEMPOTENCY_IN_PROGRESS',
-        'A request with this Idempotency-Key is still in progress; retry shortly',
-      );
     if (claim.kind === 'replay') {
       // A record deleted since is never served again, not even to the caller who created it.
       const current = await ports.patients.get(claim.patient.id);
@@ -74,6 +70,29 @@ export async function createPatient(
     await ports.idempotency.complete(key, patient);
     return { result: { patient: toPublic(patient), replayed: false }, patientId: patient.id };
   });
+}
+
+/**
+ * The key's claim. While the first request with the key is still running (a create takes at most the billing
+ * deadline), a second one waits for its answer and replays it, or takes the key over if it failed; only after
+ * about 4 s does it answer 409 IDEMPOTENCY_IN_PROGRESS (retry shortly).
+ */
+async function claimOf(ports: PatientPorts, key: string, fingerprint: string) {
+  return retry(
+    async () => {
+      const claim = await ports.idempotency.begin(key, fingerprint);
+      if (claim.kind !== 'in-progress') return claim;
+      throw new PatientError(
+        'IDEMPOTENCY_IN_PROGRESS',
+        'A request with this Idempotency-Key is still in progress; retry shortly',
+      );
+    },
+    {
+      attempts: 10,
+      backoff: { baseMs: 50, capMs: 500, jitter: 'add-half' },
+      retryable: (error) => error instanceof PatientError && error.kind === 'IDEMPOTENCY_IN_PROGRESS',
+    },
+  );
 }
 
 async function store(ports: PatientPorts, input: PatientInput): Promise<PatientRecord> {
