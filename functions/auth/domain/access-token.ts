@@ -65,9 +65,12 @@ export async function mintAccessToken(
   return { token, exp };
 }
 
-/** The token part of an `Authorization: Bearer <jwt>` header, or undefined when it is not one. */
+/**
+ * The token part of an `Authorization: Bearer <jwt>` header, or undefined when it is not one. The scheme's
+ * name is case-insensitive and may be followed by several spaces (RFC 9110 §11.1, §11.4).
+ */
 export function bearerToken(authorization: string | undefined): string | undefined {
-  const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/.exec(authorization?.trim() ?? '');
+  const match = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i.exec(authorization?.trim() ?? '');
   return match?.[1];
 }
 

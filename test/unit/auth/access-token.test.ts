@@ -88,9 +88,11 @@ describe('access tokens', () => {
     }
   });
 
-  it('reads only "Bearer <jwt>" headers', () => {
+  it('reads only "Bearer <jwt>" headers, the scheme in any case', () => {
     expect(bearerToken('Bearer a.b.c')).toBe('a.b.c');
     expect(bearerToken('Bearer a.b.')).toBe('a.b.');
+    expect(bearerToken('bearer a.b.c')).toBe('a.b.c');
+    expect(bearerToken('BEARER  a.b.c')).toBe('a.b.c');
     for (const value of [
       undefined,
       '',
