@@ -688,12 +688,12 @@ export const routes = [
     authorized: true,
     tag: 'fhir',
     format: 'fhir',
-    summary: "Update a patient (the body's id must be the URL's)",
+    summary: "Update a patient (the body's id must be the URL's; deleted → 410)",
     requestSchema: 'FhirPatient',
     responseSchema: 'FhirPatient',
     headers: [{ name: 'If-Match', description: 'W/"<version>" last read; a stale one → 412', schema: text }],
     successStatus: 200,
-    errorStatuses: [400, 401, 403, 404, 409, 412, 413, 415, 422],
+    errorStatuses: [400, 401, 403, 404, 409, 410, 412, 413, 415, 422],
     responseHeaders: { 200: [FHIR_ETAG] },
   }),
   route({
@@ -703,7 +703,7 @@ export const routes = [
     authorized: true,
     tag: 'fhir',
     format: 'fhir',
-    summary: 'Delete a patient (admin only; its history stays readable)',
+    summary: 'Delete a patient (admin only; its history stays readable; deleting it again has no effect, 204)',
     headers: [
       {
         name: 'If-Match',

@@ -70,7 +70,12 @@ const INTERACTIONS: Record<FhirRouteKey, Interaction> = {
     return fhirJson(200, toFhirPatient(patient), versionHeaders(patient));
   },
   'DELETE /fhir/R4/Patient/{id}': async (ports, ctx, event, { id }) => {
-    await deletePatient(ports, ctx, id, strongIfMatch(header(event, 'If-Match')));
+    try {
+      await deletePatient(ports, ctx, id, strongIfMatch(header(event, 'If-Match')));
+    } catch (error) {
+      // Deleting a deleted resource has no effect and answers as the first delete did (FHIR R4 http.html#delete).
+      if (!(error instanceof PatientError && error.kind === 'GONE')) throw error;
+    }
     return noContent();
   },
   'GET /fhir/R4/Patient/{id}/_history': async (ports, ctx, _event, { id, base }) => {

@@ -4,7 +4,7 @@
  * others get 412. Without If-Match a lost race is retried on a fresh read (last writer wins).
  */
 import { mayPerform } from '../domain/access';
-import { forbidden, notFound, versionMismatch } from '../domain/errors';
+import { forbidden, gone, notFound, versionMismatch } from '../domain/errors';
 import { expectedVersions, isDeleted, isPatientId, replacedPatient, toPublic } from '../domain/patient';
 import type { PatientPorts, RequestContext } from '../ports';
 import type { Patient, PatientInput } from '../schemas';
@@ -31,7 +31,8 @@ export async function updatePatient(
 
     return lastWriterWins(wanted, async () => {
       const current = await ports.patients.get(id);
-      if (!current || isDeleted(current)) throw notFound();
+      if (!current) throw notFound();
+      if (isDeleted(current)) throw gone(); // REST answers 404 as for any unknown id, FHIR 410
       // A consistent read already newer than If-Match: stale. The conditional write below decides the races.
       if (wanted !== undefined && !wanted.includes(current.version)) throw versionMismatch();
       const next = replacedPatient(current, input, ports.clock.now());

@@ -305,6 +305,21 @@ describe('FHIR R4 /fhir/R4', () => {
     const gone = await refusal(admin.read({ resourceType: 'Patient', id: other.id! }));
     expect(gone.status).toBe(410);
     expect(gone.outcome.issue[0]?.code).toBe('deleted');
+    // Deleting it again has no effect (204, as FHIR asks); updating it is refused as gone; /api knows no such patient.
+    const again = await fetch(`${fhirBase()}/Patient/${other.id}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${adminToken}` },
+    });
+    expect(again.status).toBe(204);
+    const update = await refusal(
+      admin.update({
+        resourceType: 'Patient',
+        id: other.id!,
+        body: { ...other, id: other.id } as unknown as FhirResource,
+      }),
+    );
+    expect([update.status, update.outcome.issue[0]?.code]).toEqual([410, 'deleted']);
+    expect((await request('DELETE', `/api/patients/${other.id}`, { token: adminToken })).status).toBe(404);
     const history = (await admin.history({ resourceType: 'Patient', id: other.id! })) as unknown as Bundle;
     expectValidFhir(history);
     expect((await request('GET', `/api/patients/${other.id}`, { token: adminToken })).status).toBe(404);
