@@ -414,7 +414,7 @@ export const routes = [
       201: [{ name: 'Location', description: '/api/patients/{id} of the new patient', schema: text }, ETAG],
       409: [
         retryAfter(
-          'only when the first request with the same Idempotency-Key is still running after a few seconds of waiting for it (not for a taken email)',
+          'when the first request with the same Idempotency-Key is still running after a few seconds of waiting for it, or the write kept meeting other writes (not for a taken email)',
         ),
       ],
     },

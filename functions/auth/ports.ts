@@ -4,6 +4,7 @@ import type { Role } from '../commons/roles';
 import type { TokenSettings } from './domain/access-token';
 import type { KeySet } from './domain/keys';
 import type { AccountState, LoginRecord } from './domain/login-state';
+import type { LoginAttempts } from './domain/login-throttle';
 import type { ScryptCost } from './domain/password';
 import type { UserCursor } from './domain/user-cursor';
 
@@ -115,12 +116,12 @@ export interface LoginSummary extends LoginRecord {
   expiresAt: number;
 }
 
-/** What is counted against a login key: attempts failed or still running, alike. */
-export interface LoginAttempts {
-  /** When each was counted (epoch ms), failed and running alike. */
-  counted: number[];
-  /** How many of them have neither failed nor succeeded yet. */
-  running: number;
+/** A new attempt counted as running, and what its write keeps of the key's others (throttleDecision's). */
+export interface LoginAttemptCount {
+  id: string;
+  at: number;
+  keep: number[];
+  drop: string[];
 }
 
 export interface IssuedTokens {
@@ -159,16 +160,16 @@ export interface SessionStore {
   revokeFamily(familyId: string): Promise<void>;
   /** Every stored login of a user (live or not), newest first. */
   loginsOf(userId: string): Promise<LoginSummary[]>;
-  /** The attempts counted against an opaque key (per email and source, or per login); a success clears them. */
+  /** What is counted against an opaque key (per email and source, or per login); a success clears it. */
   loginAttempts(key: string): Promise<LoginAttempts>;
   /**
-   * Counts an attempt before its password is checked, so parallel guesses cannot slip past the limit:
-   * writes `keep` + `at` only if the stored list still has `seenLength` entries; false if it changed meanwhile.
-   * The attempt is running until it fails (settleLoginAttempt) or succeeds (clearLoginFailures).
+   * Counts attempt `id` (started `at`) as running before its password is checked, so parallel guesses cannot
+   * slip past the limit. Writes only if nothing changed since `seen` was read, keeping the failures `keep` and
+   * the running attempts of `seen` but `drop`; false if something changed meanwhile.
    */
-  reserveLoginAttempt(key: string, seenLength: number, keep: number[], at: number): Promise<boolean>;
-  /** An attempt counted by reserveLoginAttempt failed: it stays counted, and is no longer running. */
-  settleLoginAttempt(key: string): Promise<void>;
+  reserveLoginAttempt(key: string, seen: LoginAttempts, attempt: LoginAttemptCount): Promise<boolean>;
+  /** Attempt `id` failed at `at`: it stays counted, as a failure. Nothing to do when a success cleared the key. */
+  settleLoginAttempt(key: string, id: string, at: number): Promise<void>;
   clearLoginFailures(key: string): Promise<void>;
 }
 

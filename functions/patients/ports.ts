@@ -34,11 +34,12 @@ export interface PatientRepository {
   create(patient: PatientRecord): Promise<void>;
   /**
    * Replaces the client fields when the stored version still equals `expectedVersion` (a conditional
-   * write), swapping the email claim when the email changed; throws VERSION_MISMATCH, NOT_FOUND or EMAIL_TAKEN.
+   * write), swapping the email claim when the email changed; throws VERSION_MISMATCH, NOT_FOUND, GONE (deleted
+   * meanwhile), EMAIL_TAKEN or CONTENDED (other transactions kept meeting it).
    * Returns the record as stored (billing fields as they are now, should billing have been activated meanwhile).
    */
   replace(next: PatientRecord, expectedVersion: number, previousEmail: string): Promise<PatientRecord>;
-  /** Marks the patient deleted and frees its email and search entries atomically; throws VERSION_MISMATCH or NOT_FOUND. */
+  /** Marks the patient deleted and frees its email and search entries atomically; throws VERSION_MISMATCH, NOT_FOUND, GONE or CONTENDED. */
   softDelete(current: PatientRecord, at: Date): Promise<void>;
   /**
    * PENDING → ACTIVE with the account id, on top of the stored record `patient` was read as; false when the

@@ -1,6 +1,7 @@
 /**
  * The expressions of the in-memory DynamoDB (memory-dynamo.ts), the subset the project writes: update
- * expressions of top-level SET (values, `if_not_exists`, `list_append`, `+`, `-`), REMOVE, ADD and DELETE;
+ * expressions of top-level SET (values, `if_not_exists`, `list_append`, `+`, `-`), REMOVE (also of a map's entry,
+ * `map.#key`), ADD and DELETE;
  * key conditions of a partition key equality and one sort-key comparison, BETWEEN or begins_with.
  */
 type Item = Record<string, unknown>;
@@ -95,7 +96,14 @@ export function applyUpdate(item: Item, expression: string, names: Names, values
           values,
         );
       } else if (clause === 'REMOVE') {
-        delete item[attributeName(action, names)];
+        const [attribute, entry] = action.split('.');
+        if (entry === undefined) delete item[attributeName(action, names)];
+        else {
+          // A map's entry: the map is replaced by a copy without it.
+          const name = attributeName(attribute!, names);
+          const { [attributeName(entry, names)]: _removed, ...rest } = (item[name] ?? {}) as Item;
+          item[name] = rest;
+        }
       } else {
         const [path, value] = action.split(/\s+/);
         const name = attributeName(path!, names);

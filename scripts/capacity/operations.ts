@@ -11,7 +11,7 @@ import { DynamoSessionStore } from '../../functions/auth/adapters/dynamo-session
 import { DynamoUserRepository } from '../../functions/auth/adapters/dynamo-user-repository';
 import { ACCESS_TOKEN_TTL_SECONDS } from '../../functions/auth/domain/access-token';
 import { loginEndsAt, refreshExpiresAt } from '../../functions/auth/domain/login-state';
-import { recentFailures } from '../../functions/auth/domain/login-throttle';
+import { throttleDecision } from '../../functions/auth/domain/login-throttle';
 import { DUMMY_HASH } from '../../functions/auth/domain/password';
 import { refreshTokenHash } from '../../functions/auth/domain/refresh-token';
 import type { UserRecord } from '../../functions/auth/ports';
@@ -148,9 +148,11 @@ export async function measureOperations(options: ModelOptions): Promise<Measurem
       await db.measure(async () => {
         const key = throttleKey(user.email, source);
         const found = await userRepository.findByEmail(user.email);
-        const { counted } = await sessions.loginAttempts(key);
+        const seen = await sessions.loginAttempts(key);
         const now = clock.now().getTime();
-        await sessions.reserveLoginAttempt(key, counted.length, recentFailures(counted, now), now);
+        const decision = throttleDecision(seen, now);
+        if (decision.kind === 'count')
+          await sessions.reserveLoginAttempt(key, seen, { id: random.uuid(), at: now, ...decision });
         const startedAt = now;
         const endsAt = loginEndsAt(found!.role, startedAt);
         const entry: Login = { id: random.uuid(), user, refreshHash: refreshTokenHash(random.uuid()), endsAt };

@@ -13,11 +13,11 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../commons/dynamo-batch';
 import { cancellationReasons, isConditionalCheckFailure } from '../../commons/dynamo-errors';
-import { WINDOW_MS } from '../domain/login-throttle';
+import { WINDOW_MS, type LoginAttempts } from '../domain/login-throttle';
 import type {
   AccessState,
   IssuedTokens,
-  LoginAttempts,
+  LoginAttemptCount,
   LoginStart,
   LoginSummary,
   RefreshRecord,
@@ -224,28 +224,32 @@ export class DynamoSessionStore implements SessionStore {
       new GetCommand({ TableName: this.table, Key: loginKey(key), ConsistentRead: true }),
     );
     return {
-      counted: Array.isArray(Item?.failures) ? (Item.failures as number[]) : [],
-      running: Number(Item?.running ?? 0),
+      failures: Array.isArray(Item?.failures) ? (Item.failures as number[]) : [],
+      running: (Item?.running as Record<string, number> | undefined) ?? {},
+      seq: Number(Item?.seq ?? 0),
     };
   }
 
-  async reserveLoginAttempt(key: string, seenLength: number, keep: number[], at: number): Promise<boolean> {
-    // A conditional rewrite of the list (not an append): stale times are pruned, and two writers that read the
-    // same list cannot both succeed, so no attempt is ever counted twice or lost. `running` is added to, not set.
+  async reserveLoginAttempt(key: string, seen: LoginAttempts, attempt: LoginAttemptCount): Promise<boolean> {
+    // Both lists are rewritten whole (stale entries pruned) under a condition on `seq`, which every change of the
+    // key advances: of two writers that read the same state only one succeeds, so no attempt is counted twice or lost.
+    const running = Object.fromEntries(Object.entries(seen.running).filter(([id]) => !attempt.drop.includes(id)));
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: loginKey(key),
-          UpdateExpression: 'SET #type = :type, failures = :failures, expiresAt = :expiresAt ADD running :one',
-          ConditionExpression: seenLength === 0 ? 'attribute_not_exists(pk)' : 'size(failures) = :seen',
+          UpdateExpression:
+            'SET #type = :type, failures = :failures, running = :running, expiresAt = :expiresAt ADD seq :one',
+          ConditionExpression: seen.seq === 0 ? 'attribute_not_exists(seq)' : 'seq = :seen',
           ExpressionAttributeNames: { '#type': 'type' },
           ExpressionAttributeValues: {
             ':type': 'LOGIN',
-            ':failures': [...keep, at],
-            ':expiresAt': Math.ceil((at + WINDOW_MS) / 1000),
+            ':failures': attempt.keep,
+            ':running': { ...running, [attempt.id]: attempt.at },
+            ':expiresAt': Math.ceil((attempt.at + WINDOW_MS) / 1000),
             ':one': 1,
-            ...(seenLength === 0 ? {} : { ':seen': seenLength }),
+            ...(seen.seq === 0 ? {} : { ':seen': seen.seq }),
           },
         }),
       );
@@ -256,16 +260,18 @@ export class DynamoSessionStore implements SessionStore {
     }
   }
 
-  async settleLoginAttempt(key: string): Promise<void> {
+  async settleLoginAttempt(key: string, id: string, at: number): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: loginKey(key),
-          UpdateExpression: 'ADD running :minusOne',
-          // Gone: a success cleared the key meanwhile, and this attempt with it.
-          ConditionExpression: 'attribute_exists(pk) AND running > :zero',
-          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+          UpdateExpression:
+            'REMOVE running.#id SET failures = list_append(failures, :at), expiresAt = :expiresAt ADD seq :one',
+          // Gone when a success cleared the key meanwhile, this attempt with it.
+          ConditionExpression: 'attribute_exists(running.#id)',
+          ExpressionAttributeNames: { '#id': id },
+          ExpressionAttributeValues: { ':at': [at], ':expiresAt': Math.ceil((at + WINDOW_MS) / 1000), ':one': 1 },
         }),
       );
     } catch (error) {

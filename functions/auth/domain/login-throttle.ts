@@ -7,9 +7,15 @@ export const MAX_FAILURES = 5;
 export const WINDOW_MS = 15 * 60 * 1000;
 const FIRST_DELAY_MS = 60 * 1000;
 
-/** Failures (epoch ms) still inside the window at `now`, oldest first. */
+/**
+ * An attempt still running after this long never finished (its function ended mid-check): it counts as failed.
+ * A check takes at most the auth function's 10 s timeout.
+ */
+export const RUNNING_MS = 30 * 1000;
+
+/** Failures (epoch ms) still inside the window at `now`, oldest first; one stamped later by another clock stays. */
 export function recentFailures(failures: readonly number[], now: number): number[] {
-  return failures.filter((at) => at > now - WINDOW_MS && at <= now).sort((a, b) => a - b);
+  return failures.filter((at) => at > now - WINDOW_MS).sort((a, b) => a - b);
 }
 
 /** How long after the latest failure the next try must wait, given `count` recent failures. */
@@ -25,4 +31,38 @@ export function retryAfterSeconds(failures: readonly number[], now: number): num
   if (latest === undefined) return 0;
   const wait = latest + delayAfter(recent.length) - now;
   return wait > 0 ? Math.max(1, Math.ceil(wait / 1000)) : 0;
+}
+
+/** What is counted against one key (an email and source, or a login), as stored. */
+export interface LoginAttempts {
+  /** When each failed attempt ended (epoch ms). */
+  failures: number[];
+  /** The attempts whose check has not ended yet: when each started, by attempt id. */
+  running: Record<string, number>;
+  /** Grows with every change: a change is written only if none was made since the attempts were read. */
+  seq: number;
+}
+
+/** What a new attempt may do. */
+export type ThrottleDecision =
+  /** Be counted as running, writing back the failures still recent and dropping the running ones that never ended. */
+  | { kind: 'count'; keep: number[]; drop: string[] }
+  /** Be refused: too many failures. */
+  | { kind: 'refuse'; retryAfterSeconds: number }
+  /** Wait: the limit is reached only with attempts still running, which may yet succeed and clear the key. */
+  | { kind: 'wait'; retryAfterSeconds: number };
+
+export function throttleDecision(attempts: LoginAttempts, now: number): ThrottleDecision {
+  const running = Object.entries(attempts.running);
+  const ended = running.filter(([, at]) => at <= now - RUNNING_MS);
+  const live = running.filter(([, at]) => at > now - RUNNING_MS);
+  const failures = recentFailures([...attempts.failures, ...ended.map(([, at]) => at)], now);
+  const wait = retryAfterSeconds(failures, now);
+  if (wait > 0) return { kind: 'refuse', retryAfterSeconds: wait };
+  if (failures.length + live.length >= MAX_FAILURES) {
+    // At the latest, the oldest running attempt counts as failed then.
+    const decided = Math.min(...live.map(([, at]) => at)) + RUNNING_MS;
+    return { kind: 'wait', retryAfterSeconds: Math.max(1, Math.ceil((decided - now) / 1000)) };
+  }
+  return { kind: 'count', keep: failures, drop: ended.map(([id]) => id) };
 }

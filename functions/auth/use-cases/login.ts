@@ -3,10 +3,10 @@
  * 5 failures for one email from one source within 15 minutes, refused with growing waits before any hashing.
  */
 import { createHash } from 'node:crypto';
-import { backoffDelay, sleep, type Backoff } from '../../commons/retry';
+import { retry, type RetryOptions } from '../../commons/retry';
 import { AuthError } from '../domain/errors';
 import { loginEndsAt, refreshExpiresAt } from '../domain/login-state';
-import { recentFailures, retryAfterSeconds } from '../domain/login-throttle';
+import { throttleDecision } from '../domain/login-throttle';
 import { DUMMY_HASH, verifyPassword } from '../domain/password';
 import type { AuthPorts, UserRecord } from '../ports';
 import type { LoginRequest } from '../schemas';
@@ -17,45 +17,54 @@ import { mintPair, type TokenPair } from './tokens';
 export const throttleKey = (email: string, source: string) =>
   createHash('sha256').update(`login:${email}:${source}`).digest('base64url');
 
-/**
- * Looks at a key again (up to 20 times, about 3 s in all) while its limit is reached only with attempts still
- * running, which may yet succeed and clear it, or while another attempt is being counted.
- */
-const LOOKS = 20;
-const LOOK_AGAIN: Backoff = { baseMs: 25, capMs: 200, jitter: 'add-half' };
-
-/** Counts this attempt, or says how long to wait when too many failed recently. */
-async function countAttempt(ports: AuthPorts, key: string): Promise<void> {
-  let wait = 1;
-  for (let look = 1; look <= LOOKS; look++) {
-    const { counted, running } = await ports.sessions.loginAttempts(key);
-    const now = ports.clock.now().getTime();
-    wait = retryAfterSeconds(counted, now);
-    if (wait > 0 && running === 0) break;
-    if (
-      wait === 0 &&
-      (await ports.sessions.reserveLoginAttempt(key, counted.length, recentFailures(counted, now), now))
-    )
-      return;
-    await sleep(backoffDelay(look, LOOK_AGAIN));
+/** Thrown to look at a key again shortly: its limit is reached only with attempts still running, or it changed meanwhile. */
+class LookAgain extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('look again');
   }
-  // Failed attempts (or, after every look, attempts that never finished): refused without counting this one.
-  securityEvent('LOGIN_THROTTLED', { retryAfterSeconds: Math.max(wait, 1) });
-  throw new AuthError('THROTTLED', Math.max(wait, 1));
+}
+
+/** About 3 s of looks in all, then the login is refused (Retry-After: until the running attempts count as failed). */
+const LOOKS: Pick<RetryOptions, 'attempts' | 'backoff'> = {
+  attempts: 15,
+  backoff: { baseMs: 25, capMs: 200, jitter: 'add-half' },
+};
+
+/** Counts attempt `id` as running on `key`, or refuses it (THROTTLED) when too many failed recently. */
+async function countAttempt(ports: AuthPorts, key: string, id: string): Promise<void> {
+  try {
+    await retry(
+      async () => {
+        const seen = await ports.sessions.loginAttempts(key);
+        const at = ports.clock.now().getTime();
+        const decision = throttleDecision(seen, at);
+        if (decision.kind === 'refuse') throw new AuthError('THROTTLED', decision.retryAfterSeconds);
+        if (decision.kind === 'wait') throw new LookAgain(decision.retryAfterSeconds);
+        if (!(await ports.sessions.reserveLoginAttempt(key, seen, { id, at, ...decision }))) throw new LookAgain(1);
+      },
+      { ...LOOKS, retryable: (error) => error instanceof LookAgain },
+    );
+  } catch (error) {
+    const refused = error instanceof LookAgain ? new AuthError('THROTTLED', error.retryAfterSeconds) : error;
+    if (refused instanceof AuthError && refused.kind === 'THROTTLED')
+      securityEvent('LOGIN_THROTTLED', { retryAfterSeconds: refused.retryAfterSeconds });
+    throw refused;
+  }
 }
 
 /**
  * Runs `check` (a password check) as an attempt counted on `key` before it starts, so parallel guesses cannot
- * exceed the limit. A success clears the key's failures; a failure stays counted.
+ * exceed the limit. A success clears the key; a failure stays counted.
  */
 export async function throttledAttempt<T>(ports: AuthPorts, key: string, check: () => Promise<T>): Promise<T> {
-  await countAttempt(ports, key);
+  const id = ports.newId();
+  await countAttempt(ports, key, id);
   let result: T;
   try {
     result = await check();
   } catch (error) {
-    // When this write fails the attempt still counts; it only keeps others waiting their few seconds of looks.
-    await ports.sessions.settleLoginAttempt(key).catch(() => undefined);
+    // Should this write fail, the attempt counts as failed once it has run for RUNNING_MS.
+    await ports.sessions.settleLoginAttempt(key, id, ports.clock.now().getTime()).catch(() => undefined);
     throw error;
   }
   await ports.sessions.clearLoginFailures(key);

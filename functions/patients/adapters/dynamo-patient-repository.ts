@@ -15,7 +15,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { cancellationReasons, conditionFailed as failed, isTransactionConflict } from '../../commons/dynamo-errors';
 import { retry, type Backoff } from '../../commons/retry';
-import { contended, emailTaken, notFound, versionMismatch } from '../domain/errors';
+import { contended, emailTaken, gone, notFound, versionMismatch } from '../domain/errors';
 import { matchesCriteria, matchesTerms, needsRecordCheck, prefixesOf, type PrefixMatch } from '../domain/criteria';
 import { emailKey, isDeleted, SEARCH_FIELDS, type PatientRecord } from '../domain/patient';
 import type { Page, PageKey, PageRequest, PatientRepository } from '../ports';
@@ -461,7 +461,8 @@ class StaleRead extends Error {
 /** Why a write's condition on the patient item failed: gone, another version, or only billing activated meanwhile. */
 function staleWrite(old: Record<string, unknown> | undefined, version: number): Error {
   const stored = storedOf(old);
-  if (!stored || isDeleted(stored)) return notFound();
+  if (!stored) return notFound();
+  if (isDeleted(stored)) return gone(); // deleted meanwhile: REST answers 404 as for any unknown id, FHIR 410
   return stored.version === version ? new StaleRead(stored) : versionMismatch();
 }
 

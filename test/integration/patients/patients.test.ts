@@ -227,6 +227,14 @@ describe('soft delete', () => {
     }
   });
 
+  it('of 5 parallel DELETEs, one answers 204 and the others 404 (it is gone), never a 412 or 409', async () => {
+    const patient = await createOk();
+    const statuses = (
+      await Promise.all(Array.from({ length: 5 }, () => call({ method: 'DELETE', id: patient.id })))
+    ).map((r) => r.status);
+    expect(statuses.sort()).toEqual([204, 404, 404, 404, 404]);
+  });
+
   it('DELETE of an unknown id answers 404', async () => {
     expect((await call({ method: 'DELETE', id: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
   });

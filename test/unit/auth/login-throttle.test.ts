@@ -3,6 +3,8 @@ import {
   MAX_FAILURES,
   recentFailures,
   retryAfterSeconds,
+  RUNNING_MS,
+  throttleDecision,
   WINDOW_MS,
 } from '../../../functions/auth/domain/login-throttle';
 
@@ -45,5 +47,47 @@ describe('login throttle (per email and source)', () => {
     const latest = NOW - 60_000 + 1;
     expect(retryAfterSeconds([latest - 4, latest - 3, latest - 2, latest - 1, latest], NOW)).toBe(1);
     expect(WINDOW_MS).toBe(15 * 60_000);
+  });
+});
+
+describe('throttleDecision: attempts still running', () => {
+  const attempts = (failures: number[], running: Record<string, number> = {}) => ({ failures, running, seq: 3 });
+  const four = [600, 300, 200, 100].map(secondsAgo);
+
+  it('counts a new attempt while failures and running attempts stay under the limit, keeping the recent failures', () => {
+    expect(throttleDecision(attempts([secondsAgo(3600), ...four]), NOW)).toEqual({
+      kind: 'count',
+      keep: four,
+      drop: [],
+    });
+  });
+
+  it('waits when the limit is reached only with running attempts, which may yet succeed', () => {
+    expect(throttleDecision(attempts(four, { a: secondsAgo(2) }), NOW)).toEqual({
+      kind: 'wait',
+      retryAfterSeconds: 28,
+    });
+    expect(throttleDecision(attempts([], { a: NOW, b: NOW, c: NOW, d: NOW, e: NOW }), NOW).kind).toBe('wait');
+  });
+
+  it('refuses at once when failures alone reach the limit, whatever is running', () => {
+    expect(throttleDecision(attempts([...four, secondsAgo(1)], { a: secondsAgo(1) }), NOW)).toEqual({
+      kind: 'refuse',
+      retryAfterSeconds: 59,
+    });
+  });
+
+  it('counts an attempt running for longer than RUNNING_MS as failed (its function ended mid-check) and drops it', () => {
+    const crashed = secondsAgo(RUNNING_MS / 1000 + 1);
+    expect(throttleDecision(attempts([secondsAgo(100)], { crashed }), NOW)).toEqual({
+      kind: 'count',
+      keep: [secondsAgo(100), crashed],
+      drop: ['crashed'],
+    });
+    expect(throttleDecision(attempts(four, { crashed }), NOW).kind).toBe('refuse');
+  });
+
+  it('keeps a failure stamped a little later by another function clock', () => {
+    expect(recentFailures([NOW + 500], NOW)).toEqual([NOW + 500]);
   });
 });

@@ -45,9 +45,10 @@ it('keeps at most the recent failed attempts of a login key', async () => {
   // A failure every minute for a day, as login() records them (only the window's failures are kept).
   for (let i = 0; i < 24 * 60; i++) {
     const now = start + i * 60_000;
-    const { counted } = await sessions.loginAttempts('key');
-    await sessions.reserveLoginAttempt('key', counted.length, recentFailures(counted, now), now);
-    await sessions.settleLoginAttempt('key');
+    const seen = await sessions.loginAttempts('key');
+    const keep = recentFailures(seen.failures, now);
+    await sessions.reserveLoginAttempt('key', seen, { id: `attempt-${i}`, at: now, keep, drop: [] });
+    await sessions.settleLoginAttempt('key', `attempt-${i}`, now);
   }
   const kept = itemOf(db, loginKey('key').pk)!.failures as number[];
   expect(kept.length).toBeLessThanOrEqual(WINDOW_MS / 60_000 + 1);
