@@ -26,14 +26,17 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
+// Control characters belong in no name or address, and billing, logs and exports refuse or mangle them.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
 const text = (min: number, max: number) =>
-  z
-    .string()
-    .check(
-      z.trim(),
-      z.minLength(min, `Must be at least ${min} character${min === 1 ? '' : 's'}`),
-      z.maxLength(max, `Must be at most ${max} characters`),
-    );
+  z.string().check(
+    z.trim(),
+    z.minLength(min, `Must be at least ${min} character${min === 1 ? '' : 's'}`),
+    z.maxLength(max, `Must be at most ${max} characters`),
+    z.refine((value) => !CONTROL_CHARACTERS.test(value), 'Must not contain control characters'),
+  );
 
 /** A YYYY-MM-DD date that exists, is not before 1900-01-01 and not after today (UTC; `today` is injectable for tests). */
 const pastDate = (today: () => string) =>

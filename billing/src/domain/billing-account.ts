@@ -23,8 +23,11 @@ export interface OpenAccountRequest extends BillingContact {
   patientId: string;
 }
 
-/** Upper bounds well above any real value, so an abusive request is refused rather than stored. */
-export const LIMITS = { patientId: 128, name: 200, email: 320 } as const;
+/**
+ * Upper bounds well above any real value, so an abusive request is refused rather than stored. A name holds every
+ * patient's the API accepts (first and last name, 100 characters each, and the space between).
+ */
+export const LIMITS = { patientId: 128, name: 256, email: 320 } as const;
 
 /** A request the service refuses; the message names the field and the rule, never its value. */
 export class InvalidBillingRequest extends Error {

@@ -125,6 +125,10 @@ function callOnce<T>(client: BillingServiceClient, call: Call<T>, deadlineMs: nu
   });
 }
 
+/** Billing refused the request itself (INVALID_ARGUMENT): asking again can never succeed. */
+export const isRefusedByBilling = (error: unknown): boolean =>
+  (error as ServiceError | null)?.code === grpcModules().grpc.status.INVALID_ARGUMENT;
+
 export function billingClient(options: BillingClientOptions = {}): BillingClient {
   const deadlineMs = options.deadlineMs ?? BILLING_CALL_DEFAULTS.deadlineMs;
   const budgetMs = options.budgetMs ?? BILLING_CALL_DEFAULTS.budgetMs;

@@ -4,10 +4,11 @@
  * batch reports the first patient it could not bill, and the stream resumes there; CreateBillingAccount
  * is idempotent per patient, so the retries never open a second account. When the time left could not
  * cover one more patient (billing slow, a long batch), it stops the same way: the rest is the next
- * invocation's, rather than a timeout that would redo the whole batch.
+ * invocation's, rather than a timeout that would redo the whole batch. A patient billing refuses outright is
+ * logged and passed over, never retried in front of the others.
  */
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { BILLING_CALL_DEFAULTS, preloadBillingClient } from '../../commons/clients/billing';
+import { BILLING_CALL_DEFAULTS, isRefusedByBilling, preloadBillingClient } from '../../commons/clients/billing';
 import { logger } from '../../commons/logger';
 // Direct imports, not the context's index: that would bring the patient schemas (zod) into this bundle.
 import { completePendingBilling } from '../use-cases/complete-pending-billing';
@@ -40,6 +41,11 @@ export async function handler(
       const outcome = await completePendingBilling(patientId, billingCompletionPorts());
       logger.info('Pending billing completed', { patientId, outcome });
     } catch (error) {
+      if (isRefusedByBilling(error)) {
+        // Refused however often it is asked: the patient stays PENDING, and the patients after it must not wait.
+        logger.error('Billing refused to open the account; the patient stays PENDING', { patientId });
+        continue;
+      }
       logger.warn('Billing still unreachable; the stream will retry from this record', {
         patientId,
         errorName: (error as Error)?.name,

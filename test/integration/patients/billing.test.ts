@@ -4,6 +4,7 @@
  * account later, exactly once, without changing the patient's version; the pending-billing reader of the
  * table's stream does so by itself once billing is back.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +86,15 @@ it('opens the billing account on create: 201 with billingStatus ACTIVE and its a
   expect(created.body.billingAccountId).toEqual(expect.any(String));
   expect(created.body.billingAccountId).toBe(await accountOf(created.body.id));
   expect((await call({ method: 'GET', id: created.body.id })).body).toEqual(created.body);
+});
+
+it('opens the account of a patient with the longest names the API accepts (100 characters each)', async () => {
+  const created = await call({
+    method: 'POST',
+    body: validInput({ firstName: 'F'.repeat(100), lastName: 'L'.repeat(100) }),
+  });
+  expect(created.status).toBe(201);
+  expect(created.body.billingStatus).toBe('ACTIVE');
 });
 
 it('creates the patient PENDING when billing is down; completePendingBilling opens the account once, version unchanged', async () => {
@@ -200,6 +210,35 @@ it('the pending-billing reader stops before a patient it has no time left for, a
     expect(results[0]!.batchItemFailures).toHaveLength(1);
     expect(results.length).toBeGreaterThan(1);
     for (const read of reads) expect(read.body).toMatchObject({ billingStatus: 'ACTIVE', version: 1 });
+  } finally {
+    await poller.stop();
+  }
+});
+
+it('a patient billing refuses outright stays PENDING without holding up the patients after it', async () => {
+  await stopBilling();
+  // Stored as an older version of the API could have stored it: a name billing refuses (a control character).
+  const { DynamoPatientRepository } = await import('../../../functions/patients/adapters/dynamo-patient-repository');
+  const { newPatient } = await import('../../../functions/patients/domain/patient');
+  const { dynamoClient } = await import('../../../functions/commons/clients/dynamo');
+  const input = { ...validInput(), firstName: 'Tab\tName' } as unknown as Parameters<typeof newPatient>[0];
+  const refused = newPatient(input, randomUUID(), new Date());
+  await new DynamoPatientRepository(dynamoClient(), tables.patients).create(refused);
+  const after = await call({ method: 'POST', body: validInput() });
+  expect(after.body.billingStatus).toBe('PENDING');
+  await startBilling();
+  const { handler } = await import('../../../functions/patients/streams/open-billing');
+  const poller = await startStreamPoller({
+    endpoint: process.env.DYNAMODB_ENDPOINT!,
+    tableName: tables.patients,
+    dataDir: mkdtempSync(join(tmpdir(), 'pending-billing-refused-')),
+    handler: (event) => handler(event),
+  });
+  try {
+    const [read] = await readsOnceActive([after.body.id as string]);
+    expect(read!.body.billingStatus).toBe('ACTIVE');
+    expect((await call({ method: 'GET', id: refused.id })).body.billingStatus).toBe('PENDING');
+    expect(await accountOf(refused.id)).toBeUndefined();
   } finally {
     await poller.stop();
   }

@@ -32,7 +32,7 @@ describe('validateOpenAccountRequest', () => {
       { ...valid, patientId: 'p'.repeat(LIMITS.patientId + 1) },
       'patientId is longer than 128 characters',
     ],
-    ['name over the limit', { ...valid, name: 'n'.repeat(LIMITS.name + 1) }, 'name is longer than 200 characters'],
+    ['name over the limit', { ...valid, name: 'n'.repeat(LIMITS.name + 1) }, 'name is longer than 256 characters'],
     ['email over the limit', { ...valid, email: 'e'.repeat(LIMITS.email + 1) }, 'email is longer than 320 characters'],
     ['a NUL in the patientId', { ...valid, patientId: 'a\u0000b' }, 'patientId contains control characters'],
     ['a newline in the name', { ...valid, name: 'Ada\nLovelace' }, 'name contains control characters'],

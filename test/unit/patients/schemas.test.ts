@@ -34,6 +34,14 @@ describe('PatientInput', () => {
     expect(fieldErrors(schema.safeParse(input).error!)[0]!.field).toBe(field);
   });
 
+  it('refuses control characters inside names and address fields; letters of every script pass', () => {
+    expect(fieldsFor({ firstName: 'A\u0000da' })).toEqual(['firstName']);
+    expect(fieldsFor({ lastName: 'Love\nlace' })).toEqual(['lastName']);
+    expect(fieldsFor({ address: { ...valid().address, city: 'Lon\u007fdon' } })).toEqual(['address.city']);
+    expect(errorsFor({ firstName: 'A\tda' })[0]!.message).toBe('Must not contain control characters');
+    expect(fieldsFor({ firstName: 'José Ñoño', lastName: '李 O’Brien-Łukasz' })).toEqual([]);
+  });
+
   it.each(['firstName', 'lastName'])('%s: 1-100 characters after trimming', (field) => {
     expect(fieldsFor({ [field]: '' })).toEqual([field]);
     expect(fieldsFor({ [field]: '   ' })).toEqual([field]);
