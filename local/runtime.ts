@@ -16,7 +16,7 @@ import { killLeftovers, recordChildren } from './leftovers';
 import { startBrokerThread } from './broker-thread';
 import { startStreamPoller } from './pollers/stream-poller';
 import { startKafkaPoller } from './pollers/kafka-poller';
-import { dashboardPage } from './dashboard';
+import { dashboardPages } from './dashboard';
 import { mailboxPage } from './mailbox';
 import { TOPICS } from '../system/events';
 import { functionsTriggeredBy, runtimeFunctions } from '../system/functions';
@@ -200,10 +200,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           authorizer: !tokenInFunctions,
           corsOrigins: origins,
           pages: {
-            '/dashboard': (_req, res) => {
-              res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-              res.end(dashboardPage());
-            },
+            ...dashboardPages(),
             '/_local/mailbox': mailboxPage(env.MAILBOX_FILE!),
           },
           app: webAppHandler(),

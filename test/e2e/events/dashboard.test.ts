@@ -1,6 +1,6 @@
 /** The local dashboard in headless Chromium: it loads, signs in, draws the charts, and shows the API's numbers. */
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../support/browser';
+import { launchChromium, seriousViolations } from '../../support/browser';
 import { DEMO_ADMIN, loginDemoAdmin, request } from '../../support/http';
 
 describe('local dashboard', () => {
@@ -109,6 +109,19 @@ describe('local dashboard', () => {
         ),
       ).length,
     ).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('keeps its token in memory only, runs no inline script under a CSP that allows none, and passes axe', async () => {
+    const answer = await fetch(`${process.env.E2E_BASE_URL}/dashboard`);
+    expect(answer.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await answer.text()).not.toMatch(/<script>|<style>|\son\w+=/);
+    const page = await openDashboard();
+    const stored = await page.evaluate(
+      '({ local: JSON.stringify({ ...localStorage }), session: JSON.stringify({ ...sessionStorage }), cookie: document.cookie })',
+    );
+    expect(JSON.stringify(stored)).not.toMatch(/eyJ/);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.close();
   });
 });
