@@ -125,6 +125,20 @@ describe('web app by role', () => {
     await page.getByText('New patient').click();
     await page.getByRole('button', { name: 'Save' }).waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+
+    // A patient's page: its tables scroll sideways in regions the keyboard can reach.
+    const patient = (await request('POST', '/api/patients', { token: setup.adminToken(), body: patientInput() })).body;
+    const charged = await request('POST', `/api/patients/${patient.id}/billing/transactions`, {
+      token: setup.adminToken(),
+      body: { type: 'CHARGE', amount: 12_345, description: 'A consultation with a long description' },
+      headers: { 'Idempotency-Key': randomUUID() },
+    });
+    expect(charged.status).toBe(201);
+    await page.goto(page.url().replace(/\/patients.*$/, `/patients/${patient.id}`));
+    for (const table of ['History', 'Transactions', 'Who saw this record'])
+      await page.getByRole('region', { name: table }).getByRole('table').waitFor();
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
+    await expectAccessible(app);
     await app.context.close();
   });
 });

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, fetchData } from '../api/client';
 import { SelectField, TextField } from '../components/fields';
 import { useCursorPages } from '../components/cursor-pages';
+import { TableScroll } from '../components/table';
 import { ErrorMessage, Loading, Pager } from '../components/status';
 import { dateTime, money, toMinor } from '../format';
 
@@ -59,7 +60,7 @@ export function BillingSection({ patientId, canRecord }: { patientId: string; ca
       ) : (
         transactions.data && (
           <>
-            <div className="table-wrap">
+            <TableScroll label="Transactions">
               <table>
                 <thead>
                   <tr>
@@ -82,7 +83,7 @@ export function BillingSection({ patientId, canRecord }: { patientId: string; ca
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             {transactions.data.transactions.length === 0 && <p>No transactions yet.</p>}
             <Pager
               page={pages.page}

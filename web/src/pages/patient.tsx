@@ -119,6 +119,7 @@ function HistorySection({ id }: { id: string }) {
       ) : (
         history.data && (
           <Table
+            label="History"
             columns={['Version', 'Updated', 'Name', 'Email', 'Address']}
             items={history.data.versions}
             rowKey={(v) => v.version}
@@ -151,6 +152,7 @@ function AccessSection({ id }: { id: string }) {
       ) : (
         audit.data && (
           <Table
+            label="Who saw this record"
             columns={['When', 'Who', 'Role', 'Action', 'Outcome']}
             items={audit.data.entries}
             rowKey={(e) => e.id}

@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { api, fetchData } from '../api/client';
 import { useCursorPages } from '../components/cursor-pages';
+import { TableScroll } from '../components/table';
 import { ErrorMessage, Loading, Pager } from '../components/status';
 import { isStaff, useSession } from '../session';
 
@@ -79,7 +80,7 @@ export function PatientsPage() {
       ) : (
         list.data && (
           <>
-            <div className="table-wrap">
+            <TableScroll label="Patients">
               <table>
                 <caption className="sr-only">Patients</caption>
                 <thead>
@@ -107,7 +108,7 @@ export function PatientsPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             {list.data.patients.length === 0 && <p>No patients match.</p>}
             <Pager
               page={pages.page}

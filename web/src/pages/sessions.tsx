@@ -1,6 +1,7 @@
 /** My sessions: the caller's active logins; ending one stops its tokens at once (ending this one signs out). */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, call, fetchData, signOut } from '../api/client';
+import { TableScroll } from '../components/table';
 import { ErrorMessage, Loading } from '../components/status';
 import { dateTime } from '../format';
 
@@ -26,7 +27,7 @@ export function SessionsPage() {
         <Loading what="sessions" />
       ) : (
         sessions.data && (
-          <div className="table-wrap">
+          <TableScroll label="Sessions">
             <table>
               <thead>
                 <tr>
@@ -63,7 +64,7 @@ export function SessionsPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )
       )}
     </section>

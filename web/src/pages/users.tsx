@@ -2,6 +2,7 @@
 import { useQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, call, fetchData, type Role, type Schemas } from '../api/client';
 import { useCursorPages } from '../components/cursor-pages';
+import { TableScroll } from '../components/table';
 import { ErrorMessage, Loading, Pager } from '../components/status';
 import { dateTime } from '../format';
 
@@ -35,7 +36,7 @@ export function UsersPage() {
       ) : (
         users.data && (
           <>
-            <div className="table-wrap">
+            <TableScroll label="Users">
               <table>
                 <thead>
                   <tr>
@@ -89,7 +90,7 @@ export function UsersPage() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </TableScroll>
             <Pager
               page={pages.page}
               hasNext={Boolean(users.data.nextCursor)}
