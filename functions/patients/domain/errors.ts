@@ -37,7 +37,11 @@ export const notFound = (auditOutcome?: AuditOutcome) =>
   new PatientError('NOT_FOUND', 'No such patient', undefined, auditOutcome);
 /** REST answers it as any unknown id (same words); FHIR says the resource was deleted. */
 export const gone = () => new PatientError('GONE', 'No such patient', undefined, 'NOT_FOUND');
-export const emailTaken = () => new PatientError('EMAIL_TAKEN', 'Another patient already has this email address');
+/** Names the field, so a form shows the refusal at its email input. */
+export const emailTaken = () =>
+  new PatientError('EMAIL_TAKEN', 'Another patient already has this email address', [
+    { field: 'email', message: 'Another patient already has this email address' },
+  ]);
 export const versionMismatch = () =>
   new PatientError('VERSION_MISMATCH', 'The patient has changed since the ETag given in If-Match');
 export const contended = () =>

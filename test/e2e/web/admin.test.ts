@@ -96,6 +96,34 @@ describe('web app as admin', () => {
     await app.context.close();
   });
 
+  it('shows an email another patient already has (409) at the Email field', async () => {
+    const taken = (await request('POST', '/api/patients', { token: setup.adminToken(), body: patientInput() })).body;
+    const app = await signedInApp(setup.browser(), ADMIN);
+    const { page } = app;
+    await page.getByText('New patient').click();
+    const input = patientInput({ email: taken.email }) as { [field: string]: string } & {
+      address: Record<string, string>;
+    };
+    for (const [label, value] of [
+      ['First name', input.firstName],
+      ['Last name', input.lastName],
+      ['Email', input.email],
+      ['Date of birth', input.dateOfBirth],
+      ['Street', input.address.street],
+      ['City', input.address.city],
+      ['State', input.address.state],
+      ['ZIP code', input.address.zipCode],
+    ] as const)
+      await page.getByLabel(label, { exact: true }).fill(value!);
+    await page.getByRole('button', { name: 'Save' }).click();
+    const email = page.getByLabel('Email', { exact: true });
+    await until('the email marked invalid', async () => (await email.getAttribute('aria-invalid')) === 'true');
+    expect(await page.locator(`#${await email.getAttribute('aria-describedby')}`).innerText()).toBe(
+      'Another patient already has this email address',
+    );
+    await app.context.close();
+  });
+
   it("shows the API's message at the field it rejects, then creates the patient and shows its page: record, billing, history, who saw it", async () => {
     const app = await signedInApp(setup.browser(), ADMIN);
     const { page } = app;
