@@ -61,3 +61,28 @@ export const unauthorized = (detail = 'A valid access token is required') => new
 export const forbidden = (detail = 'Your role does not allow this action') => new HttpError(403, detail);
 export const notFound = (detail = 'No such resource') => new HttpError(404, detail);
 export const conflict = (detail: string) => new HttpError(409, detail);
+
+/** Node's errors for a peer that cannot be reached or stops answering. */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+/** AWS SDK errors that say the service is busy, slow or briefly down (after the SDK's own retries). */
+const UNAVAILABLE_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+
+/**
+ * A dependency (DynamoDB, Secrets Manager, …) that did not answer or is overloaded: answered 503 with Retry-After,
+ * since the request itself was fine and may be sent again.
+ */
+export function isDependencyUnavailable(error: unknown): boolean {
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  return UNAVAILABLE_NAMES.has(String(name)) || UNREACHABLE_CODES.has(String(code));
+}
+
+export const dependencyUnavailable = () =>
+  new HttpError(503, 'A service the API depends on did not answer; retry shortly', undefined, { 'Retry-After': '2' });

@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from './zod';
-import { HttpError, problemOf, type FieldError } from './errors';
+import { dependencyUnavailable, HttpError, isDependencyUnavailable, problemOf, type FieldError } from './errors';
 import { MAX_BODY_BYTES } from '../../system/limits';
 import { logger } from './logger';
 import { CORS, CORS_ORIGINS_VARIABLE, corsOrigins } from '../../system/cors';
@@ -88,6 +88,16 @@ export function fieldErrors(error: z.core.$ZodError): FieldError[] {
   });
 }
 
+/** Every string in a parsed JSON value is valid Unicode (no lone surrogate, which I-JSON, RFC 7493, forbids). */
+function wellFormed(value: unknown): boolean {
+  if (typeof value === 'string')
+    return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+  if (Array.isArray(value)) return value.every(wellFormed);
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).every(([key, entry]) => wellFormed(key) && wellFormed(entry));
+  return true;
+}
+
 /** Parses and validates a JSON body: malformed JSON, unknown fields or bad values → 400; too large → 413. */
 export function parseBody<S extends z.ZodMiniType>(
   event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>,
@@ -104,6 +114,7 @@ export function parseBody<S extends z.ZodMiniType>(
   } catch {
     throw new HttpError(400, 'The request body is not valid JSON');
   }
+  if (!wellFormed(parsed)) throw new HttpError(400, 'The request body holds a string that is not valid Unicode');
   const result = schema.safeParse(parsed);
   if (!result.success) throw new HttpError(400, 'The request body is invalid', fieldErrors(result.error));
   return result.data;
@@ -142,7 +153,8 @@ export function httpHandler(fn: ApiHandler) {
     try {
       return await fn(event, context);
     } catch (error) {
-      if (error instanceof HttpError) return problem(error.status, error.detail, error.errors, error.headers);
+      const answer = isDependencyUnavailable(error) ? dependencyUnavailable() : error;
+      if (answer instanceof HttpError) return problem(answer.status, answer.detail, answer.errors, answer.headers);
       logger.error('Unhandled error', {
         errorName: (error as Error)?.name,
         route: event.resource,

@@ -5,7 +5,7 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from '../../commons/zod';
-import { HttpError } from '../../commons/errors';
+import { dependencyUnavailable, HttpError, isDependencyUnavailable } from '../../commons/errors';
 import { header, json, noContent, parseBody } from '../../commons/http';
 import { logger } from '../../commons/logger';
 import type { RouteKey } from '../../../system/routes';
@@ -171,9 +171,10 @@ export function baseUrl(event: APIGatewayProxyEvent): string {
 
 /** Any error as an OperationOutcome with its status; an unexpected one is logged (no personal data) and is a 500. */
 export function outcomeResponse(
-  error: unknown,
+  thrown: unknown,
   event: Pick<APIGatewayProxyEvent, 'resource' | 'httpMethod'>,
 ): APIGatewayProxyResult {
+  const error = isDependencyUnavailable(thrown) ? dependencyUnavailable() : thrown;
   let status: number;
   let issues: FhirIssue[];
   let headers: Record<string, string> = {};

@@ -37,6 +37,7 @@ describe('PatientInput', () => {
   it('refuses control characters inside names and address fields; letters of every script pass', () => {
     expect(fieldsFor({ firstName: 'A\u0000da' })).toEqual(['firstName']);
     expect(fieldsFor({ lastName: 'Love\nlace' })).toEqual(['lastName']);
+    expect(fieldsFor({ lastName: 'ecal\u202eevoL' })).toEqual(['lastName']);
     expect(fieldsFor({ address: { ...valid().address, city: 'Lon\u007fdon' } })).toEqual(['address.city']);
     expect(errorsFor({ firstName: 'A\tda' })[0]!.message).toBe('Must not contain control characters');
     expect(fieldsFor({ firstName: 'José Ñoño', lastName: '李 O’Brien-Łukasz' })).toEqual([]);
