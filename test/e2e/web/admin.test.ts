@@ -96,6 +96,22 @@ describe('web app as admin', () => {
     await app.context.close();
   });
 
+  it("shows the API's message for a malformed email at the sign-in form's Email field", async () => {
+    const app = await openApp(setup.browser());
+    const { page } = app;
+    await page.getByLabel('Email', { exact: true }).fill('not-an-email');
+    await page.getByLabel('Password', { exact: true }).fill('whatever it is');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const email = page.getByLabel('Email', { exact: true });
+    await until('the email marked invalid', async () => (await email.getAttribute('aria-invalid')) === 'true');
+    const apiMessage = (
+      await request('POST', '/api/auth/login', { body: { email: 'not-an-email', password: 'whatever it is' } })
+    ).body.errors.find((e: { field: string }) => e.field === 'email').message;
+    expect(await page.locator(`#${await email.getAttribute('aria-describedby')}`).innerText()).toBe(apiMessage);
+    await expectAccessible(app);
+    await app.context.close();
+  });
+
   it('shows an email another patient already has (409) at the Email field', async () => {
     const taken = (await request('POST', '/api/patients', { token: setup.adminToken(), body: patientInput() })).body;
     const app = await signedInApp(setup.browser(), ADMIN);
