@@ -62,8 +62,8 @@ export const forbidden = (detail = 'Your role does not allow this action') => ne
 export const notFound = (detail = 'No such resource') => new HttpError(404, detail);
 export const conflict = (detail: string) => new HttpError(409, detail);
 
-/** Node's errors for a peer that cannot be reached or stops answering. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+/** Node's errors for a peer that cannot be reached or stops answering (not ENOTFOUND: a wrong name is no outage). */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
 /** AWS SDK errors that say the service is busy, slow or briefly down (after the SDK's own retries). */
 const UNAVAILABLE_NAMES = new Set([
   'TimeoutError',
@@ -83,6 +83,3 @@ export function isDependencyUnavailable(error: unknown): boolean {
   const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
   return UNAVAILABLE_NAMES.has(String(name)) || UNREACHABLE_CODES.has(String(code));
 }
-
-export const dependencyUnavailable = () =>
-  new HttpError(503, 'A service the API depends on did not answer; retry shortly', undefined, { 'Retry-After': '2' });

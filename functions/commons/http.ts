@@ -6,7 +6,7 @@ import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from './zod';
-import { dependencyUnavailable, HttpError, isDependencyUnavailable, problemOf, type FieldError } from './errors';
+import { HttpError, isDependencyUnavailable, problemOf, type FieldError } from './errors';
 import { MAX_BODY_BYTES } from '../../system/limits';
 import { logger } from './logger';
 import { CORS, CORS_ORIGINS_VARIABLE, corsOrigins } from '../../system/cors';
@@ -88,13 +88,22 @@ export function fieldErrors(error: z.core.$ZodError): FieldError[] {
   });
 }
 
-/** Every string in a parsed JSON value is valid Unicode (no lone surrogate, which I-JSON, RFC 7493, forbids). */
-function wellFormed(value: unknown): boolean {
-  if (typeof value === 'string')
-    return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
-  if (Array.isArray(value)) return value.every(wellFormed);
-  if (value !== null && typeof value === 'object')
-    return Object.entries(value).every(([key, entry]) => wellFormed(key) && wellFormed(entry));
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Every string in a parsed JSON value, keys included, is valid Unicode (no lone surrogate, which I-JSON, RFC 7493,
+ * forbids). Walked with a stack of its own, not recursion: a body nested thousands deep is no stack overflow.
+ */
+function wellFormed(parsed: unknown): boolean {
+  const pending: unknown[] = [parsed];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return false;
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, entry] of Object.entries(value)) pending.push(key, entry);
+    }
+  }
   return true;
 }
 
@@ -130,9 +139,25 @@ export function parseQuery<S extends z.ZodMiniType>(
   return result.data;
 }
 
+/** The 503 for such an error, logged (its name and the route, no personal data) since it is an outage to see. */
+export function dependencyUnavailable(
+  error: unknown,
+  request: { resource?: string | null; httpMethod?: string },
+): HttpError {
+  logger.warn('A dependency did not answer', {
+    errorName: (error as Error | null)?.name,
+    errorCode: (error as { code?: unknown } | null)?.code,
+    route: request.resource,
+    method: request.httpMethod,
+  });
+  return new HttpError(503, 'A service the API depends on did not answer; retry shortly', undefined, {
+    'Retry-After': '2',
+  });
+}
+
 /**
- * Wraps an API handler: HttpErrors become problem+json; anything else is logged (no personal data) and
- * becomes a 500. With CORS_ORIGINS set, every answer carries the CORS headers for those origins.
+ * Wraps an API handler: HttpErrors become problem+json; a dependency that did not answer a 503 with Retry-After;
+ * anything else is logged (no personal data) and becomes a 500. With CORS_ORIGINS set, every answer carries the CORS headers for those origins.
  */
 export function httpHandler(fn: ApiHandler) {
   const origins = corsOrigins(process.env[CORS_ORIGINS_VARIABLE]);
@@ -153,7 +178,7 @@ export function httpHandler(fn: ApiHandler) {
     try {
       return await fn(event, context);
     } catch (error) {
-      const answer = isDependencyUnavailable(error) ? dependencyUnavailable() : error;
+      const answer = isDependencyUnavailable(error) ? dependencyUnavailable(error, event) : error;
       if (answer instanceof HttpError) return problem(answer.status, answer.detail, answer.errors, answer.headers);
       logger.error('Unhandled error', {
         errorName: (error as Error)?.name,

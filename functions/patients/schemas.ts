@@ -26,10 +26,11 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-// Control characters belong in no name or address: billing, logs and exports refuse or mangle them, and the
-// bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) make a name display as another.
+// Control characters (C0, DEL, C1) and line or paragraph separators belong in no name or address: billing, logs
+// and exports refuse or mangle them; the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069)
+// make a name display as another.
 // eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 const text = (min: number, max: number) =>
   z.string().check(

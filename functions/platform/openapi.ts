@@ -6,6 +6,13 @@ import * as z from '../commons/zod';
 import type { RouteDefinition } from '../../system/routes';
 import { problemOf } from '../commons/errors';
 
+/** The Retry-After of a 503 whose route documents no other. */
+const DEPENDENCY_RETRY_AFTER = {
+  name: 'Retry-After',
+  description: 'Seconds to wait before trying again; while a service the API depends on does not answer',
+  schema: { type: 'integer', minimum: 1 },
+} as const;
+
 type JsonObject = Record<string, unknown>;
 
 export const ProblemSchema = z
@@ -71,7 +78,8 @@ function operation(route: RouteDefinition, schemas: Record<string, z.ZodMiniType
     })),
   ];
   const headersOf = (status: number) => {
-    const list = route.responseHeaders?.[status];
+    // Every function may find a dependency not answering: 503 with Retry-After, documented where a route says nothing.
+    const list = route.responseHeaders?.[status] ?? (status === 503 ? [DEPENDENCY_RETRY_AFTER] : undefined);
     return list
       ? { headers: Object.fromEntries(list.map((h) => [h.name, { description: h.description, schema: h.schema }])) }
       : {};
@@ -84,7 +92,7 @@ function operation(route: RouteDefinition, schemas: Record<string, z.ZodMiniType
       : {}),
   };
   const errors = Object.fromEntries(
-    [...new Set([...route.errorStatuses, 500])].map((status) => [
+    [...new Set([...route.errorStatuses, 500, 503])].map((status) => [
       String(status),
       {
         description: problemOf(status, '').title,

@@ -135,8 +135,11 @@ describe('web app by role', () => {
     });
     expect(charged.status).toBe(201);
     await page.goto(page.url().replace(/\/patients.*$/, `/patients/${patient.id}`));
-    for (const table of ['History', 'Transactions', 'Who saw this record'])
-      await page.getByRole('region', { name: table }).getByRole('table').waitFor();
+    for (const table of ['History', 'Transactions', 'Who saw this record']) {
+      const region = page.getByRole('region', { name: `${table} table`, exact: true });
+      await region.getByRole('table').waitFor();
+      expect(await region.getAttribute('tabindex')).toBe('0');
+    }
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375);
     await expectAccessible(app);
     await app.context.close();

@@ -22,6 +22,12 @@ describe('parseBody', () => {
     expect(status(() => parseBody(bodyEvent('{"\\ud800":1}'), anything))).toBe(400);
   });
 
+  it('walks a body nested thousands deep without a stack overflow', () => {
+    const deep = (open: string, close: string, depth: number) => open.repeat(depth) + '"x"' + close.repeat(depth);
+    expect(status(() => parseBody(bodyEvent(deep('{"a":', '}', 10_000)), anything))).toBe(200);
+    expect(status(() => parseBody(bodyEvent(deep('[', ']', 20_000).replace('"x"', '"\\ud800"')), anything))).toBe(400);
+  });
+
   it('accepts every well-formed string, surrogate pairs included', () => {
     expect(parseBody(bodyEvent('{"name":"\\ud83d\\ude00 José 李"}'), anything)).toEqual({ name: '😀 José 李' });
   });
@@ -47,7 +53,10 @@ describe('httpHandler', () => {
     }
   });
 
-  it('answers 500 for anything else', async () => {
+  it('answers 500 for anything else: a bug, a refused condition, a wrong endpoint', async () => {
     expect((await answer(new TypeError('a bug'))).statusCode).toBe(500);
+    const refused = Object.assign(new Error('condition'), { name: 'ConditionalCheckFailedException' });
+    expect((await answer(refused)).statusCode).toBe(500);
+    expect((await answer(Object.assign(new Error('no such host'), { code: 'ENOTFOUND' }))).statusCode).toBe(500);
   });
 });

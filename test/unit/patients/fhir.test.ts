@@ -6,7 +6,7 @@ import { expectValidFhir } from '../../support/fhir-validation';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { HttpError } from '../../../functions/commons/errors';
 import { matchesCriteria } from '../../../functions/patients/domain/criteria';
-import { PatientError, gone } from '../../../functions/patients/domain/errors';
+import { PatientError, emailTaken, gone } from '../../../functions/patients/domain/errors';
 import { newPatient, toPublic, type PatientRecord } from '../../../functions/patients/domain/patient';
 import { historyBundle, searchBundle } from '../../../functions/patients/fhir/bundles';
 import { capabilityStatement } from '../../../functions/patients/fhir/capability-statement';
@@ -222,18 +222,20 @@ describe('OperationOutcome', () => {
   it.each([
     [gone(), 410, 'deleted'],
     [new PatientError('NOT_FOUND', 'No such patient'), 404, 'not-found'],
-    [new PatientError('EMAIL_TAKEN', 'taken'), 409, 'duplicate'],
+    [emailTaken(), 409, 'duplicate'],
     [new PatientError('VERSION_MISMATCH', 'stale'), 412, 'conflict'],
     [new PatientError('FORBIDDEN', 'no'), 403, 'forbidden'],
     [new PatientError('INVALID_QUERY', 'bad', [{ field: 'cursor', message: 'Not a cursor' }]), 400, 'invalid'],
     [new HttpError(413, 'too large'), 413, 'too-costly'],
     [new HttpError(400, 'The request body is not valid JSON'), 400, 'invalid'],
     [new Error('boom'), 500, 'exception'],
+    [Object.assign(new Error('slow'), { name: 'TimeoutError' }), 503, 'transient'],
   ])('answers %p with %d (%s)', (error, status, code) => {
     const { status: answered, body } = answer(error);
     expect(answered).toBe(status);
     expect(body.issue[0].code).toBe(code);
     if (status === 500) expect(body.issue[0].diagnostics).not.toContain('boom');
+    if (status === 409) expect(body.issue[0].expression).toEqual(['Patient.telecom']);
   });
 });
 

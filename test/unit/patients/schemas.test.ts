@@ -38,6 +38,7 @@ describe('PatientInput', () => {
     expect(fieldsFor({ firstName: 'A\u0000da' })).toEqual(['firstName']);
     expect(fieldsFor({ lastName: 'Love\nlace' })).toEqual(['lastName']);
     expect(fieldsFor({ lastName: 'ecal\u202eevoL' })).toEqual(['lastName']);
+    expect(fieldsFor({ firstName: 'A\u0085da', lastName: 'Love\u2028lace' })).toEqual(['firstName', 'lastName']);
     expect(fieldsFor({ address: { ...valid().address, city: 'Lon\u007fdon' } })).toEqual(['address.city']);
     expect(errorsFor({ firstName: 'A\tda' })[0]!.message).toBe('Must not contain control characters');
     expect(fieldsFor({ firstName: 'José Ñoño', lastName: '李 O’Brien-Łukasz' })).toEqual([]);

@@ -2,12 +2,13 @@
 import type { ReactNode } from 'react';
 
 /**
- * The box a table scrolls sideways in on narrow screens: a region named `label` that the keyboard can reach (and
- * then scroll with the arrow keys), as axe's scrollable-region-focusable asks.
+ * The box a table scrolls sideways in on narrow screens: a region named "`label` table" (its section is the region
+ * named `label`) that the keyboard can reach and then scroll with the arrow keys, as axe's
+ * scrollable-region-focusable asks.
  */
 export function TableScroll({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="table-wrap" role="region" aria-label={label} tabIndex={0}>
+    <div className="table-wrap" role="region" aria-label={`${label} table`} tabIndex={0}>
       {children}
     </div>
   );

@@ -19,7 +19,7 @@ export function SignInPage() {
       // The API's message for a field it rejected shows at that field; anything else under the form.
       const fields = caught instanceof ApiError ? caught.fieldErrors : {};
       setFieldErrors(fields);
-      if (!fields.email && !fields.password) setError((caught as Error).message);
+      setError(fields.email || fields.password ? 'Please correct the fields marked above.' : (caught as Error).message);
       setBusy(false);
     }
   };
