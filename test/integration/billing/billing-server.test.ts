@@ -7,6 +7,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { credentials, makeGenericClientConstructor, Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { HealthCheckResponse_ServingStatus } from '../../../proto/gen/grpc/health/v1/health';
 import { originalClient, rejectionOf, startTestServer, typedClients } from './support';
+import { LIMITS } from '../../../billing/src/domain/billing-account';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -93,7 +94,7 @@ describe('bad input', () => {
     ['an empty patientId', { patientId: '', name: 'A', email: 'a@example.test' }],
     ['a blank patientId', { patientId: '   ', name: 'A', email: 'a@example.test' }],
     ['an over-long patientId', { patientId: 'p'.repeat(129), name: 'A', email: 'a@example.test' }],
-    ['an over-long name', { patientId: randomUUID(), name: 'n'.repeat(201), email: 'a@example.test' }],
+    ['an over-long name', { patientId: randomUUID(), name: 'n'.repeat(LIMITS.name + 1), email: 'a@example.test' }],
     ['an over-long email', { patientId: randomUUID(), name: 'A', email: `${'e'.repeat(320)}@example.test` }],
     ['control characters in the patientId', { patientId: 'abc\u0000def', name: 'A', email: 'a@example.test' }],
     ['an empty name', { patientId: randomUUID(), name: '', email: 'a@example.test' }],
