@@ -25,3 +25,14 @@ export function isTransactionConflict(error: unknown): boolean {
     reasons !== undefined && !reasons.some(conditionFailed) && reasons.some((r) => r.Code === 'TransactionConflict')
   );
 }
+
+/** Sends a conditional write: true once written, false when its condition was false; any other error is thrown. */
+export async function writtenIf(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+}

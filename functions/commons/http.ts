@@ -139,11 +139,15 @@ export function parseQuery<S extends z.ZodMiniType>(
   return result.data;
 }
 
-/** The 503 for such an error, logged (its name and the route, no personal data) since it is an outage to see. */
-export function dependencyUnavailable(
+/**
+ * `error`, or in its place the 503 (Retry-After) for a dependency that did not answer, logged (its name and the
+ * route, no personal data) since it is an outage to see.
+ */
+export function withOutageAnswered(
   error: unknown,
   request: { resource?: string | null; httpMethod?: string },
-): HttpError {
+): unknown {
+  if (!isDependencyUnavailable(error)) return error;
   logger.warn('A dependency did not answer', {
     errorName: (error as Error | null)?.name,
     errorCode: (error as { code?: unknown } | null)?.code,
@@ -157,7 +161,8 @@ export function dependencyUnavailable(
 
 /**
  * Wraps an API handler: HttpErrors become problem+json; a dependency that did not answer a 503 with Retry-After;
- * anything else is logged (no personal data) and becomes a 500. With CORS_ORIGINS set, every answer carries the CORS headers for those origins.
+ * anything else is logged (no personal data) and becomes a 500. With CORS_ORIGINS set, every answer carries the
+ * CORS headers for those origins.
  */
 export function httpHandler(fn: ApiHandler) {
   const origins = corsOrigins(process.env[CORS_ORIGINS_VARIABLE]);
@@ -178,7 +183,7 @@ export function httpHandler(fn: ApiHandler) {
     try {
       return await fn(event, context);
     } catch (error) {
-      const answer = isDependencyUnavailable(error) ? dependencyUnavailable(error, event) : error;
+      const answer = withOutageAnswered(error, event);
       if (answer instanceof HttpError) return problem(answer.status, answer.detail, answer.errors, answer.headers);
       logger.error('Unhandled error', {
         errorName: (error as Error)?.name,

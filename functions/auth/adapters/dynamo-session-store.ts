@@ -12,7 +12,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../../commons/dynamo-batch';
-import { cancellationReasons, isConditionalCheckFailure } from '../../commons/dynamo-errors';
+import { cancellationReasons, writtenIf } from '../../commons/dynamo-errors';
 import { WINDOW_MS, type LoginAttempts } from '../domain/login-throttle';
 import type {
   AccessState,
@@ -35,6 +35,9 @@ import {
   refreshKey,
   userLoginsKey,
 } from './session-keys';
+
+/** When a `LOGIN#` item written at `at` expires (TTL, epoch seconds): once its last attempt has left the window. */
+const loginItemExpiry = (at: number) => Math.ceil((at + WINDOW_MS) / 1000);
 
 const refreshItem = (hash: string, familyId: string, userId: string, expiresAt: number) => ({
   ...refreshKey(hash),
@@ -174,8 +177,9 @@ export class DynamoSessionStore implements SessionStore {
   }
 
   async revokeFamily(familyId: string): Promise<void> {
-    await this.db
-      .send(
+    // Not written when the login is gone: an expired login is over anyway.
+    await writtenIf(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: familyKey(familyId),
@@ -183,10 +187,8 @@ export class DynamoSessionStore implements SessionStore {
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':true': true },
         }),
-      )
-      .catch((error: unknown) => {
-        if (!isConditionalCheckFailure(error)) throw error; // an expired login is over anyway
-      });
+      ),
+    );
   }
 
   async loginsOf(userId: string): Promise<LoginSummary[]> {
@@ -230,12 +232,12 @@ export class DynamoSessionStore implements SessionStore {
     };
   }
 
-  async reserveLoginAttempt(key: string, seen: LoginAttempts, attempt: LoginAttemptCount): Promise<boolean> {
+  reserveLoginAttempt(key: string, seen: LoginAttempts, attempt: LoginAttemptCount): Promise<boolean> {
     // Both lists are rewritten whole (stale entries pruned) under a condition on `seq`, which every change of the
     // key advances: of two writers that read the same state only one succeeds, so no attempt is counted twice or lost.
     const running = Object.fromEntries(Object.entries(seen.running).filter(([id]) => !attempt.drop.includes(id)));
-    try {
-      await this.db.send(
+    return writtenIf(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: loginKey(key),
@@ -247,36 +249,30 @@ export class DynamoSessionStore implements SessionStore {
             ':type': 'LOGIN',
             ':failures': attempt.keep,
             ':running': { ...running, [attempt.id]: attempt.at },
-            ':expiresAt': Math.ceil((attempt.at + WINDOW_MS) / 1000),
+            ':expiresAt': loginItemExpiry(attempt.at),
             ':one': 1,
             ...(seen.seq === 0 ? {} : { ':seen': seen.seq }),
           },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async settleLoginAttempt(key: string, id: string, at: number): Promise<void> {
-    try {
-      await this.db.send(
+    // Not written when a success cleared the key meanwhile, this attempt with it.
+    await writtenIf(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: loginKey(key),
           UpdateExpression:
             'REMOVE running.#id SET failures = list_append(failures, :at), expiresAt = :expiresAt ADD seq :one',
-          // Gone when a success cleared the key meanwhile, this attempt with it.
           ConditionExpression: 'attribute_exists(running.#id)',
           ExpressionAttributeNames: { '#id': id },
-          ExpressionAttributeValues: { ':at': [at], ':expiresAt': Math.ceil((at + WINDOW_MS) / 1000), ':one': 1 },
+          ExpressionAttributeValues: { ':at': [at], ':expiresAt': loginItemExpiry(at), ':one': 1 },
         }),
-      );
-    } catch (error) {
-      if (!isConditionalCheckFailure(error)) throw error;
-    }
+      ),
+    );
   }
 
   async clearLoginFailures(key: string): Promise<void> {

@@ -5,8 +5,8 @@
  */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from '../../commons/zod';
-import { HttpError, isDependencyUnavailable } from '../../commons/errors';
-import { dependencyUnavailable, header, json, noContent, parseBody } from '../../commons/http';
+import { HttpError } from '../../commons/errors';
+import { header, json, noContent, parseBody, withOutageAnswered } from '../../commons/http';
 import { logger } from '../../commons/logger';
 import type { RouteKey } from '../../../system/routes';
 import { PatientError } from '../domain/errors';
@@ -169,6 +169,15 @@ export function baseUrl(event: APIGatewayProxyEvent): string {
   return `${proto}://${host}${stage}${FHIR_BASE_PATH}`;
 }
 
+/** A patient refusal's issues: a duplicate names where FHIR keeps the email, field errors their field. */
+function patientIssues(error: PatientError, status: number): FhirIssue[] {
+  if (error.kind === 'EMAIL_TAKEN')
+    return [{ code: 'duplicate', diagnostics: error.message, expression: 'Patient.telecom' }];
+  const code = issueCodeOf(status);
+  if (error.errors?.length) return error.errors.map((e) => ({ code, diagnostics: `${e.field}: ${e.message}` }));
+  return [{ code, diagnostics: error.kind === 'GONE' ? 'The patient was deleted' : error.message }];
+}
+
 /**
  * Any error as an OperationOutcome with its status; a dependency that did not answer is a 503 with Retry-After; an
  * unexpected one is logged (no personal data) and is a 500.
@@ -177,7 +186,7 @@ export function outcomeResponse(
   thrown: unknown,
   event: Pick<APIGatewayProxyEvent, 'resource' | 'httpMethod'>,
 ): APIGatewayProxyResult {
-  const error = isDependencyUnavailable(thrown) ? dependencyUnavailable(thrown, event) : thrown;
+  const error = withOutageAnswered(thrown, event);
   let status: number;
   let issues: FhirIssue[];
   let headers: Record<string, string> = {};
@@ -185,13 +194,7 @@ export function outcomeResponse(
     ({ status, issues } = error);
   } else if (error instanceof PatientError) {
     status = error.kind === 'GONE' ? 410 : PROBLEM_OF[error.kind].status;
-    const code = error.kind === 'EMAIL_TAKEN' ? 'duplicate' : issueCodeOf(status);
-    issues =
-      error.kind === 'EMAIL_TAKEN'
-        ? [{ code, diagnostics: error.message, expression: 'Patient.telecom' }] // where FHIR keeps the email
-        : error.errors?.length
-          ? error.errors.map((e) => ({ code, diagnostics: `${e.field}: ${e.message}` }))
-          : [{ code, diagnostics: error.kind === 'GONE' ? 'The patient was deleted' : error.message }];
+    issues = patientIssues(error, status);
     const retryAfter = PROBLEM_OF[error.kind].retryAfterSeconds;
     if (retryAfter !== undefined) headers = { 'Retry-After': String(retryAfter) };
   } else if (error instanceof HttpError) {
